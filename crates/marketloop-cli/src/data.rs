@@ -1,0 +1,15 @@
+//! `marketloop data` (being built).
+
+use crate::common::Context;
+
+/// Arguments (being built).
+#[derive(clap::Subcommand, Debug)]
+pub enum DataCommand {
+    /// Placeholder until this command group is built.
+    Pending,
+}
+
+/// Runs the command.
+pub fn run(_cmd: DataCommand, _ctx: &Context) -> anyhow::Result<()> {
+    anyhow::bail!("this command is being built")
+}

@@ -1,0 +1,21 @@
+//! `marketloop reproduce ...`: the papers' experiments.
+
+use crate::common::Context;
+use clap::Subcommand;
+
+/// Which paper to reproduce.
+#[derive(Subcommand, Debug)]
+pub enum ReproduceCommand {
+    /// Zhu, Cheung & Xie: personalised cultural markets (Figure 2, Appendix E).
+    CulturalMarket(crate::reproduce_cultural::CulturalArgs),
+    /// Aridor, Mansour, Slivkins & Wu: competing bandits (Section 5, Appendix F).
+    CompetingBandits(crate::reproduce_bandits::BanditsArgs),
+}
+
+/// Runs a reproduce command.
+pub fn run(cmd: ReproduceCommand, ctx: &Context) -> anyhow::Result<()> {
+    match cmd {
+        ReproduceCommand::CulturalMarket(a) => crate::reproduce_cultural::run(a, ctx),
+        ReproduceCommand::CompetingBandits(a) => crate::reproduce_bandits::run(a, ctx),
+    }
+}

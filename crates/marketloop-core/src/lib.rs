@@ -1,0 +1,19 @@
+//! # marketloop-core
+//!
+//! The engine of marketloop: models of attention markets with feedback loops, their
+//! stochastic and deterministic dynamics, equilibrium solvers and the papers' metrics.
+//!
+//! This crate has no command line, no Python and no file formats. Every random function takes
+//! an explicit `&mut R: Rng`; streams come from [`rng::SeedSequence`], one per
+//! (replicate, [`rng::Source`]), so results are bit-identical whatever the thread count.
+//!
+//! Modules:
+//! - [`rng`]: the portable generator, master seeds and per-replicate streams.
+//! - [`runner`]: deterministic (serial or rayon-parallel) maps over replicate indices.
+#![deny(missing_docs)]
+
+pub mod rng;
+pub mod runner;
+
+/// The version of this crate, recorded in every output manifest.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,26 @@
+//! # marketloop-io
+//!
+//! Everything that touches files: experiment specs (TOML), result tables (CSV, Parquet, JSON,
+//! Markdown), run folders with atomic writes and resumable replicates, manifests, figures and
+//! HTML reports.
+//!
+//! Modules:
+//! - [`atomic`]: write-to-temp-then-rename file writes.
+//! - [`table`]: typed column tables and their writers.
+//! - [`run`]: run folders, manifests, and the per-replicate store behind `--resume`.
+//! - [`figure`]: figures as data, rendered to SVG and PNG.
+//! - [`report`]: reports as data, rendered to a self-contained HTML page.
+#![deny(missing_docs)]
+
+pub mod atomic;
+pub mod error;
+pub mod figure;
+pub mod report;
+pub mod run;
+pub mod table;
+
+pub use error::IoError;
+pub use run::{Manifest, RunDir};
+pub use figure::{Figure, Series, SeriesStyle};
+pub use report::{Finding, Report, Section};
+pub use table::{Column, Table};
