@@ -1,0 +1,386 @@
+//! Parameter sweeps: the cartesian product of parameter values over a base experiment spec,
+//! each cell with its replicates, gathered into one tidy table.
+//!
+//! A cell's seed is derived from the sweep's master seed and the cell's *canonical label*
+//! (its parameters, sorted by path, values as canonical JSON) with
+//! [`marketloop_core::rng::SeedSequence::derive`]. A cell's results therefore do not depend on
+//! the backend, the worker count, the order of execution, or which other cells are in the grid.
+//!
+//! Parameters are dotted paths into the base spec (`"ranking.strategy"`, `"r"`, `"firms.0.algorithm"`);
+//! array elements are addressed by index. The parent of a path must exist in the base spec; the
+//! leaf may be new (an optional field left to its default).
+//!
+//! Finished cells are written atomically to `DIR/cells/<hash>.json` when a folder is given, so an
+//! interrupted sweep resumes from the cells already written.
+
+use crate::atomic::write_json_atomic;
+use crate::table::{Column, Table};
+use crate::IoError;
+use marketloop_core::rng::{stable_hash, SeedSequence};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A sweep: a base spec of some experiment kind, a grid of parameter values, replicates per
+/// cell and a master seed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepSpec {
+    /// Which experiment the base spec describes (e.g. `"market"`, `"compete"`).
+    pub kind: String,
+    /// Replicates per cell.
+    pub runs: u64,
+    /// The sweep's master seed.
+    pub seed: u64,
+    /// The base spec (the same document a single experiment of `kind` takes).
+    pub spec: Value,
+    /// Parameter path -> values. Every combination is one cell.
+    pub grid: BTreeMap<String, Vec<Value>>,
+}
+
+/// One cell of a sweep.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    /// Position in the grid's enumeration order (for display only; never used for seeding).
+    pub index: usize,
+    /// Parameter path -> value for this cell.
+    pub params: BTreeMap<String, Value>,
+    /// Canonical label: `path=json;path=json`, sorted by path.
+    pub label: String,
+    /// The cell's master seed, derived from the sweep seed and the label.
+    pub seed: u64,
+    /// The base spec with this cell's parameters applied.
+    pub spec: Value,
+}
+
+/// Runs one cell of one experiment kind: `runs` replicates of `spec` with master seed `seed`,
+/// returning one tidy table (one row per replicate x measurement).
+pub trait CellRunner: Sync {
+    /// Runs a cell.
+    fn run_cell(&self, kind: &str, spec: &Value, seed: u64, runs: u64) -> Result<Table, IoError>;
+}
+
+impl SweepSpec {
+    /// Checks the grid: at least one replicate, every parameter with at least one value.
+    pub fn validate(&self) -> Result<(), IoError> {
+        if self.runs == 0 {
+            return Err(IoError::Table(
+                "sweep runs = 0 is not allowed: give at least 1 replicate per cell".into(),
+            ));
+        }
+        for (path, values) in &self.grid {
+            if path.is_empty() {
+                return Err(IoError::Table("sweep grid has an empty parameter path".into()));
+            }
+            if values.is_empty() {
+                return Err(IoError::Table(format!(
+                    "sweep grid parameter {path:?} has no values: give at least one"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every cell of the grid (the cartesian product, last parameter varying fastest).
+    pub fn cells(&self) -> Result<Vec<Cell>, IoError> {
+        self.validate()?;
+        let paths: Vec<&String> = self.grid.keys().collect();
+        let sizes: Vec<usize> = self.grid.values().map(Vec::len).collect();
+        let total: usize = sizes.iter().product();
+        let master = SeedSequence::new(self.seed);
+        let mut cells = Vec::with_capacity(total);
+        for index in 0..total {
+            let mut rest = index;
+            let mut params = BTreeMap::new();
+            for (k, path) in paths.iter().enumerate().rev() {
+                let i = rest % sizes[k];
+                rest /= sizes[k];
+                params.insert((*path).clone(), self.grid[*path][i].clone());
+            }
+            let label = canonical_label(&params);
+            let mut spec = self.spec.clone();
+            for (path, value) in &params {
+                set_path(&mut spec, path, value.clone())?;
+            }
+            cells.push(Cell {
+                index,
+                seed: master.derive(&label).master(),
+                label,
+                params,
+                spec,
+            });
+        }
+        Ok(cells)
+    }
+}
+
+/// The canonical label of a cell's parameters: `path=json;path=json`, sorted by path.
+pub fn canonical_label(params: &BTreeMap<String, Value>) -> String {
+    params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", canonical_json(v)))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+fn canonical_json(v: &Value) -> String {
+    // serde_json's Map is a BTreeMap without the `preserve_order` feature: keys come out sorted.
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// Sets `path` (dotted, array indices as numbers) in `doc` to `value`.
+pub fn set_path(doc: &mut Value, path: &str, value: Value) -> Result<(), IoError> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let (leaf, parents) = parts.split_last().expect("split yields at least one part");
+    let mut node = doc;
+    for (depth, part) in parents.iter().enumerate() {
+        let so_far = parts[..=depth].join(".");
+        node = match node {
+            Value::Object(map) => map.get_mut(*part),
+            Value::Array(items) => part.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            IoError::Table(format!(
+                "sweep parameter {path:?}: {so_far:?} does not exist in the base spec"
+            ))
+        })?;
+    }
+    match node {
+        Value::Object(map) => {
+            map.insert((*leaf).to_string(), value);
+            Ok(())
+        }
+        Value::Array(items) => {
+            let i = leaf.parse::<usize>().ok().filter(|&i| i < items.len());
+            let i = i.ok_or_else(|| {
+                IoError::Table(format!(
+                    "sweep parameter {path:?}: index {leaf:?} is not within the {} elements there",
+                    items.len()
+                ))
+            })?;
+            items[i] = value;
+            Ok(())
+        }
+        _ => Err(IoError::Table(format!(
+            "sweep parameter {path:?}: its parent is not a table or an array in the base spec"
+        ))),
+    }
+}
+
+fn cell_file(dir: &Path, cell: &Cell) -> PathBuf {
+    dir.join("cells")
+        .join(format!("{:016x}.json", stable_hash(cell.seed, cell.label.as_bytes())))
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredCell {
+    label: String,
+    seed: u64,
+    runs: u64,
+    columns: Vec<(String, StoredColumn)>,
+}
+
+#[derive(Serialize, Deserialize)]
+enum StoredColumn {
+    F64(Vec<f64>),
+    I64(Vec<i64>),
+    Str(Vec<String>),
+}
+
+fn store(table: &Table) -> Vec<(String, StoredColumn)> {
+    table
+        .names()
+        .iter()
+        .zip(table.columns())
+        .map(|(n, c)| {
+            let s = match c {
+                Column::F64(v) => StoredColumn::F64(v.clone()),
+                Column::I64(v) => StoredColumn::I64(v.clone()),
+                Column::Str(v) => StoredColumn::Str(v.clone()),
+            };
+            (n.clone(), s)
+        })
+        .collect()
+}
+
+fn restore(columns: Vec<(String, StoredColumn)>) -> Result<Table, IoError> {
+    let mut t = Table::new();
+    for (n, c) in columns {
+        let c = match c {
+            StoredColumn::F64(v) => Column::F64(v),
+            StoredColumn::I64(v) => Column::I64(v),
+            StoredColumn::Str(v) => Column::Str(v),
+        };
+        t.push(&n, c)?;
+    }
+    Ok(t)
+}
+
+/// Runs one cell and prefixes its table with the cell's parameter columns (`param:PATH`, as
+/// canonical JSON text) and its label and seed.
+pub fn run_one_cell(
+    kind: &str,
+    runs: u64,
+    cell: &Cell,
+    runner: &dyn CellRunner,
+) -> Result<Table, IoError> {
+    let inner = runner
+        .run_cell(kind, &cell.spec, cell.seed, runs)
+        .map_err(|e| IoError::Table(format!("sweep cell {}: {e}", cell.label)))?;
+    let n = inner.n_rows();
+    let mut t = Table::new();
+    t.push("cell", Column::Str(vec![cell.label.clone(); n]))?;
+    t.push("cell_seed", Column::Str(vec![cell.seed.to_string(); n]))?;
+    for (path, value) in &cell.params {
+        let text = match value {
+            Value::String(s) => s.clone(),
+            other => canonical_json(other),
+        };
+        t.push(&format!("param:{path}"), Column::Str(vec![text; n]))?;
+    }
+    for (name, col) in inner.names().iter().zip(inner.columns()) {
+        t.push(name, col.clone())?;
+    }
+    Ok(t)
+}
+
+/// Runs a sweep on this machine (cells in parallel on rayon's pool) and returns the tidy table,
+/// cells in grid order. With `dir`, finished cells are stored there and reused on a later call
+/// (resume); `on_cell` is called after each cell with the number of cells done.
+pub fn run_sweep_local(
+    sweep: &SweepSpec,
+    runner: &dyn CellRunner,
+    dir: Option<&Path>,
+    on_cell: &(dyn Fn(usize) + Sync),
+) -> Result<Table, IoError> {
+    let cells = sweep.cells()?;
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let tables: Vec<Table> = cells
+        .par_iter()
+        .map(|cell| {
+            let t = load_or_run(sweep, cell, runner, dir)?;
+            on_cell(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+            Ok(t)
+        })
+        .collect::<Result<_, IoError>>()?;
+    let mut all = Table::new();
+    for t in &tables {
+        all.append(t)?;
+    }
+    Ok(all)
+}
+
+/// Loads a cell stored under `dir` by an earlier run, or runs it (and stores it when `dir` is
+/// given).
+pub fn load_or_run(
+    sweep: &SweepSpec,
+    cell: &Cell,
+    runner: &dyn CellRunner,
+    dir: Option<&Path>,
+) -> Result<Table, IoError> {
+    if let Some(dir) = dir {
+        let path = cell_file(dir, cell);
+        if let Ok(bytes) = std::fs::read(&path) {
+            let stored: StoredCell =
+                serde_json::from_slice(&bytes).map_err(|source| IoError::Json {
+                    path: path.clone(),
+                    source,
+                })?;
+            if stored.label == cell.label && stored.seed == cell.seed && stored.runs == sweep.runs
+            {
+                return restore(stored.columns);
+            }
+        }
+    }
+    let t = run_one_cell(&sweep.kind, sweep.runs, cell, runner)?;
+    if let Some(dir) = dir {
+        let stored = StoredCell {
+            label: cell.label.clone(),
+            seed: cell.seed,
+            runs: sweep.runs,
+            columns: store(&t),
+        };
+        write_json_atomic(&cell_file(dir, cell), &stored)?;
+    }
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    struct Echo;
+    impl CellRunner for Echo {
+        fn run_cell(&self, _k: &str, spec: &Value, seed: u64, runs: u64) -> Result<Table, IoError> {
+            let x = spec["x"].as_f64().unwrap_or(0.0);
+            Table::new()
+                .with("run", Column::I64((0..runs as i64).collect()))?
+                .with(
+                    "value",
+                    Column::F64((0..runs).map(|r| x + (seed % 1000 + r) as f64).collect()),
+                )
+        }
+    }
+
+    fn sweep(grid: BTreeMap<String, Vec<Value>>) -> SweepSpec {
+        SweepSpec {
+            kind: "echo".into(),
+            runs: 2,
+            seed: 9,
+            spec: json!({"x": 0.0, "inner": {"y": 1}, "list": [1, 2]}),
+            grid,
+        }
+    }
+
+    #[test]
+    fn cells_are_the_cartesian_product_with_stable_seeds() {
+        let mut g = BTreeMap::new();
+        g.insert("x".to_string(), vec![json!(1.0), json!(2.0)]);
+        g.insert("inner.y".to_string(), vec![json!(5), json!(6), json!(7)]);
+        let cells = sweep(g.clone()).cells().unwrap();
+        assert_eq!(cells.len(), 6);
+        assert_eq!(cells[0].spec["inner"]["y"], 5);
+        // A cell's seed does not depend on which other cells are in the grid.
+        let mut small = BTreeMap::new();
+        small.insert("x".to_string(), vec![json!(2.0)]);
+        small.insert("inner.y".to_string(), vec![json!(7)]);
+        let one = sweep(small).cells().unwrap();
+        let same = cells.iter().find(|c| c.label == one[0].label).unwrap();
+        assert_eq!(same.seed, one[0].seed);
+        assert_eq!(same.spec, one[0].spec);
+    }
+
+    #[test]
+    fn bad_paths_and_empty_values_are_named() {
+        let mut g = BTreeMap::new();
+        g.insert("nope.y".to_string(), vec![json!(1)]);
+        let e = sweep(g).cells().unwrap_err().to_string();
+        assert!(e.contains("\"nope\" does not exist"), "{e}");
+        let mut g = BTreeMap::new();
+        g.insert("x".to_string(), vec![]);
+        assert!(sweep(g).cells().unwrap_err().to_string().contains("no values"));
+        let mut g = BTreeMap::new();
+        g.insert("list.5".to_string(), vec![json!(1)]);
+        assert!(sweep(g).cells().is_err());
+    }
+
+    #[test]
+    fn resume_and_order_independence() {
+        let mut g = BTreeMap::new();
+        g.insert("x".to_string(), vec![json!(1.0), json!(2.0), json!(3.0)]);
+        let s = sweep(g);
+        let full = run_sweep_local(&s, &Echo, None, &|_| {}).unwrap();
+        let dir = std::env::temp_dir().join(format!("ml-sweep-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let a = run_sweep_local(&s, &Echo, Some(&dir), &|_| {}).unwrap();
+        let b = run_sweep_local(&s, &Echo, Some(&dir), &|_| {}).unwrap();
+        assert_eq!(full, a);
+        assert_eq!(a, b);
+        assert_eq!(std::fs::read_dir(dir.join("cells")).unwrap().count(), 3);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
