@@ -9,12 +9,14 @@
 //! - [`table`]: typed column tables and their writers.
 //! - [`run`]: run folders, manifests, and the per-replicate store behind `--resume`.
 //! - [`figure`]: figures as data, rendered to SVG and PNG.
+//! - [`matrix`]: dense matrices in `.npy` and CSV files, and JSON group lists.
 //! - [`report`]: reports as data, rendered to a self-contained HTML page.
 #![deny(missing_docs)]
 
 pub mod atomic;
 pub mod error;
 pub mod figure;
+pub mod matrix;
 pub mod report;
 pub mod run;
 pub mod table;

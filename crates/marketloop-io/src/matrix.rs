@@ -1,0 +1,914 @@
+//! Dense numeric matrices on disk: NumPy `.npy` files (format versions 1, 2 and 3) and plain
+//! CSV, read into one row-major [`Matrix`] of `f64`, and written back (`.npy` v1 `'<f8'` C order,
+//! or CSV), atomically. Also the JSON list-of-groups format (`[[0, 5, 9], [1, 2], ...]`).
+//!
+//! Reading is strict: a wrong magic string, an unsupported dtype, a truncated or over-long
+//! payload, a ragged CSV row or a non-finite value is an error that names the file and the place.
+
+use crate::atomic::write_atomic;
+use crate::IoError;
+use std::path::{Path, PathBuf};
+
+/// A dense matrix of `f64`, stored row-major: entry (i, j) is `data[i * cols + j]`.
+///
+/// A one-dimensional `.npy` array of length n is read as a 1 x n matrix.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Matrix {
+    /// Number of rows.
+    pub rows: usize,
+    /// Number of columns.
+    pub cols: usize,
+    /// The entries, row-major, `rows * cols` of them.
+    pub data: Vec<f64>,
+}
+
+impl Matrix {
+    /// A matrix from its dimensions and row-major entries.
+    ///
+    /// Errors when `data.len() != rows * cols`.
+    pub fn new(rows: usize, cols: usize, data: Vec<f64>) -> Result<Self, IoError> {
+        match rows.checked_mul(cols) {
+            Some(n) if n == data.len() => Ok(Self { rows, cols, data }),
+            _ => Err(IoError::Table(format!(
+                "matrix of {rows} x {cols} needs {} entries, got {}",
+                rows.saturating_mul(cols),
+                data.len()
+            ))),
+        }
+    }
+
+    /// Entry (i, j). Panics on an index out of range, like slice indexing.
+    pub fn get(&self, i: usize, j: usize) -> f64 {
+        assert!(
+            i < self.rows && j < self.cols,
+            "index ({i}, {j}) out of range"
+        );
+        self.data[i * self.cols + j]
+    }
+
+    /// Row `i` as a slice. Panics on an index out of range, like slice indexing.
+    pub fn row(&self, i: usize) -> &[f64] {
+        &self.data[i * self.cols..(i + 1) * self.cols]
+    }
+
+    /// The position (row, column) of the first non-finite entry, if any.
+    pub fn first_non_finite(&self) -> Option<(usize, usize, f64)> {
+        let cols = self.cols.max(1);
+        self.data
+            .iter()
+            .position(|x| !x.is_finite())
+            .map(|k| (k / cols, k % cols, self.data[k]))
+    }
+}
+
+fn invalid(path: &Path, message: impl Into<String>) -> IoError {
+    IoError::Invalid {
+        path: path.to_path_buf(),
+        message: message.into(),
+    }
+}
+
+fn check_finite(path: &Path, m: &Matrix) -> Result<(), IoError> {
+    if let Some((i, j, x)) = m.first_non_finite() {
+        return Err(invalid(
+            path,
+            format!("entry (row {i}, column {j}) (0-based) is {x}; every entry must be finite"),
+        ));
+    }
+    Ok(())
+}
+
+/// Reads a matrix from `path`, by extension: `.npy` or `.csv`.
+///
+/// Every entry must be finite; the first non-finite entry is reported with its position.
+pub fn read_matrix(path: &Path) -> Result<Matrix, IoError> {
+    match extension(path).as_deref() {
+        Some("npy") => read_npy(path),
+        Some("csv") => read_csv(path),
+        other => Err(invalid(
+            path,
+            format!(
+                "unknown matrix file extension {}; use .npy or .csv",
+                other.map_or("(none)".to_string(), |e| format!("'.{e}'"))
+            ),
+        )),
+    }
+}
+
+/// Writes `m` to `path`, by extension: `.npy` or `.csv`.
+pub fn write_matrix(path: &Path, m: &Matrix) -> Result<(), IoError> {
+    match extension(path).as_deref() {
+        Some("npy") => write_npy(path, m),
+        Some("csv") => write_csv(path, m),
+        other => Err(invalid(
+            path,
+            format!(
+                "unknown matrix file extension {}; use .npy or .csv",
+                other.map_or("(none)".to_string(), |e| format!("'.{e}'"))
+            ),
+        )),
+    }
+}
+
+fn extension(path: &Path) -> Option<String> {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+}
+
+// ---------------------------------------------------------------------------------------------
+// NPY
+
+const NPY_MAGIC: &[u8] = b"\x93NUMPY";
+
+/// The element types accepted in `.npy` files (all little-endian), converted to `f64`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dtype {
+    F8,
+    F4,
+    I8,
+    I4,
+}
+
+impl Dtype {
+    fn parse(descr: &str) -> Option<Self> {
+        match descr {
+            "<f8" => Some(Dtype::F8),
+            "<f4" => Some(Dtype::F4),
+            "<i8" => Some(Dtype::I8),
+            "<i4" => Some(Dtype::I4),
+            _ => None,
+        }
+    }
+    fn size(self) -> usize {
+        match self {
+            Dtype::F8 | Dtype::I8 => 8,
+            Dtype::F4 | Dtype::I4 => 4,
+        }
+    }
+    fn decode(self, b: &[u8]) -> f64 {
+        match self {
+            Dtype::F8 => f64::from_le_bytes(b.try_into().unwrap_or([0; 8])),
+            Dtype::F4 => f64::from(f32::from_le_bytes(b.try_into().unwrap_or([0; 4]))),
+            // i64 -> f64 rounds beyond 2^53, which is what NumPy's astype(float) does too.
+            Dtype::I8 => i64::from_le_bytes(b.try_into().unwrap_or([0; 8])) as f64,
+            Dtype::I4 => f64::from(i32::from_le_bytes(b.try_into().unwrap_or([0; 4]))),
+        }
+    }
+}
+
+/// Reads a `.npy` file (see [`parse_npy`]).
+pub fn read_npy(path: &Path) -> Result<Matrix, IoError> {
+    let bytes = std::fs::read(path).map_err(|e| IoError::os(path, e))?;
+    parse_npy(&bytes, path)
+}
+
+/// Parses the bytes of a `.npy` file; `path` is only used in error messages.
+///
+/// Accepts format versions 1.0, 2.0 and 3.0, dtypes `'<f8'`, `'<f4'`, `'<i8'`, `'<i4'`, C or
+/// Fortran order, and shapes `()` (1 x 1), `(n,)` (1 x n) and `(r, c)`. Every entry must be
+/// finite.
+pub fn parse_npy(bytes: &[u8], path: &Path) -> Result<Matrix, IoError> {
+    if bytes.len() < 8 || &bytes[..6] != NPY_MAGIC {
+        return Err(invalid(
+            path,
+            "not a NumPy .npy file: it does not start with the magic string \\x93NUMPY",
+        ));
+    }
+    let (major, minor) = (bytes[6], bytes[7]);
+    let (header_len, header_start): (usize, usize) = match major {
+        1 => {
+            if bytes.len() < 10 {
+                return Err(invalid(
+                    path,
+                    "truncated .npy file: header length is missing",
+                ));
+            }
+            (usize::from(u16::from_le_bytes([bytes[8], bytes[9]])), 10)
+        }
+        2 | 3 => {
+            if bytes.len() < 12 {
+                return Err(invalid(
+                    path,
+                    "truncated .npy file: header length is missing",
+                ));
+            }
+            let n = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+            (usize::try_from(n).unwrap_or(usize::MAX), 12)
+        }
+        _ => {
+            return Err(invalid(
+                path,
+                format!(
+                    ".npy format version {major}.{minor} is not supported; versions 1, 2 and 3 are"
+                ),
+            ))
+        }
+    };
+    let data_start = header_start
+        .checked_add(header_len)
+        .filter(|&e| e <= bytes.len())
+        .ok_or_else(|| {
+            invalid(
+                path,
+                format!(
+                    "truncated .npy file: the header claims {header_len} bytes but the file has \
+                     only {} bytes after the preamble",
+                    bytes.len().saturating_sub(header_start)
+                ),
+            )
+        })?;
+    let header = String::from_utf8_lossy(&bytes[header_start..data_start]);
+    let h = parse_header(&header).map_err(|m| invalid(path, format!(".npy header: {m}")))?;
+    let dtype = Dtype::parse(&h.descr).ok_or_else(|| {
+        invalid(
+            path,
+            format!(
+                ".npy dtype '{}' is not supported; supported are '<f8', '<f4', '<i8', '<i4' \
+                 (convert with arr.astype('<f8'))",
+                h.descr
+            ),
+        )
+    })?;
+    let (rows, cols) = match h.shape.as_slice() {
+        [] => (1, 1),
+        [n] => (1, *n),
+        [r, c] => (*r, *c),
+        s => {
+            return Err(invalid(
+                path,
+                format!(
+                    ".npy shape {s:?} has {} dimensions; only 1 or 2 are supported",
+                    s.len()
+                ),
+            ))
+        }
+    };
+    let count = rows
+        .checked_mul(cols)
+        .ok_or_else(|| invalid(path, format!(".npy shape ({rows}, {cols}) is too large")))?;
+    let need = count
+        .checked_mul(dtype.size())
+        .ok_or_else(|| invalid(path, format!(".npy shape ({rows}, {cols}) is too large")))?;
+    let payload = &bytes[data_start..];
+    if payload.len() < need {
+        return Err(invalid(
+            path,
+            format!(
+                "truncated .npy file: shape ({rows}, {cols}) of '{}' needs {need} data bytes, \
+                 found {}",
+                h.descr,
+                payload.len()
+            ),
+        ));
+    }
+    if payload.len() > need {
+        return Err(invalid(
+            path,
+            format!(
+                "corrupt .npy file: shape ({rows}, {cols}) of '{}' needs {need} data bytes, \
+                 found {} ({} trailing)",
+                h.descr,
+                payload.len(),
+                payload.len() - need
+            ),
+        ));
+    }
+    let raw: Vec<f64> = payload
+        .chunks_exact(dtype.size())
+        .map(|b| dtype.decode(b))
+        .collect();
+    let data = if h.fortran_order && rows > 1 && cols > 1 {
+        let mut d = vec![0.0; count];
+        for j in 0..cols {
+            for i in 0..rows {
+                d[i * cols + j] = raw[j * rows + i];
+            }
+        }
+        d
+    } else {
+        raw
+    };
+    let m = Matrix { rows, cols, data };
+    check_finite(path, &m)?;
+    Ok(m)
+}
+
+#[derive(Debug, PartialEq)]
+struct NpyHeader {
+    descr: String,
+    fortran_order: bool,
+    shape: Vec<usize>,
+}
+
+/// Parses the Python dict literal of an `.npy` header, e.g.
+/// `{'descr': '<f8', 'fortran_order': False, 'shape': (100, 1682), }`.
+fn parse_header(h: &str) -> Result<NpyHeader, String> {
+    let mut p = Lexer {
+        s: h.trim_end_matches(['\n', ' ', '\0']).as_bytes(),
+        i: 0,
+    };
+    p.expect(b'{')?;
+    let (mut descr, mut fortran, mut shape) = (None, None, None);
+    loop {
+        p.ws();
+        if p.eat(b'}') {
+            break;
+        }
+        let key = p.string()?;
+        p.ws();
+        p.expect(b':')?;
+        p.ws();
+        match key.as_str() {
+            "descr" => descr = Some(p.string()?),
+            "fortran_order" => fortran = Some(p.boolean()?),
+            "shape" => shape = Some(p.tuple()?),
+            other => return Err(format!("unknown key '{other}'")),
+        }
+        p.ws();
+        if !p.eat(b',') {
+            p.ws();
+            p.expect(b'}')?;
+            break;
+        }
+    }
+    p.ws();
+    if p.i != p.s.len() {
+        return Err(format!(
+            "unexpected text after the dictionary at byte {}",
+            p.i
+        ));
+    }
+    Ok(NpyHeader {
+        descr: descr.ok_or("missing key 'descr'")?,
+        fortran_order: fortran.ok_or("missing key 'fortran_order'")?,
+        shape: shape.ok_or("missing key 'shape'")?,
+    })
+}
+
+struct Lexer<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Lexer<'_> {
+    fn ws(&mut self) {
+        while self.i < self.s.len() && self.s[self.i].is_ascii_whitespace() {
+            self.i += 1;
+        }
+    }
+    fn eat(&mut self, c: u8) -> bool {
+        if self.s.get(self.i) == Some(&c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn expect(&mut self, c: u8) -> Result<(), String> {
+        if self.eat(c) {
+            Ok(())
+        } else {
+            Err(format!(
+                "expected '{}' at byte {}, found {}",
+                c as char,
+                self.i,
+                self.s
+                    .get(self.i)
+                    .map_or("the end".to_string(), |&b| format!("'{}'", b as char))
+            ))
+        }
+    }
+    fn string(&mut self) -> Result<String, String> {
+        let q = match self.s.get(self.i) {
+            Some(&q @ (b'\'' | b'"')) => q,
+            _ => return Err(format!("expected a quoted string at byte {}", self.i)),
+        };
+        self.i += 1;
+        let start = self.i;
+        while self.i < self.s.len() && self.s[self.i] != q {
+            self.i += 1;
+        }
+        if self.i == self.s.len() {
+            return Err("unterminated string".into());
+        }
+        let out = String::from_utf8_lossy(&self.s[start..self.i]).into_owned();
+        self.i += 1;
+        Ok(out)
+    }
+    fn boolean(&mut self) -> Result<bool, String> {
+        let rest = &self.s[self.i..];
+        if rest.starts_with(b"True") {
+            self.i += 4;
+            Ok(true)
+        } else if rest.starts_with(b"False") {
+            self.i += 5;
+            Ok(false)
+        } else {
+            Err(format!("expected True or False at byte {}", self.i))
+        }
+    }
+    fn tuple(&mut self) -> Result<Vec<usize>, String> {
+        self.expect(b'(')?;
+        let mut out = Vec::new();
+        loop {
+            self.ws();
+            if self.eat(b')') {
+                return Ok(out);
+            }
+            let start = self.i;
+            while self.i < self.s.len() && self.s[self.i].is_ascii_digit() {
+                self.i += 1;
+            }
+            let digits = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("");
+            // Python 2 era files may write long integers as `100L`.
+            self.eat(b'L');
+            let n: usize = digits
+                .parse()
+                .map_err(|_| format!("expected a dimension (integer) at byte {start}"))?;
+            out.push(n);
+            self.ws();
+            if !self.eat(b',') {
+                self.ws();
+                self.expect(b')')?;
+                return Ok(out);
+            }
+        }
+    }
+}
+
+/// The bytes of `m` as a `.npy` file: format 1.0, dtype `'<f8'`, C order, shape `(rows, cols)`.
+pub fn npy_bytes(m: &Matrix) -> Vec<u8> {
+    let dict = format!(
+        "{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}",
+        m.rows, m.cols
+    );
+    // Preamble (10 bytes) + header + '\n' padded with spaces to a multiple of 64.
+    let unpadded = 10 + dict.len() + 1;
+    let pad = (64 - unpadded % 64) % 64;
+    let header_len = dict.len() + pad + 1;
+    let mut out = Vec::with_capacity(10 + header_len + 8 * m.data.len());
+    out.extend_from_slice(NPY_MAGIC);
+    out.extend_from_slice(&[1, 0]);
+    // A header for two dimensions is far below u16::MAX bytes.
+    out.extend_from_slice(&u16::try_from(header_len).unwrap_or(u16::MAX).to_le_bytes());
+    out.extend_from_slice(dict.as_bytes());
+    out.extend(std::iter::repeat(b' ').take(pad));
+    out.push(b'\n');
+    for x in &m.data {
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+    out
+}
+
+/// Writes `m` to `path` as `.npy` (format 1.0, `'<f8'`, C order), atomically.
+///
+/// Errors when an entry is not finite or the dimensions do not match the data.
+pub fn write_npy(path: &Path, m: &Matrix) -> Result<(), IoError> {
+    check_shape(path, m)?;
+    check_finite(path, m)?;
+    write_atomic(path, &npy_bytes(m))
+}
+
+fn check_shape(path: &Path, m: &Matrix) -> Result<(), IoError> {
+    if m.rows.checked_mul(m.cols) != Some(m.data.len()) {
+        return Err(invalid(
+            path,
+            format!(
+                "matrix of {} x {} holds {} entries",
+                m.rows,
+                m.cols,
+                m.data.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+/// Reads a CSV file of numbers, one matrix row per line.
+///
+/// A first line with a field that is not a number is taken as a header and skipped. Blank lines
+/// are skipped. Every row must have as many fields as the first data row; a ragged row, an
+/// empty field or a field that is not a number is an error naming its line (1-based) and column.
+pub fn read_csv(path: &Path) -> Result<Matrix, IoError> {
+    let text = std::fs::read_to_string(path).map_err(|e| IoError::os(path, e))?;
+    parse_csv(&text, path)
+}
+
+/// Parses CSV text (see [`read_csv`]); `path` is only used in error messages.
+pub fn parse_csv(text: &str, path: &Path) -> Result<Matrix, IoError> {
+    let mut data = Vec::new();
+    let mut cols: Option<usize> = None;
+    let mut rows = 0usize;
+    let mut first_nonblank = true;
+    for (k, line) in text.lines().enumerate() {
+        let lineno = k + 1;
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line
+            .split(',')
+            .map(|f| f.trim().trim_matches('"'))
+            .collect();
+        if first_nonblank {
+            first_nonblank = false;
+            if fields
+                .iter()
+                .any(|f| !f.is_empty() && f.parse::<f64>().is_err())
+            {
+                continue; // a header line
+            }
+        }
+        match cols {
+            None => cols = Some(fields.len()),
+            Some(c) if c != fields.len() => {
+                return Err(invalid(
+                    path,
+                    format!(
+                        "line {lineno}: ragged row with {} fields; earlier rows have {c}",
+                        fields.len()
+                    ),
+                ))
+            }
+            Some(_) => {}
+        }
+        for (j, f) in fields.iter().enumerate() {
+            let x: f64 = f.parse().map_err(|_| {
+                invalid(
+                    path,
+                    format!("line {lineno}, column {}: '{f}' is not a number", j + 1),
+                )
+            })?;
+            if !x.is_finite() {
+                return Err(invalid(
+                    path,
+                    format!(
+                        "line {lineno}, column {}: value {x} is not finite; every entry must be \
+                         finite",
+                        j + 1
+                    ),
+                ));
+            }
+            data.push(x);
+        }
+        rows += 1;
+    }
+    let cols = cols.ok_or_else(|| invalid(path, "no data rows"))?;
+    Ok(Matrix { rows, cols, data })
+}
+
+/// The text of `m` as CSV: no header, one row per line, shortest round-trip decimal numbers.
+pub fn csv_string(m: &Matrix) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(m.data.len() * 20);
+    for i in 0..m.rows {
+        for (j, x) in m.row(i).iter().enumerate() {
+            if j > 0 {
+                s.push(',');
+            }
+            let _ = write!(s, "{x:?}");
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// Writes `m` to `path` as CSV (see [`csv_string`]), atomically.
+///
+/// Errors when an entry is not finite or the dimensions do not match the data.
+pub fn write_csv(path: &Path, m: &Matrix) -> Result<(), IoError> {
+    check_shape(path, m)?;
+    check_finite(path, m)?;
+    write_atomic(path, csv_string(m).as_bytes())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Groups
+
+/// Reads a JSON list of groups, each a list of 0-based member indices: `[[392], [44, 125], ...]`.
+pub fn read_json_groups(path: &Path) -> Result<Vec<Vec<usize>>, IoError> {
+    let bytes = std::fs::read(path).map_err(|e| IoError::os(path, e))?;
+    serde_json::from_slice(&bytes).map_err(|source| IoError::Json {
+        path: PathBuf::from(path),
+        source,
+    })
+}
+
+/// Writes groups as a JSON list of lists of member indices, atomically.
+pub fn write_json_groups(path: &Path, groups: &[Vec<usize>]) -> Result<(), IoError> {
+    let mut s = String::from("[");
+    for (k, g) in groups.iter().enumerate() {
+        if k > 0 {
+            s.push_str(", ");
+        }
+        s.push('[');
+        let members: Vec<String> = g.iter().map(usize::to_string).collect();
+        s.push_str(&members.join(", "));
+        s.push(']');
+    }
+    s.push_str("]\n");
+    write_atomic(path, s.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("ml-matrix-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn sample() -> Matrix {
+        Matrix::new(2, 3, vec![0.1, -2.5, 3.0, 1e-300, 7.25, 1.0 / 3.0]).unwrap()
+    }
+
+    /// An .npy file by hand, with any version, descr, order and payload.
+    fn npy(version: u8, dict: &str, payload: &[u8]) -> Vec<u8> {
+        let mut out = NPY_MAGIC.to_vec();
+        out.extend_from_slice(&[version, 0]);
+        let pre = if version == 1 { 10 } else { 12 };
+        let pad = (64 - (pre + dict.len() + 1) % 64) % 64;
+        let hl = dict.len() + pad + 1;
+        if version == 1 {
+            out.extend_from_slice(&(hl as u16).to_le_bytes());
+        } else {
+            out.extend_from_slice(&(hl as u32).to_le_bytes());
+        }
+        out.extend_from_slice(dict.as_bytes());
+        out.extend(std::iter::repeat(b' ').take(pad));
+        out.push(b'\n');
+        out.extend_from_slice(payload);
+        out
+    }
+
+    #[test]
+    fn npy_round_trip_is_exact_and_aligned() {
+        let dir = tmp("rt");
+        let p = dir.join("m.npy");
+        write_npy(&p, &sample()).unwrap();
+        let bytes = std::fs::read(&p).unwrap();
+        let hl = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
+        assert_eq!((10 + hl) % 64, 0, "data must start 64-byte aligned");
+        assert_eq!(read_matrix(&p).unwrap(), sample());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn csv_round_trip_is_exact() {
+        let dir = tmp("csv");
+        let p = dir.join("m.csv");
+        write_csv(&p, &sample()).unwrap();
+        assert_eq!(read_matrix(&p).unwrap(), sample());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn npy_versions_dtypes_and_orders() {
+        let p = Path::new("x.npy");
+        let f8: Vec<u8> = [1.0f64, 2.0, 3.0, 4.0, 5.0, 6.0]
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        for v in [1, 2, 3] {
+            let b = npy(
+                v,
+                "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }",
+                &f8,
+            );
+            let m = parse_npy(&b, p).unwrap();
+            assert_eq!((m.rows, m.cols), (2, 3));
+            assert_eq!(m.data, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        }
+        // Fortran order: the payload is column-major.
+        let b = npy(
+            1,
+            "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }",
+            &f8,
+        );
+        let m = parse_npy(&b, p).unwrap();
+        assert_eq!(m.data, vec![1.0, 3.0, 5.0, 2.0, 4.0, 6.0]);
+        // Other dtypes.
+        let f4: Vec<u8> = [1.5f32, -2.0]
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        let b = npy(
+            1,
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }",
+            &f4,
+        );
+        let m = parse_npy(&b, p).unwrap();
+        assert_eq!((m.rows, m.cols, m.data.clone()), (1, 2, vec![1.5, -2.0]));
+        let i8: Vec<u8> = [7i64, -9].iter().flat_map(|x| x.to_le_bytes()).collect();
+        let b = npy(
+            1,
+            "{'descr': '<i8', 'fortran_order': False, 'shape': (2, 1), }",
+            &i8,
+        );
+        assert_eq!(parse_npy(&b, p).unwrap().data, vec![7.0, -9.0]);
+        let i4: Vec<u8> = [3i32].iter().flat_map(|x| x.to_le_bytes()).collect();
+        let b = npy(
+            1,
+            "{'descr': '<i4', 'fortran_order': False, 'shape': (), }",
+            &i4,
+        );
+        let m = parse_npy(&b, p).unwrap();
+        assert_eq!((m.rows, m.cols, m.data.clone()), (1, 1, vec![3.0]));
+        // Key order and quoting as other writers produce them.
+        let b = npy(
+            1,
+            "{\"shape\": (1, 2), \"fortran_order\": False, \"descr\": \"<i4\"}",
+            &[1, 0, 0, 0, 2, 0, 0, 0],
+        );
+        assert_eq!(parse_npy(&b, p).unwrap().data, vec![1.0, 2.0]);
+    }
+
+    fn err_text(r: Result<Matrix, IoError>) -> String {
+        r.expect_err("must fail").to_string()
+    }
+
+    #[test]
+    fn npy_errors_name_the_file_and_the_problem() {
+        let p = Path::new("bad.npy");
+        let good = npy_bytes(&sample());
+        let e = err_text(parse_npy(b"PK\x03\x04 not numpy at all", p));
+        assert!(e.contains("bad.npy") && e.contains("magic"), "{e}");
+        let e = err_text(parse_npy(&good[..good.len() - 3], p));
+        assert!(
+            e.contains("truncated") && e.contains("48 data bytes, found 45"),
+            "{e}"
+        );
+        let e = err_text(parse_npy(&good[..40], p));
+        assert!(e.contains("truncated"), "{e}");
+        let e = err_text(parse_npy(&good[..9], p));
+        assert!(e.contains("truncated"), "{e}");
+        let mut long = good.clone();
+        long.push(0);
+        let e = err_text(parse_npy(&long, p));
+        assert!(e.contains("trailing"), "{e}");
+        let mut v9 = good.clone();
+        v9[6] = 9;
+        let e = err_text(parse_npy(&v9, p));
+        assert!(e.contains("version 9.0"), "{e}");
+        let b = npy(
+            1,
+            "{'descr': '>f8', 'fortran_order': False, 'shape': (1,), }",
+            &[0; 8],
+        );
+        let e = err_text(parse_npy(&b, p));
+        assert!(e.contains("dtype '>f8' is not supported"), "{e}");
+        let b = npy(
+            1,
+            "{'descr': '<U3', 'fortran_order': False, 'shape': (1,), }",
+            &[0; 12],
+        );
+        assert!(err_text(parse_npy(&b, p)).contains("'<U3'"));
+        let b = npy(
+            1,
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 1), }",
+            &[0; 8],
+        );
+        assert!(err_text(parse_npy(&b, p)).contains("3 dimensions"));
+        let b = npy(1, "{'descr': '<f8', 'shape': (1,), }", &[0; 8]);
+        assert!(err_text(parse_npy(&b, p)).contains("fortran_order"));
+        let b = npy(
+            1,
+            "{'descr': '<f8', 'fortran_order': Maybe, 'shape': (1,), }",
+            &[0; 8],
+        );
+        assert!(err_text(parse_npy(&b, p)).contains("True or False"));
+        let nan: Vec<u8> = [1.0, f64::NAN, 2.0, 3.0]
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        let b = npy(
+            1,
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }",
+            &nan,
+        );
+        let e = err_text(parse_npy(&b, p));
+        assert!(e.contains("row 0, column 1") && e.contains("NaN"), "{e}");
+    }
+
+    #[test]
+    fn corrupt_files_on_disk_report_their_path() {
+        let dir = tmp("corrupt");
+        let p = dir.join("corrupt.npy");
+        std::fs::write(&p, b"\x93NUMPY\x01\x00\xff\x00{'descr'").unwrap();
+        let e = err_text(read_matrix(&p));
+        assert!(e.contains("corrupt.npy") && e.contains("truncated"), "{e}");
+        let e = err_text(read_matrix(&dir.join("missing.npy")));
+        assert!(e.contains("missing.npy"), "{e}");
+        let e = err_text(read_matrix(&dir.join("m.txt")));
+        assert!(e.contains("'.txt'"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn csv_header_ragged_and_bad_values() {
+        let p = Path::new("m.csv");
+        let m = parse_csv("a,b\n1,2\n\n3,4.5\n", p).unwrap();
+        assert_eq!((m.rows, m.cols, m.data), (2, 2, vec![1.0, 2.0, 3.0, 4.5]));
+        let m = parse_csv("1, 2\n3, 4\n", p).unwrap();
+        assert_eq!(m.rows, 2);
+        let e = err_text(parse_csv("x,y\n1,2\n3,4,5\n", p));
+        assert!(
+            e.contains("m.csv") && e.contains("line 3") && e.contains("ragged"),
+            "{e}"
+        );
+        let e = err_text(parse_csv("1,2\n3,oops\n", p));
+        assert!(
+            e.contains("line 2, column 2") && e.contains("'oops'"),
+            "{e}"
+        );
+        let e = err_text(parse_csv("1,2\n3,\n", p));
+        assert!(e.contains("line 2, column 2"), "{e}");
+        let e = err_text(parse_csv("1,inf\n", p));
+        assert!(
+            e.contains("line 1, column 2") && e.contains("not finite"),
+            "{e}"
+        );
+        let e = err_text(parse_csv("h1,h2\n", p));
+        assert!(e.contains("no data rows"), "{e}");
+    }
+
+    #[test]
+    fn writers_refuse_non_finite_and_bad_shapes() {
+        let dir = tmp("refuse");
+        let m = Matrix {
+            rows: 1,
+            cols: 2,
+            data: vec![1.0, f64::INFINITY],
+        };
+        let e = write_npy(&dir.join("a.npy"), &m).unwrap_err().to_string();
+        assert!(e.contains("row 0, column 1") && e.contains("inf"), "{e}");
+        assert!(write_csv(&dir.join("a.csv"), &m).is_err());
+        let m = Matrix {
+            rows: 2,
+            cols: 2,
+            data: vec![1.0],
+        };
+        assert!(write_npy(&dir.join("b.npy"), &m).is_err());
+        assert!(Matrix::new(2, 2, vec![1.0]).is_err());
+        assert!(!dir.join("a.npy").exists() && !dir.join("b.npy").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn groups_round_trip() {
+        let dir = tmp("groups");
+        let p = dir.join("g.json");
+        let g = vec![vec![3, 1], vec![0], vec![2, 4, 5]];
+        write_json_groups(&p, &g).unwrap();
+        assert_eq!(read_json_groups(&p).unwrap(), g);
+        std::fs::write(&p, "[[1, -2]]").unwrap();
+        assert!(read_json_groups(&p)
+            .unwrap_err()
+            .to_string()
+            .contains("g.json"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn reads_the_authors_inputs_when_present() {
+        let dir = Path::new("/work/shared/data/zhu2023-inputs");
+        if !dir.join("appeals.npy").exists() {
+            eprintln!("skipped: {} is absent", dir.display());
+            return;
+        }
+        for (name, rows) in [
+            ("appeals.npy", 100),
+            ("qualities.npy", 100),
+            ("appeals_homo.npy", 1),
+            ("qualities_homo.npy", 1),
+        ] {
+            let m = read_matrix(&dir.join(name)).unwrap();
+            assert_eq!((m.rows, m.cols), (rows, 1682), "{name}");
+            assert!(
+                m.data.iter().all(|&x| (0.0..=1.0).contains(&x)),
+                "{name}: preferences are ratings / 5"
+            );
+            // Re-encoding gives back the authors' bytes exactly (same header layout as NumPy).
+            assert_eq!(
+                npy_bytes(&m),
+                std::fs::read(dir.join(name)).unwrap(),
+                "{name}"
+            );
+        }
+        let groups = read_json_groups(&dir.join("groups_100.json")).unwrap();
+        assert_eq!(groups.len(), 100);
+        let mut all: Vec<usize> = groups.concat();
+        all.sort_unstable();
+        assert_eq!(
+            all,
+            (0..943).collect::<Vec<_>>(),
+            "groups partition the 943 users"
+        );
+    }
+}
