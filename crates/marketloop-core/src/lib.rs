@@ -8,10 +8,12 @@
 //! (replicate, [`rng::Source`]), so results are bit-identical whatever the thread count.
 //!
 //! Modules:
+//! - [`bandits`]: competing bandits (learning firms competing for users by reputation).
 //! - [`rng`]: the portable generator, master seeds and per-replicate streams.
 //! - [`runner`]: deterministic (serial or rayon-parallel) maps over replicate indices.
 #![deny(missing_docs)]
 
+pub mod bandits;
 pub mod rng;
 pub mod runner;
 

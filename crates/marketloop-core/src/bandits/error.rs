@@ -1,0 +1,53 @@
+//! The one error type of the competing-bandits area.
+
+/// Invalid parameters of a bandit instance, algorithm, firm, response function or scenario.
+///
+/// Every message names the parameter, the bad value and the allowed range.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BanditError {
+    /// A parameter outside its allowed range.
+    #[error("{name} = {value} must lie in {allowed}")]
+    OutOfRange {
+        /// The parameter, e.g. "epsilon of BayesEpsilonGreedy".
+        name: String,
+        /// The offending value, as written.
+        value: String,
+        /// The allowed range, e.g. "[0, 1]".
+        allowed: String,
+    },
+    /// An algorithm, instance or response name that is not known.
+    #[error("unknown {what} {name:?}; allowed: {allowed}")]
+    UnknownName {
+        /// What was being named ("algorithm", "instance", ...).
+        what: String,
+        /// The name given.
+        name: String,
+        /// The names that are accepted.
+        allowed: String,
+    },
+    /// A malformed textual specification (for example an algorithm with parameters).
+    #[error("cannot read {what} {text:?}: {reason}")]
+    Parse {
+        /// What was being read.
+        what: String,
+        /// The text.
+        text: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Inputs that do not fit together (for example a table with fewer rows than a phase needs).
+    #[error("{0}")]
+    Mismatch(String),
+}
+
+impl BanditError {
+    /// Shorthand for [`BanditError::OutOfRange`].
+    pub fn range(name: impl Into<String>, value: impl std::fmt::Display, allowed: &str) -> Self {
+        BanditError::OutOfRange {
+            name: name.into(),
+            value: value.to_string(),
+            allowed: allowed.into(),
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! Competing bandits: firms that learn (multi-armed bandit algorithms) compete for a stream of
+//! users who choose by reputation (Aridor, Mansour, Slivkins and Wu, "Competing Bandits: The
+//! Perils of Exploration under Competition").
+//!
+//! - [`instance`]: MAB instances (Needle-in-Haystack, Uniform, Heavy-Tail, given means).
+//! - [`table`]: realization tables with per-phase row blocks (common random numbers).
+//! - [`policy`]: the [`BanditPolicy`] trait and the algorithms, with the greedy modification.
+//! - [`response`]: the [`ResponseFunction`] trait: HardMax, HardMax&Random, SoftMax.
+//! - [`firm`]: a firm = algorithm + sliding-window reputation.
+//! - [`competition`]: scenarios, one game, experiments sharing tables across cells.
+//! - [`isolation`]: performance in isolation, relative reputation, exploration disadvantage.
+//! - [`metrics`]: estimates with t half-widths, medians, histograms, per-cell summaries.
+//! - [`game`]: the competition game: dominant strategies and pure Nash equilibria.
+
+pub mod competition;
+mod error;
+pub mod firm;
+pub mod game;
+pub mod instance;
+pub mod isolation;
+pub mod metrics;
+pub mod policy;
+pub mod response;
+pub mod table;
+
+pub use competition::{
+    draw_means, instance_seeds, run_competition, CompetitionConfig, CompetitionOutcome, Experiment, Scenario,
+};
+pub use error::BanditError;
+pub use firm::Firm;
+pub use game::{CompetitionGame, GameAnalysis};
+pub use instance::{InstanceSpec, MeanVector, NeedlePosition};
+pub use isolation::{disadvantaged_period, IsolationConfig, IsolationSummary};
+pub use metrics::{median, CellSummary, Estimate};
+pub use policy::{
+    AlgorithmKind, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BetaPosterior, BetaPrior, ExploreFirst,
+    GreedyModified, Policy, StaticGreedy, SuccessiveElimination, ThompsonSampling, TieRule, Ucb1,
+};
+pub use response::{HardMax, HardMaxRandom, Reputation, Response, ResponseFunction, ResponseSpec, SoftMax};
+pub use table::{Phase, RealizationTable, TableLayout, WarmStartRows};

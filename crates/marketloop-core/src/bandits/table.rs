@@ -1,0 +1,334 @@
+//! Realization tables: the 0/1 rewards every experiment on one (instance, run) shares (common
+//! random numbers).
+//!
+//! A table has one block of rows per [`Phase`]: the monopoly period, one warm-start block per
+//! firm slot, the game and performance-in-isolation runs. Rows are addressed by
+//! (phase, row), never by a running counter, so a longer warm start or monopoly never shifts
+//! the game's rows.
+//!
+//! Row `t` of phase `p` holds `W[t][a] ~ Bernoulli(mu_a)` for every arm `a`. The bits come from
+//! one ChaCha8 stream per run (`SeedSequence::stream(run, Source::Rewards)` of the instance's
+//! seed); phase `p` starts at word position `p << 56` and entry (t, a) is the `t * K + a`-th
+//! 64-bit draw from there (Bernoulli by `u64 < p * 2^64`, as `rand::distr::Bernoulli`). So a
+//! block's first rows do not depend on how many rows are generated: a table generated with
+//! longer phases holds exactly the same bits in the shorter prefixes.
+//!
+//! **Warm-start rows.** Each firm slot has its own warm-start block by default
+//! ([`WarmStartRows::PerFirm`]): the two firms serve different users, whose rewards are
+//! independent. The authors' code let both firms' warm starts read the same rows
+//! ([`WarmStartRows::Shared`], offered for comparison); with identical deterministic algorithms
+//! that makes the two firms identical after the warm start, which the model does not intend.
+
+use super::{BanditError, MeanVector};
+use crate::rng::{PortableRng, SeedSequence, Source};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+
+/// A block of rows of a realization table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// The incumbent's monopoly period (first mover scenarios).
+    Monopoly,
+    /// The competition game.
+    Game,
+    /// An algorithm run alone (performance in isolation).
+    Isolation,
+    /// The warm start of firm slot `s` (0-based).
+    WarmStart(usize),
+}
+
+impl Phase {
+    fn id(self) -> u128 {
+        match self {
+            Phase::Monopoly => 0,
+            Phase::Game => 1,
+            Phase::Isolation => 2,
+            Phase::WarmStart(s) => 3 + s as u128,
+        }
+    }
+}
+
+/// Which warm-start rows the firms read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum WarmStartRows {
+    /// Firm slot `s` reads the block `Phase::WarmStart(s)` (default; independent users).
+    #[default]
+    PerFirm,
+    /// Every firm reads `Phase::WarmStart(0)` (the authors' code).
+    Shared,
+}
+
+impl WarmStartRows {
+    /// The phase firm slot `slot` reads during its warm start.
+    pub fn phase(self, slot: usize) -> Phase {
+        match self {
+            WarmStartRows::PerFirm => Phase::WarmStart(slot),
+            WarmStartRows::Shared => Phase::WarmStart(0),
+        }
+    }
+}
+
+/// How many rows each block of a table needs.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct TableLayout {
+    /// Rows of the monopoly block.
+    pub monopoly: usize,
+    /// Rows of each warm-start block, by firm slot.
+    pub warm_start: Vec<usize>,
+    /// Rows of the game block.
+    pub game: usize,
+    /// Rows of the isolation block.
+    pub isolation: usize,
+}
+
+impl TableLayout {
+    /// The layout holding both `self` and `other` (row counts are maxima).
+    pub fn union(&self, other: &TableLayout) -> TableLayout {
+        let n = self.warm_start.len().max(other.warm_start.len());
+        let ws = (0..n)
+            .map(|i| {
+                self.warm_start.get(i).copied().unwrap_or(0).max(other.warm_start.get(i).copied().unwrap_or(0))
+            })
+            .collect();
+        TableLayout {
+            monopoly: self.monopoly.max(other.monopoly),
+            warm_start: ws,
+            game: self.game.max(other.game),
+            isolation: self.isolation.max(other.isolation),
+        }
+    }
+
+    fn rows(&self, phase: Phase) -> usize {
+        match phase {
+            Phase::Monopoly => self.monopoly,
+            Phase::Game => self.game,
+            Phase::Isolation => self.isolation,
+            Phase::WarmStart(s) => self.warm_start.get(s).copied().unwrap_or(0),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+struct Block {
+    rows: usize,
+    bits: Vec<u64>,
+}
+
+/// The bit-packed 0/1 rewards of one (instance, run), by phase, row and arm.
+#[derive(Clone, Debug)]
+pub struct RealizationTable {
+    k: usize,
+    words_per_row: usize,
+    monopoly: Block,
+    game: Block,
+    isolation: Block,
+    warm_start: Vec<Block>,
+}
+
+impl RealizationTable {
+    /// Generates the rows of `layout` for mean vector `means`, run `run`, from the instance's
+    /// seed sequence (see the module docs for the stream layout).
+    pub fn generate(
+        means: &MeanVector,
+        layout: &TableLayout,
+        seeds: &SeedSequence,
+        run: u64,
+    ) -> Result<Self, BanditError> {
+        let k = means.k();
+        let dists: Vec<Threshold> = means.means().iter().map(|&m| Threshold::new(m)).collect();
+        let words_per_row = k.div_ceil(64);
+        let mut rng = seeds.stream(run, Source::Rewards);
+        let mut block = |phase: Phase| -> Block {
+            let rows = layout.rows(phase);
+            let mut bits = vec![0u64; rows * words_per_row];
+            if rows > 0 {
+                fill_block(&mut rng, phase, &dists, words_per_row, rows, &mut bits);
+            }
+            Block { rows, bits }
+        };
+        let monopoly = block(Phase::Monopoly);
+        let game = block(Phase::Game);
+        let isolation = block(Phase::Isolation);
+        let warm_start = (0..layout.warm_start.len()).map(|s| block(Phase::WarmStart(s))).collect();
+        Ok(Self {
+            k,
+            words_per_row,
+            monopoly,
+            game,
+            isolation,
+            warm_start,
+        })
+    }
+
+    /// Number of arms.
+    pub fn k(&self) -> usize {
+        self.k
+    }
+
+    /// Rows available in `phase`.
+    pub fn rows(&self, phase: Phase) -> usize {
+        self.block(phase).map_or(0, |b| b.rows)
+    }
+
+    fn block(&self, phase: Phase) -> Option<&Block> {
+        match phase {
+            Phase::Monopoly => Some(&self.monopoly),
+            Phase::Game => Some(&self.game),
+            Phase::Isolation => Some(&self.isolation),
+            Phase::WarmStart(s) => self.warm_start.get(s),
+        }
+    }
+
+    /// Errors unless `phase` has at least `rows` rows.
+    pub fn require(&self, phase: Phase, rows: usize) -> Result<(), BanditError> {
+        let have = self.rows(phase);
+        if have < rows {
+            return Err(BanditError::Mismatch(format!(
+                "the realization table has {have} rows for {phase:?} but {rows} are needed"
+            )));
+        }
+        Ok(())
+    }
+
+    /// A view of one phase's rows (check the length with [`RealizationTable::require`]).
+    #[inline]
+    pub fn phase(&self, phase: Phase) -> PhaseRows<'_> {
+        let bits = self.block(phase).map_or(&[][..], |b| &b.bits[..]);
+        PhaseRows {
+            bits,
+            words_per_row: self.words_per_row,
+        }
+    }
+
+    /// The reward of `arm` in row `row` of `phase`. Panics if out of range (use
+    /// [`RealizationTable::require`]).
+    #[inline]
+    pub fn reward(&self, phase: Phase, row: usize, arm: usize) -> bool {
+        self.phase(phase).reward(row, arm)
+    }
+}
+
+/// The rows of one phase.
+#[derive(Clone, Copy, Debug)]
+pub struct PhaseRows<'a> {
+    bits: &'a [u64],
+    words_per_row: usize,
+}
+
+impl PhaseRows<'_> {
+    /// The reward of `arm` in row `row`.
+    #[inline]
+    pub fn reward(&self, row: usize, arm: usize) -> bool {
+        let w = self.bits[row * self.words_per_row + (arm >> 6)];
+        (w >> (arm & 63)) & 1 == 1
+    }
+}
+
+/// Bernoulli(p) from one u64: `x < p * 2^64` (as `rand::distr::Bernoulli`), except that
+/// p = 1 is always true; every entry consumes exactly one u64 so entry (t, a) sits at a fixed
+/// stream position.
+#[derive(Clone, Copy, Debug)]
+struct Threshold {
+    always: bool,
+    p_int: u64,
+}
+
+impl Threshold {
+    fn new(p: f64) -> Self {
+        if p >= 1.0 {
+            Threshold { always: true, p_int: 0 }
+        } else {
+            // 2^64 * p < 2^64 for p < 1; `as` saturates and maps 0 to 0.
+            Threshold { always: false, p_int: (p * 18_446_744_073_709_551_616.0) as u64 }
+        }
+    }
+
+    #[inline]
+    fn sample(self, x: u64) -> bool {
+        self.always || x < self.p_int
+    }
+}
+
+fn fill_block(
+    rng: &mut PortableRng,
+    phase: Phase,
+    dists: &[Threshold],
+    words_per_row: usize,
+    rows: usize,
+    bits: &mut [u64],
+) {
+    // Each u64 draw takes two 32-bit words of the ChaCha stream.
+    rng.set_word_pos(phase.id() << 56);
+    for t in 0..rows {
+        let row = &mut bits[t * words_per_row..(t + 1) * words_per_row];
+        for (a, d) in dists.iter().enumerate() {
+            if d.sample(rng.next_u64()) {
+                row[a >> 6] |= 1 << (a & 63);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout(m: usize, ws: usize, g: usize) -> TableLayout {
+        TableLayout {
+            monopoly: m,
+            warm_start: vec![ws, ws],
+            game: g,
+            isolation: 0,
+        }
+    }
+
+    #[test]
+    fn longer_phases_never_shift_other_rows() {
+        let means = MeanVector::new(vec![0.1, 0.5, 0.9, 0.3, 0.7]).unwrap();
+        let s = SeedSequence::new(9);
+        let a = RealizationTable::generate(&means, &layout(0, 20, 100), &s, 4).unwrap();
+        let b = RealizationTable::generate(&means, &layout(500, 500, 300), &s, 4).unwrap();
+        for t in 0..100 {
+            for arm in 0..5 {
+                assert_eq!(a.reward(Phase::Game, t, arm), b.reward(Phase::Game, t, arm));
+            }
+        }
+        for t in 0..20 {
+            for arm in 0..5 {
+                assert_eq!(a.reward(Phase::WarmStart(1), t, arm), b.reward(Phase::WarmStart(1), t, arm));
+            }
+        }
+        let c = RealizationTable::generate(&means, &layout(0, 20, 100), &s, 5).unwrap();
+        let differs = (0..100).any(|t| (0..5).any(|arm| a.reward(Phase::Game, t, arm) != c.reward(Phase::Game, t, arm)));
+        assert!(differs, "run 5 must not repeat run 4");
+        let w0: Vec<bool> = (0..20).map(|t| a.reward(Phase::WarmStart(0), t, 2)).collect();
+        let w1: Vec<bool> = (0..20).map(|t| a.reward(Phase::WarmStart(1), t, 2)).collect();
+        assert_ne!(w0, w1, "the two warm-start blocks must be distinct");
+    }
+
+    #[test]
+    fn frequencies_match_the_means() {
+        // 20000 rows per arm: the binomial standard deviation is at most 0.0036; allow 5 sd.
+        let means = MeanVector::new(vec![0.0, 0.25, 0.5, 1.0]).unwrap();
+        let s = SeedSequence::new(11);
+        let n = 20_000;
+        let t = RealizationTable::generate(&means, &layout(0, 0, n), &s, 0).unwrap();
+        for (a, &m) in means.means().iter().enumerate() {
+            let f = (0..n).filter(|&r| t.reward(Phase::Game, r, a)).count() as f64 / n as f64;
+            let sd = (m * (1.0 - m) / n as f64).sqrt();
+            assert!((f - m).abs() <= 5.0 * sd + 1e-12, "arm {a}: {f} vs {m}");
+        }
+    }
+
+    #[test]
+    fn many_arms_pack_across_words() {
+        let means = MeanVector::new((0..130).map(|i| if i % 2 == 0 { 1.0 } else { 0.0 }).collect()).unwrap();
+        let t = RealizationTable::generate(&means, &layout(0, 0, 3), &SeedSequence::new(1), 0).unwrap();
+        for arm in 0..130 {
+            assert_eq!(t.reward(Phase::Game, 2, arm), arm % 2 == 0);
+        }
+        assert!(t.require(Phase::Game, 4).is_err());
+        assert!(t.require(Phase::WarmStart(7), 1).is_err());
+    }
+}
