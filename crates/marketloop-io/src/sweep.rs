@@ -273,6 +273,36 @@ pub fn run_sweep_local(
     Ok(all)
 }
 
+/// Loads a cell stored under `dir` by an earlier run of the same sweep, if there is one.
+pub fn load_cell(sweep: &SweepSpec, cell: &Cell, dir: &Path) -> Result<Option<Table>, IoError> {
+    let path = cell_file(dir, cell);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(IoError::os(path, e)),
+    };
+    let stored: StoredCell = serde_json::from_slice(&bytes).map_err(|source| IoError::Json {
+        path: path.clone(),
+        source,
+    })?;
+    if stored.label == cell.label && stored.seed == cell.seed && stored.runs == sweep.runs {
+        restore(stored.columns).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Stores a finished cell under `dir` atomically, for a later resume.
+pub fn save_cell(sweep: &SweepSpec, cell: &Cell, table: &Table, dir: &Path) -> Result<(), IoError> {
+    let stored = StoredCell {
+        label: cell.label.clone(),
+        seed: cell.seed,
+        runs: sweep.runs,
+        columns: store(table),
+    };
+    write_json_atomic(&cell_file(dir, cell), &stored)
+}
+
 /// Loads a cell stored under `dir` by an earlier run, or runs it (and stores it when `dir` is
 /// given).
 pub fn load_or_run(
@@ -282,28 +312,13 @@ pub fn load_or_run(
     dir: Option<&Path>,
 ) -> Result<Table, IoError> {
     if let Some(dir) = dir {
-        let path = cell_file(dir, cell);
-        if let Ok(bytes) = std::fs::read(&path) {
-            let stored: StoredCell =
-                serde_json::from_slice(&bytes).map_err(|source| IoError::Json {
-                    path: path.clone(),
-                    source,
-                })?;
-            if stored.label == cell.label && stored.seed == cell.seed && stored.runs == sweep.runs
-            {
-                return restore(stored.columns);
-            }
+        if let Some(t) = load_cell(sweep, cell, dir)? {
+            return Ok(t);
         }
     }
     let t = run_one_cell(&sweep.kind, sweep.runs, cell, runner)?;
     if let Some(dir) = dir {
-        let stored = StoredCell {
-            label: cell.label.clone(),
-            seed: cell.seed,
-            runs: sweep.runs,
-            columns: store(&t),
-        };
-        write_json_atomic(&cell_file(dir, cell), &stored)?;
+        save_cell(sweep, cell, &t, dir)?;
     }
     Ok(t)
 }
