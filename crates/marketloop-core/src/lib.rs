@@ -9,11 +9,13 @@
 //!
 //! Modules:
 //! - [`bandits`]: competing bandits (learning firms competing for users by reputation).
+//! - [`market`]: the trial-offer cultural market: model, dynamics, equilibrium, rankings.
 //! - [`rng`]: the portable generator, master seeds and per-replicate streams.
 //! - [`runner`]: deterministic (serial or rayon-parallel) maps over replicate indices.
 #![deny(missing_docs)]
 
 pub mod bandits;
+pub mod market;
 pub mod rng;
 pub mod runner;
 

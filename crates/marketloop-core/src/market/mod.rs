@@ -1,0 +1,43 @@
+//! The trial-offer cultural market with heterogeneous user types (Zhu, Cheung and Xie,
+//! "Stability and Efficiency of Personalised Cultural Markets"; spec
+//! `trial-offer-markets.md`).
+//!
+//! - [`model`]: the validated [`Market`] (w, v, q, r, initial counts).
+//! - [`choice`]: the multinomial logit of eq. (1), y(phi) and p(phi) of Lemma 2.1.
+//! - [`measures`]: efficiency, entropy and the objectives (7), (8), (13), (14).
+//! - [`equilibrium`]: the TOME (closed form, Prop. C.1, fixed point) and the deterministic
+//!   dynamic (eq. 6).
+//! - [`position_bias`], [`ranking`]: rank-position attention and ranking strategies (Section 5).
+//! - [`sampling`]: sum trees and alias tables.
+//! - [`engine`]: one replicate of the stochastic dynamic, step by step.
+//! - [`simulation`]: replicated runs with periodic measurements, parallel over replicates.
+//!
+//! Indices are 0-based; matrices are row-major m x n (types x items).
+
+pub mod choice;
+pub mod engine;
+pub mod equilibrium;
+pub mod error;
+pub mod measures;
+pub mod model;
+pub mod position_bias;
+pub mod ranking;
+pub mod sampling;
+pub mod simulation;
+
+pub use choice::{ChoiceModel, MultinomialLogit};
+pub use engine::{
+    CountState, Engine, Ranked, StaticVisibility, StepOutcome, Streams, TrialSampler,
+};
+pub use equilibrium::{
+    deterministic_dynamics, solve_tome, DynamicsStep, Regime, Tome, TomeMethod, TomeOptions,
+};
+pub use error::MarketError;
+pub use measures::{Measures, NashWelfare, Objective};
+pub use model::{InitialCounts, Market};
+pub use position_bias::{PositionBias, PositionBiasSpec, MUSICLAB_WEIGHTS};
+pub use ranking::{
+    FixedOrder, FixedRanking, PopularityRanking, QualityRanking, RandomRanking, RankingPolicy,
+    RankingSpec, TieRule,
+};
+pub use simulation::{Measurement, Simulation, Trajectory, Visibility};

@@ -1,0 +1,555 @@
+//! The trial-offer market itself: items, user types, visibility, quality, feedback exponents and
+//! initial purchase counts, validated once in [`Market::new`] and immutable afterwards.
+//!
+//! Matrices are stored row-major (`m` rows of user types, `n` columns of items): entry (i, j) is
+//! `data[i * n + j]`. Indices are 0-based everywhere (the paper counts from 1).
+//!
+//! Initial counts are whole numbers d_j^0 >= 1, as in the paper: purchases add 1, so counts stay
+//! integers, which is what lets the popularity ranking keep its order in O(1) per purchase.
+
+use super::error::MarketError;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+/// Tolerance on the sum of the population weights.
+pub const WEIGHT_SUM_TOLERANCE: f64 = 1e-9;
+
+/// How the initial purchase counts d_j^0 are set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InitialCounts {
+    /// The same given counts in every replicate (one per item, each >= 1).
+    Fixed(Vec<u64>),
+    /// Each d_j^0 drawn independently and uniformly from the whole numbers `low..=high`
+    /// (`1 <= low <= high`), per replicate, from the replicate's `Source::Initial` stream.
+    /// The paper's experiments use `{2, 3}`.
+    Uniform {
+        /// Smallest count.
+        low: u64,
+        /// Largest count (inclusive).
+        high: u64,
+    },
+}
+
+/// A trial-offer market (Section 2 of the paper), validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Market {
+    n: usize,
+    m: usize,
+    weights: Vec<f64>,
+    visibility: Vec<f64>,
+    quality: Vec<f64>,
+    feedback: Vec<f64>,
+    initial: InitialCounts,
+    /// Per type, the items with v_ij > 0, ascending.
+    visible: Vec<Vec<u32>>,
+    /// The distinct feedback exponents, in order of first appearance.
+    distinct_r: Vec<f64>,
+    /// For each type, the index of its exponent in `distinct_r`.
+    r_index: Vec<usize>,
+}
+
+fn place_ij(i: usize, j: usize) -> String {
+    format!("for user type {i} and item {j} ")
+}
+
+fn check_matrix(
+    field: &'static str,
+    description: &'static str,
+    data: &[f64],
+    m: usize,
+    n: usize,
+    upper_one: bool,
+) -> Result<(), MarketError> {
+    let expected = m * n;
+    if data.len() != expected {
+        return Err(MarketError::Shape {
+            field,
+            got: data.len(),
+            expected,
+            shape: format!("m x n = {m} x {n}: one row per user type, one column per item"),
+        });
+    }
+    let range = if upper_one { "[0, 1]" } else { "[0, inf)" };
+    for (k, &x) in data.iter().enumerate() {
+        let (i, j) = (k / n, k % n);
+        if !x.is_finite() {
+            return Err(MarketError::NotFinite {
+                field,
+                description,
+                value: x,
+                place: place_ij(i, j),
+                range,
+            });
+        }
+        if x < 0.0 || (upper_one && x > 1.0) {
+            return Err(MarketError::OutOfRange {
+                field,
+                description,
+                value: x,
+                place: place_ij(i, j),
+                range,
+            });
+        }
+    }
+    Ok(())
+}
+
+impl Market {
+    /// A market with `n_items` items and one user type per entry of `weights`.
+    ///
+    /// - `weights`: population weights w_i, each in (0, 1], summing to 1 within
+    ///   [`WEIGHT_SUM_TOLERANCE`].
+    /// - `visibility`: v_ij >= 0, row-major m x n.
+    /// - `quality`: q_ij in [0, 1], row-major m x n.
+    /// - `feedback`: exponents r_i >= 0, one per type (r_i > 1 is allowed: winner takes all).
+    /// - `initial`: the initial counts (each >= 1).
+    ///
+    /// Errors name the parameter, the bad value and the allowed range.
+    pub fn new(
+        n_items: usize,
+        weights: Vec<f64>,
+        visibility: Vec<f64>,
+        quality: Vec<f64>,
+        feedback: Vec<f64>,
+        initial: InitialCounts,
+    ) -> Result<Self, MarketError> {
+        let n = n_items;
+        if n == 0 {
+            return Err(MarketError::Empty {
+                field: "items",
+                what: "number of items n",
+            });
+        }
+        let m = weights.len();
+        if m == 0 {
+            return Err(MarketError::Empty {
+                field: "weights",
+                what: "number of user types m (length of weights)",
+            });
+        }
+        for (i, &w) in weights.iter().enumerate() {
+            let place = format!("for user type {i} ");
+            if !w.is_finite() {
+                return Err(MarketError::NotFinite {
+                    field: "weights",
+                    description: "population weight w",
+                    value: w,
+                    place,
+                    range: "(0, 1]",
+                });
+            }
+            if w <= 0.0 || w > 1.0 {
+                return Err(MarketError::OutOfRange {
+                    field: "weights",
+                    description: "population weight w",
+                    value: w,
+                    place,
+                    range: "(0, 1]",
+                });
+            }
+        }
+        let sum: f64 = weights.iter().sum();
+        if (sum - 1.0).abs() > WEIGHT_SUM_TOLERANCE {
+            return Err(MarketError::WeightsSum { sum });
+        }
+        check_matrix("visibility", "visibility v", &visibility, m, n, false)?;
+        check_matrix("quality", "quality q", &quality, m, n, true)?;
+        if feedback.len() != m {
+            return Err(MarketError::Shape {
+                field: "feedback",
+                got: feedback.len(),
+                expected: m,
+                shape: format!("one feedback exponent per user type, m = {m}"),
+            });
+        }
+        for (i, &r) in feedback.iter().enumerate() {
+            let place = format!("for user type {i} ");
+            if !r.is_finite() {
+                return Err(MarketError::NotFinite {
+                    field: "feedback",
+                    description: "feedback exponent r",
+                    value: r,
+                    place,
+                    range: "[0, inf)",
+                });
+            }
+            if r < 0.0 {
+                return Err(MarketError::OutOfRange {
+                    field: "feedback",
+                    description: "feedback exponent r",
+                    value: r,
+                    place,
+                    range: "[0, inf)",
+                });
+            }
+        }
+        match &initial {
+            InitialCounts::Fixed(d) => {
+                if d.len() != n {
+                    return Err(MarketError::Shape {
+                        field: "initial_counts",
+                        got: d.len(),
+                        expected: n,
+                        shape: format!("one initial count per item, n = {n}"),
+                    });
+                }
+                if let Some(j) = d.iter().position(|&x| x == 0) {
+                    return Err(MarketError::OutOfRange {
+                        field: "initial_counts",
+                        description: "initial count d0",
+                        value: 0.0,
+                        place: format!("for item {j} "),
+                        range: "whole numbers >= 1",
+                    });
+                }
+            }
+            InitialCounts::Uniform { low, high } => {
+                if *low == 0 {
+                    return Err(MarketError::OutOfRange {
+                        field: "initial_counts",
+                        description: "lowest initial count (uniform low)",
+                        value: 0.0,
+                        place: String::new(),
+                        range: "whole numbers >= 1",
+                    });
+                }
+                if high < low {
+                    return Err(MarketError::OutOfRange {
+                        field: "initial_counts",
+                        description: "highest initial count (uniform high)",
+                        value: *high as f64,
+                        place: format!("(low = {low}) "),
+                        range: "[low, inf) (whole numbers)",
+                    });
+                }
+            }
+        }
+        if n > u32::MAX as usize {
+            return Err(MarketError::OutOfRange {
+                field: "items",
+                description: "number of items n",
+                value: n as f64,
+                place: String::new(),
+                range: "[1, 2^32 - 1]",
+            });
+        }
+        let visible = (0..m)
+            .map(|i| {
+                (0..n)
+                    .filter(|&j| visibility[i * n + j] > 0.0)
+                    .map(|j| j as u32)
+                    .collect()
+            })
+            .collect();
+        let mut distinct_r: Vec<f64> = Vec::new();
+        let r_index = feedback
+            .iter()
+            .map(|&r| match distinct_r.iter().position(|&x| x == r) {
+                Some(k) => k,
+                None => {
+                    distinct_r.push(r);
+                    distinct_r.len() - 1
+                }
+            })
+            .collect();
+        Ok(Self {
+            n,
+            m,
+            weights,
+            visibility,
+            quality,
+            feedback,
+            initial,
+            visible,
+            distinct_r,
+            r_index,
+        })
+    }
+
+    /// A homogeneous market (one user type, w_1 = 1) with visibility `v`, quality `q` and
+    /// feedback exponent `r`.
+    pub fn homogeneous(
+        v: Vec<f64>,
+        q: Vec<f64>,
+        r: f64,
+        initial: InitialCounts,
+    ) -> Result<Self, MarketError> {
+        Self::new(v.len(), vec![1.0], v, q, vec![r], initial)
+    }
+
+    /// The same market with another visibility matrix (validated like [`Market::new`]).
+    pub fn with_visibility(&self, visibility: Vec<f64>) -> Result<Self, MarketError> {
+        Self::new(
+            self.n,
+            self.weights.clone(),
+            visibility,
+            self.quality.clone(),
+            self.feedback.clone(),
+            self.initial.clone(),
+        )
+    }
+
+    /// Number of items n.
+    pub fn n_items(&self) -> usize {
+        self.n
+    }
+
+    /// Number of user types m.
+    pub fn n_types(&self) -> usize {
+        self.m
+    }
+
+    /// Whether there is a single user type.
+    pub fn is_homogeneous(&self) -> bool {
+        self.m == 1
+    }
+
+    /// Population weights w_i.
+    pub fn weights(&self) -> &[f64] {
+        &self.weights
+    }
+
+    /// The visibility matrix, row-major m x n.
+    pub fn visibility(&self) -> &[f64] {
+        &self.visibility
+    }
+
+    /// The quality matrix, row-major m x n.
+    pub fn quality(&self) -> &[f64] {
+        &self.quality
+    }
+
+    /// Visibilities v_i. of type `i`.
+    pub fn visibility_row(&self, i: usize) -> &[f64] {
+        &self.visibility[i * self.n..(i + 1) * self.n]
+    }
+
+    /// Qualities q_i. of type `i`.
+    pub fn quality_row(&self, i: usize) -> &[f64] {
+        &self.quality[i * self.n..(i + 1) * self.n]
+    }
+
+    /// Feedback exponents r_i.
+    pub fn feedback(&self) -> &[f64] {
+        &self.feedback
+    }
+
+    /// The initial-count rule.
+    pub fn initial(&self) -> &InitialCounts {
+        &self.initial
+    }
+
+    /// Items visible to type `i` (v_ij > 0), ascending.
+    pub fn visible_items(&self, i: usize) -> &[u32] {
+        &self.visible[i]
+    }
+
+    /// The distinct feedback exponents, in order of first appearance.
+    pub fn distinct_feedback(&self) -> &[f64] {
+        &self.distinct_r
+    }
+
+    /// For each type, the index of its exponent in [`Market::distinct_feedback`].
+    pub fn feedback_index(&self) -> &[usize] {
+        &self.r_index
+    }
+
+    /// The common feedback exponent, if all types share one.
+    pub fn common_feedback(&self) -> Option<f64> {
+        (self.distinct_r.len() == 1).then(|| self.distinct_r[0])
+    }
+
+    /// Whether q_ij = q_j for every type (exact equality), the case of Gamma (14).
+    pub fn quality_is_type_independent(&self) -> bool {
+        rows_equal(&self.quality, self.m, self.n)
+    }
+
+    /// Whether v_ij = v_j for every type (exact equality), the case of Prop. C.1.
+    pub fn visibility_is_type_independent(&self) -> bool {
+        rows_equal(&self.visibility, self.m, self.n)
+    }
+
+    /// Draws the initial counts of one replicate. `Fixed` counts draw nothing.
+    pub fn initial_counts<R: Rng + ?Sized>(&self, rng: &mut R) -> Vec<u64> {
+        match &self.initial {
+            InitialCounts::Fixed(d) => d.clone(),
+            InitialCounts::Uniform { low, high } => (0..self.n)
+                .map(|_| rng.random_range(*low..=*high))
+                .collect(),
+        }
+    }
+
+    /// The starting shares of the deterministic dynamic: d^0 / sum d^0 for fixed counts, and
+    /// the expected shares (uniform, 1/n each) for uniformly drawn counts.
+    pub fn initial_shares(&self) -> Vec<f64> {
+        match &self.initial {
+            InitialCounts::Fixed(d) => {
+                let total: f64 = d.iter().map(|&x| x as f64).sum();
+                d.iter().map(|&x| x as f64 / total).collect()
+            }
+            InitialCounts::Uniform { .. } => vec![1.0 / self.n as f64; self.n],
+        }
+    }
+}
+
+fn rows_equal(data: &[f64], m: usize, n: usize) -> bool {
+    (1..m).all(|i| data[i * n..(i + 1) * n] == data[..n])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok_args() -> (usize, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>, InitialCounts) {
+        (
+            3,
+            vec![0.25, 0.75],
+            vec![1.0, 0.5, 0.0, 0.2, 0.3, 0.4],
+            vec![0.9, 0.5, 0.1, 0.2, 0.3, 0.4],
+            vec![0.5, 0.5],
+            InitialCounts::Fixed(vec![1, 2, 3]),
+        )
+    }
+
+    fn err(e: MarketError, needles: &[&str]) {
+        let s = e.to_string();
+        for n in needles {
+            assert!(s.contains(n), "message {s:?} lacks {n:?}");
+        }
+    }
+
+    fn build(
+        f: impl FnOnce(&mut (usize, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>, InitialCounts)),
+    ) -> Result<Market, MarketError> {
+        let mut a = ok_args();
+        f(&mut a);
+        Market::new(a.0, a.1, a.2, a.3, a.4, a.5)
+    }
+
+    #[test]
+    fn valid_market_builds_with_sparse_visible_lists() {
+        let mk = build(|_| {}).unwrap();
+        assert_eq!(mk.n_types(), 2);
+        assert_eq!(mk.visible_items(0), &[0, 1]);
+        assert_eq!(mk.visible_items(1), &[0, 1, 2]);
+        assert_eq!(mk.common_feedback(), Some(0.5));
+        assert!(!mk.quality_is_type_independent());
+    }
+
+    #[test]
+    fn rejects_negative_weight() {
+        let e = build(|a| a.1 = vec![-0.25, 1.25]).unwrap_err();
+        err(e, &["weights", "-0.25", "user type 0", "(0, 1]"]);
+    }
+
+    #[test]
+    fn rejects_weights_not_summing_to_one() {
+        let e = build(|a| a.1 = vec![0.25, 0.5]).unwrap_err();
+        assert_eq!(e.field(), Some("weights"));
+        err(e, &["weights", "0.75", "sum to 1"]);
+    }
+
+    #[test]
+    fn rejects_quality_outside_unit_interval() {
+        let e = build(|a| a.3[4] = 1.2).unwrap_err();
+        err(e, &["quality", "1.2", "user type 1 and item 1", "[0, 1]"]);
+    }
+
+    #[test]
+    fn rejects_negative_visibility() {
+        let e = build(|a| a.2[2] = -0.5).unwrap_err();
+        err(
+            e,
+            &["visibility", "-0.5", "user type 0 and item 2", "[0, inf)"],
+        );
+    }
+
+    #[test]
+    fn rejects_nan_and_infinity() {
+        let e = build(|a| a.2[5] = f64::NAN).unwrap_err();
+        err(
+            e,
+            &[
+                "visibility",
+                "NaN",
+                "user type 1 and item 2",
+                "not a finite",
+            ],
+        );
+        let e = build(|a| a.3[0] = f64::INFINITY).unwrap_err();
+        err(e, &["quality", "inf", "user type 0 and item 0", "[0, 1]"]);
+        let e = build(|a| a.1[0] = f64::NAN).unwrap_err();
+        err(e, &["weights", "NaN", "user type 0"]);
+        let e = build(|a| a.4[1] = f64::NEG_INFINITY).unwrap_err();
+        err(e, &["feedback", "-inf", "user type 1"]);
+    }
+
+    #[test]
+    fn rejects_shape_mismatch() {
+        let e = build(|a| a.2.pop().map(|_| ()).unwrap_or(())).unwrap_err();
+        err(e, &["visibility", "5 entries", "6", "2 x 3"]);
+        let e = build(|a| a.3.push(0.5)).unwrap_err();
+        err(e, &["quality", "7 entries", "6"]);
+        let e = build(|a| a.4 = vec![0.5]).unwrap_err();
+        err(e, &["feedback", "1 entries", "2"]);
+        let e = build(|a| a.5 = InitialCounts::Fixed(vec![1, 1])).unwrap_err();
+        err(e, &["initial_counts", "2 entries", "3"]);
+    }
+
+    #[test]
+    fn rejects_zero_items() {
+        let e = Market::new(
+            0,
+            vec![1.0],
+            vec![],
+            vec![],
+            vec![0.5],
+            InitialCounts::Fixed(vec![]),
+        )
+        .unwrap_err();
+        err(e, &["items", "n = 0", "at least 1"]);
+    }
+
+    #[test]
+    fn rejects_zero_types() {
+        let e = build(|a| {
+            a.1 = vec![];
+            a.2 = vec![];
+            a.3 = vec![];
+            a.4 = vec![];
+        })
+        .unwrap_err();
+        err(e, &["weights", "user types m", "at least 1"]);
+    }
+
+    #[test]
+    fn rejects_zero_initial_counts() {
+        let e = build(|a| a.5 = InitialCounts::Fixed(vec![1, 0, 2])).unwrap_err();
+        err(e, &["initial_counts", "d0 = 0", "item 1", ">= 1"]);
+        let e = build(|a| a.5 = InitialCounts::Uniform { low: 0, high: 3 }).unwrap_err();
+        err(e, &["initial_counts", "= 0", ">= 1"]);
+        let e = build(|a| a.5 = InitialCounts::Uniform { low: 3, high: 2 }).unwrap_err();
+        err(e, &["initial_counts", "= 2", "low = 3"]);
+    }
+
+    #[test]
+    fn rejects_negative_feedback_exponent() {
+        let e = build(|a| a.4 = vec![0.5, -1.7]).unwrap_err();
+        err(e, &["feedback", "r = -1.7", "user type 1", "[0, inf)"]);
+    }
+
+    #[test]
+    fn uniform_initial_counts_stay_in_range() {
+        let mk = build(|a| a.5 = InitialCounts::Uniform { low: 2, high: 3 }).unwrap();
+        let mut rng = crate::rng::SeedSequence::new(1).stream(0, crate::rng::Source::Initial);
+        let mut seen = [false; 2];
+        for _ in 0..50 {
+            for d in mk.initial_counts(&mut rng) {
+                assert!((2..=3).contains(&d));
+                seen[(d - 2) as usize] = true;
+            }
+        }
+        assert_eq!(seen, [true, true]);
+    }
+}

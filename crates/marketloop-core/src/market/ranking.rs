@@ -1,0 +1,720 @@
+//! Ranking strategies (Section 5): which item a user sees at each rank position. With a
+//! [`PositionBias`](super::position_bias::PositionBias) of P positions, item j at position k gets
+//! visibility v_ij^t = vhat_ij * iota_k (eq. 20); only the first P positions matter, so every
+//! policy here hands out its top P items in O(P) per step, whatever the catalogue size:
+//!
+//! - [`RandomRanking`]: a fresh uniformly random ranking every step (partial Fisher-Yates: P
+//!   random draws from the `Ranking` stream).
+//! - [`PopularityRanking`]: items by descending purchase count (MusicLab), kept sorted
+//!   incrementally in O(1) per purchase; ties follow a [`TieRule`].
+//! - [`QualityRanking`]: per user type, items by descending q_ij (an oracle; precomputed; ties
+//!   by lower item index).
+//! - [`FixedRanking`]: a user-supplied order, global or per type.
+
+use super::error::MarketError;
+use super::model::Market;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+/// A platform's ranking of items, queried once per arriving user.
+pub trait RankingPolicy {
+    /// Starts a replicate with the given initial counts (random choices use `rng`, the
+    /// replicate's `Ranking` stream).
+    fn reset<R: Rng + ?Sized>(&mut self, counts: &[u64], rng: &mut R);
+
+    /// The items at positions 1, 2, ..., min(P, n) for a user of type `user_type` now.
+    fn shown<R: Rng + ?Sized>(&mut self, user_type: usize, rng: &mut R) -> &[u32];
+
+    /// Item `item` was bought; `counts` already include the purchase.
+    fn on_purchase<R: Rng + ?Sized>(&mut self, item: usize, counts: &[u64], rng: &mut R);
+
+    /// Whether the ranking depends on the user type only (then visibility is static and the
+    /// equilibrium theory applies to the effective visibility).
+    fn is_static(&self) -> bool;
+}
+
+/// How tied purchase counts are ordered by [`PopularityRanking`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TieRule {
+    /// Among items with equal counts, the one that reached the count first ranks higher (a
+    /// stable sort by count); items tied from the start are ordered by index. O(1) per purchase
+    /// (a doubly linked list of count blocks; the top P are read by walking P links).
+    #[default]
+    FirstToReach,
+    /// Ties in uniformly random order: the initial ties are shuffled, and an item that reaches
+    /// a count takes a uniformly random place among the items already holding it (so at every
+    /// step the order within each tie block is uniformly random, persisting between purchases).
+    /// O(1) per purchase, one draw from the `Ranking` stream per purchase.
+    Random,
+}
+
+/// A ranking strategy as written in a config.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "strategy")]
+pub enum RankingSpec {
+    /// A fresh uniformly random ranking every step.
+    Random,
+    /// By descending purchase count.
+    Popularity {
+        /// The tie rule.
+        #[serde(default)]
+        ties: TieRule,
+    },
+    /// Per type by descending quality q_ij.
+    Quality,
+    /// A user-supplied order.
+    Fixed {
+        /// The order(s).
+        order: FixedOrder,
+    },
+}
+
+impl RankingSpec {
+    /// A short name: "random", "popularity", "quality" or "fixed".
+    pub fn name(&self) -> &'static str {
+        match self {
+            RankingSpec::Random => "random",
+            RankingSpec::Popularity { .. } => "popularity",
+            RankingSpec::Quality => "quality",
+            RankingSpec::Fixed { .. } => "fixed",
+        }
+    }
+}
+
+/// A user-supplied ranking: item indices, best position first. Items not listed are not shown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FixedOrder {
+    /// The same order for every user type.
+    Global(Vec<usize>),
+    /// One order per user type.
+    PerType(Vec<Vec<usize>>),
+}
+
+/// A fresh uniformly random ranking every step.
+#[derive(Clone, Debug)]
+pub struct RandomRanking {
+    perm: Vec<u32>,
+    k: usize,
+}
+
+impl RandomRanking {
+    /// For `n_items` items and `positions` positions.
+    pub fn new(n_items: usize, positions: usize) -> Self {
+        Self {
+            perm: (0..n_items as u32).collect(),
+            k: positions.min(n_items),
+        }
+    }
+}
+
+impl RankingPolicy for RandomRanking {
+    fn reset<R: Rng + ?Sized>(&mut self, _counts: &[u64], _rng: &mut R) {
+        for (k, p) in self.perm.iter_mut().enumerate() {
+            *p = k as u32;
+        }
+    }
+
+    #[inline]
+    fn shown<R: Rng + ?Sized>(&mut self, _user_type: usize, rng: &mut R) -> &[u32] {
+        // Partial Fisher-Yates: the first k entries become a uniformly random ordered k-subset,
+        // whatever the current order of the array.
+        let n = self.perm.len() as u32;
+        for p in 0..self.k {
+            let j = rng.random_range(p as u32..n) as usize;
+            self.perm.swap(p, j);
+        }
+        &self.perm[..self.k]
+    }
+
+    fn on_purchase<R: Rng + ?Sized>(&mut self, _item: usize, _counts: &[u64], _rng: &mut R) {}
+
+    fn is_static(&self) -> bool {
+        false
+    }
+}
+
+const NONE: u32 = u32::MAX;
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Block {
+    count: u64,
+    /// FirstToReach: the first item of the block; Random: the first position.
+    head: u32,
+    len: u32,
+}
+
+/// Items by descending purchase count, maintained in O(1) per purchase.
+#[derive(Clone, Debug)]
+pub struct PopularityRanking {
+    ties: TieRule,
+    k: usize,
+    n: usize,
+    blocks: Vec<Block>,
+    free_blocks: Vec<u32>,
+    block_of: Vec<u32>,
+    // FirstToReach: doubly linked list, `first` is the top item.
+    next: Vec<u32>,
+    prev: Vec<u32>,
+    first: u32,
+    // Random: order array and positions.
+    order: Vec<u32>,
+    pos: Vec<u32>,
+    top: Vec<u32>,
+}
+
+impl PopularityRanking {
+    /// For `n_items` items, `positions` positions and the tie rule.
+    pub fn new(n_items: usize, positions: usize, ties: TieRule) -> Self {
+        Self {
+            ties,
+            k: positions.min(n_items),
+            n: n_items,
+            blocks: Vec::new(),
+            free_blocks: Vec::new(),
+            block_of: vec![0; n_items],
+            next: vec![NONE; n_items],
+            prev: vec![NONE; n_items],
+            first: NONE,
+            order: Vec::new(),
+            pos: vec![0; n_items],
+            top: Vec::with_capacity(positions.min(n_items)),
+        }
+    }
+
+    /// The tie rule.
+    pub fn ties(&self) -> TieRule {
+        self.ties
+    }
+
+    fn new_block(&mut self, b: Block) -> u32 {
+        match self.free_blocks.pop() {
+            Some(id) => {
+                self.blocks[id as usize] = b;
+                id
+            }
+            None => {
+                self.blocks.push(b);
+                (self.blocks.len() - 1) as u32
+            }
+        }
+    }
+
+    /// The full current order, best first (O(n); for tests and reports).
+    pub fn full_order(&self) -> Vec<u32> {
+        match self.ties {
+            TieRule::Random => self.order.clone(),
+            TieRule::FirstToReach => {
+                let mut out = Vec::with_capacity(self.n);
+                let mut cur = self.first;
+                while cur != NONE {
+                    out.push(cur);
+                    cur = self.next[cur as usize];
+                }
+                out
+            }
+        }
+    }
+
+    fn purchase_linked(&mut self, j: usize, counts: &[u64]) {
+        let b = self.block_of[j] as usize;
+        let h = self.blocks[b].head;
+        let c1 = counts[j];
+        // Which block does j join? The one just before block c (if its count is c + 1).
+        let p = self.prev[h as usize];
+        let target = if p != NONE && counts[p as usize] == c1 {
+            Some(self.block_of[p as usize])
+        } else {
+            None
+        };
+        // Leave block b.
+        self.blocks[b].len -= 1;
+        if h as usize == j {
+            if self.blocks[b].len > 0 {
+                self.blocks[b].head = self.next[j];
+            }
+        } else {
+            // Unlink j and insert it before h.
+            let (pj, nj) = (self.prev[j], self.next[j]);
+            if pj != NONE {
+                self.next[pj as usize] = nj;
+            }
+            if nj != NONE {
+                self.prev[nj as usize] = pj;
+            }
+            let ph = self.prev[h as usize];
+            self.prev[j] = ph;
+            self.next[j] = h;
+            self.prev[h as usize] = j as u32;
+            if ph != NONE {
+                self.next[ph as usize] = j as u32;
+            } else {
+                self.first = j as u32;
+            }
+        }
+        if self.blocks[b].len == 0 {
+            self.free_blocks.push(b as u32);
+        }
+        match target {
+            Some(t) => {
+                self.blocks[t as usize].len += 1;
+                self.block_of[j] = t;
+            }
+            None => {
+                let id = self.new_block(Block {
+                    count: c1,
+                    head: j as u32,
+                    len: 1,
+                });
+                self.block_of[j] = id;
+            }
+        }
+    }
+
+    fn swap_positions(&mut self, a: usize, b: usize) {
+        let (ia, ib) = (self.order[a], self.order[b]);
+        self.order[a] = ib;
+        self.order[b] = ia;
+        self.pos[ib as usize] = a as u32;
+        self.pos[ia as usize] = b as u32;
+    }
+
+    fn purchase_array<R: Rng + ?Sized>(&mut self, j: usize, counts: &[u64], rng: &mut R) {
+        let b = self.block_of[j] as usize;
+        let s = self.blocks[b].head as usize;
+        self.swap_positions(s, self.pos[j] as usize);
+        self.blocks[b].head += 1;
+        self.blocks[b].len -= 1;
+        if self.blocks[b].len == 0 {
+            self.free_blocks.push(b as u32);
+        }
+        let c1 = counts[j];
+        if s > 0 && counts[self.order[s - 1] as usize] == c1 {
+            let t = self.block_of[self.order[s - 1] as usize];
+            let blk = &mut self.blocks[t as usize];
+            blk.len += 1;
+            let start = blk.head as usize;
+            self.block_of[j] = t;
+            let place = rng.random_range(start as u32..=s as u32) as usize;
+            self.swap_positions(place, s);
+        } else {
+            let id = self.new_block(Block {
+                count: c1,
+                head: s as u32,
+                len: 1,
+            });
+            self.block_of[j] = id;
+        }
+    }
+}
+
+impl RankingPolicy for PopularityRanking {
+    fn reset<R: Rng + ?Sized>(&mut self, counts: &[u64], rng: &mut R) {
+        let n = self.n;
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        // Stable: ties by lower index.
+        order.sort_by(|&a, &b| counts[b as usize].cmp(&counts[a as usize]));
+        self.blocks.clear();
+        self.free_blocks.clear();
+        let mut start = 0;
+        while start < n {
+            let c = counts[order[start] as usize];
+            let mut end = start;
+            while end < n && counts[order[end] as usize] == c {
+                end += 1;
+            }
+            if self.ties == TieRule::Random {
+                // Fisher-Yates within the tie block.
+                for p in (start + 1..end).rev() {
+                    let q = rng.random_range(start as u32..=p as u32) as usize;
+                    order.swap(p, q);
+                }
+            }
+            let head = if self.ties == TieRule::Random {
+                start as u32
+            } else {
+                order[start]
+            };
+            self.blocks.push(Block {
+                count: c,
+                head,
+                len: (end - start) as u32,
+            });
+            let id = (self.blocks.len() - 1) as u32;
+            for &it in &order[start..end] {
+                self.block_of[it as usize] = id;
+            }
+            start = end;
+        }
+        match self.ties {
+            TieRule::FirstToReach => {
+                for (p, &it) in order.iter().enumerate() {
+                    self.prev[it as usize] = if p == 0 { NONE } else { order[p - 1] };
+                    self.next[it as usize] = order.get(p + 1).copied().unwrap_or(NONE);
+                }
+                self.first = order.first().copied().unwrap_or(NONE);
+                self.order.clear();
+            }
+            TieRule::Random => {
+                for (p, &it) in order.iter().enumerate() {
+                    self.pos[it as usize] = p as u32;
+                }
+                self.order = order;
+            }
+        }
+        debug_assert!(self.blocks.iter().all(|b| b.count > 0));
+    }
+
+    #[inline]
+    fn shown<R: Rng + ?Sized>(&mut self, _user_type: usize, _rng: &mut R) -> &[u32] {
+        match self.ties {
+            TieRule::Random => &self.order[..self.k],
+            TieRule::FirstToReach => {
+                self.top.clear();
+                let mut cur = self.first;
+                for _ in 0..self.k {
+                    self.top.push(cur);
+                    cur = self.next[cur as usize];
+                }
+                &self.top
+            }
+        }
+    }
+
+    #[inline]
+    fn on_purchase<R: Rng + ?Sized>(&mut self, item: usize, counts: &[u64], rng: &mut R) {
+        match self.ties {
+            TieRule::FirstToReach => self.purchase_linked(item, counts),
+            TieRule::Random => self.purchase_array(item, counts, rng),
+        }
+    }
+
+    fn is_static(&self) -> bool {
+        false
+    }
+}
+
+/// Per user type, items by descending quality q_ij (ties by lower index); fixed over time.
+#[derive(Clone, Debug)]
+pub struct QualityRanking {
+    k: usize,
+    lists: Vec<u32>,
+}
+
+impl QualityRanking {
+    /// The top `positions` items of every type of `market`, precomputed.
+    pub fn new(market: &Market, positions: usize) -> Self {
+        let n = market.n_items();
+        let k = positions.min(n);
+        let mut lists = Vec::with_capacity(market.n_types() * k);
+        for i in 0..market.n_types() {
+            let q = market.quality_row(i);
+            let mut idx: Vec<u32> = (0..n as u32).collect();
+            idx.sort_by(|&a, &b| q[b as usize].total_cmp(&q[a as usize]));
+            lists.extend_from_slice(&idx[..k]);
+        }
+        Self { k, lists }
+    }
+}
+
+impl RankingPolicy for QualityRanking {
+    fn reset<R: Rng + ?Sized>(&mut self, _counts: &[u64], _rng: &mut R) {}
+
+    #[inline]
+    fn shown<R: Rng + ?Sized>(&mut self, user_type: usize, _rng: &mut R) -> &[u32] {
+        &self.lists[user_type * self.k..(user_type + 1) * self.k]
+    }
+
+    fn on_purchase<R: Rng + ?Sized>(&mut self, _item: usize, _counts: &[u64], _rng: &mut R) {}
+
+    fn is_static(&self) -> bool {
+        true
+    }
+}
+
+/// A user-supplied ranking, global or per type.
+#[derive(Clone, Debug)]
+pub struct FixedRanking {
+    lists: Vec<Vec<u32>>,
+    per_type: bool,
+}
+
+impl FixedRanking {
+    /// Validates `order` for `market` (indices < n, no repeats; one list per type if per type)
+    /// and keeps the first `positions` entries of each list.
+    pub fn new(market: &Market, order: &FixedOrder, positions: usize) -> Result<Self, MarketError> {
+        let n = market.n_items();
+        let check = |list: &[usize], what: String| -> Result<Vec<u32>, MarketError> {
+            let mut seen = vec![false; n];
+            for (p, &j) in list.iter().enumerate() {
+                if j >= n {
+                    return Err(MarketError::Ranking {
+                        field: "ranking.order",
+                        message: format!(
+                            "{what}position {} holds item {j}, but items are 0..{} (n = {n})",
+                            p + 1,
+                            n - 1
+                        ),
+                    });
+                }
+                if std::mem::replace(&mut seen[j], true) {
+                    return Err(MarketError::Ranking {
+                        field: "ranking.order",
+                        message: format!(
+                            "{what}item {j} appears twice (position {}); each item at most once",
+                            p + 1
+                        ),
+                    });
+                }
+            }
+            Ok(list.iter().take(positions).map(|&j| j as u32).collect())
+        };
+        match order {
+            FixedOrder::Global(list) => Ok(Self {
+                lists: vec![check(list, String::new())?],
+                per_type: false,
+            }),
+            FixedOrder::PerType(lists) => {
+                if lists.len() != market.n_types() {
+                    return Err(MarketError::Ranking {
+                        field: "ranking.order",
+                        message: format!(
+                            "{} per-type orders given for m = {} user types (give one per type, \
+                             or one flat list for all)",
+                            lists.len(),
+                            market.n_types()
+                        ),
+                    });
+                }
+                let lists = lists
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| check(l, format!("user type {i}: ")))
+                    .collect::<Result<_, _>>()?;
+                Ok(Self {
+                    lists,
+                    per_type: true,
+                })
+            }
+        }
+    }
+}
+
+impl RankingPolicy for FixedRanking {
+    fn reset<R: Rng + ?Sized>(&mut self, _counts: &[u64], _rng: &mut R) {}
+
+    #[inline]
+    fn shown<R: Rng + ?Sized>(&mut self, user_type: usize, _rng: &mut R) -> &[u32] {
+        if self.per_type {
+            &self.lists[user_type]
+        } else {
+            &self.lists[0]
+        }
+    }
+
+    fn on_purchase<R: Rng + ?Sized>(&mut self, _item: usize, _counts: &[u64], _rng: &mut R) {}
+
+    fn is_static(&self) -> bool {
+        true
+    }
+}
+
+/// The effective static visibility v_ij = vhat_ij * iota(rank) of a static ranking (quality or
+/// fixed), under which the equilibrium theory applies. Errors for random and popularity
+/// rankings, whose visibility changes with the state.
+pub fn effective_visibility(
+    market: &Market,
+    spec: &RankingSpec,
+    bias: &super::position_bias::PositionBias,
+) -> Result<Vec<f64>, MarketError> {
+    let (m, n) = (market.n_types(), market.n_items());
+    // Static rankings never draw; any generator will do.
+    let mut rng = crate::rng::SeedSequence::new(0).stream(0, crate::rng::Source::Ranking);
+    let lists: Vec<Vec<u32>> = match spec {
+        RankingSpec::Quality => {
+            let mut q = QualityRanking::new(market, bias.positions());
+            (0..m).map(|i| q.shown(i, &mut rng).to_vec()).collect()
+        }
+        RankingSpec::Fixed { order } => {
+            let mut f = FixedRanking::new(market, order, bias.positions())?;
+            (0..m).map(|i| f.shown(i, &mut rng).to_vec()).collect()
+        }
+        RankingSpec::Random | RankingSpec::Popularity { .. } => {
+            return Err(MarketError::NotApplicable(format!(
+                "ranking.strategy = \"{}\": the visibility changes with every step, so the \
+                 deterministic dynamic and the equilibrium (which assume fixed visibility) do \
+                 not apply; use a quality or fixed ranking, or no ranking",
+                spec.name()
+            )))
+        }
+    };
+    let mut out = vec![0.0; m * n];
+    for (i, list) in lists.iter().enumerate() {
+        for (p, &j) in list.iter().enumerate() {
+            let k = i * n + j as usize;
+            out[k] = market.visibility()[k] * bias.weights()[p];
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{SeedSequence, Source};
+
+    /// Brute force: sort by (count desc, reached-at asc, index asc).
+    fn reference_order(counts: &[u64], reached: &[u64]) -> Vec<u32> {
+        let mut idx: Vec<u32> = (0..counts.len() as u32).collect();
+        idx.sort_by_key(|&j| {
+            (
+                std::cmp::Reverse(counts[j as usize]),
+                reached[j as usize],
+                j,
+            )
+        });
+        idx
+    }
+
+    #[test]
+    fn first_to_reach_matches_a_brute_force_sort() {
+        let n = 40;
+        let mut rng = SeedSequence::new(5).stream(0, Source::Choice);
+        let mut counts: Vec<u64> = (0..n).map(|_| rng.random_range(1..4)).collect();
+        let mut reached = vec![0u64; n];
+        let mut pr = PopularityRanking::new(n, 10, TieRule::FirstToReach);
+        pr.reset(&counts, &mut rng);
+        assert_eq!(pr.full_order(), reference_order(&counts, &reached));
+        for t in 1..5000u64 {
+            // skewed purchases so that blocks merge and split
+            let j = if rng.random::<f64>() < 0.5 {
+                rng.random_range(0..5)
+            } else {
+                rng.random_range(0..n)
+            };
+            counts[j] += 1;
+            reached[j] = t;
+            pr.on_purchase(j, &counts, &mut rng);
+            let want = reference_order(&counts, &reached);
+            assert_eq!(pr.full_order(), want, "after purchase {t} of item {j}");
+            assert_eq!(pr.shown(0, &mut rng), &want[..10]);
+        }
+    }
+
+    #[test]
+    fn random_ties_keep_counts_sorted() {
+        let n = 30;
+        let mut rng = SeedSequence::new(6).stream(0, Source::Choice);
+        let mut counts: Vec<u64> = (0..n).map(|_| rng.random_range(1..3)).collect();
+        let mut pr = PopularityRanking::new(n, 50, TieRule::Random);
+        pr.reset(&counts, &mut rng);
+        for _ in 0..3000 {
+            let j = rng.random_range(0..n);
+            counts[j] += 1;
+            pr.on_purchase(j, &counts, &mut rng);
+            let o = pr.full_order();
+            let mut sorted = o.clone();
+            sorted.sort();
+            assert_eq!(sorted, (0..n as u32).collect::<Vec<_>>());
+            for w in o.windows(2) {
+                assert!(counts[w[0] as usize] >= counts[w[1] as usize]);
+            }
+            assert_eq!(pr.shown(0, &mut rng).len(), n);
+        }
+    }
+
+    #[test]
+    fn random_ties_place_a_newcomer_uniformly() {
+        // counts [1, 2, 2]: buying item 0 makes a 3-way tie; item 0 must land at each place
+        // with probability 1/3. 30000 trials: 5 sigma = 5 * sqrt(30000 * 2/9) = 408.
+        let mut rng = SeedSequence::new(7).stream(0, Source::Ranking);
+        let trials = 30_000;
+        let mut at = [0u32; 3];
+        for _ in 0..trials {
+            let mut counts = vec![1, 2, 2];
+            let mut pr = PopularityRanking::new(3, 3, TieRule::Random);
+            pr.reset(&counts, &mut rng);
+            counts[0] += 1;
+            pr.on_purchase(0, &counts, &mut rng);
+            let p = pr.full_order().iter().position(|&x| x == 0).unwrap();
+            at[p] += 1;
+        }
+        for &c in &at {
+            assert!((c as f64 - 10_000.0).abs() < 408.0, "{at:?}");
+        }
+    }
+
+    #[test]
+    fn random_ranking_is_a_uniform_prefix() {
+        // 5 items, 2 positions: each of the 20 ordered pairs has probability 1/20.
+        let mut rr = RandomRanking::new(5, 2);
+        let mut rng = SeedSequence::new(8).stream(0, Source::Ranking);
+        let mut c = [[0u32; 5]; 5];
+        let trials = 100_000;
+        for _ in 0..trials {
+            let s = rr.shown(0, &mut rng);
+            c[s[0] as usize][s[1] as usize] += 1;
+        }
+        // 5 sigma of Binomial(100000, 1/20) = 5 * sqrt(4750) = 345
+        for a in 0..5 {
+            for b in 0..5 {
+                if a == b {
+                    assert_eq!(c[a][b], 0);
+                } else {
+                    assert!((c[a][b] as f64 - 5000.0).abs() < 345.0, "{c:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn quality_ranking_per_type() {
+        let mk = Market::new(
+            3,
+            vec![0.5, 0.5],
+            vec![1.0; 6],
+            vec![0.1, 0.9, 0.5, 0.7, 0.7, 0.2],
+            vec![0.5, 0.5],
+            crate::market::model::InitialCounts::Fixed(vec![1; 3]),
+        )
+        .unwrap();
+        let mut qr = QualityRanking::new(&mk, 2);
+        let mut rng = SeedSequence::new(0).stream(0, Source::Ranking);
+        assert_eq!(qr.shown(0, &mut rng), &[1, 2]);
+        assert_eq!(qr.shown(1, &mut rng), &[0, 1]);
+    }
+
+    #[test]
+    fn fixed_ranking_is_validated() {
+        let mk = Market::new(
+            3,
+            vec![0.5, 0.5],
+            vec![1.0; 6],
+            vec![0.5; 6],
+            vec![0.5, 0.5],
+            crate::market::model::InitialCounts::Fixed(vec![1; 3]),
+        )
+        .unwrap();
+        let e = FixedRanking::new(&mk, &FixedOrder::Global(vec![0, 3]), 50)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("ranking.order") && e.contains("item 3") && e.contains("n = 3"),
+            "{e}"
+        );
+        let e = FixedRanking::new(&mk, &FixedOrder::Global(vec![1, 1]), 50)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("twice"), "{e}");
+        let e = FixedRanking::new(&mk, &FixedOrder::PerType(vec![vec![0]]), 50)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("m = 2"), "{e}");
+        let mut f =
+            FixedRanking::new(&mk, &FixedOrder::PerType(vec![vec![2, 0, 1], vec![1]]), 2).unwrap();
+        let mut rng = SeedSequence::new(0).stream(0, Source::Ranking);
+        assert_eq!(f.shown(0, &mut rng), &[2, 0]);
+        assert_eq!(f.shown(1, &mut rng), &[1]);
+    }
+}
