@@ -10,6 +10,7 @@
 //! - [`run`]: run folders, manifests, and the per-replicate store behind `--resume`.
 //! - [`figure`]: figures as data, rendered to SVG and PNG.
 //! - [`matrix`]: dense matrices in `.npy` and CSV files, and JSON group lists.
+//! - [`parquet_writer`]: `Table::to_parquet`, Parquet files without Arrow.
 //! - [`report`]: reports as data, rendered to a self-contained HTML page.
 #![deny(missing_docs)]
 
@@ -17,6 +18,7 @@ pub mod atomic;
 pub mod error;
 pub mod figure;
 pub mod matrix;
+pub mod parquet_writer;
 pub mod report;
 pub mod run;
 pub mod table;

@@ -11,6 +11,8 @@
 //! ```
 
 use crate::atomic::{write_atomic, write_json_atomic};
+use crate::figure::Figure;
+use crate::report::Report;
 use crate::table::Table;
 use crate::IoError;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
@@ -199,10 +201,31 @@ impl RunDir {
         Ok(p)
     }
 
-    /// Writes `table` as `STEM.csv` (and, where supported, other formats) and records the files.
+    /// Writes `table` as `STEM.csv` and `STEM.parquet` and records both files. Both encodings
+    /// are made before either file is written, so a table that cannot be written leaves none.
     pub fn write_table(&mut self, stem: &str, table: &Table) -> Result<(), IoError> {
         let csv = table.to_csv()?;
+        let parquet = table.to_parquet()?;
         self.write_file(&format!("{stem}.csv"), &csv)?;
+        self.write_file(&format!("{stem}.parquet"), &parquet)?;
+        Ok(())
+    }
+
+    /// Renders `figure` and writes `STEM.svg` and `STEM.png` (each atomically) and records both.
+    /// An invalid figure (see [`Figure::validate`]) is an error and writes nothing.
+    pub fn write_figure(&mut self, stem: &str, figure: &Figure) -> Result<(), IoError> {
+        let svg = figure.to_svg()?;
+        let png = figure.to_png()?;
+        self.write_file(&format!("{stem}.svg"), svg.as_bytes())?;
+        self.write_file(&format!("{stem}.png"), &png)?;
+        Ok(())
+    }
+
+    /// Writes `report.html`: the report rendered with this run's manifest in its header and the
+    /// SVG figures of this folder inlined (see [`Report::to_html_with_manifest`]).
+    pub fn write_report(&mut self, report: &Report) -> Result<(), IoError> {
+        let html = report.to_html_with_manifest(&self.root, Some(&self.manifest))?;
+        self.write_file("report.html", html.as_bytes())?;
         Ok(())
     }
 
