@@ -6,6 +6,7 @@
 //!
 //! Modules:
 //! - [`atomic`]: write-to-temp-then-rename file writes.
+//! - [`compete_spec`]: the TOML spec of `marketloop compete` (competing bandits).
 //! - [`table`]: typed column tables and their writers.
 //! - [`run`]: run folders, manifests, and the per-replicate store behind `--resume`.
 //! - [`figure`]: figures as data, rendered to SVG and PNG.
@@ -15,6 +16,7 @@
 #![deny(missing_docs)]
 
 pub mod atomic;
+pub mod compete_spec;
 pub mod error;
 pub mod figure;
 pub mod matrix;

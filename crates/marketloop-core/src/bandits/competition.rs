@@ -16,8 +16,8 @@
 
 use super::table::WarmStartRows;
 use super::{
-    AlgorithmKind, BanditError, BetaPrior, Firm, InstanceSpec, MeanVector, Phase,
-    Policy, RealizationTable, ResponseFunction, ResponseSpec, TableLayout, TieRule,
+    AlgorithmKind, BanditError, BetaPrior, Firm, InstanceSpec, MeanVector, Phase, Policy,
+    RealizationTable, ResponseFunction, ResponseSpec, TableLayout, TieRule,
 };
 use crate::rng::{PortableRng, SeedSequence, Source};
 use crate::runner::{map_replicates, Schedule};
@@ -53,7 +53,9 @@ impl Scenario {
     /// Length of the monopoly period (0 without one).
     pub fn monopoly_rounds(&self) -> usize {
         match *self {
-            Scenario::FirstMover { x } | Scenario::DataAdvantage { x } | Scenario::ReputationAdvantage { x } => x,
+            Scenario::FirstMover { x }
+            | Scenario::DataAdvantage { x }
+            | Scenario::ReputationAdvantage { x } => x,
             _ => 0,
         }
     }
@@ -119,7 +121,11 @@ impl CompetitionConfig {
         let n = self.algorithms.len();
         match self.scenario {
             Scenario::Monopoly if n != 1 => {
-                return Err(BanditError::range("number of algorithms for the monopoly scenario", n, "{1}"))
+                return Err(BanditError::range(
+                    "number of algorithms for the monopoly scenario",
+                    n,
+                    "{1}",
+                ))
             }
             Scenario::Monopoly => {}
             _ if n < 2 => {
@@ -140,17 +146,33 @@ impl CompetitionConfig {
             return Err(BanditError::range("game rounds T", 0, "[1, infinity)"));
         }
         if self.t0 == 0 {
-            return Err(BanditError::range("warm-start rounds T0", 0, "[1, infinity)"));
+            return Err(BanditError::range(
+                "warm-start rounds T0",
+                0,
+                "[1, infinity)",
+            ));
         }
         if self.window == 0 {
-            return Err(BanditError::range("reputation window M", 0, "[1, 4294967295]"));
+            return Err(BanditError::range(
+                "reputation window M",
+                0,
+                "[1, 4294967295]",
+            ));
         }
         if self.t > u32::MAX as usize {
-            return Err(BanditError::range("game rounds T", self.t, "[1, 4294967295]"));
+            return Err(BanditError::range(
+                "game rounds T",
+                self.t,
+                "[1, 4294967295]",
+            ));
         }
         for &c in &self.checkpoints {
             if c == 0 || c > self.t {
-                return Err(BanditError::range("checkpoint", c, &format!("[1, {}] (T = {})", self.t, self.t)));
+                return Err(BanditError::range(
+                    "checkpoint",
+                    c,
+                    &format!("[1, {}] (T = {})", self.t, self.t),
+                ));
             }
         }
         Ok(self)
@@ -173,7 +195,11 @@ impl CompetitionConfig {
 
     /// "TS vs BG" style label.
     pub fn label(&self) -> String {
-        self.algorithms.iter().map(|a| a.short()).collect::<Vec<_>>().join(" vs ")
+        self.algorithms
+            .iter()
+            .map(|a| a.short())
+            .collect::<Vec<_>>()
+            .join(" vs ")
     }
 }
 
@@ -212,12 +238,18 @@ pub fn exploration_stream(seeds: &SeedSequence, run: u64, slot: usize) -> Portab
     match slot {
         0 => seeds.stream(run, Source::Exploration),
         1 => seeds.stream(run, Source::Exploration2),
-        s => seeds.derive(&format!("firm-slot-{s}")).stream(run, Source::Exploration),
+        s => seeds
+            .derive(&format!("firm-slot-{s}"))
+            .stream(run, Source::Exploration),
     }
 }
 
 /// The mean vector of run `run`.
-pub fn draw_means(instance: &InstanceSpec, seeds: &SeedSequence, run: u64) -> Result<MeanVector, BanditError> {
+pub fn draw_means(
+    instance: &InstanceSpec,
+    seeds: &SeedSequence,
+    run: u64,
+) -> Result<MeanVector, BanditError> {
     instance.draw(&mut seeds.stream(run, Source::Instance))
 }
 
@@ -275,7 +307,13 @@ pub fn run_competition(
     let mut firm_regret = vec![0.0; n];
     let mut reps: Vec<_> = firms.iter().map(|f| f.reputation()).collect();
     let game = table.phase(Phase::Game);
-    let mut checkpoints: Vec<(usize, usize)> = cfg.checkpoints.iter().copied().enumerate().map(|(i, c)| (c, i)).collect();
+    let mut checkpoints: Vec<(usize, usize)> = cfg
+        .checkpoints
+        .iter()
+        .copied()
+        .enumerate()
+        .map(|(i, c)| (c, i))
+        .collect();
     checkpoints.sort_unstable();
     let mut next_cp = 0;
     let mut checkpoint_chosen = vec![Vec::new(); checkpoints.len()];
@@ -284,7 +322,11 @@ pub fn run_competition(
     let mut last = usize::MAX;
     let mut run_start = 0u32;
     for t in 0..cfg.t {
-        let i = if n == 1 { 0 } else { response.choose(&reps, &mut resp_rng) };
+        let i = if n == 1 {
+            0
+        } else {
+            response.choose(&reps, &mut resp_rng)
+        };
         let (arm, _) = firms[i].serve(game, t, &mut rngs[i]);
         reps[i] = firms[i].reputation();
         let gap = means.gap(arm);
@@ -328,15 +370,28 @@ pub struct Experiment {
 
 impl Experiment {
     /// Validates the instance and the cells.
-    pub fn new(instance: InstanceSpec, cells: Vec<CompetitionConfig>, seed: SeedSequence) -> Result<Self, BanditError> {
+    pub fn new(
+        instance: InstanceSpec,
+        cells: Vec<CompetitionConfig>,
+        seed: SeedSequence,
+    ) -> Result<Self, BanditError> {
         instance.validate()?;
-        let cells = cells.into_iter().map(CompetitionConfig::validated).collect::<Result<_, _>>()?;
-        Ok(Experiment { instance, cells, seed })
+        let cells = cells
+            .into_iter()
+            .map(CompetitionConfig::validated)
+            .collect::<Result<_, _>>()?;
+        Ok(Experiment {
+            instance,
+            cells,
+            seed,
+        })
     }
 
     /// The rows every run's table holds (the union of the cells' layouts).
     pub fn layout(&self) -> TableLayout {
-        self.cells.iter().fold(TableLayout::default(), |acc, c| acc.union(&c.layout()))
+        self.cells
+            .iter()
+            .fold(TableLayout::default(), |acc, c| acc.union(&c.layout()))
     }
 
     /// Run `run` of every cell: one mean vector, one table, then each cell's game.
@@ -344,11 +399,18 @@ impl Experiment {
         let seeds = instance_seeds(&self.seed, &self.instance);
         let means = draw_means(&self.instance, &seeds, run)?;
         let table = RealizationTable::generate(&means, &self.layout(), &seeds, run)?;
-        self.cells.iter().map(|c| run_competition(c, &means, &table, &seeds, run)).collect()
+        self.cells
+            .iter()
+            .map(|c| run_competition(c, &means, &table, &seeds, run))
+            .collect()
     }
 
     /// Runs 0..runs of every cell; returns `[cell][run]`.
-    pub fn run(&self, runs: u64, schedule: Schedule) -> Result<Vec<Vec<CompetitionOutcome>>, BanditError> {
+    pub fn run(
+        &self,
+        runs: u64,
+        schedule: Schedule,
+    ) -> Result<Vec<Vec<CompetitionOutcome>>, BanditError> {
         let idx: Vec<u64> = (0..runs).collect();
         let per_run = map_replicates(&idx, schedule, |r| self.run_replicate(r), |_, _| Ok(()))?;
         Ok(transpose(per_run, self.cells.len()))
@@ -357,7 +419,9 @@ impl Experiment {
 
 /// Turns `[run][cell]` into `[cell][run]`.
 pub fn transpose<T>(per_run: Vec<Vec<T>>, cells: usize) -> Vec<Vec<T>> {
-    let mut out: Vec<Vec<T>> = (0..cells).map(|_| Vec::with_capacity(per_run.len())).collect();
+    let mut out: Vec<Vec<T>> = (0..cells)
+        .map(|_| Vec::with_capacity(per_run.len()))
+        .collect();
     for row in per_run {
         for (c, x) in row.into_iter().enumerate() {
             out[c].push(x);
@@ -379,9 +443,13 @@ mod tests {
     fn shares_sum_to_t_and_regret_is_consistent() {
         let cells = vec![
             CompetitionConfig::paper(A::ThompsonSampling, A::BayesGreedy, 20).unwrap(),
-            CompetitionConfig { checkpoints: vec![10, 2000, 500], ..CompetitionConfig::paper(A::beg(), A::BayesGreedy, 250).unwrap() },
+            CompetitionConfig {
+                checkpoints: vec![10, 2000, 500],
+                ..CompetitionConfig::paper(A::beg(), A::BayesGreedy, 250).unwrap()
+            },
         ];
-        let exp = Experiment::new(InstanceSpec::heavy_tail(10), cells, SeedSequence::new(3)).unwrap();
+        let exp =
+            Experiment::new(InstanceSpec::heavy_tail(10), cells, SeedSequence::new(3)).unwrap();
         let out = exp.run(20, Schedule::Serial).unwrap();
         for cell in &out {
             for o in cell {
@@ -395,26 +463,40 @@ mod tests {
         assert_eq!(o.checkpoint_chosen[1], o.chosen);
         assert_eq!(o.checkpoint_chosen[0].iter().sum::<u32>(), 10);
         assert_eq!(o.checkpoint_chosen[2].iter().sum::<u32>(), 500);
-        assert!(o.checkpoint_regret[0] <= o.checkpoint_regret[2] && o.checkpoint_regret[2] <= o.checkpoint_regret[1]);
+        assert!(
+            o.checkpoint_regret[0] <= o.checkpoint_regret[2]
+                && o.checkpoint_regret[2] <= o.checkpoint_regret[1]
+        );
     }
 
     #[test]
     fn serial_equals_parallel_and_cells_do_not_depend_on_each_other() {
         let c = CompetitionConfig::paper(A::ThompsonSampling, A::beg(), 20).unwrap();
-        let big = CompetitionConfig { t0: 500, ..c.clone() };
+        let big = CompetitionConfig {
+            t0: 500,
+            ..c.clone()
+        };
         let a = Experiment::new(nih(), vec![c.clone()], SeedSequence::new(5)).unwrap();
         let b = Experiment::new(nih(), vec![big, c], SeedSequence::new(5)).unwrap();
         let sa = a.run(16, Schedule::Serial).unwrap();
         let pa = a.run(16, Schedule::Parallel).unwrap();
         let pb = b.run(16, Schedule::Parallel).unwrap();
         assert_eq!(sa, pa);
-        assert_eq!(sa[0], pb[1], "adding a cell with a longer warm start must not change another cell");
+        assert_eq!(
+            sa[0], pb[1],
+            "adding a cell with a longer warm start must not change another cell"
+        );
     }
 
     #[test]
     fn golden_seeded_game() {
         let c = CompetitionConfig::paper(A::ThompsonSampling, A::BayesGreedy, 20).unwrap();
-        let exp = Experiment::new(InstanceSpec::heavy_tail(10), vec![c], SeedSequence::new(2019)).unwrap();
+        let exp = Experiment::new(
+            InstanceSpec::heavy_tail(10),
+            vec![c],
+            SeedSequence::new(2019),
+        )
+        .unwrap();
         let got: Vec<(u32, u32, u64)> = (0..8)
             .map(|r| {
                 let o = exp.run_replicate(r).unwrap().remove(0);
@@ -458,7 +540,13 @@ mod tests {
         assert_eq!(o.firm_regret[1], 0.0);
 
         // Rebuild firm 1 alone through its warm start and compare its whole state.
-        let mut alone = Firm::new(A::ThompsonSampling.build(3, BetaPrior::default(), TieRule::LowestIndex).unwrap(), 100).unwrap();
+        let mut alone = Firm::new(
+            A::ThompsonSampling
+                .build(3, BetaPrior::default(), TieRule::LowestIndex)
+                .unwrap(),
+            100,
+        )
+        .unwrap();
         let mut rng = exploration_stream(&seeds, 0, 1);
         alone.serve_alone(table.phase(Phase::WarmStart(1)), 30, &means, &mut rng);
         assert_eq!(alone.reputation().value(), o.final_reputation[1]);
@@ -468,12 +556,25 @@ mod tests {
     #[test]
     fn monopoly_and_advantage_scenarios_run() {
         let base = CompetitionConfig::paper(A::ThompsonSampling, A::BayesGreedy, 20).unwrap();
-        let mono = CompetitionConfig { algorithms: vec![A::ThompsonSampling], scenario: Scenario::Monopoly, ..base.clone() };
+        let mono = CompetitionConfig {
+            algorithms: vec![A::ThompsonSampling],
+            scenario: Scenario::Monopoly,
+            ..base.clone()
+        };
         let cells = vec![
             mono,
-            CompetitionConfig { scenario: Scenario::FirstMover { x: 200 }, ..base.clone() },
-            CompetitionConfig { scenario: Scenario::DataAdvantage { x: 200 }, ..base.clone() },
-            CompetitionConfig { scenario: Scenario::ReputationAdvantage { x: 200 }, ..base.clone() },
+            CompetitionConfig {
+                scenario: Scenario::FirstMover { x: 200 },
+                ..base.clone()
+            },
+            CompetitionConfig {
+                scenario: Scenario::DataAdvantage { x: 200 },
+                ..base.clone()
+            },
+            CompetitionConfig {
+                scenario: Scenario::ReputationAdvantage { x: 200 },
+                ..base.clone()
+            },
         ];
         let exp = Experiment::new(nih(), cells, SeedSequence::new(8)).unwrap();
         let out = exp.run(4, Schedule::Serial).unwrap();
@@ -487,24 +588,59 @@ mod tests {
     #[test]
     fn bad_configs_name_the_field() {
         let base = CompetitionConfig::paper(A::ThompsonSampling, A::BayesGreedy, 20).unwrap();
-        let e = CompetitionConfig { t0: 0, ..base.clone() }.validated().unwrap_err().to_string();
+        let e = CompetitionConfig {
+            t0: 0,
+            ..base.clone()
+        }
+        .validated()
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("warm-start rounds T0 = 0"), "{e}");
-        let e = CompetitionConfig { window: 0, ..base.clone() }.validated().unwrap_err().to_string();
+        let e = CompetitionConfig {
+            window: 0,
+            ..base.clone()
+        }
+        .validated()
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("reputation window M = 0"), "{e}");
-        let e = CompetitionConfig { t: 0, ..base.clone() }.validated().unwrap_err().to_string();
+        let e = CompetitionConfig {
+            t: 0,
+            ..base.clone()
+        }
+        .validated()
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("game rounds T = 0"), "{e}");
-        let e = CompetitionConfig { algorithms: vec![A::BayesEpsilonGreedy { eps: 1.5 }, A::BayesGreedy], ..base.clone() }
-            .validated()
-            .unwrap_err()
-            .to_string();
+        let e = CompetitionConfig {
+            algorithms: vec![A::BayesEpsilonGreedy { eps: 1.5 }, A::BayesGreedy],
+            ..base.clone()
+        }
+        .validated()
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("epsilon of BayesEpsilonGreedy = 1.5"), "{e}");
-        let e = CompetitionConfig { response: ResponseSpec::HardMaxRandom { eps: 2.0 }, ..base.clone() }
-            .validated()
-            .unwrap_err()
-            .to_string();
+        let e = CompetitionConfig {
+            response: ResponseSpec::HardMaxRandom { eps: 2.0 },
+            ..base.clone()
+        }
+        .validated()
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("epsilon of HardMax&Random = 2"), "{e}");
-        let e = CompetitionConfig { checkpoints: vec![2001], ..base.clone() }.validated().unwrap_err().to_string();
+        let e = CompetitionConfig {
+            checkpoints: vec![2001],
+            ..base.clone()
+        }
+        .validated()
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("checkpoint = 2001"), "{e}");
-        assert!(CompetitionConfig { algorithms: vec![A::BayesGreedy], ..base }.validated().is_err());
+        assert!(CompetitionConfig {
+            algorithms: vec![A::BayesGreedy],
+            ..base
+        }
+        .validated()
+        .is_err());
     }
 }

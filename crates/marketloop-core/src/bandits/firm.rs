@@ -24,7 +24,11 @@ impl<P: BanditPolicy> Firm<P> {
     /// A firm using `policy` with a reputation window of `window` >= 1 users.
     pub fn new(policy: P, window: usize) -> Result<Self, BanditError> {
         if window == 0 || window > u32::MAX as usize {
-            return Err(BanditError::range("reputation window M", window, "[1, 4294967295]"));
+            return Err(BanditError::range(
+                "reputation window M",
+                window,
+                "[1, 4294967295]",
+            ));
         }
         Ok(Firm {
             policy,
@@ -39,7 +43,12 @@ impl<P: BanditPolicy> Firm<P> {
     /// Serves one user: the algorithm picks an arm, the user gets `rows`' reward for `row`, the
     /// algorithm and the reputation learn it. Returns (arm, reward).
     #[inline]
-    pub fn serve<R: Rng + ?Sized>(&mut self, rows: PhaseRows<'_>, row: usize, rng: &mut R) -> (usize, bool) {
+    pub fn serve<R: Rng + ?Sized>(
+        &mut self,
+        rows: PhaseRows<'_>,
+        row: usize,
+        rng: &mut R,
+    ) -> (usize, bool) {
         let arm = self.policy.select(rng);
         let reward = rows.reward(row, arm);
         self.policy.update(arm, reward);
@@ -100,7 +109,13 @@ impl<P: BanditPolicy> Firm<P> {
 
     /// Serves `n` users alone from rows 0..n of `rows` (warm start, monopoly, isolation) and
     /// returns the regret accrued (from the means).
-    pub fn serve_alone<R: Rng + ?Sized>(&mut self, rows: PhaseRows<'_>, n: usize, means: &MeanVector, rng: &mut R) -> f64 {
+    pub fn serve_alone<R: Rng + ?Sized>(
+        &mut self,
+        rows: PhaseRows<'_>,
+        n: usize,
+        means: &MeanVector,
+        rng: &mut R,
+    ) -> f64 {
         let mut regret = 0.0;
         for t in 0..n {
             let (arm, _) = self.serve(rows, t, rng);
@@ -118,7 +133,9 @@ mod tests {
 
     #[test]
     fn sliding_window_is_exact() {
-        let p = AlgorithmKind::BayesGreedy.build(2, BetaPrior::default(), TieRule::LowestIndex).unwrap();
+        let p = AlgorithmKind::BayesGreedy
+            .build(2, BetaPrior::default(), TieRule::LowestIndex)
+            .unwrap();
         let mut f = Firm::new(p, 3).unwrap();
         assert_eq!(f.reputation().value(), 0.0);
         let rewards = [true, false, true, true, false, false, false];
@@ -132,21 +149,35 @@ mod tests {
         }
         f.wipe_reputation();
         assert_eq!(f.reputation(), Reputation::default());
-        assert!(Firm::new(AlgorithmKind::BayesGreedy.build(2, BetaPrior::default(), TieRule::LowestIndex).unwrap(), 0).is_err());
+        assert!(Firm::new(
+            AlgorithmKind::BayesGreedy
+                .build(2, BetaPrior::default(), TieRule::LowestIndex)
+                .unwrap(),
+            0
+        )
+        .is_err());
     }
 
     #[test]
     fn serving_learns_and_counts() {
         let means = MeanVector::new(vec![0.2, 0.8]).unwrap();
         let s = SeedSequence::new(1);
-        let layout = TableLayout { isolation: 50, ..TableLayout::default() };
+        let layout = TableLayout {
+            isolation: 50,
+            ..TableLayout::default()
+        };
         let table = RealizationTable::generate(&means, &layout, &s, 0).unwrap();
-        let p = AlgorithmKind::ThompsonSampling.build(2, BetaPrior::default(), TieRule::LowestIndex).unwrap();
+        let p = AlgorithmKind::ThompsonSampling
+            .build(2, BetaPrior::default(), TieRule::LowestIndex)
+            .unwrap();
         let mut f = Firm::new(p, 100).unwrap();
         let mut rng = s.stream(0, Source::Exploration);
         let regret = f.serve_alone(table.phase(Phase::Isolation), 50, &means, &mut rng);
         assert_eq!(f.served(), 50);
-        assert_eq!(f.policy().posterior().pulls(0) + f.policy().posterior().pulls(1), 50);
+        assert_eq!(
+            f.policy().posterior().pulls(0) + f.policy().posterior().pulls(1),
+            50
+        );
         assert!(regret >= 0.0 && regret <= 50.0 * 0.6 + 1e-9);
         assert_eq!(f.reputation().n, 50);
     }

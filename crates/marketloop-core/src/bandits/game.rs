@@ -39,7 +39,10 @@ impl CompetitionGame {
     /// A symmetric game (simultaneous entry) from the shares of `a` against `b` for a < b
     /// (`pair_share(a, b)` = share of a when it plays b); the diagonal is exactly 1/2 by symmetry
     /// (identical algorithms, fair ties).
-    pub fn symmetric(strategies: Vec<String>, pair_share: impl Fn(usize, usize) -> Estimate) -> Self {
+    pub fn symmetric(
+        strategies: Vec<String>,
+        pair_share: impl Fn(usize, usize) -> Estimate,
+    ) -> Self {
         let n = strategies.len();
         let mut row_share = vec![vec![Estimate::exact(0.5); n]; n];
         for a in 0..n {
@@ -49,7 +52,10 @@ impl CompetitionGame {
                 row_share[b][a] = e.complement();
             }
         }
-        CompetitionGame { strategies, row_share }
+        CompetitionGame {
+            strategies,
+            row_share,
+        }
     }
 
     fn col_share(&self, i: usize, j: usize) -> Estimate {
@@ -60,7 +66,9 @@ impl CompetitionGame {
     pub fn row_best_response(&self, j: usize) -> usize {
         let n = self.strategies.len();
         (0..n)
-            .find(|&i| !(0..n).any(|k| self.row_share[k][j].significantly_above(&self.row_share[i][j])))
+            .find(|&i| {
+                !(0..n).any(|k| self.row_share[k][j].significantly_above(&self.row_share[i][j]))
+            })
             .unwrap_or(0)
     }
 
@@ -68,7 +76,12 @@ impl CompetitionGame {
     pub fn col_best_response(&self, i: usize) -> usize {
         let n = self.strategies.len();
         (0..n)
-            .find(|&j| !(0..n).any(|l| self.col_share(i, l).significantly_above(&self.col_share(i, j))))
+            .find(|&j| {
+                !(0..n).any(|l| {
+                    self.col_share(i, l)
+                        .significantly_above(&self.col_share(i, j))
+                })
+            })
             .unwrap_or(0)
     }
 
@@ -76,16 +89,32 @@ impl CompetitionGame {
     pub fn analyse(&self) -> GameAnalysis {
         let n = self.strategies.len();
         let row_weak = (0..n).find(|&i| {
-            (0..n).all(|j| !(0..n).any(|k| self.row_share[k][j].significantly_above(&self.row_share[i][j])))
+            (0..n).all(|j| {
+                !(0..n).any(|k| self.row_share[k][j].significantly_above(&self.row_share[i][j]))
+            })
         });
         let row_strict = (0..n).find(|&i| {
-            (0..n).all(|j| (0..n).filter(|&k| k != i).all(|k| self.row_share[i][j].significantly_above(&self.row_share[k][j])))
+            (0..n).all(|j| {
+                (0..n)
+                    .filter(|&k| k != i)
+                    .all(|k| self.row_share[i][j].significantly_above(&self.row_share[k][j]))
+            })
         });
         let col_weak = (0..n).find(|&j| {
-            (0..n).all(|i| !(0..n).any(|l| self.col_share(i, l).significantly_above(&self.col_share(i, j))))
+            (0..n).all(|i| {
+                !(0..n).any(|l| {
+                    self.col_share(i, l)
+                        .significantly_above(&self.col_share(i, j))
+                })
+            })
         });
         let col_strict = (0..n).find(|&j| {
-            (0..n).all(|i| (0..n).filter(|&l| l != j).all(|l| self.col_share(i, j).significantly_above(&self.col_share(i, l))))
+            (0..n).all(|i| {
+                (0..n).filter(|&l| l != j).all(|l| {
+                    self.col_share(i, j)
+                        .significantly_above(&self.col_share(i, l))
+                })
+            })
         });
         let mut equilibria = Vec::new();
         for i in 0..n {
@@ -110,7 +139,12 @@ mod tests {
     use super::*;
 
     fn est(m: f64) -> Estimate {
-        Estimate { mean: m, half_width: 0.02, variance: 0.0, n: 1000 }
+        Estimate {
+            mean: m,
+            half_width: 0.02,
+            variance: 0.0,
+            n: 1000,
+        }
     }
 
     #[test]
@@ -118,7 +152,9 @@ mod tests {
         // Table 1, Heavy-Tail, T0 = 20: TS vs BG 0.31, TS vs BEG 0.30, BG vs BEG 0.63.
         // Strategies simplest first: BG, BEG, TS.
         let shares = [[0.5, 0.63, 0.69], [0.37, 0.5, 0.70], [0.31, 0.30, 0.5]];
-        let g = CompetitionGame::symmetric(vec!["BG".into(), "BEG".into(), "TS".into()], |a, b| est(shares[a][b]));
+        let g = CompetitionGame::symmetric(vec!["BG".into(), "BEG".into(), "TS".into()], |a, b| {
+            est(shares[a][b])
+        });
         let a = g.analyse();
         // Against TS, BG (0.69) and BEG (0.70) tie: BG is weakly, not strictly, dominant.
         assert_eq!(a.row_strictly_dominant, None);
@@ -131,7 +167,9 @@ mod tests {
     fn ties_go_to_the_simpler_strategy() {
         // BG vs BEG 0.51 (a tie), both lose to nothing: TS vs either is 0.5.
         let shares = [[0.5, 0.51, 0.5], [0.49, 0.5, 0.5], [0.5, 0.5, 0.5]];
-        let g = CompetitionGame::symmetric(vec!["BG".into(), "BEG".into(), "TS".into()], |a, b| est(shares[a][b]));
+        let g = CompetitionGame::symmetric(vec!["BG".into(), "BEG".into(), "TS".into()], |a, b| {
+            est(shares[a][b])
+        });
         let a = g.analyse();
         assert_eq!(a.row_weakly_dominant, Some(0));
         assert_eq!(a.row_strictly_dominant, None);
@@ -141,7 +179,9 @@ mod tests {
     #[test]
     fn ts_dominant_when_it_wins_everything() {
         let shares = [[0.5, 0.6, 0.25], [0.4, 0.5, 0.1], [0.75, 0.9, 0.5]];
-        let g = CompetitionGame::symmetric(vec!["BG".into(), "BEG".into(), "TS".into()], |a, b| est(shares[a][b]));
+        let g = CompetitionGame::symmetric(vec!["BG".into(), "BEG".into(), "TS".into()], |a, b| {
+            est(shares[a][b])
+        });
         let a = g.analyse();
         assert_eq!(a.row_strictly_dominant, Some(2));
         assert_eq!(a.equilibria, vec![(2, 2)]);

@@ -199,7 +199,10 @@ impl InstanceSpec {
                 }
             }
             InstanceSpec::HeavyTail { a, b, .. } => {
-                for (name, x) in [("heavy-tail Beta parameter a", a), ("heavy-tail Beta parameter b", b)] {
+                for (name, x) in [
+                    ("heavy-tail Beta parameter a", a),
+                    ("heavy-tail Beta parameter b", b),
+                ] {
                     if !(x.is_finite() && *x > 0.0) {
                         return Err(BanditError::range(name, x, "(0, infinity)"));
                     }
@@ -238,8 +241,9 @@ impl InstanceSpec {
                 .map(|_| low + (high - low) * rng.random::<f64>())
                 .collect(),
             InstanceSpec::HeavyTail { a, b, .. } => {
-                let d = Beta::new(*a, *b)
-                    .map_err(|e| BanditError::range("heavy-tail Beta parameters", e, "(0, infinity)"))?;
+                let d = Beta::new(*a, *b).map_err(|e| {
+                    BanditError::range("heavy-tail Beta parameters", e, "(0, infinity)")
+                })?;
                 (0..k).map(|_| d.sample(rng).clamp(0.0, 1.0)).collect()
             }
             InstanceSpec::Means { means } => means.clone(),
@@ -341,10 +345,16 @@ mod tests {
         let e = InstanceSpec::uniform(0).validate().unwrap_err().to_string();
         assert!(e.contains("number of arms K = 0"), "{e}");
         let e = MeanVector::new(vec![0.5, 1.2]).unwrap_err().to_string();
-        assert!(e.contains("mean of arm 1 = 1.2") && e.contains("[0, 1]"), "{e}");
+        assert!(
+            e.contains("mean of arm 1 = 1.2") && e.contains("[0, 1]"),
+            "{e}"
+        );
         let e = MeanVector::new(vec![-0.1]).unwrap_err().to_string();
         assert!(e.contains("mean of arm 0 = -0.1"), "{e}");
-        let e = InstanceSpec::Means { means: vec![] }.validate().unwrap_err().to_string();
+        let e = InstanceSpec::Means { means: vec![] }
+            .validate()
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("K = 0"), "{e}");
         let e = InstanceSpec::NeedleInHaystack {
             k: 3,

@@ -8,7 +8,10 @@
 //! added in chunk order, so the summary is bit-identical for any thread count.
 
 use super::competition::{draw_means, exploration_stream, instance_seeds};
-use super::{AlgorithmKind, BanditError, BetaPrior, Firm, InstanceSpec, Phase, RealizationTable, Reputation, TableLayout, TieRule};
+use super::{
+    AlgorithmKind, BanditError, BetaPrior, Firm, InstanceSpec, Phase, RealizationTable, Reputation,
+    TableLayout, TieRule,
+};
 use crate::rng::SeedSequence;
 use crate::runner::{map_replicates, Schedule};
 use std::cmp::Ordering;
@@ -74,27 +77,48 @@ impl IsolationConfig {
     pub fn run(&self, runs: u64, schedule: Schedule) -> Result<IsolationSummary, BanditError> {
         self.instance.validate()?;
         if self.algorithms.is_empty() {
-            return Err(BanditError::range("number of algorithms in isolation", 0, "[1, infinity)"));
+            return Err(BanditError::range(
+                "number of algorithms in isolation",
+                0,
+                "[1, infinity)",
+            ));
         }
         for a in &self.algorithms {
             a.validate()?;
         }
         if self.rounds == 0 {
-            return Err(BanditError::range("rounds in isolation", 0, "[1, infinity)"));
+            return Err(BanditError::range(
+                "rounds in isolation",
+                0,
+                "[1, infinity)",
+            ));
         }
         if self.window == 0 {
-            return Err(BanditError::range("reputation window M", 0, "[1, 4294967295]"));
+            return Err(BanditError::range(
+                "reputation window M",
+                0,
+                "[1, 4294967295]",
+            ));
         }
         if runs == 0 {
             return Err(BanditError::range("number of runs N", 0, "[1, infinity)"));
         }
         for &s in &self.snapshots {
             if s == 0 || s > self.rounds {
-                return Err(BanditError::range("snapshot round", s, &format!("[1, {}]", self.rounds)));
+                return Err(BanditError::range(
+                    "snapshot round",
+                    s,
+                    &format!("[1, {}]", self.rounds),
+                ));
             }
         }
         let chunks: Vec<u64> = (0..runs.div_ceil(CHUNK)).collect();
-        let parts = map_replicates(&chunks, schedule, |c| self.chunk(c * CHUNK, ((c + 1) * CHUNK).min(runs)), |_, _| Ok(()))?;
+        let parts = map_replicates(
+            &chunks,
+            schedule,
+            |c| self.chunk(c * CHUNK, ((c + 1) * CHUNK).min(runs)),
+            |_, _| Ok(()),
+        )?;
         let na = self.algorithms.len();
         let np = na * (na - 1) / 2;
         let l = self.rounds;
@@ -125,12 +149,19 @@ impl IsolationConfig {
             }
         }
         let nr = runs as f64;
-        let scale = |v: Vec<Vec<f64>>| -> Vec<Vec<f64>> { v.into_iter().map(|x| x.into_iter().map(|y| y / nr).collect()).collect() };
+        let scale = |v: Vec<Vec<f64>>| -> Vec<Vec<f64>> {
+            v.into_iter()
+                .map(|x| x.into_iter().map(|y| y / nr).collect())
+                .collect()
+        };
         let mut relative = Vec::new();
         let mut q = 0;
         for a in 0..na {
             for b in a + 1..na {
-                relative.push(((a, b), wins2[q].iter().map(|&w| w as f64 / (2.0 * nr)).collect()));
+                relative.push((
+                    (a, b),
+                    wins2[q].iter().map(|&w| w as f64 / (2.0 * nr)).collect(),
+                ));
                 q += 1;
             }
         }
@@ -141,7 +172,10 @@ impl IsolationConfig {
             mean_regret: scale(regret),
             final_regret,
             relative,
-            ties: ties.into_iter().map(|v| v.into_iter().map(|x| x as f64 / nr).collect()).collect(),
+            ties: ties
+                .into_iter()
+                .map(|v| v.into_iter().map(|x| x as f64 / nr).collect())
+                .collect(),
             snapshots: snaps,
         })
     }
@@ -244,7 +278,11 @@ mod tests {
     fn cfg(instance: InstanceSpec, rounds: usize) -> IsolationConfig {
         IsolationConfig {
             instance,
-            algorithms: vec![AlgorithmKind::ThompsonSampling, AlgorithmKind::BayesGreedy, AlgorithmKind::beg()],
+            algorithms: vec![
+                AlgorithmKind::ThompsonSampling,
+                AlgorithmKind::BayesGreedy,
+                AlgorithmKind::beg(),
+            ],
             prior: BetaPrior::default(),
             tie: TieRule::LowestIndex,
             window: 100,

@@ -27,21 +27,39 @@ impl Estimate {
         }
         let mean = x.iter().sum::<f64>() / n as f64;
         if n == 1 {
-            return Estimate { mean, half_width: 0.0, variance: 0.0, n: 1 };
+            return Estimate {
+                mean,
+                half_width: 0.0,
+                variance: 0.0,
+                n: 1,
+            };
         }
         let variance = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
         let half_width = t_quantile_975((n - 1) as u64) * (variance / n as f64).sqrt();
-        Estimate { mean, half_width, variance, n: n as u64 }
+        Estimate {
+            mean,
+            half_width,
+            variance,
+            n: n as u64,
+        }
     }
 
     /// An exact value (half-width 0).
     pub fn exact(mean: f64) -> Self {
-        Estimate { mean, half_width: 0.0, variance: 0.0, n: 0 }
+        Estimate {
+            mean,
+            half_width: 0.0,
+            variance: 0.0,
+            n: 0,
+        }
     }
 
     /// 1 - self (the other firm's share), same half-width and variance.
     pub fn complement(self) -> Self {
-        Estimate { mean: 1.0 - self.mean, ..self }
+        Estimate {
+            mean: 1.0 - self.mean,
+            ..self
+        }
     }
 
     /// Whether `self` is significantly above `other`: the difference exceeds the combined
@@ -55,8 +73,9 @@ impl Estimate {
 /// the Cornish-Fisher expansion, accurate to 1e-4 there).
 pub fn t_quantile_975(df: u64) -> f64 {
     const TABLE: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
-        2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
     ];
     if df == 0 {
         return f64::INFINITY;
@@ -95,7 +114,11 @@ pub fn histogram(x: &[f64], lo: f64, hi: f64, bins: usize) -> (Vec<f64>, Vec<f64
     let mut counts = vec![0.0; bins];
     for &v in x {
         let i = if w > 0.0 { ((v - lo) / w).floor() } else { 0.0 };
-        let i = if i.is_finite() { i.clamp(0.0, (bins - 1) as f64) as usize } else { 0 };
+        let i = if i.is_finite() {
+            i.clamp(0.0, (bins - 1) as f64) as usize
+        } else {
+            0
+        };
         counts[i] += 1.0;
     }
     let n = x.len().max(1) as f64;
@@ -135,7 +158,9 @@ impl CellSummary {
             Estimate::from_samples(&outcomes.iter().map(f).collect::<Vec<_>>())
         };
         let share = (0..nf)
-            .map(|i| col(&|o| f64::from(o.chosen[i]) / f64::from(o.chosen.iter().sum::<u32>().max(1))))
+            .map(|i| {
+                col(&|o| f64::from(o.chosen[i]) / f64::from(o.chosen.iter().sum::<u32>().max(1)))
+            })
             .collect();
         let eeog: Vec<f64> = outcomes.iter().map(|o| f64::from(o.eeog)).collect();
         let ncp = first.checkpoint_chosen.len();

@@ -24,7 +24,8 @@ pub mod response;
 pub mod table;
 
 pub use competition::{
-    draw_means, instance_seeds, run_competition, CompetitionConfig, CompetitionOutcome, Experiment, Scenario,
+    draw_means, instance_seeds, run_competition, CompetitionConfig, CompetitionOutcome, Experiment,
+    Scenario,
 };
 pub use error::BanditError;
 pub use firm::Firm;
@@ -33,8 +34,13 @@ pub use instance::{InstanceSpec, MeanVector, NeedlePosition};
 pub use isolation::{disadvantaged_period, IsolationConfig, IsolationSummary};
 pub use metrics::{median, CellSummary, Estimate};
 pub use policy::{
-    AlgorithmKind, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BetaPosterior, BetaPrior, ExploreFirst,
-    GreedyModified, Policy, StaticGreedy, SuccessiveElimination, ThompsonSampling, TieRule, Ucb1,
+    AlgorithmKind, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BetaPosterior, BetaPrior,
+    ExploreFirst, GreedyModified, Policy, StaticGreedy, SuccessiveElimination, ThompsonSampling,
+    TieRule, Ucb1,
 };
-pub use response::{HardMax, HardMaxRandom, Reputation, Response, ResponseFunction, ResponseSpec, SoftMax};
+pub use response::{
+    HardMax, HardMaxRandom, Reputation, Response, ResponseFunction, ResponseSpec, SoftMax,
+};
 pub use table::{Phase, RealizationTable, TableLayout, WarmStartRows};
+#[cfg(test)]
+mod paper_tests;

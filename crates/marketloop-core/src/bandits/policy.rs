@@ -511,10 +511,19 @@ pub struct ExploreFirst {
 
 impl ExploreFirst {
     /// On `k` arms, exploring each arm `per_arm` >= 1 times.
-    pub fn new(k: usize, per_arm: u32, prior: BetaPrior, tie: TieRule) -> Result<Self, BanditError> {
+    pub fn new(
+        k: usize,
+        per_arm: u32,
+        prior: BetaPrior,
+        tie: TieRule,
+    ) -> Result<Self, BanditError> {
         check_k(k)?;
         if per_arm == 0 {
-            return Err(BanditError::range("pulls per arm of ExploreFirst", 0, "[1, infinity)"));
+            return Err(BanditError::range(
+                "pulls per arm of ExploreFirst",
+                0,
+                "[1, infinity)",
+            ));
         }
         Ok(ExploreFirst {
             post: BetaPosterior::new(k, prior),
@@ -721,10 +730,14 @@ impl AlgorithmKind {
     /// Checks the parameters (independently of K).
     pub fn validate(&self) -> Result<(), BanditError> {
         match self {
-            AlgorithmKind::BayesEpsilonGreedy { eps } => check_unit("epsilon of BayesEpsilonGreedy", *eps),
-            AlgorithmKind::ExploreFirst { per_arm: 0 } => {
-                Err(BanditError::range("pulls per arm of ExploreFirst", 0, "[1, infinity)"))
+            AlgorithmKind::BayesEpsilonGreedy { eps } => {
+                check_unit("epsilon of BayesEpsilonGreedy", *eps)
             }
+            AlgorithmKind::ExploreFirst { per_arm: 0 } => Err(BanditError::range(
+                "pulls per arm of ExploreFirst",
+                0,
+                "[1, infinity)",
+            )),
             AlgorithmKind::GreedyModified { base, p } => {
                 check_unit("mixing parameter p of the greedy modification", *p)?;
                 base.validate()
@@ -741,7 +754,9 @@ impl AlgorithmKind {
             AlgorithmKind::BayesEpsilonGreedy { eps } => {
                 Policy::BayesEpsilonGreedy(BayesEpsilonGreedy::new(k, *eps, prior, tie)?)
             }
-            AlgorithmKind::ThompsonSampling => Policy::ThompsonSampling(ThompsonSampling::new(k, prior, tie)?),
+            AlgorithmKind::ThompsonSampling => {
+                Policy::ThompsonSampling(ThompsonSampling::new(k, prior, tie)?)
+            }
             AlgorithmKind::Ucb1 => Policy::Ucb1(Ucb1::new(k, prior, tie)?),
             AlgorithmKind::SuccessiveElimination => {
                 Policy::SuccessiveElimination(SuccessiveElimination::new(k, prior)?)
@@ -770,11 +785,13 @@ impl FromStr for AlgorithmKind {
         let s = text.trim();
         let (name, args) = match s.find('(') {
             Some(i) => {
-                let inner = s[i + 1..].strip_suffix(')').ok_or_else(|| BanditError::Parse {
-                    what: "algorithm".into(),
-                    text: text.into(),
-                    reason: "missing closing parenthesis".into(),
-                })?;
+                let inner = s[i + 1..]
+                    .strip_suffix(')')
+                    .ok_or_else(|| BanditError::Parse {
+                        what: "algorithm".into(),
+                        text: text.into(),
+                        reason: "missing closing parenthesis".into(),
+                    })?;
                 (s[..i].trim(), Some(inner))
             }
             None => (s, None),
@@ -785,30 +802,34 @@ impl FromStr for AlgorithmKind {
             reason,
         };
         // key=value pairs (for GM, the base comes first and may itself hold parentheses).
-        let kv = |args: &str, key: &str| -> Result<Option<f64>, BanditError> {
-            for part in args.split(',') {
-                let part = part.trim();
-                if part.is_empty() {
-                    continue;
+        let kv =
+            |args: &str, key: &str| -> Result<Option<f64>, BanditError> {
+                for part in args.split(',') {
+                    let part = part.trim();
+                    if part.is_empty() {
+                        continue;
+                    }
+                    let (k, v) = part
+                        .split_once('=')
+                        .ok_or_else(|| parse_err(format!("expected {key}=VALUE, got {part:?}")))?;
+                    if k.trim().eq_ignore_ascii_case(key) {
+                        return v.trim().parse::<f64>().map(Some).map_err(|_| {
+                            parse_err(format!("{key} = {:?} is not a number", v.trim()))
+                        });
+                    }
+                    return Err(parse_err(format!(
+                        "unknown parameter {:?}; allowed: {key}",
+                        k.trim()
+                    )));
                 }
-                let (k, v) = part
-                    .split_once('=')
-                    .ok_or_else(|| parse_err(format!("expected {key}=VALUE, got {part:?}")))?;
-                if k.trim().eq_ignore_ascii_case(key) {
-                    return v
-                        .trim()
-                        .parse::<f64>()
-                        .map(Some)
-                        .map_err(|_| parse_err(format!("{key} = {:?} is not a number", v.trim())));
-                }
-                return Err(parse_err(format!("unknown parameter {:?}; allowed: {key}", k.trim())));
-            }
-            Ok(None)
-        };
+                Ok(None)
+            };
         let lower = name.to_ascii_lowercase().replace(['-', '_', ' '], "");
         let no_args = |kind: AlgorithmKind| -> Result<AlgorithmKind, BanditError> {
             match args {
-                Some(a) if !a.trim().is_empty() => Err(parse_err(format!("{name} takes no parameters"))),
+                Some(a) if !a.trim().is_empty() => {
+                    Err(parse_err(format!("{name} takes no parameters")))
+                }
                 _ => Ok(kind),
             }
         };
@@ -830,14 +851,21 @@ impl FromStr for AlgorithmKind {
                     .map(|a| kv(a, "m"))
                     .transpose()?
                     .flatten()
-                    .ok_or_else(|| parse_err("ExploreFirst needs m=PULLS_PER_ARM, e.g. EF(m=20)".into()))?;
+                    .ok_or_else(|| {
+                        parse_err("ExploreFirst needs m=PULLS_PER_ARM, e.g. EF(m=20)".into())
+                    })?;
                 if !(m >= 1.0 && m.fract() == 0.0 && m <= f64::from(u32::MAX)) {
-                    return Err(BanditError::range("pulls per arm m of ExploreFirst", m, "whole numbers in [1, 4294967295]"));
+                    return Err(BanditError::range(
+                        "pulls per arm m of ExploreFirst",
+                        m,
+                        "whole numbers in [1, 4294967295]",
+                    ));
                 }
                 AlgorithmKind::ExploreFirst { per_arm: m as u32 }
             }
             "gm" | "greedymodified" | "greedymodification" => {
-                let a = args.ok_or_else(|| parse_err("GM needs a base and p, e.g. GM(TS, p=0.5)".into()))?;
+                let a = args
+                    .ok_or_else(|| parse_err("GM needs a base and p, e.g. GM(TS, p=0.5)".into()))?;
                 let (base, rest) = a
                     .rsplit_once(',')
                     .ok_or_else(|| parse_err("GM needs a base and p, e.g. GM(TS, p=0.5)".into()))?;
@@ -926,7 +954,10 @@ mod tests {
     #[test]
     fn argmax_tie_rules() {
         let mut rng = SeedSequence::new(1).stream(0, Source::Exploration);
-        assert_eq!(argmax(&[0.5, 0.7, 0.7, 0.1], TieRule::LowestIndex, &mut rng), 1);
+        assert_eq!(
+            argmax(&[0.5, 0.7, 0.7, 0.1], TieRule::LowestIndex, &mut rng),
+            1
+        );
         let mut seen = [0u32; 4];
         for _ in 0..2000 {
             seen[argmax(&[0.5, 0.7, 0.7, 0.1], TieRule::Random, &mut rng)] += 1;
@@ -989,7 +1020,8 @@ mod tests {
 
     #[test]
     fn eps_greedy_explores_at_rate_eps() {
-        let mut beg = BayesEpsilonGreedy::new(4, 0.2, BetaPrior::default(), TieRule::LowestIndex).unwrap();
+        let mut beg =
+            BayesEpsilonGreedy::new(4, 0.2, BetaPrior::default(), TieRule::LowestIndex).unwrap();
         beg.update(0, true);
         let mut rng = SeedSequence::new(6).stream(0, Source::Exploration);
         let n = 20_000;
@@ -1032,7 +1064,9 @@ mod tests {
     fn greedy_modification_with_p_one_is_the_base_and_p_zero_records_only_greedy_steps() {
         let mut rng1 = SeedSequence::new(8).stream(0, Source::Exploration);
         let mut rng2 = SeedSequence::new(8).stream(0, Source::Exploration);
-        let base = AlgorithmKind::ThompsonSampling.build(4, BetaPrior::default(), TieRule::LowestIndex).unwrap();
+        let base = AlgorithmKind::ThompsonSampling
+            .build(4, BetaPrior::default(), TieRule::LowestIndex)
+            .unwrap();
         let mut gm = GreedyModified::new(base, 0.0, TieRule::LowestIndex).unwrap();
         let mut bg = BayesGreedy::new(4, BetaPrior::default(), TieRule::LowestIndex).unwrap();
         let _ = (&mut rng1, &mut rng2);
@@ -1048,33 +1082,65 @@ mod tests {
         let last = *arms.last().unwrap();
         assert!(arms[150..].iter().all(|&a| a == last));
         let recorded: u32 = (0..4).map(|a| gm.posterior().pulls(a)).sum();
-        assert!(recorded < 200, "greedy steps must not be recorded ({recorded})");
+        assert!(
+            recorded < 200,
+            "greedy steps must not be recorded ({recorded})"
+        );
     }
 
     #[test]
     fn parse_names_and_reject_unknown_ones() {
-        assert_eq!("TS".parse::<AlgorithmKind>().unwrap(), AlgorithmKind::ThompsonSampling);
-        assert_eq!("dynamic-greedy".parse::<AlgorithmKind>().unwrap(), AlgorithmKind::BayesGreedy);
-        assert_eq!("BEG".parse::<AlgorithmKind>().unwrap(), AlgorithmKind::beg());
+        assert_eq!(
+            "TS".parse::<AlgorithmKind>().unwrap(),
+            AlgorithmKind::ThompsonSampling
+        );
+        assert_eq!(
+            "dynamic-greedy".parse::<AlgorithmKind>().unwrap(),
+            AlgorithmKind::BayesGreedy
+        );
+        assert_eq!(
+            "BEG".parse::<AlgorithmKind>().unwrap(),
+            AlgorithmKind::beg()
+        );
         assert_eq!(
             "BEG(eps=0.1)".parse::<AlgorithmKind>().unwrap(),
             AlgorithmKind::BayesEpsilonGreedy { eps: 0.1 }
         );
         assert_eq!(
-            "GM(BEG(eps=0.2), p=0.5)".parse::<AlgorithmKind>().unwrap().short(),
+            "GM(BEG(eps=0.2), p=0.5)"
+                .parse::<AlgorithmKind>()
+                .unwrap()
+                .short(),
             "GM(BEG(eps=0.2), p=0.5)"
         );
-        assert_eq!("EF(m=5)".parse::<AlgorithmKind>().unwrap(), AlgorithmKind::ExploreFirst { per_arm: 5 });
+        assert_eq!(
+            "EF(m=5)".parse::<AlgorithmKind>().unwrap(),
+            AlgorithmKind::ExploreFirst { per_arm: 5 }
+        );
         let e = "XYZ".parse::<AlgorithmKind>().unwrap_err().to_string();
-        assert!(e.contains("unknown algorithm \"XYZ\"") && e.contains("TS (ThompsonSampling)"), "{e}");
-        let e = "BEG(eps=1.5)".parse::<AlgorithmKind>().unwrap_err().to_string();
-        assert!(e.contains("epsilon of BayesEpsilonGreedy = 1.5 must lie in [0, 1]"), "{e}");
-        let e = "BEG(eps=-0.1)".parse::<AlgorithmKind>().unwrap_err().to_string();
+        assert!(
+            e.contains("unknown algorithm \"XYZ\"") && e.contains("TS (ThompsonSampling)"),
+            "{e}"
+        );
+        let e = "BEG(eps=1.5)"
+            .parse::<AlgorithmKind>()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("epsilon of BayesEpsilonGreedy = 1.5 must lie in [0, 1]"),
+            "{e}"
+        );
+        let e = "BEG(eps=-0.1)"
+            .parse::<AlgorithmKind>()
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("-0.1"), "{e}");
         assert!("EF".parse::<AlgorithmKind>().is_err());
         assert!("EF(m=0)".parse::<AlgorithmKind>().is_err());
         assert!("GM(TS, p=2)".parse::<AlgorithmKind>().is_err());
-        assert!(BayesEpsilonGreedy::new(3, 1.01, BetaPrior::default(), TieRule::LowestIndex).is_err());
+        assert!(
+            BayesEpsilonGreedy::new(3, 1.01, BetaPrior::default(), TieRule::LowestIndex).is_err()
+        );
         assert!(BayesGreedy::new(0, BetaPrior::default(), TieRule::LowestIndex).is_err());
         assert!(BetaPrior::new(0.0, 1.0).is_err());
     }

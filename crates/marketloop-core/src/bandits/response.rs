@@ -134,7 +134,11 @@ impl HardMaxRandom {
     /// With eps in [0, 1] (paper: 0.1).
     pub fn new(eps: f64) -> Result<Self, BanditError> {
         if !(0.0..=1.0).contains(&eps) {
-            return Err(BanditError::range("epsilon of HardMax&Random", eps, "[0, 1]"));
+            return Err(BanditError::range(
+                "epsilon of HardMax&Random",
+                eps,
+                "[0, 1]",
+            ));
         }
         Ok(HardMaxRandom {
             eps,
@@ -170,7 +174,11 @@ impl SoftMax {
     /// With temperature > 0.
     pub fn new(temperature: f64) -> Result<Self, BanditError> {
         if !(temperature.is_finite() && temperature > 0.0) {
-            return Err(BanditError::range("SoftMax temperature", temperature, "(0, infinity)"));
+            return Err(BanditError::range(
+                "SoftMax temperature",
+                temperature,
+                "(0, infinity)",
+            ));
         }
         Ok(SoftMax { temperature })
     }
@@ -187,7 +195,10 @@ impl ResponseFunction for SoftMax {
             let p0 = 1.0 / (1.0 + ((reps[1].value() - reps[0].value()) / self.temperature).exp());
             return usize::from(u >= p0);
         }
-        let top = reps.iter().map(|r| r.value()).fold(f64::NEG_INFINITY, f64::max);
+        let top = reps
+            .iter()
+            .map(|r| r.value())
+            .fold(f64::NEG_INFINITY, f64::max);
         let total: f64 = (0..reps.len()).map(|i| self.weight(reps, i, top)).sum();
         let mut acc = 0.0;
         for i in 0..reps.len() {
@@ -200,7 +211,10 @@ impl ResponseFunction for SoftMax {
     }
 
     fn probability(&self, reps: &[Reputation], i: usize) -> f64 {
-        let top = reps.iter().map(|r| r.value()).fold(f64::NEG_INFINITY, f64::max);
+        let top = reps
+            .iter()
+            .map(|r| r.value())
+            .fold(f64::NEG_INFINITY, f64::max);
         let total: f64 = (0..reps.len()).map(|j| self.weight(reps, j, top)).sum();
         self.weight(reps, i, top) / total
     }
@@ -243,7 +257,9 @@ impl ResponseSpec {
     pub fn build(&self) -> Result<Response, BanditError> {
         Ok(match *self {
             ResponseSpec::HardMax { bias } => Response::HardMax(HardMax::with_bias(bias)?),
-            ResponseSpec::HardMaxRandom { eps } => Response::HardMaxRandom(HardMaxRandom::new(eps)?),
+            ResponseSpec::HardMaxRandom { eps } => {
+                Response::HardMaxRandom(HardMaxRandom::new(eps)?)
+            }
             ResponseSpec::SoftMax { temperature } => Response::SoftMax(SoftMax::new(temperature)?),
         })
     }
@@ -334,7 +350,10 @@ mod tests {
                     let p = f.probability(reps, i);
                     let sd = (p * (1.0 - p) / n as f64).sqrt();
                     let freq = f64::from(c) / n as f64;
-                    assert!((freq - p).abs() <= 5.0 * sd + 1e-12, "{spec:?} {reps:?} firm {i}: {freq} vs {p}");
+                    assert!(
+                        (freq - p).abs() <= 5.0 * sd + 1e-12,
+                        "{spec:?} {reps:?} firm {i}: {freq} vs {p}"
+                    );
                 }
             }
         }
@@ -346,14 +365,19 @@ mod tests {
         let f = HardMaxRandom::new(1.0).unwrap();
         let mut rng = SeedSequence::new(5).stream(0, Source::Response);
         let n = 100_000u32;
-        let ones = (0..n).filter(|_| f.choose(&[rep(9, 10), rep(1, 10)], &mut rng) == 1).count() as f64;
+        let ones = (0..n)
+            .filter(|_| f.choose(&[rep(9, 10), rep(1, 10)], &mut rng) == 1)
+            .count() as f64;
         assert!((ones - 50_000.0).abs() < 5.0 * 158.2, "{ones}");
         assert_eq!(f.probability(&[rep(9, 10), rep(1, 10)], 1), 0.5);
     }
 
     #[test]
     fn bad_parameters_are_rejected() {
-        assert!(HardMaxRandom::new(1.5).unwrap_err().to_string().contains("epsilon of HardMax&Random = 1.5"));
+        assert!(HardMaxRandom::new(1.5)
+            .unwrap_err()
+            .to_string()
+            .contains("epsilon of HardMax&Random = 1.5"));
         assert!(HardMaxRandom::new(-0.1).is_err());
         assert!(HardMax::with_bias(2.0).is_err());
         assert!(SoftMax::new(0.0).is_err());

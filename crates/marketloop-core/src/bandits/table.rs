@@ -88,7 +88,11 @@ impl TableLayout {
         let n = self.warm_start.len().max(other.warm_start.len());
         let ws = (0..n)
             .map(|i| {
-                self.warm_start.get(i).copied().unwrap_or(0).max(other.warm_start.get(i).copied().unwrap_or(0))
+                self.warm_start
+                    .get(i)
+                    .copied()
+                    .unwrap_or(0)
+                    .max(other.warm_start.get(i).copied().unwrap_or(0))
             })
             .collect();
         TableLayout {
@@ -150,7 +154,9 @@ impl RealizationTable {
         let monopoly = block(Phase::Monopoly);
         let game = block(Phase::Game);
         let isolation = block(Phase::Isolation);
-        let warm_start = (0..layout.warm_start.len()).map(|s| block(Phase::WarmStart(s))).collect();
+        let warm_start = (0..layout.warm_start.len())
+            .map(|s| block(Phase::WarmStart(s)))
+            .collect();
         Ok(Self {
             k,
             words_per_row,
@@ -237,10 +243,16 @@ struct Threshold {
 impl Threshold {
     fn new(p: f64) -> Self {
         if p >= 1.0 {
-            Threshold { always: true, p_int: 0 }
+            Threshold {
+                always: true,
+                p_int: 0,
+            }
         } else {
             // 2^64 * p < 2^64 for p < 1; `as` saturates and maps 0 to 0.
-            Threshold { always: false, p_int: (p * 18_446_744_073_709_551_616.0) as u64 }
+            Threshold {
+                always: false,
+                p_int: (p * 18_446_744_073_709_551_616.0) as u64,
+            }
         }
     }
 
@@ -296,14 +308,23 @@ mod tests {
         }
         for t in 0..20 {
             for arm in 0..5 {
-                assert_eq!(a.reward(Phase::WarmStart(1), t, arm), b.reward(Phase::WarmStart(1), t, arm));
+                assert_eq!(
+                    a.reward(Phase::WarmStart(1), t, arm),
+                    b.reward(Phase::WarmStart(1), t, arm)
+                );
             }
         }
         let c = RealizationTable::generate(&means, &layout(0, 20, 100), &s, 5).unwrap();
-        let differs = (0..100).any(|t| (0..5).any(|arm| a.reward(Phase::Game, t, arm) != c.reward(Phase::Game, t, arm)));
+        let differs = (0..100).any(|t| {
+            (0..5).any(|arm| a.reward(Phase::Game, t, arm) != c.reward(Phase::Game, t, arm))
+        });
         assert!(differs, "run 5 must not repeat run 4");
-        let w0: Vec<bool> = (0..20).map(|t| a.reward(Phase::WarmStart(0), t, 2)).collect();
-        let w1: Vec<bool> = (0..20).map(|t| a.reward(Phase::WarmStart(1), t, 2)).collect();
+        let w0: Vec<bool> = (0..20)
+            .map(|t| a.reward(Phase::WarmStart(0), t, 2))
+            .collect();
+        let w1: Vec<bool> = (0..20)
+            .map(|t| a.reward(Phase::WarmStart(1), t, 2))
+            .collect();
         assert_ne!(w0, w1, "the two warm-start blocks must be distinct");
     }
 
@@ -323,8 +344,14 @@ mod tests {
 
     #[test]
     fn many_arms_pack_across_words() {
-        let means = MeanVector::new((0..130).map(|i| if i % 2 == 0 { 1.0 } else { 0.0 }).collect()).unwrap();
-        let t = RealizationTable::generate(&means, &layout(0, 0, 3), &SeedSequence::new(1), 0).unwrap();
+        let means = MeanVector::new(
+            (0..130)
+                .map(|i| if i % 2 == 0 { 1.0 } else { 0.0 })
+                .collect(),
+        )
+        .unwrap();
+        let t =
+            RealizationTable::generate(&means, &layout(0, 0, 3), &SeedSequence::new(1), 0).unwrap();
         for arm in 0..130 {
             assert_eq!(t.reward(Phase::Game, 2, arm), arm % 2 == 0);
         }
