@@ -1,12 +1,219 @@
-//! `marketloop reproduce_cultural` (being built).
+//! `marketloop reproduce cultural-market`: Figure 2 and Appendix E of Zhu, Cheung & Xie. A thin
+//! layer over [`marketloop_io::reproduce::cultural`]: parse the flags, run, print a summary.
 
 use crate::common::Context;
+use anyhow::Context as _;
+use marketloop_core::market::TieRule;
+use marketloop_data::{FillRule, Variant};
+use marketloop_io::reproduce::cultural::{self, CulturalConfig, InputKind, Scale};
+use marketloop_io::reproduce::Progress;
+use std::path::PathBuf;
+use std::sync::Mutex;
 
-/// Arguments (being built).
+/// Scale of the run.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScaleArg {
+    /// 10 runs x 30,000 steps (under a minute).
+    Quick,
+    /// The paper's 50 runs x 300,000 steps.
+    Full,
+}
+
+/// Which items users may choose.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VariantArg {
+    /// Every item (Figure 2).
+    All,
+    /// Only items the user's group has not all seen (Appendix E, Figure 5).
+    Unseen,
+}
+
+/// Where preferences come from.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputsArg {
+    /// Built from MovieLens-100K (fetched into the cache if needed).
+    Movielens,
+    /// The authors' own matrices (see --inputs-dir).
+    Zhu2023,
+}
+
+/// Popularity tie rule.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TiesArg {
+    /// The item that reached the count first ranks higher.
+    FirstToReach,
+    /// Uniformly random order within ties.
+    Random,
+}
+
+/// Arguments of `reproduce cultural-market`.
 #[derive(clap::Args, Debug)]
-pub struct CulturalArgs {}
+pub struct CulturalArgs {
+    /// quick (10 runs x 30,000 steps) or full (50 x 300,000, the paper's).
+    #[arg(long, value_enum, default_value = "quick")]
+    scale: ScaleArg,
+    /// Heterogeneous settings: numbers of user types M, comma separated (e.g. 50,100,200).
+    /// The homogeneous market is always run too.
+    #[arg(long, value_delimiter = ',', default_value = "100")]
+    groups: Vec<usize>,
+    /// all items (Figure 2) or unseen items only (Figure 5).
+    #[arg(long, value_enum, default_value = "all")]
+    variant: VariantArg,
+    /// movielens (our preprocessing) or zhu2023 (the authors' matrices).
+    #[arg(long, value_enum, default_value = "movielens")]
+    inputs: InputsArg,
+    /// Folder of the authors' matrices for --inputs zhu2023.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "../shared/data/zhu2023-inputs"
+    )]
+    inputs_dir: PathBuf,
+    /// A local MovieLens-100K folder (ml-100k/ or its parent); else fetched into the cache.
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Cache folder (default: $MARKETLOOP_CACHE, else ~/.cache/marketloop).
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
+    /// Runs per arm (default: the scale's).
+    #[arg(long)]
+    runs: Option<usize>,
+    /// Steps per run (default: the scale's).
+    #[arg(long)]
+    steps: Option<u64>,
+    /// A measurement every this many steps (default: 1000).
+    #[arg(long)]
+    every: Option<u64>,
+    /// Master seed.
+    #[arg(long, default_value_t = 2023)]
+    seed: u64,
+    /// Feedback exponent r of every user type.
+    #[arg(long, default_value_t = 0.5)]
+    feedback: f64,
+    /// Popularity tie rule.
+    #[arg(long, value_enum, default_value = "first-to-reach")]
+    ties: TiesArg,
+    /// Continue an interrupted run in --out, reusing its finished replicates.
+    #[arg(long)]
+    resume: bool,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+impl CulturalArgs {
+    fn config(&self) -> CulturalConfig {
+        CulturalConfig {
+            scale: match self.scale {
+                ScaleArg::Quick => Scale::Quick,
+                ScaleArg::Full => Scale::Full,
+            },
+            groups: self.groups.clone(),
+            variant: match self.variant {
+                VariantArg::All => Variant::All,
+                VariantArg::Unseen => Variant::Unseen,
+            },
+            inputs: match self.inputs {
+                InputsArg::Movielens => InputKind::Movielens,
+                InputsArg::Zhu2023 => InputKind::Zhu2023,
+            },
+            inputs_dir: (self.inputs == InputsArg::Zhu2023).then(|| self.inputs_dir.clone()),
+            data: self.data.clone(),
+            cache: self.cache.clone(),
+            runs: self.runs,
+            steps: self.steps,
+            every: self.every,
+            seed: self.seed,
+            feedback: self.feedback,
+            ties: match self.ties {
+                TiesArg::FirstToReach => TieRule::FirstToReach,
+                TiesArg::Random => TieRule::Random,
+            },
+            fill: FillRule::AllUsers,
+            ..CulturalConfig::default()
+        }
+    }
+}
 
 /// Runs the command.
-pub fn run(_cmd: CulturalArgs, _ctx: &Context) -> anyhow::Result<()> {
-    anyhow::bail!("this command is being built")
+pub fn run(args: CulturalArgs, ctx: &Context) -> anyhow::Result<()> {
+    let config = args.config();
+    let bars = Mutex::new(None::<(&'static str, indicatif::ProgressBar)>);
+    let progress = |p: &Progress| {
+        let Ok(mut guard) = bars.lock() else { return };
+        if guard.as_ref().map_or(true, |(phase, _)| *phase != p.phase) {
+            if let Some((_, old)) = guard.take() {
+                old.finish_and_clear();
+            }
+            *guard = Some((p.phase, ctx.progress(p.total, p.phase)));
+        }
+        if let Some((_, pb)) = guard.as_ref() {
+            pb.set_position(p.done);
+        }
+    };
+    let summary = cultural::run(&config, &args.out, args.resume, &progress)
+        .with_context(|| format!("reproduce cultural-market into {}", args.out.display()))?;
+    if let Ok(mut g) = bars.lock() {
+        if let Some((_, pb)) = g.take() {
+            pb.finish_and_clear();
+        }
+    }
+    let c = &summary.config;
+    println!(
+        "cultural market: {} runs x {} steps, every {}; inputs {:?}; results in {}",
+        c.runs.unwrap_or(0),
+        c.steps.unwrap_or(0),
+        c.every.unwrap_or(0),
+        c.inputs,
+        summary.out.display()
+    );
+    println!(
+        "{:<14} {:>4} {:<11} {:>8} {:>8} {:>17} {:>8} {:>8} {:>10}",
+        "setting", "M", "strategy", "step", "eff", "eff 25-75%", "entropy", "idle", "ns/step"
+    );
+    for a in &summary.arms {
+        println!(
+            "{:<14} {:>4} {:<11} {:>8} {:>8.4} {:>8.4}-{:<8.4} {:>8.3} {:>8} {:>10}",
+            a.setting,
+            a.groups,
+            a.strategy,
+            a.step,
+            a.efficiency_median,
+            a.efficiency_q25,
+            a.efficiency_q75,
+            a.entropy_median,
+            a.idle,
+            a.cpu_ns_per_step
+                .map_or_else(|| "resumed".to_string(), |x| format!("{x:.1}"))
+        );
+    }
+    for f in &summary.findings {
+        println!(
+            "[{}] {} ({})",
+            if f.holds { "holds" } else { "FAILS" },
+            f.claim,
+            f.evidence
+        );
+    }
+    let t = &summary.timings;
+    let g = |k: &str| t.get(k).copied().unwrap_or(0.0);
+    println!(
+        "time: preferences {:.2} s, simulate {:.2} s, write {:.2} s, total {:.2} s; {} steps \
+         simulated ({} replicates resumed){}",
+        g("preferences"),
+        g("simulate"),
+        g("write"),
+        g("total"),
+        summary.simulated_steps,
+        summary.resumed_replicates,
+        summary
+            .wall_ns_per_step
+            .map_or_else(String::new, |x| format!(", {x:.1} wall ns/step"))
+    );
+    if !summary.comparable_to_published {
+        println!(
+            "note: not at the paper's scale; the published_comparison table is for orientation only"
+        );
+    }
+    Ok(())
 }

@@ -12,6 +12,7 @@
 //! - [`figure`]: figures as data, rendered to SVG and PNG.
 //! - [`matrix`]: dense matrices in `.npy` and CSV files, and JSON group lists.
 //! - [`parquet_writer`]: `Table::to_parquet`, Parquet files without Arrow.
+//! - [`reproduce`]: the papers' experiments (config in, run folder out).
 //! - [`report`]: reports as data, rendered to a self-contained HTML page.
 #![deny(missing_docs)]
 
@@ -22,6 +23,7 @@ pub mod figure;
 pub mod matrix;
 pub mod parquet_writer;
 pub mod report;
+pub mod reproduce;
 pub mod run;
 pub mod table;
 

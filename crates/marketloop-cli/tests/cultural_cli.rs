@@ -1,0 +1,279 @@
+//! `marketloop reproduce cultural-market` end to end on a tiny synthetic MovieLens folder:
+//! every output file, byte-identical resume, the unseen variant, and bad flags.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_marketloop"))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let p = std::env::temp_dir().join(format!("ml-cultural-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&p);
+    std::fs::create_dir_all(&p).unwrap();
+    p
+}
+
+/// 40 users in 2 taste groups over 70 items; users 0-4 rated every item (so the unseen variant
+/// masks items for groups made only of them), the others about 35% of the items.
+fn fake_movielens(root: &Path) -> PathBuf {
+    let dir = root.join("ml-100k");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut s = String::new();
+    let mut x: u64 = 12345;
+    let mut next = || {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (x >> 33) as f64 / (1u64 << 31) as f64
+    };
+    for u in 1..=40u32 {
+        for i in 1..=70u32 {
+            if u <= 5 || next() < 0.35 {
+                let likes = (i % 2) == (u % 2);
+                let r = if likes {
+                    4 + (next() < 0.5) as u32
+                } else {
+                    1 + (next() < 0.6) as u32
+                };
+                s.push_str(&format!("{u}\t{i}\t{r}\t{}\n", 880_000_000 + u * 100 + i));
+            }
+        }
+    }
+    std::fs::write(dir.join("u.data"), s).unwrap();
+    dir
+}
+
+fn run_cli(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+fn tiny_args<'a>(data: &'a str, cache: &'a str, out: &'a str) -> Vec<&'a str> {
+    vec![
+        "--quiet",
+        "reproduce",
+        "cultural-market",
+        "--groups",
+        "3",
+        "--runs",
+        "4",
+        "--steps",
+        "3000",
+        "--every",
+        "500",
+        "--data",
+        data,
+        "--cache",
+        cache,
+        "--out",
+        out,
+    ]
+}
+
+const FILES: [&str; 17] = [
+    "trajectories.csv",
+    "trajectories.parquet",
+    "replicates.csv",
+    "replicates.parquet",
+    "summary.csv",
+    "summary.parquet",
+    "efficiency_vs_entropy.csv",
+    "efficiency_vs_entropy.parquet",
+    "published_comparison.csv",
+    "published_comparison.parquet",
+    "efficiency_over_time_M3.svg",
+    "efficiency_over_time_M3.png",
+    "efficiency_vs_entropy_M3.svg",
+    "efficiency_vs_entropy_M3.png",
+    "report.html",
+    "manifest.json",
+    "run.json",
+];
+
+const CSVS: [&str; 5] = [
+    "trajectories.csv",
+    "replicates.csv",
+    "summary.csv",
+    "efficiency_vs_entropy.csv",
+    "published_comparison.csv",
+];
+
+#[test]
+fn tiny_run_writes_every_file_and_resume_is_byte_identical() {
+    let root = tmp("files");
+    let data = fake_movielens(&root);
+    let cache = root.join("cache");
+    let out = root.join("out");
+    let (d, c, o) = (
+        data.to_str().unwrap(),
+        cache.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    let r = run_cli(&tiny_args(d, c, o));
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert!(
+        r.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    for f in FILES {
+        let p = out.join(f);
+        assert!(
+            p.is_file() && std::fs::metadata(&p).unwrap().len() > 0,
+            "missing {f}"
+        );
+    }
+    assert!(
+        stdout.contains("popularity") && stdout.contains("ns/step"),
+        "{stdout}"
+    );
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        report.contains("Quality ranking is the most efficient"),
+        "report lacks findings"
+    );
+    assert!(
+        report.contains("Not comparable"),
+        "quick-scale note missing"
+    );
+    let before: Vec<Vec<u8>> = CSVS
+        .iter()
+        .map(|f| std::fs::read(out.join(f)).unwrap())
+        .collect();
+    let traj = String::from_utf8(before[0].clone()).unwrap();
+    assert_eq!(
+        traj.lines().count(),
+        1 + 6 * 4 * 6,
+        "header + 6 arms x 4 runs x 6 measurements"
+    );
+    assert!(!traj.contains("NaN") && !traj.contains("inf"));
+    // The preferences are cached: one file per M (homogeneous and M = 3).
+    let cached = std::fs::read_dir(cache.join("cultural-preferences"))
+        .unwrap()
+        .count();
+    assert_eq!(cached, 2);
+
+    // Without --resume the folder is refused.
+    let r = run_cli(&tiny_args(d, c, o));
+    assert!(!r.status.success());
+    assert!(String::from_utf8_lossy(&r.stderr).contains("--resume"));
+
+    // Delete some replicates and the results; resume recomputes exactly those.
+    std::fs::remove_file(out.join("replicates/M3-popularity/r000001.json")).unwrap();
+    std::fs::remove_file(out.join("replicates/M1-random/r000000.json")).unwrap();
+    std::fs::remove_file(out.join("trajectories.csv")).unwrap();
+    std::fs::remove_file(out.join("manifest.json")).unwrap();
+    let mut args = tiny_args(d, c, o);
+    args.push("--resume");
+    let r = run_cli(&args);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["resumed_replicates"], 6 * 4 - 2);
+    for (f, b) in CSVS.iter().zip(&before) {
+        assert_eq!(
+            &std::fs::read(out.join(f)).unwrap(),
+            b,
+            "{f} differs after resume"
+        );
+    }
+
+    // Same seed, fresh folder, cached preferences: identical tables again.
+    let out2 = root.join("out2");
+    let r = run_cli(&tiny_args(d, c, out2.to_str().unwrap()));
+    assert!(r.status.success());
+    for (f, b) in CSVS.iter().zip(&before) {
+        assert_eq!(
+            &std::fs::read(out2.join(f)).unwrap(),
+            b,
+            "{f} differs on a cached rerun"
+        );
+    }
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn unseen_variant_runs_without_nan() {
+    let root = tmp("unseen");
+    let data = fake_movielens(&root);
+    let cache = root.join("cache");
+    let out = root.join("out");
+    let (d, c, o) = (
+        data.to_str().unwrap(),
+        cache.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    let mut args = tiny_args(d, c, o);
+    args.extend(["--variant", "unseen", "--groups", "8"]);
+    let r = run_cli(&args);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    for f in CSVS {
+        let text = std::fs::read_to_string(out.join(f)).unwrap();
+        assert!(!text.contains("NaN") && !text.contains("inf"), "{f}");
+    }
+    assert!(out.join("efficiency_over_time_M8_unseen.svg").is_file());
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn bad_flags_fail_with_a_clear_message() {
+    let root = tmp("bad");
+    let out = root.join("out");
+    let o = out.to_str().unwrap();
+    let r = run_cli(&[
+        "reproduce",
+        "cultural-market",
+        "--scale",
+        "huge",
+        "--out",
+        o,
+    ]);
+    assert_eq!(r.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&r.stderr);
+    assert!(e.contains("huge") && e.contains("quick"), "{e}");
+    let r = run_cli(&["reproduce", "cultural-market", "--groups", "0", "--out", o]);
+    assert_eq!(r.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&r.stderr);
+    assert!(e.contains("groups M = 0 must be at least 2"), "{e}");
+    let r = run_cli(&["reproduce", "cultural-market", "--every", "0", "--out", o]);
+    assert!(String::from_utf8_lossy(&r.stderr).contains("every = 0"));
+    let r = run_cli(&[
+        "reproduce",
+        "cultural-market",
+        "--inputs",
+        "zhu2023",
+        "--inputs-dir",
+        root.join("nowhere").to_str().unwrap(),
+        "--out",
+        o,
+    ]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("appeals_homo.npy"));
+    assert!(!out.exists(), "bad input must not leave an output folder");
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// The real thing at quick scale with the authors' inputs (needs ../shared/data/zhu2023-inputs).
+#[test]
+#[ignore]
+fn quick_scale_with_the_authors_inputs() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/zhu2023-inputs");
+    let root = tmp("zhu");
+    let out = root.join("out");
+    let r = run_cli(&[
+        "--quiet",
+        "reproduce",
+        "cultural-market",
+        "--inputs",
+        "zhu2023",
+        "--inputs-dir",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let s = String::from_utf8_lossy(&r.stdout);
+    assert!(s.matches("[holds]").count() >= 5, "{s}");
+    std::fs::remove_dir_all(&root).unwrap();
+}
