@@ -10,25 +10,31 @@
 //! - [`table`]: typed column tables and their writers.
 //! - [`run`]: run folders, manifests, and the per-replicate store behind `--resume`.
 //! - [`figure`]: figures as data, rendered to SVG and PNG.
+//! - [`market_spec`]: the market TOML of `marketloop market ...`, resolved into core types.
 //! - [`matrix`]: dense matrices in `.npy` and CSV files, and JSON group lists.
 //! - [`parquet_writer`]: `Table::to_parquet`, Parquet files without Arrow.
 //! - [`reproduce`]: the papers' experiments (config in, run folder out).
 //! - [`report`]: reports as data, rendered to a self-contained HTML page.
+//! - [`experiment`]: spec document -> engine -> tidy table, shared by CLI, Python and sweeps.
+//! - [`sweep`]: parameter grids over experiment specs, seeded per cell, resumable.
 #![deny(missing_docs)]
 
 pub mod atomic;
 pub mod compete_spec;
 pub mod error;
+pub mod experiment;
 pub mod figure;
+pub mod market_spec;
 pub mod matrix;
 pub mod parquet_writer;
 pub mod report;
 pub mod reproduce;
 pub mod run;
+pub mod sweep;
 pub mod table;
 
 pub use error::IoError;
-pub use run::{Manifest, RunDir};
 pub use figure::{Figure, Series, SeriesStyle};
 pub use report::{Finding, Report, Section};
+pub use run::{Manifest, RunDir};
 pub use table::{Column, Table};
