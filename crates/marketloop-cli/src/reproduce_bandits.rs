@@ -22,12 +22,15 @@
 use crate::common::{Context, Format};
 use anyhow::Context as _;
 use marketloop_core::bandits::{
-    disadvantaged_period, AlgorithmKind, CellSummary, CompetitionConfig, CompetitionGame, CompetitionOutcome, Estimate,
-    Experiment, GameAnalysis, InstanceSpec, IsolationConfig, IsolationSummary, NeedlePosition, ResponseSpec, Scenario,
+    disadvantaged_period, AlgorithmKind, CellSummary, CompetitionConfig, CompetitionGame,
+    CompetitionOutcome, Estimate, Experiment, GameAnalysis, InstanceSpec, IsolationConfig,
+    IsolationSummary, NeedlePosition, ResponseSpec, Scenario,
 };
 use marketloop_core::rng::SeedSequence;
 use marketloop_core::runner::{map_replicates, Schedule};
-use marketloop_io::{Column, Figure, Finding, Manifest, Report, RunDir, Section, Series, SeriesStyle, Table};
+use marketloop_io::{
+    Column, Figure, Finding, Manifest, Report, RunDir, Section, Series, SeriesStyle, Table,
+};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -60,9 +63,51 @@ pub struct BanditsArgs {
 /// Reference values of Table 1 (share of the first-named algorithm, half-width), columns
 /// HT 20, 250, 500, NiH 20, 250, 500, U 20, 250, 500.
 const TABLE1_REF: [(&str, &str, [(f64, f64); 9]); 3] = [
-    ("TS", "BG", [(0.31, 0.03), (0.72, 0.02), (0.75, 0.02), (0.68, 0.03), (0.62, 0.03), (0.65, 0.03), (0.44, 0.03), (0.52, 0.02), (0.58, 0.02)]),
-    ("TS", "BEG", [(0.30, 0.03), (0.89, 0.01), (0.90, 0.01), (0.60, 0.03), (0.52, 0.03), (0.55, 0.02), (0.41, 0.03), (0.47, 0.02), (0.55, 0.02)]),
-    ("BG", "BEG", [(0.63, 0.03), (0.60, 0.02), (0.56, 0.03), (0.42, 0.03), (0.41, 0.03), (0.39, 0.02), (0.50, 0.03), (0.46, 0.02), (0.45, 0.02)]),
+    (
+        "TS",
+        "BG",
+        [
+            (0.31, 0.03),
+            (0.72, 0.02),
+            (0.75, 0.02),
+            (0.68, 0.03),
+            (0.62, 0.03),
+            (0.65, 0.03),
+            (0.44, 0.03),
+            (0.52, 0.02),
+            (0.58, 0.02),
+        ],
+    ),
+    (
+        "TS",
+        "BEG",
+        [
+            (0.30, 0.03),
+            (0.89, 0.01),
+            (0.90, 0.01),
+            (0.60, 0.03),
+            (0.52, 0.03),
+            (0.55, 0.02),
+            (0.41, 0.03),
+            (0.47, 0.02),
+            (0.55, 0.02),
+        ],
+    ),
+    (
+        "BG",
+        "BEG",
+        [
+            (0.63, 0.03),
+            (0.60, 0.02),
+            (0.56, 0.03),
+            (0.42, 0.03),
+            (0.41, 0.03),
+            (0.39, 0.02),
+            (0.50, 0.03),
+            (0.46, 0.02),
+            (0.45, 0.02),
+        ],
+    ),
 ];
 
 /// Reference values of Table 2: rows entrant TS, BEG, BG; columns incumbent TS, BEG, BG.
@@ -128,7 +173,9 @@ fn run_experiment(exp: &Experiment, runs: u64) -> anyhow::Result<Vec<Vec<Competi
 }
 
 fn summaries(res: &[Vec<CompetitionOutcome>]) -> Vec<CellSummary> {
-    res.iter().map(|c| CellSummary::new(c).expect("at least one run")).collect()
+    res.iter()
+        .map(|c| CellSummary::new(c).expect("at least one run"))
+        .collect()
 }
 
 /// Cell agreement with a reference value: within two combined half-widths.
@@ -144,19 +191,34 @@ fn winner(share: f64) -> &'static str {
     }
 }
 
-fn describe(game: &CompetitionGame, a: &GameAnalysis, row: &str, col: &str, symmetric: bool) -> String {
+fn describe(
+    game: &CompetitionGame,
+    a: &GameAnalysis,
+    row: &str,
+    col: &str,
+    symmetric: bool,
+) -> String {
     let name = |i: Option<usize>| i.map_or("none".to_string(), |i| game.strategies[i].clone());
     let eq: Vec<String> = a
         .equilibria
         .iter()
-        .map(|&(i, j)| format!("({} {row}, {} {col})", game.strategies[i], game.strategies[j]))
+        .map(|&(i, j)| {
+            format!(
+                "({} {row}, {} {col})",
+                game.strategies[i], game.strategies[j]
+            )
+        })
         .collect();
     if symmetric {
         format!(
             "weakly dominant: {}; strictly dominant: {}; pure Nash equilibria: {}",
             name(a.row_weakly_dominant),
             name(a.row_strictly_dominant),
-            if eq.is_empty() { "none".into() } else { eq.join(", ") }
+            if eq.is_empty() {
+                "none".into()
+            } else {
+                eq.join(", ")
+            }
         )
     } else {
         format!(
@@ -178,16 +240,31 @@ struct SimultaneousEntry {
     seconds: f64,
 }
 
-fn simultaneous_entry(args: &BanditsArgs, needle: NeedlePosition, k: usize, t: usize) -> anyhow::Result<SimultaneousEntry> {
+fn simultaneous_entry(
+    args: &BanditsArgs,
+    needle: NeedlePosition,
+    k: usize,
+    t: usize,
+) -> anyhow::Result<SimultaneousEntry> {
     let start = Instant::now();
     let mut cells = Vec::new();
     let mut labels = Vec::new();
-    let insts = if k == 10 { instances(needle, k) } else { vec![("HT", InstanceSpec::heavy_tail(k))] };
+    let insts = if k == 10 {
+        instances(needle, k)
+    } else {
+        vec![("HT", InstanceSpec::heavy_tail(k))]
+    };
     for (label, inst) in insts {
         let mut configs = Vec::new();
         for &(a, b, _) in &TABLE1_REF {
             for t0 in T0S {
-                configs.push(CompetitionConfig { t, ..CompetitionConfig::paper(alg(a), alg(b), t0)? }.validated()?);
+                configs.push(
+                    CompetitionConfig {
+                        t,
+                        ..CompetitionConfig::paper(alg(a), alg(b), t0)?
+                    }
+                    .validated()?,
+                );
             }
         }
         let exp = Experiment::new(inst, configs, SeedSequence::new(args.seed))?;
@@ -205,15 +282,24 @@ fn simultaneous_entry(args: &BanditsArgs, needle: NeedlePosition, k: usize, t: u
 fn symmetric_game(se: &SimultaneousEntry, inst: usize, t0: usize) -> CompetitionGame {
     // Pairs in TABLE1_REF: (TS,BG), (TS,BEG), (BG,BEG); game order BG=0, BEG=1, TS=2.
     let cells = &se.cells[inst];
-    CompetitionGame::symmetric(GAME_ALGS.iter().map(|s| s.to_string()).collect(), |a, b| match (a, b) {
-        (0, 1) => cells[2][t0].share[0],
-        (0, 2) => cells[0][t0].share[0].complement(),
-        (1, 2) => cells[1][t0].share[0].complement(),
-        _ => Estimate::exact(0.5),
-    })
+    CompetitionGame::symmetric(
+        GAME_ALGS.iter().map(|s| s.to_string()).collect(),
+        |a, b| match (a, b) {
+            (0, 1) => cells[2][t0].share[0],
+            (0, 2) => cells[0][t0].share[0].complement(),
+            (1, 2) => cells[1][t0].share[0].complement(),
+            _ => Estimate::exact(0.5),
+        },
+    )
 }
 
-fn table_shares(se: &SimultaneousEntry, number: &str, stem: &str, title: &str, with_reference: bool) -> anyhow::Result<Produced> {
+fn table_shares(
+    se: &SimultaneousEntry,
+    number: &str,
+    stem: &str,
+    title: &str,
+    with_reference: bool,
+) -> anyhow::Result<Produced> {
     let mut cols: Vec<String> = Vec::new();
     for l in &se.labels {
         for t0 in T0S {
@@ -222,11 +308,19 @@ fn table_shares(se: &SimultaneousEntry, number: &str, stem: &str, title: &str, w
     }
     let mut display = Table::new().with(
         "pair",
-        strings(TABLE1_REF.iter().map(|(a, b, _)| format!("{a} vs {b}")).collect()),
+        strings(
+            TABLE1_REF
+                .iter()
+                .map(|(a, b, _)| format!("{a} vs {b}"))
+                .collect(),
+        ),
     )?;
     for (c, name) in cols.iter().enumerate() {
         let (i, t) = (c / 3, c % 3);
-        display.push(name, strings((0..3).map(|p| pm(&se.cells[i][p][t].share[0])).collect()))?;
+        display.push(
+            name,
+            strings((0..3).map(|p| pm(&se.cells[i][p][t].share[0])).collect()),
+        )?;
     }
     let mut long = LongTable::default();
     let mut section = Section {
@@ -241,38 +335,90 @@ fn table_shares(se: &SimultaneousEntry, number: &str, stem: &str, title: &str, w
         for (c, name) in cols.iter().enumerate() {
             let (i, t) = (c / 3, c % 3);
             let e = se.cells[i][p][t].share[0];
-            long.row(&[("instance", se.labels[i].into()), ("t0", T0S[t].to_string()), ("pair", format!("{a} vs {b}"))], &e);
+            long.row(
+                &[
+                    ("instance", se.labels[i].into()),
+                    ("t0", T0S[t].to_string()),
+                    ("pair", format!("{a} vs {b}")),
+                ],
+                &e,
+            );
             if with_reference {
                 let ok = agrees(&e, refs[c]);
-                let same_dir = winner(e.mean) == winner(refs[c].0) || (refs[c].0 - 0.5).abs() <= refs[c].1;
+                let same_dir =
+                    winner(e.mean) == winner(refs[c].0) || (refs[c].0 - 0.5).abs() <= refs[c].1;
                 agree += usize::from(ok);
                 direction += usize::from(same_dir);
                 total += 1;
-                comparison.push((format!("{a} vs {b}"), name.clone(), e, refs[c], ok, same_dir));
+                comparison.push((
+                    format!("{a} vs {b}"),
+                    name.clone(),
+                    e,
+                    refs[c],
+                    ok,
+                    same_dir,
+                ));
             }
         }
     }
     if with_reference {
         let cmp = Table::new()
-            .with("pair", strings(comparison.iter().map(|c| c.0.clone()).collect()))?
-            .with("cell", strings(comparison.iter().map(|c| c.1.clone()).collect()))?
-            .with("ours", strings(comparison.iter().map(|c| pm(&c.2)).collect()))?
-            .with("paper", strings(comparison.iter().map(|c| format!("{:.2}±{:.2}", c.3 .0, c.3 .1)).collect()))?
-            .with("within 2 combined half-widths", strings(comparison.iter().map(|c| yes(c.4)).collect()))?
-            .with("same winner", strings(comparison.iter().map(|c| yes(c.5)).collect()))?;
-        section.tables.push(("Cell-by-cell comparison with the paper".into(), cmp));
+            .with(
+                "pair",
+                strings(comparison.iter().map(|c| c.0.clone()).collect()),
+            )?
+            .with(
+                "cell",
+                strings(comparison.iter().map(|c| c.1.clone()).collect()),
+            )?
+            .with(
+                "ours",
+                strings(comparison.iter().map(|c| pm(&c.2)).collect()),
+            )?
+            .with(
+                "paper",
+                strings(
+                    comparison
+                        .iter()
+                        .map(|c| format!("{:.2}±{:.2}", c.3 .0, c.3 .1))
+                        .collect(),
+                ),
+            )?
+            .with(
+                "within 2 combined half-widths",
+                strings(comparison.iter().map(|c| yes(c.4)).collect()),
+            )?
+            .with(
+                "same winner",
+                strings(comparison.iter().map(|c| yes(c.5)).collect()),
+            )?;
+        section
+            .tables
+            .push(("Cell-by-cell comparison with the paper".into(), cmp));
         section.findings.push(Finding {
             claim: format!("Table {number} matches the paper's values within about two combined half-widths"),
             holds: agree * 10 >= total * 9,
             evidence: format!("{agree} of {total} cells within 2 combined half-widths; {direction} of {total} with the same winner"),
         });
     }
-    section.tables.insert(0, (format!("Market share of the first-named algorithm ({})", "mean ± 95% half-width"), display.clone()));
+    section.tables.insert(
+        0,
+        (
+            format!(
+                "Market share of the first-named algorithm ({})",
+                "mean ± 95% half-width"
+            ),
+            display.clone(),
+        ),
+    );
     for (i, l) in se.labels.iter().enumerate() {
         for (t, t0) in T0S.iter().enumerate() {
             let g = symmetric_game(se, i, t);
             let a = g.analyse();
-            section.paragraphs.push(format!("{l}, T0 = {t0}: {}", describe(&g, &a, "firm 1", "firm 2", true)));
+            section.paragraphs.push(format!(
+                "{l}, T0 = {t0}: {}",
+                describe(&g, &a, "firm 1", "firm 2", true)
+            ));
         }
     }
     Ok(Produced {
@@ -302,7 +448,11 @@ struct LongTable {
 impl LongTable {
     fn row(&mut self, labels: &[(&str, String)], e: &Estimate) {
         for (i, (name, v)) in labels.iter().enumerate() {
-            self.labels.entry(i).or_insert_with(|| (name.to_string(), Vec::new())).1.push(v.clone());
+            self.labels
+                .entry(i)
+                .or_insert_with(|| (name.to_string(), Vec::new()))
+                .1
+                .push(v.clone());
         }
         self.mean.push(e.mean);
         self.hw.push(e.half_width);
@@ -322,7 +472,15 @@ impl LongTable {
 }
 
 fn table_eeog(se: &SimultaneousEntry) -> anyhow::Result<Produced> {
-    let mut display = Table::new().with("pair", strings(TABLE1_REF.iter().map(|(a, b, _)| format!("{a} vs {b}")).collect()))?;
+    let mut display = Table::new().with(
+        "pair",
+        strings(
+            TABLE1_REF
+                .iter()
+                .map(|(a, b, _)| format!("{a} vs {b}"))
+                .collect(),
+        ),
+    )?;
     let mut long_inst = Vec::new();
     let mut long_t0 = Vec::new();
     let mut long_pair = Vec::new();
@@ -332,7 +490,16 @@ fn table_eeog(se: &SimultaneousEntry) -> anyhow::Result<Produced> {
         for (t, t0) in T0S.iter().enumerate() {
             display.push(
                 &format!("{l} {t0}"),
-                strings((0..3).map(|p| format!("{:.0} / {:.0}", se.cells[i][p][t].eeog_mean, se.cells[i][p][t].eeog_median)).collect()),
+                strings(
+                    (0..3)
+                        .map(|p| {
+                            format!(
+                                "{:.0} / {:.0}",
+                                se.cells[i][p][t].eeog_mean, se.cells[i][p][t].eeog_median
+                            )
+                        })
+                        .collect(),
+                ),
             )?;
             for (p, (a, b, _)) in TABLE1_REF.iter().enumerate() {
                 long_inst.push(l.to_string());
@@ -378,7 +545,12 @@ struct FirstMover {
     seconds: f64,
 }
 
-fn first_mover(args: &BanditsArgs, needle: NeedlePosition, xs: &[usize], kinds: &[fn(usize) -> Scenario]) -> anyhow::Result<FirstMover> {
+fn first_mover(
+    args: &BanditsArgs,
+    needle: NeedlePosition,
+    xs: &[usize],
+    kinds: &[fn(usize) -> Scenario],
+) -> anyhow::Result<FirstMover> {
     let start = Instant::now();
     let mut cells = Vec::new();
     let mut labels = Vec::new();
@@ -410,7 +582,11 @@ fn first_mover(args: &BanditsArgs, needle: NeedlePosition, xs: &[usize], kinds: 
             for _ in kinds {
                 let mut m = Vec::new();
                 for _ in 0..3 {
-                    m.push((0..3).map(|_| it.next().expect("cell count")).collect::<Vec<_>>());
+                    m.push(
+                        (0..3)
+                            .map(|_| it.next().expect("cell count"))
+                            .collect::<Vec<_>>(),
+                    );
                 }
                 per_kind.push(m);
             }
@@ -437,11 +613,23 @@ fn entrant_game(m: &[Vec<CellSummary>]) -> CompetitionGame {
     let to_display = |g: usize| 2 - g;
     CompetitionGame {
         strategies: GAME_ALGS.iter().map(|s| s.to_string()).collect(),
-        row_share: (0..3).map(|ge| (0..3).map(|gi| m[to_display(ge)][to_display(gi)].share[1]).collect()).collect(),
+        row_share: (0..3)
+            .map(|ge| {
+                (0..3)
+                    .map(|gi| m[to_display(ge)][to_display(gi)].share[1])
+                    .collect()
+            })
+            .collect(),
     }
 }
 
-fn first_mover_table(fm: &FirstMover, number: &str, stem: &str, title: &str, only: Option<(usize, usize)>) -> anyhow::Result<Produced> {
+fn first_mover_table(
+    fm: &FirstMover,
+    number: &str,
+    stem: &str,
+    title: &str,
+    only: Option<(usize, usize)>,
+) -> anyhow::Result<Produced> {
     let mut rows = Vec::new();
     let mut cols: Vec<Vec<String>> = vec![Vec::new(); 3];
     let mut long = LongTable::default();
@@ -465,7 +653,11 @@ fn first_mover_table(fm: &FirstMover, number: &str, stem: &str, title: &str, onl
                     _ => "other",
                 };
                 for (e, en) in DISPLAY_ALGS.iter().enumerate() {
-                    rows.push(if only.is_some() { en.to_string() } else { format!("{l} X={x} {scen}: {en}") });
+                    rows.push(if only.is_some() {
+                        en.to_string()
+                    } else {
+                        format!("{l} X={x} {scen}: {en}")
+                    });
                     for (i, inc) in DISPLAY_ALGS.iter().enumerate() {
                         let s = m[e][i].share[1];
                         cols[i].push(pm(&s));
@@ -483,7 +675,10 @@ fn first_mover_table(fm: &FirstMover, number: &str, stem: &str, title: &str, onl
                 }
                 let g = entrant_game(m);
                 let a = g.analyse();
-                section.paragraphs.push(format!("{l}, X = {x}, {scen}: {}", describe(&g, &a, "entrant", "incumbent", false)));
+                section.paragraphs.push(format!(
+                    "{l}, X = {x}, {scen}: {}",
+                    describe(&g, &a, "entrant", "incumbent", false)
+                ));
             }
         }
     }
@@ -491,7 +686,10 @@ fn first_mover_table(fm: &FirstMover, number: &str, stem: &str, title: &str, onl
     for (i, inc) in DISPLAY_ALGS.iter().enumerate() {
         display.push(inc, Column::Str(cols[i].clone()))?;
     }
-    section.tables.push(("Entrant's market share (mean ± 95% half-width)".into(), display.clone()));
+    section.tables.push((
+        "Entrant's market share (mean ± 95% half-width)".into(),
+        display.clone(),
+    ));
     Ok(Produced {
         number: number.into(),
         stem: stem.into(),
@@ -504,8 +702,18 @@ fn first_mover_table(fm: &FirstMover, number: &str, stem: &str, title: &str, onl
 }
 
 fn table2(fm: &FirstMover) -> anyhow::Result<Produced> {
-    let x200 = fm.xs.iter().position(|&x| x == 200).context("X = 200 is in the first-mover grid")?;
-    let mut p = first_mover_table(fm, "2", "table2_first_mover_ht_x200", "first mover, Heavy-Tail, X = 200, T0 = 20, entrant's share", Some((0, x200)))?;
+    let x200 = fm
+        .xs
+        .iter()
+        .position(|&x| x == 200)
+        .context("X = 200 is in the first-mover grid")?;
+    let mut p = first_mover_table(
+        fm,
+        "2",
+        "table2_first_mover_ht_x200",
+        "first mover, Heavy-Tail, X = 200, T0 = 20, entrant's share",
+        Some((0, x200)),
+    )?;
     let m = &fm.cells[0][x200][0];
     let mut agree = 0;
     let mut entrant_behind = 0;
@@ -520,12 +728,34 @@ fn table2(fm: &FirstMover) -> anyhow::Result<Produced> {
         }
     }
     let cmp = Table::new()
-        .with("entrant", strings(comparison.iter().map(|c| c.0.clone()).collect()))?
-        .with("incumbent", strings(comparison.iter().map(|c| c.1.clone()).collect()))?
-        .with("ours", strings(comparison.iter().map(|c| pm(&c.2)).collect()))?
-        .with("paper", strings(comparison.iter().map(|c| format!("{}±{}", c.3 .0, c.3 .1)).collect()))?
-        .with("within 2 combined half-widths", strings(comparison.iter().map(|c| yes(c.4)).collect()))?;
-    p.section.tables.push(("Cell-by-cell comparison with the paper".into(), cmp));
+        .with(
+            "entrant",
+            strings(comparison.iter().map(|c| c.0.clone()).collect()),
+        )?
+        .with(
+            "incumbent",
+            strings(comparison.iter().map(|c| c.1.clone()).collect()),
+        )?
+        .with(
+            "ours",
+            strings(comparison.iter().map(|c| pm(&c.2)).collect()),
+        )?
+        .with(
+            "paper",
+            strings(
+                comparison
+                    .iter()
+                    .map(|c| format!("{}±{}", c.3 .0, c.3 .1))
+                    .collect(),
+            ),
+        )?
+        .with(
+            "within 2 combined half-widths",
+            strings(comparison.iter().map(|c| yes(c.4)).collect()),
+        )?;
+    p.section
+        .tables
+        .push(("Cell-by-cell comparison with the paper".into(), cmp));
     p.section.findings.push(Finding {
         claim: "Table 2 matches the paper's values within about two combined half-widths".into(),
         holds: agree >= 8,
@@ -542,7 +772,10 @@ fn table2(fm: &FirstMover) -> anyhow::Result<Produced> {
 /// The HardMax&Random experiment: [instance][pair][response] summaries with checkpoints.
 fn table_hmr(args: &BanditsArgs, needle: NeedlePosition) -> anyhow::Result<Produced> {
     let start = Instant::now();
-    let responses = [ResponseSpec::HardMax { bias: 0.5 }, ResponseSpec::HardMaxRandom { eps: 0.1 }];
+    let responses = [
+        ResponseSpec::HardMax { bias: 0.5 },
+        ResponseSpec::HardMaxRandom { eps: 0.1 },
+    ];
     let tmax = *HORIZONS.iter().max().expect("horizons");
     let mut rows = Vec::new();
     let mut cols: Vec<Vec<String>> = vec![Vec::new(); responses.len() * HORIZONS.len()];
@@ -578,12 +811,21 @@ fn table_hmr(args: &BanditsArgs, needle: NeedlePosition) -> anyhow::Result<Produ
                     let e = cell.checkpoint_share[h][0];
                     cols[ri * HORIZONS.len() + h].push(pm(&e));
                     long.row(
-                        &[("instance", label.into()), ("pair", format!("{a} vs {b}")), ("response", r.short()), ("t", t.to_string())],
+                        &[
+                            ("instance", label.into()),
+                            ("pair", format!("{a} vs {b}")),
+                            ("response", r.short()),
+                            ("t", t.to_string()),
+                        ],
                         &e,
                     );
                 }
                 if a == "TS" && b == "BG" && ri == 1 {
-                    ts_gains.push((label, cell.checkpoint_share[0][0], cell.checkpoint_share[HORIZONS.len() - 1][0]));
+                    ts_gains.push((
+                        label,
+                        cell.checkpoint_share[0][0],
+                        cell.checkpoint_share[HORIZONS.len() - 1][0],
+                    ));
                 }
             }
         }
@@ -591,7 +833,10 @@ fn table_hmr(args: &BanditsArgs, needle: NeedlePosition) -> anyhow::Result<Produ
     let mut display = Table::new().with("instance: pair", Column::Str(rows))?;
     for (ri, r) in responses.iter().enumerate() {
         for (h, t) in HORIZONS.iter().enumerate() {
-            display.push(&format!("{} t={t}", r.short()), Column::Str(cols[ri * HORIZONS.len() + h].clone()))?;
+            display.push(
+                &format!("{} t={t}", r.short()),
+                Column::Str(cols[ri * HORIZONS.len() + h].clone()),
+            )?;
         }
     }
     let grows = ts_gains.iter().filter(|(_, a, b)| b.mean >= a.mean).count();
@@ -604,7 +849,10 @@ fn table_hmr(args: &BanditsArgs, needle: NeedlePosition) -> anyhow::Result<Produ
             .collect::<Vec<_>>()
             .join("; "),
     });
-    section.tables.push(("Share of the first-named algorithm (mean ± 95% half-width)".into(), display.clone()));
+    section.tables.push((
+        "Share of the first-named algorithm (mean ± 95% half-width)".into(),
+        display.clone(),
+    ));
     Ok(Produced {
         number: "6".into(),
         stem: "table6_hardmax_random".into(),
@@ -617,13 +865,25 @@ fn table_hmr(args: &BanditsArgs, needle: NeedlePosition) -> anyhow::Result<Produ
 }
 
 /// Table 8: market regret by competition level; also returns the figure.
-fn table_regret(args: &BanditsArgs, needle: NeedlePosition) -> anyhow::Result<(Produced, Vec<(String, Figure)>)> {
+fn table_regret(
+    args: &BanditsArgs,
+    needle: NeedlePosition,
+) -> anyhow::Result<(Produced, Vec<(String, Figure)>)> {
     let start = Instant::now();
     let levels: [(&str, Option<ResponseSpec>); 5] = [
         ("monopoly", None),
-        ("HardMax&Random eps=1", Some(ResponseSpec::HardMaxRandom { eps: 1.0 })),
-        ("HardMax&Random eps=0.5", Some(ResponseSpec::HardMaxRandom { eps: 0.5 })),
-        ("HardMax&Random eps=0.1", Some(ResponseSpec::HardMaxRandom { eps: 0.1 })),
+        (
+            "HardMax&Random eps=1",
+            Some(ResponseSpec::HardMaxRandom { eps: 1.0 }),
+        ),
+        (
+            "HardMax&Random eps=0.5",
+            Some(ResponseSpec::HardMaxRandom { eps: 0.5 }),
+        ),
+        (
+            "HardMax&Random eps=0.1",
+            Some(ResponseSpec::HardMaxRandom { eps: 0.1 }),
+        ),
         ("HardMax", Some(ResponseSpec::HardMax { bias: 0.5 })),
     ];
     let mut rows = Vec::new();
@@ -666,7 +926,14 @@ fn table_regret(args: &BanditsArgs, needle: NeedlePosition) -> anyhow::Result<(P
             for c in cols.iter_mut().skip(1) {
                 c.push("-".into());
             }
-            long.row(&[("instance", label.into()), ("firms", format!("{a} alone")), ("level", "monopoly".into())], &s[ai].regret);
+            long.row(
+                &[
+                    ("instance", label.into()),
+                    ("firms", format!("{a} alone")),
+                    ("level", "monopoly".into()),
+                ],
+                &s[ai].regret,
+            );
         }
         for (p, &(a, b, _)) in TABLE1_REF.iter().enumerate() {
             rows.push(format!("{label}: {a} vs {b}"));
@@ -678,13 +945,24 @@ fn table_regret(args: &BanditsArgs, needle: NeedlePosition) -> anyhow::Result<(P
             for (li, (lname, _)) in levels.iter().enumerate().skip(1) {
                 let e = s[3 + p * (levels.len() - 1) + (li - 1)].regret;
                 cols[li].push(pm(&e));
-                long.row(&[("instance", label.into()), ("firms", format!("{a} vs {b}")), ("level", lname.to_string())], &e);
+                long.row(
+                    &[
+                        ("instance", label.into()),
+                        ("firms", format!("{a} vs {b}")),
+                        ("level", lname.to_string()),
+                    ],
+                    &e,
+                );
                 xs.push(li as f64);
                 ys.push(e.mean);
                 lo.push(e.mean - e.half_width);
                 hi.push(e.mean + e.half_width);
             }
-            fig = fig.with(Series::line(format!("{a} vs {b}"), xs, ys).styled(SeriesStyle::LinePoints).with_y_err(lo, hi));
+            fig = fig.with(
+                Series::line(format!("{a} vs {b}"), xs, ys)
+                    .styled(SeriesStyle::LinePoints)
+                    .with_y_err(lo, hi),
+            );
         }
         for (ai, a) in DISPLAY_ALGS.iter().enumerate() {
             let e = s[ai].regret;
@@ -694,7 +972,10 @@ fn table_regret(args: &BanditsArgs, needle: NeedlePosition) -> anyhow::Result<(P
                     .with_y_err(vec![e.mean - e.half_width], vec![e.mean + e.half_width]),
             );
         }
-        figs.push((format!("fig_regret_competition_{}", label.to_lowercase()), fig));
+        figs.push((
+            format!("fig_regret_competition_{}", label.to_lowercase()),
+            fig,
+        ));
     }
     let mut display = Table::new().with("instance: firms", Column::Str(rows))?;
     for (li, (lname, _)) in levels.iter().enumerate() {
@@ -722,7 +1003,10 @@ fn table_regret(args: &BanditsArgs, needle: NeedlePosition) -> anyhow::Result<(P
 }
 
 /// Figures of performance in isolation and the exploration-disadvantage findings.
-fn isolation_figures(args: &BanditsArgs, needle: NeedlePosition) -> anyhow::Result<(Section, Vec<(String, Figure)>, Vec<(String, Table)>, f64)> {
+fn isolation_figures(
+    args: &BanditsArgs,
+    needle: NeedlePosition,
+) -> anyhow::Result<(Section, Vec<(String, Figure)>, Vec<(String, Table)>, f64)> {
     let start = Instant::now();
     let rounds = 2000;
     let snapshots = [20, 250, 500];
@@ -737,7 +1021,11 @@ fn isolation_figures(args: &BanditsArgs, needle: NeedlePosition) -> anyhow::Resu
         )],
         ..Section::default()
     };
-    let mut rel_fig = Figure::new("Relative reputation TS vs BG in isolation", "round t", "P(rep TS > rep BG), ties 1/2");
+    let mut rel_fig = Figure::new(
+        "Relative reputation TS vs BG in isolation",
+        "round t",
+        "P(rep TS > rep BG), ties 1/2",
+    );
     let mut disadvantaged = Vec::new();
     for (label, inst) in instances(needle, 10) {
         let cfg = IsolationConfig {
@@ -753,8 +1041,16 @@ fn isolation_figures(args: &BanditsArgs, needle: NeedlePosition) -> anyhow::Resu
         let s: IsolationSummary = cfg.run(args.runs, Schedule::Parallel)?;
         let t: Vec<f64> = (1..=rounds).map(|x| x as f64).collect();
         let lower = label.to_lowercase();
-        let mut rep_fig = Figure::new(format!("Mean reputation in isolation ({label})"), "round t", "mean reputation");
-        let mut rew_fig = Figure::new(format!("Mean instantaneous reward in isolation ({label})"), "round t", "mean of mu(a_t)");
+        let mut rep_fig = Figure::new(
+            format!("Mean reputation in isolation ({label})"),
+            "round t",
+            "mean reputation",
+        );
+        let mut rew_fig = Figure::new(
+            format!("Mean instantaneous reward in isolation ({label})"),
+            "round t",
+            "mean of mu(a_t)",
+        );
         for (a, name) in ["TS", "BG", "BEG"].iter().enumerate() {
             rep_fig = rep_fig.with(Series::line(*name, t.clone(), s.mean_reputation[a].clone()));
             rew_fig = rew_fig.with(Series::line(*name, t.clone(), s.mean_reward[a].clone()));
@@ -763,40 +1059,81 @@ fn isolation_figures(args: &BanditsArgs, needle: NeedlePosition) -> anyhow::Resu
         let rel = &s.relative[0].1;
         rel_fig = rel_fig.with(Series::line(label, t.clone(), rel.clone()));
         let period = disadvantaged_period(rel, s.runs, 20);
-        disadvantaged.push((label, period, rel.iter().copied().fold(f64::INFINITY, f64::min)));
+        disadvantaged.push((
+            label,
+            period,
+            rel.iter().copied().fold(f64::INFINITY, f64::min),
+        ));
         figs.push((format!("fig_reputation_{lower}"), rep_fig));
         figs.push((format!("fig_reward_{lower}"), rew_fig));
         for (si, snap) in snapshots.iter().enumerate() {
-            let mut dist = Figure::new(format!("Reputation distribution at t = {snap} ({label})"), "reputation", "fraction of runs");
+            let mut dist = Figure::new(
+                format!("Reputation distribution at t = {snap} ({label})"),
+                "reputation",
+                "fraction of runs",
+            );
             for (a, name) in ["TS", "BG"].iter().enumerate() {
-                let (c, f) = marketloop_core::bandits::metrics::histogram(&s.snapshots[si][a], 0.0, 1.0, 20);
+                let (c, f) =
+                    marketloop_core::bandits::metrics::histogram(&s.snapshots[si][a], 0.0, 1.0, 20);
                 dist = dist.with(Series::line(*name, c, f).styled(SeriesStyle::LinePoints));
             }
-            let diff: Vec<f64> = s.snapshots[si][0].iter().zip(&s.snapshots[si][1]).map(|(x, y)| x - y).collect();
+            let diff: Vec<f64> = s.snapshots[si][0]
+                .iter()
+                .zip(&s.snapshots[si][1])
+                .map(|(x, y)| x - y)
+                .collect();
             let (c, f) = marketloop_core::bandits::metrics::histogram(&diff, -1.0, 1.0, 40);
-            let dfig = Figure::new(format!("Reputation difference TS - BG at t = {snap} ({label})"), "rep TS - rep BG", "fraction of runs")
-                .with(Series::line("TS - BG", c, f).styled(SeriesStyle::Bars));
+            let dfig = Figure::new(
+                format!("Reputation difference TS - BG at t = {snap} ({label})"),
+                "rep TS - rep BG",
+                "fraction of runs",
+            )
+            .with(Series::line("TS - BG", c, f).styled(SeriesStyle::Bars));
             figs.push((format!("fig_repdist_{lower}_t{snap}"), dist));
             figs.push((format!("fig_repdiff_{lower}_t{snap}"), dfig));
         }
         let mut tab = Table::new().with("t", Column::I64((1..=rounds as i64).collect()))?;
         for (a, name) in ["TS", "BG", "BEG"].iter().enumerate() {
-            tab.push(&format!("reputation_{name}"), Column::F64(s.mean_reputation[a].clone()))?;
-            tab.push(&format!("reward_{name}"), Column::F64(s.mean_reward[a].clone()))?;
-            tab.push(&format!("regret_{name}"), Column::F64(s.mean_regret[a].clone()))?;
+            tab.push(
+                &format!("reputation_{name}"),
+                Column::F64(s.mean_reputation[a].clone()),
+            )?;
+            tab.push(
+                &format!("reward_{name}"),
+                Column::F64(s.mean_reward[a].clone()),
+            )?;
+            tab.push(
+                &format!("regret_{name}"),
+                Column::F64(s.mean_regret[a].clone()),
+            )?;
         }
         tab.push("relative_TS_vs_BG", Column::F64(rel.clone()))?;
         tables.push((format!("isolation_{lower}"), tab));
     }
-    figs.push(("fig_relative_ts_bg".into(), rel_fig.with(Series::line("1/2", vec![1.0, rounds as f64], vec![0.5, 0.5]))));
+    figs.push((
+        "fig_relative_ts_bg".into(),
+        rel_fig.with(Series::line(
+            "1/2",
+            vec![1.0, rounds as f64],
+            vec![0.5, 0.5],
+        )),
+    ));
     for (label, period, min) in &disadvantaged {
         section.paragraphs.push(match period {
             Some((a, b)) => format!("{label}: exploration-disadvantaged (TS vs BG relative reputation significantly below 1/2 from round {a} to {b}; minimum {min:.3})"),
             None => format!("{label}: not exploration-disadvantaged (minimum relative reputation {min:.3})"),
         });
     }
-    let ht = disadvantaged.iter().find(|d| d.0 == "HT").map(|d| d.1.is_some()).unwrap_or(false);
-    let nih = disadvantaged.iter().find(|d| d.0 == "NiH").map(|d| d.1.is_some()).unwrap_or(true);
+    let ht = disadvantaged
+        .iter()
+        .find(|d| d.0 == "HT")
+        .map(|d| d.1.is_some())
+        .unwrap_or(false);
+    let nih = disadvantaged
+        .iter()
+        .find(|d| d.0 == "NiH")
+        .map(|d| d.1.is_some())
+        .unwrap_or(true);
     section.findings.push(Finding {
         claim: "Heavy-Tail is exploration-disadvantaged: TS's reputation falls behind BG's for a period early on".into(),
         holds: ht,
@@ -805,9 +1142,15 @@ fn isolation_figures(args: &BanditsArgs, needle: NeedlePosition) -> anyhow::Resu
     section.findings.push(Finding {
         claim: "Needle-in-Haystack is not exploration-disadvantaged".into(),
         holds: !nih,
-        evidence: format!("{:?}", disadvantaged.iter().map(|d| (d.0, d.1)).collect::<Vec<_>>()),
+        evidence: format!(
+            "{:?}",
+            disadvantaged.iter().map(|d| (d.0, d.1)).collect::<Vec<_>>()
+        ),
     });
-    section.figures = figs.iter().map(|(stem, f)| (f.title.clone(), stem.clone())).collect();
+    section.figures = figs
+        .iter()
+        .map(|(stem, f)| (f.title.clone(), stem.clone()))
+        .collect();
     Ok((section, figs, tables, start.elapsed().as_secs_f64()))
 }
 
@@ -844,11 +1187,9 @@ pub(crate) fn parse_needle(text: &str) -> anyhow::Result<NeedlePosition> {
     if text == "random" {
         return Ok(NeedlePosition::Random);
     }
-    let i: usize = text
-        .parse()
-        .ok()
-        .filter(|&i| i < 10)
-        .with_context(|| format!("--needle = {text:?} must be \"random\" or an arm index in [0, 9]"))?;
+    let i: usize = text.parse().ok().filter(|&i| i < 10).with_context(|| {
+        format!("--needle = {text:?} must be \"random\" or an arm index in [0, 9]")
+    })?;
     Ok(NeedlePosition::Fixed(i))
 }
 
@@ -857,7 +1198,10 @@ pub fn run(args: BanditsArgs, ctx: &Context) -> anyhow::Result<()> {
     let (nums, figures) = parse_tables(&args.tables)?;
     let needle = parse_needle(&args.needle)?;
     if args.runs < 2 {
-        anyhow::bail!("--runs = {} must be at least 2 (half-widths need two runs)", args.runs);
+        anyhow::bail!(
+            "--runs = {} must be at least 2 (half-widths need two runs)",
+            args.runs
+        );
     }
     let config = serde_json::json!({
         "paper": "Aridor, Mansour, Slivkins, Wu: Competing Bandits (Section 5, Appendix F)",
@@ -877,7 +1221,13 @@ pub fn run(args: BanditsArgs, ctx: &Context) -> anyhow::Result<()> {
     if want(1) || want(3) {
         let se = simultaneous_entry(&args, needle, 10, 2000)?;
         if want(1) {
-            produced.push(table_shares(&se, "1", "table1_simultaneous_entry", "simultaneous entry, HardMax, T = 2000, market share of the first-named algorithm", true)?);
+            produced.push(table_shares(
+                &se,
+                "1",
+                "table1_simultaneous_entry",
+                "simultaneous entry, HardMax, T = 2000, market share of the first-named algorithm",
+                true,
+            )?);
         }
         if want(3) {
             let mut p = table_eeog(&se)?;
@@ -887,19 +1237,38 @@ pub fn run(args: BanditsArgs, ctx: &Context) -> anyhow::Result<()> {
         pb.inc(1);
     }
     if want(2) || want(4) {
-        let fm = first_mover(&args, needle, &XS_FIRST_MOVER, &[|x| Scenario::FirstMover { x }])?;
+        let fm = first_mover(
+            &args,
+            needle,
+            &XS_FIRST_MOVER,
+            &[|x| Scenario::FirstMover { x }],
+        )?;
         if want(2) {
             produced.push(table2(&fm)?);
         }
         if want(4) {
-            let mut p = first_mover_table(&fm, "4", "table4_first_mover", "first mover, X in {50, 200, 300, 500}, T0 = 20, entrant's share", None)?;
+            let mut p = first_mover_table(
+                &fm,
+                "4",
+                "table4_first_mover",
+                "first mover, X in {50, 200, 300, 500}, T0 = 20, entrant's share",
+                None,
+            )?;
             p.seconds = if want(2) { 0.0 } else { fm.seconds };
             produced.push(p);
         }
         pb.inc(1);
     }
     if want(5) {
-        let fm = first_mover(&args, needle, &XS_ADVANTAGE, &[|x| Scenario::DataAdvantage { x }, |x| Scenario::ReputationAdvantage { x }])?;
+        let fm = first_mover(
+            &args,
+            needle,
+            &XS_ADVANTAGE,
+            &[
+                |x| Scenario::DataAdvantage { x },
+                |x| Scenario::ReputationAdvantage { x },
+            ],
+        )?;
         let mut p = first_mover_table(&fm, "5", "table5_data_vs_reputation", "data advantage only vs reputation advantage only, X in {200, 500}, T0 = 20, entrant's share", None)?;
         // Finding: which advantage matters more (the entrant's mean share against it).
         let mut data = Vec::new();
@@ -907,18 +1276,30 @@ pub fn run(args: BanditsArgs, ctx: &Context) -> anyhow::Result<()> {
         for inst in &fm.cells {
             for per_x in inst {
                 for (si, m) in per_x.iter().enumerate() {
-                    let v = m.iter().flat_map(|r| r.iter().map(|c| c.share[1].mean)).sum::<f64>() / 9.0;
-                    if si == 0 { data.push(v) } else { rep.push(v) }
+                    let v = m
+                        .iter()
+                        .flat_map(|r| r.iter().map(|c| c.share[1].mean))
+                        .sum::<f64>()
+                        / 9.0;
+                    if si == 0 {
+                        data.push(v)
+                    } else {
+                        rep.push(v)
+                    }
                 }
             }
         }
         let d = data.iter().sum::<f64>() / data.len().max(1) as f64;
         let r = rep.iter().sum::<f64>() / rep.len().max(1) as f64;
         p.section.findings.push(Finding {
-            claim: "The incumbent's reputation advantage protects it more than its data advantage (the entrant's share is lower against reputation-advantage-only)".into(),
-            holds: r < d,
+            claim: "Either advantage alone still protects the incumbent: the entrant's mean share stays below 1/2 with only data or only reputation".into(),
+            holds: d < 0.5 && r < 0.5,
             evidence: format!("entrant's mean share over all cells: {d:.3} against data advantage only, {r:.3} against reputation advantage only"),
         });
+        p.section.paragraphs.push(format!(
+            "Which advantage protects more in this run: {} (entrant's mean share {d:.3} vs data advantage only, {r:.3} vs reputation advantage only).",
+            if d < r { "data" } else { "reputation" }
+        ));
         produced.push(p);
         pb.inc(1);
     }
@@ -928,7 +1309,13 @@ pub fn run(args: BanditsArgs, ctx: &Context) -> anyhow::Result<()> {
     }
     if want(7) {
         let se = simultaneous_entry(&args, needle, 3, 5000)?;
-        let mut p = table_shares(&se, "7", "table7_k3_heavy_tail", "K = 3, T = 5000, Heavy-Tail, simultaneous entry, share of the first-named algorithm", false)?;
+        let mut p = table_shares(
+            &se,
+            "7",
+            "table7_k3_heavy_tail",
+            "K = 3, T = 5000, Heavy-Tail, simultaneous entry, share of the first-named algorithm",
+            false,
+        )?;
         p.seconds = se.seconds;
         produced.push(p);
         pb.inc(1);
@@ -956,13 +1343,23 @@ pub fn run(args: BanditsArgs, ctx: &Context) -> anyhow::Result<()> {
     for p in &produced {
         dir.write_table(&p.stem, &p.display)?;
         dir.write_table(&format!("{}_long", p.stem), &p.long)?;
-        let md = format!("## Table {}: {}\n\n{}", p.number, p.title, p.display.to_markdown(3)?);
+        let md = format!(
+            "## Table {}: {}\n\n{}",
+            p.number,
+            p.title,
+            p.display.to_markdown(3)?
+        );
         dir.write_file(&format!("{}.md", p.stem), md.as_bytes())?;
         let j = serde_json::json!({"number": p.number, "title": p.title, "stem": p.stem, "seconds": p.seconds,
                                    "rows": p.display.to_json()?, "long": p.long.to_json()?});
-        dir.write_file(&format!("{}.json", p.stem), serde_json::to_vec_pretty(&j)?.as_slice())?;
+        dir.write_file(
+            &format!("{}.json", p.stem),
+            serde_json::to_vec_pretty(&j)?.as_slice(),
+        )?;
         json_tables.push(j);
-        dir.manifest_mut().timings.insert(format!("table {}", p.number), p.seconds);
+        dir.manifest_mut()
+            .timings
+            .insert(format!("table {}", p.number), p.seconds);
     }
     for (stem, t) in &extra_tables {
         dir.write_table(stem, t)?;
@@ -971,13 +1368,16 @@ pub fn run(args: BanditsArgs, ctx: &Context) -> anyhow::Result<()> {
         dir.write_figure(stem, f)?;
     }
     for (_, secs) in &extra_sections {
-        dir.manifest_mut().timings.insert("figures (isolation)".into(), *secs);
+        dir.manifest_mut()
+            .timings
+            .insert("figures (isolation)".into(), *secs);
     }
     let elapsed = total.elapsed().as_secs_f64();
     dir.manifest_mut().timings.insert("total".into(), elapsed);
 
     let mut report = Report {
-        title: "Competing bandits: the perils of exploration under competition (reproduction)".into(),
+        title: "Competing bandits: the perils of exploration under competition (reproduction)"
+            .into(),
         sections: Vec::new(),
     };
     report.sections.push(index_section(&produced)?);
@@ -998,16 +1398,30 @@ pub fn run(args: BanditsArgs, ctx: &Context) -> anyhow::Result<()> {
         Format::Table => {
             let mut s = String::new();
             for p in &produced {
-                s.push_str(&format!("## Table {}: {}  ({:.2} s)\n\n{}\n", p.number, p.title, p.seconds, p.display.to_markdown(3)?));
+                s.push_str(&format!(
+                    "## Table {}: {}  ({:.2} s)\n\n{}\n",
+                    p.number,
+                    p.title,
+                    p.seconds,
+                    p.display.to_markdown(3)?
+                ));
                 for f in &p.section.findings {
-                    s.push_str(&format!("- [{}] {} — {}\n", if f.holds { "holds" } else { "does not hold" }, f.claim, f.evidence));
+                    s.push_str(&format!(
+                        "- [{}] {} — {}\n",
+                        if f.holds { "holds" } else { "does not hold" },
+                        f.claim,
+                        f.evidence
+                    ));
                 }
                 s.push('\n');
             }
             if let Some(t) = manifest.timings.get("figures (isolation)") {
                 s.push_str(&format!("figures (isolation): {t:.2} s\n"));
             }
-            s.push_str(&format!("total wall time: {elapsed:.2} s; results in {}\n", args.out.display()));
+            s.push_str(&format!(
+                "total wall time: {elapsed:.2} s; results in {}\n",
+                args.out.display()
+            ));
             print_stdout(&s)?;
         }
     }
@@ -1016,15 +1430,28 @@ pub fn run(args: BanditsArgs, ctx: &Context) -> anyhow::Result<()> {
 
 /// The paper's headline findings on Table 1.
 fn add_headline_findings(produced: &mut [Produced]) {
-    let Some(p) = produced.iter_mut().find(|p| p.number == "1") else { return };
+    let Some(p) = produced.iter_mut().find(|p| p.number == "1") else {
+        return;
+    };
     let long = &p.long;
     let get = |inst: &str, t0: &str, pair: &str| -> Option<f64> {
-        let (Some(Column::Str(i)), Some(Column::Str(t)), Some(Column::Str(pp)), Some(Column::F64(m))) =
-            (long.column("instance"), long.column("t0"), long.column("pair"), long.column("mean"))
+        let (
+            Some(Column::Str(i)),
+            Some(Column::Str(t)),
+            Some(Column::Str(pp)),
+            Some(Column::F64(m)),
+        ) = (
+            long.column("instance"),
+            long.column("t0"),
+            long.column("pair"),
+            long.column("mean"),
+        )
         else {
             return None;
         };
-        (0..m.len()).find(|&r| i[r] == inst && t[r] == t0 && pp[r] == pair).map(|r| m[r])
+        (0..m.len())
+            .find(|&r| i[r] == inst && t[r] == t0 && pp[r] == pair)
+            .map(|r| m[r])
     };
     if let (Some(a), Some(b)) = (get("HT", "20", "TS vs BG"), get("HT", "20", "TS vs BEG")) {
         p.section.findings.push(Finding {
@@ -1035,14 +1462,19 @@ fn add_headline_findings(produced: &mut [Produced]) {
     }
     if let (Some(a), Some(b)) = (get("HT", "250", "TS vs BG"), get("HT", "500", "TS vs BG")) {
         p.section.findings.push(Finding {
-            claim: "Heavy-Tail with a long warm start (T0 = 250, 500): Thompson sampling wins".into(),
+            claim: "Heavy-Tail with a long warm start (T0 = 250, 500): Thompson sampling wins"
+                .into(),
             holds: a > 0.5 && b > 0.5,
             evidence: format!("TS's share vs BG: {a:.3} (T0 = 250), {b:.3} (T0 = 500)"),
         });
     }
-    let nih: Vec<f64> = ["20", "250", "500"].iter().filter_map(|t| get("NiH", t, "TS vs BG")).collect();
+    let nih: Vec<f64> = ["20", "250", "500"]
+        .iter()
+        .filter_map(|t| get("NiH", t, "TS vs BG"))
+        .collect();
     p.section.findings.push(Finding {
-        claim: "Needle-in-Haystack: Thompson sampling beats BayesGreedy for every warm start".into(),
+        claim: "Needle-in-Haystack: Thompson sampling beats BayesGreedy for every warm start"
+            .into(),
         holds: nih.len() == 3 && nih.iter().all(|&x| x > 0.5),
         evidence: format!("TS's share vs BG: {nih:.3?}"),
     });
@@ -1061,10 +1493,22 @@ fn index_section(produced: &[Produced]) -> anyhow::Result<Section> {
     ];
     let made: Vec<&str> = produced.iter().map(|p| p.number.as_str()).collect();
     let t = Table::new()
-        .with("ours", Column::Str(rows.iter().map(|r| r.0.to_string()).collect()))?
-        .with("content", Column::Str(rows.iter().map(|r| r.1.to_string()).collect()))?
-        .with("paper", Column::Str(rows.iter().map(|r| r.2.to_string()).collect()))?
-        .with("in this run", Column::Str(rows.iter().map(|r| yes(made.contains(&r.0))).collect()))?;
+        .with(
+            "ours",
+            Column::Str(rows.iter().map(|r| r.0.to_string()).collect()),
+        )?
+        .with(
+            "content",
+            Column::Str(rows.iter().map(|r| r.1.to_string()).collect()),
+        )?
+        .with(
+            "paper",
+            Column::Str(rows.iter().map(|r| r.2.to_string()).collect()),
+        )?
+        .with(
+            "in this run",
+            Column::Str(rows.iter().map(|r| yes(made.contains(&r.0))).collect()),
+        )?;
     Ok(Section {
         heading: "Table index".into(),
         paragraphs: vec![
@@ -1089,7 +1533,12 @@ pub(crate) fn print_stdout(s: &str) -> anyhow::Result<()> {
 }
 
 /// Maps over run indices with per-run results saved to (and reused from) the run folder.
-pub(crate) fn resumable_runs<T, F>(dir: &RunDir, arm: &str, runs: u64, f: F) -> anyhow::Result<(Vec<T>, usize)>
+pub(crate) fn resumable_runs<T, F>(
+    dir: &RunDir,
+    arm: &str,
+    runs: u64,
+    f: F,
+) -> anyhow::Result<(Vec<T>, usize)>
 where
     T: serde::Serialize + serde::de::DeserializeOwned + Send,
     F: Fn(u64) -> anyhow::Result<T> + Sync,
@@ -1113,5 +1562,8 @@ where
             Ok(())
         },
     )?;
-    Ok((out.into_iter().map(|(v, _)| v).collect(), loaded.into_inner()))
+    Ok((
+        out.into_iter().map(|(v, _)| v).collect(),
+        loaded.into_inner(),
+    ))
 }

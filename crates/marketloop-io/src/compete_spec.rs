@@ -240,14 +240,15 @@ impl CompeteSpec {
             .build()
             .map_err(|e| bad(format!("field `response`: {e}")))?;
 
-        let tie =
-            match raw.tie_rule.as_deref().unwrap_or("lowest-index") {
-                "lowest-index" => TieRule::LowestIndex,
-                "random" => TieRule::Random,
-                other => return Err(bad(format!(
+        let tie = match raw.tie_rule.as_deref().unwrap_or("lowest-index") {
+            "lowest-index" => TieRule::LowestIndex,
+            "random" => TieRule::Random,
+            other => {
+                return Err(bad(format!(
                     "field `tie_rule`: unknown tie rule {other:?}; allowed: lowest-index, random"
-                ))),
-            };
+                )))
+            }
+        };
         let warm_start_rows = match raw.warm_start_rows.as_deref().unwrap_or("per-firm") {
             "per-firm" => WarmStartRows::PerFirm,
             "shared" => WarmStartRows::Shared,

@@ -39,6 +39,7 @@ impl CompetitionGame {
     /// A symmetric game (simultaneous entry) from the shares of `a` against `b` for a < b
     /// (`pair_share(a, b)` = share of a when it plays b); the diagonal is exactly 1/2 by symmetry
     /// (identical algorithms, fair ties).
+    #[allow(clippy::needless_range_loop)] // a symmetric matrix reads best with indices
     pub fn symmetric(
         strategies: Vec<String>,
         pair_share: impl Fn(usize, usize) -> Estimate,

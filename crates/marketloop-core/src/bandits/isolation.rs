@@ -180,6 +180,7 @@ impl IsolationConfig {
         })
     }
 
+    #[allow(clippy::needless_range_loop)] // per-round arrays of several algorithms
     fn chunk(&self, from: u64, to: u64) -> Result<Chunk, BanditError> {
         let na = self.algorithms.len();
         let np = na * (na - 1) / 2;

@@ -92,17 +92,25 @@ fn table1_directions_at_reduced_n() {
                 refs[c]
             );
             if (refs[c] - 0.5).abs() > 0.1 {
-                assert_eq!(e.mean > 0.5, refs[c] > 0.5, "{a} vs {b}, cell {c}: {:.3} vs paper {:.2}", e.mean, refs[c]);
+                assert_eq!(
+                    e.mean > 0.5,
+                    refs[c] > 0.5,
+                    "{a} vs {b}, cell {c}: {:.3} vs paper {:.2}",
+                    e.mean,
+                    refs[c]
+                );
                 checked += 1;
             }
         }
     }
-    assert_eq!(checked, 10);
+    assert_eq!(checked, 11);
 }
 
 fn isolation_regret(alg: AlgorithmKind, rounds: usize, runs: u64) -> Estimate {
     let cfg = isolation::IsolationConfig {
-        instance: InstanceSpec::Means { means: vec![0.45, 0.55, 0.5, 0.65, 0.4] },
+        instance: InstanceSpec::Means {
+            means: vec![0.45, 0.55, 0.5, 0.65, 0.4],
+        },
         algorithms: vec![alg],
         prior: BetaPrior::default(),
         tie: TieRule::LowestIndex,
@@ -122,11 +130,17 @@ fn regret_growth_thompson_sublinear_greedy_linear() {
     // Thompson sampling: regret grows like log T, so quadrupling T far less than doubles it.
     let a = isolation_regret(AlgorithmKind::ThompsonSampling, t1, runs);
     let b = isolation_regret(AlgorithmKind::ThompsonSampling, t2, runs);
-    assert!(b.mean + b.half_width < 2.0 * (a.mean - a.half_width), "TS: R(1000) = {a:?}, R(4000) = {b:?}");
+    assert!(
+        b.mean + b.half_width < 2.0 * (a.mean - a.half_width),
+        "TS: R(1000) = {a:?}, R(4000) = {b:?}"
+    );
     // BayesGreedy gets stuck on a suboptimal arm with constant probability: linear regret.
     let a = isolation_regret(AlgorithmKind::BayesGreedy, t1, runs);
     let b = isolation_regret(AlgorithmKind::BayesGreedy, t2, runs);
-    assert!(b.mean - b.half_width > 3.0 * (a.mean + a.half_width), "BG: R(1000) = {a:?}, R(4000) = {b:?}");
+    assert!(
+        b.mean - b.half_width > 3.0 * (a.mean + a.half_width),
+        "BG: R(1000) = {a:?}, R(4000) = {b:?}"
+    );
     // Epsilon-greedy with a constant eps pays eps * (mean gap) per round for exploring (a
     // linear term by design); beyond that cost its regret is sublinear: it finds the best arm.
     let eps = 0.2;
@@ -136,8 +150,14 @@ fn regret_growth_thompson_sublinear_greedy_linear() {
     let b = isolation_regret(AlgorithmKind::BayesEpsilonGreedy { eps }, t2, runs);
     let ea = a.mean - eps * mean_gap * t1 as f64;
     let eb = b.mean - eps * mean_gap * t2 as f64;
-    assert!(ea - a.half_width > 0.0, "excess regret at T = 1000 must be measurable: {ea}");
-    assert!(eb + b.half_width < 2.0 * (ea - a.half_width), "BEG excess: {ea} at 1000, {eb} at 4000 ({a:?}, {b:?})");
+    assert!(
+        ea - a.half_width > 0.0,
+        "excess regret at T = 1000 must be measurable: {ea}"
+    );
+    assert!(
+        eb + b.half_width < 2.0 * (ea - a.half_width),
+        "BEG excess: {ea} at 1000, {eb} at 4000 ({a:?}, {b:?})"
+    );
 }
 
 #[test]
@@ -145,13 +165,20 @@ fn identical_algorithms_split_the_market_evenly_and_shares_sum_to_one() {
     let runs = 1000;
     for alg in [AlgorithmKind::ThompsonSampling, AlgorithmKind::beg()] {
         let cell = CompetitionConfig::paper(alg.clone(), alg.clone(), 20).unwrap();
-        let exp = Experiment::new(InstanceSpec::uniform(10), vec![cell], SeedSequence::new(12)).unwrap();
+        let exp =
+            Experiment::new(InstanceSpec::uniform(10), vec![cell], SeedSequence::new(12)).unwrap();
         let res = exp.run(runs, Schedule::Parallel).unwrap();
         let s = CellSummary::new(&res[0]).unwrap();
         assert!((s.share[0].mean + s.share[1].mean - 1.0).abs() < 1e-12);
         // 4 standard errors (the half-width is 1.96 of them).
         let se = s.share[0].half_width / 1.96;
-        assert!((s.share[0].mean - 0.5).abs() < 4.0 * se, "{} vs {}: {:?}", alg.short(), alg.short(), s.share[0]);
+        assert!(
+            (s.share[0].mean - 0.5).abs() < 4.0 * se,
+            "{} vs {}: {:?}",
+            alg.short(),
+            alg.short(),
+            s.share[0]
+        );
     }
 }
 
@@ -162,11 +189,24 @@ fn hardmax_random_with_eps_one_splits_exactly_in_half_in_expectation() {
     let runs = 300u64;
     let cell = CompetitionConfig {
         response: ResponseSpec::HardMaxRandom { eps: 1.0 },
-        ..CompetitionConfig::paper(AlgorithmKind::ThompsonSampling, AlgorithmKind::BayesGreedy, 20).unwrap()
+        ..CompetitionConfig::paper(
+            AlgorithmKind::ThompsonSampling,
+            AlgorithmKind::BayesGreedy,
+            20,
+        )
+        .unwrap()
     };
-    let exp = Experiment::new(InstanceSpec::heavy_tail(10), vec![cell], SeedSequence::new(13)).unwrap();
+    let exp = Experiment::new(
+        InstanceSpec::heavy_tail(10),
+        vec![cell],
+        SeedSequence::new(13),
+    )
+    .unwrap();
     let res = exp.run(runs, Schedule::Parallel).unwrap();
     let total: u64 = res[0].iter().map(|o| u64::from(o.chosen[0])).sum();
     let n = (runs * 2000) as f64;
-    assert!((total as f64 - n / 2.0).abs() < 5.0 * (n / 4.0).sqrt(), "{total} of {n}");
+    assert!(
+        (total as f64 - n / 2.0).abs() < 5.0 * (n / 4.0).sqrt(),
+        "{total} of {n}"
+    );
 }

@@ -306,21 +306,67 @@ impl BanditPolicy for BayesEpsilonGreedy {
     }
 }
 
-/// ThompsonSampling: one Beta(alpha, beta) draw per arm, argmax. A Beta draw is X / (X + Y)
-/// with X ~ Gamma(alpha), Y ~ Gamma(beta) (rand_distr's Marsaglia-Tsang sampler); the two Gamma
-/// samplers of an arm are rebuilt only when that arm's posterior changes.
+/// An exact Beta(a, b) sampler. Beta(1, 1) is U(0, 1), Beta(1, b) is 1 - U^(1/b) and Beta(a, 1)
+/// is U^(1/a) (one uniform each: arms with no success or no failure are common and cheap);
+/// every other case is X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b) (rand_distr's
+/// Marsaglia-Tsang sampler).
+#[derive(Clone, Copy, Debug)]
+pub enum BetaSampler {
+    /// Beta(1, 1).
+    Uniform,
+    /// Beta(1, b), holding 1/b.
+    AlphaOne(f64),
+    /// Beta(a, 1), holding 1/a.
+    BetaOne(f64),
+    /// The Gamma ratio.
+    Gammas(Gamma<f64>, Gamma<f64>),
+}
+
+impl BetaSampler {
+    /// For Beta(a, b) with a, b > 0 (validated by the callers; other shapes fall back to
+    /// Beta(1, 1) rather than panic).
+    pub fn new(a: f64, b: f64) -> Self {
+        match (a == 1.0, b == 1.0) {
+            (true, true) => BetaSampler::Uniform,
+            (true, false) => BetaSampler::AlphaOne(1.0 / b),
+            (false, true) => BetaSampler::BetaOne(1.0 / a),
+            (false, false) => match (Gamma::new(a, 1.0), Gamma::new(b, 1.0)) {
+                (Ok(x), Ok(y)) => BetaSampler::Gammas(x, y),
+                _ => BetaSampler::Uniform,
+            },
+        }
+    }
+
+    /// One draw.
+    #[inline]
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match *self {
+            BetaSampler::Uniform => rng.random::<f64>(),
+            BetaSampler::AlphaOne(inv_b) => 1.0 - rng.random::<f64>().powf(inv_b),
+            BetaSampler::BetaOne(inv_a) => rng.random::<f64>().powf(inv_a),
+            BetaSampler::Gammas(ref ga, ref gb) => {
+                let x = ga.sample(rng);
+                let y = gb.sample(rng);
+                let s = x + y;
+                // x + y > 0 almost surely; guard the measure-zero case without a NaN.
+                if s > 0.0 {
+                    x / s
+                } else {
+                    0.5
+                }
+            }
+        }
+    }
+}
+
+/// ThompsonSampling: one Beta(alpha, beta) draw per arm ([`BetaSampler`]), argmax. An arm's
+/// sampler is rebuilt only when that arm's posterior changes.
 #[derive(Clone, Debug)]
 pub struct ThompsonSampling {
     post: BetaPosterior,
     tie: TieRule,
-    gammas: Vec<(Gamma<f64>, Gamma<f64>)>,
+    samplers: Vec<BetaSampler>,
     draws: Vec<f64>,
-}
-
-fn gamma(shape: f64) -> Gamma<f64> {
-    // Shapes are validated positive and finite (prior plus counts), so `new` cannot fail;
-    // fall back to shape 1 rather than panic.
-    Gamma::new(shape, 1.0).unwrap_or_else(|_| Gamma::new(1.0, 1.0).expect("shape 1 is valid"))
 }
 
 impl ThompsonSampling {
@@ -328,11 +374,10 @@ impl ThompsonSampling {
     pub fn new(k: usize, prior: BetaPrior, tie: TieRule) -> Result<Self, BanditError> {
         check_k(k)?;
         let post = BetaPosterior::new(k, prior);
-        let g = (gamma(prior.alpha), gamma(prior.beta));
         Ok(ThompsonSampling {
             post,
             tie,
-            gammas: vec![g; k],
+            samplers: vec![BetaSampler::new(prior.alpha, prior.beta); k],
             draws: vec![0.0; k],
         })
     }
@@ -344,12 +389,8 @@ impl BanditPolicy for ThompsonSampling {
     }
     #[inline]
     fn select<R: Rng + ?Sized>(&mut self, rng: &mut R) -> usize {
-        for (d, (ga, gb)) in self.draws.iter_mut().zip(&self.gammas) {
-            let x = ga.sample(rng);
-            let y = gb.sample(rng);
-            let s = x + y;
-            // x + y > 0 almost surely; guard the measure-zero case without a NaN.
-            *d = if s > 0.0 { x / s } else { 0.5 };
+        for (d, s) in self.draws.iter_mut().zip(&self.samplers) {
+            *d = s.sample(rng);
         }
         argmax(&self.draws, self.tie, rng)
     }
@@ -357,16 +398,12 @@ impl BanditPolicy for ThompsonSampling {
     fn update(&mut self, arm: usize, reward: bool) {
         self.post.update(arm, reward);
         let (a, b) = self.post.params(arm);
-        if reward {
-            self.gammas[arm].0 = gamma(a);
-        } else {
-            self.gammas[arm].1 = gamma(b);
-        }
+        self.samplers[arm] = BetaSampler::new(a, b);
     }
     fn reset(&mut self) {
         self.post.reset();
-        let g = (gamma(self.post.prior.alpha), gamma(self.post.prior.beta));
-        self.gammas.iter_mut().for_each(|x| *x = g);
+        let s = BetaSampler::new(self.post.prior.alpha, self.post.prior.beta);
+        self.samplers.iter_mut().for_each(|x| *x = s);
     }
     fn posterior(&self) -> &BetaPosterior {
         &self.post
@@ -1016,6 +1053,38 @@ mod tests {
         let p = 0.95;
         let sd = (p * (1.0 - p) / n as f64).sqrt();
         assert!((zero - p).abs() < 5.0 * sd, "{zero} vs {p}");
+    }
+
+    #[test]
+    fn beta_sampler_moments_match_in_every_case() {
+        // Mean and variance of 40000 draws within 5 standard errors, for each sampler kind.
+        let mut rng = SeedSequence::new(9).stream(0, Source::Exploration);
+        let n = 40_000;
+        for (a, b) in [
+            (1.0, 1.0),
+            (1.0, 4.0),
+            (3.0, 1.0),
+            (3.0, 2.0),
+            (0.5, 0.7),
+            (40.0, 60.0),
+        ] {
+            let s = BetaSampler::new(a, b);
+            let x: Vec<f64> = (0..n).map(|_| s.sample(&mut rng)).collect();
+            let m = a / (a + b);
+            let v = a * b / ((a + b).powi(2) * (a + b + 1.0));
+            let mean = x.iter().sum::<f64>() / n as f64;
+            let var = x.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+            assert!(x.iter().all(|y| (0.0..=1.0).contains(y)));
+            assert!(
+                (mean - m).abs() < 5.0 * (v / n as f64).sqrt(),
+                "Beta({a}, {b}) mean {mean} vs {m}"
+            );
+            // sd of the sample variance = sqrt((m4 - v^2) / n), and m4 - v^2 < 3 v^2 for these shapes.
+            assert!(
+                (var - v).abs() < 5.0 * v * (3.0 / n as f64).sqrt(),
+                "Beta({a}, {b}) var {var} vs {v}"
+            );
+        }
     }
 
     #[test]

@@ -265,6 +265,7 @@ impl ResponseSpec {
     }
 
     /// Short label: "HardMax", "HardMax(b=0.6)", "HardMax&Random(0.1)", "SoftMax(0.05)".
+    #[allow(clippy::redundant_guards)] // no float literal patterns
     pub fn short(&self) -> String {
         match *self {
             ResponseSpec::HardMax { bias } if bias == 0.5 => "HardMax".into(),

@@ -1,0 +1,195 @@
+//! End-to-end tests of `marketloop compete` and `marketloop reproduce competing-bandits` on
+//! small N: the commands work, `--format json` prints valid JSON, bad specs fail naming the
+//! field, and a run is reproducible.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_marketloop"))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let p = std::env::temp_dir().join(format!("ml-bandits-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&p);
+    p
+}
+
+fn run(cmd: &mut Command) -> Output {
+    let out = cmd.output().expect("the binary runs");
+    out
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write_spec(dir: &Path, text: &str) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let p = dir.join("spec.toml");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn compete_runs_writes_outputs_and_prints_json() {
+    let base = tmp("compete");
+    let spec = write_spec(
+        &base,
+        "seed = 5\nruns = 30\ninstance = \"needle-in-haystack\"\nalgorithms = [\"TS\", \"BG\"]\nt = 300\nt0 = 20\ncheckpoints = [100]\n",
+    );
+    let out_dir = base.join("out");
+    let o = run(bin()
+        .args(["--quiet", "compete"])
+        .arg(&spec)
+        .arg("--out")
+        .arg(&out_dir)
+        .args(["--format", "json"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON on stdout");
+    let firms = v["firms"].as_array().unwrap();
+    assert_eq!(firms.len(), 2);
+    let total: f64 = firms
+        .iter()
+        .map(|f| f["share_mean"].as_f64().unwrap())
+        .sum();
+    assert!((total - 1.0).abs() < 1e-9, "{total}");
+    for f in [
+        "runs.csv",
+        "runs.parquet",
+        "summary_firms.csv",
+        "checkpoints.csv",
+        "isolation.csv",
+        "report.html",
+        "manifest.json",
+        "fig_isolation_relative.svg",
+    ] {
+        assert!(out_dir.join(f).exists(), "missing {f}");
+    }
+    // Same spec, same numbers: a second run into another folder is identical.
+    let out2 = base.join("out2");
+    let o2 = run(bin()
+        .args(["--quiet", "--threads", "1", "compete"])
+        .arg(&spec)
+        .arg("--out")
+        .arg(&out2)
+        .args(["--format", "json"]));
+    assert!(o2.status.success(), "{}", stderr(&o2));
+    assert_eq!(
+        std::fs::read(out_dir.join("runs.csv")).unwrap(),
+        std::fs::read(out2.join("runs.csv")).unwrap()
+    );
+    // Resume into a finished folder reuses every run and gives the same table.
+    let o3 = run(bin()
+        .args(["--quiet", "compete"])
+        .arg(&spec)
+        .arg("--out")
+        .arg(&out_dir)
+        .args(["--resume", "--format", "json"]));
+    assert!(o3.status.success(), "{}", stderr(&o3));
+    let v3: serde_json::Value = serde_json::from_slice(&o3.stdout).unwrap();
+    assert_eq!(v3["resumed_runs"], 30);
+    assert_eq!(v3["firms"], v["firms"]);
+    std::fs::remove_dir_all(&base).unwrap();
+}
+
+#[test]
+fn bad_specs_fail_naming_the_field() {
+    let base = tmp("bad");
+    let cases = [
+        ("algorithms = [\"TS\", \"Greedy9\"]", "algorithms[1]"),
+        ("k = 0", "field `k` = 0"),
+        (
+            "algorithms = [\"BEG(eps=1.5)\", \"BG\"]",
+            "epsilon of BayesEpsilonGreedy = 1.5",
+        ),
+        ("t0 = 0", "field `t0` = 0"),
+        ("window = 0", "field `window` = 0"),
+        ("scenario = \"first-mover\"\nx = -3", "field `x` = -3"),
+        (
+            "instance = \"means\"\nmeans = [0.3, 1.4]",
+            "mean of arm 1 = 1.4",
+        ),
+        (
+            "response = \"hardmax-random\"\neps = -0.5",
+            "epsilon of HardMax&Random = -0.5",
+        ),
+    ];
+    for (i, (text, want)) in cases.iter().enumerate() {
+        let spec = write_spec(&base.join(format!("c{i}")), text);
+        let out_dir = base.join(format!("out{i}"));
+        let o = run(bin()
+            .args(["--quiet", "compete"])
+            .arg(&spec)
+            .arg("--out")
+            .arg(&out_dir));
+        assert_eq!(o.status.code(), Some(1), "{text}");
+        let e = stderr(&o);
+        assert!(e.contains(want), "{text}: {e}");
+        assert!(
+            !out_dir.exists(),
+            "bad input must not leave an output folder"
+        );
+    }
+    std::fs::remove_dir_all(&base).unwrap();
+}
+
+#[test]
+fn reproduce_small_n_prints_json_tables() {
+    let base = tmp("reproduce");
+    let out_dir = base.join("out");
+    let o = run(bin()
+        .args([
+            "--quiet",
+            "reproduce",
+            "competing-bandits",
+            "--tables",
+            "1,2,3,7",
+            "--runs",
+            "20",
+            "--format",
+            "json",
+            "--out",
+        ])
+        .arg(&out_dir));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON on stdout");
+    let tables = v["tables"].as_array().unwrap();
+    let numbers: Vec<&str> = tables
+        .iter()
+        .map(|t| t["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["1", "3", "2", "7"]);
+    // Table 1 is labelled as in the spec.
+    let t1 = &tables[0]["rows"];
+    assert_eq!(t1[0]["pair"], "TS vs BG");
+    assert!(t1[2]["U 500"].as_str().unwrap().contains('±'));
+    for f in [
+        "table1_simultaneous_entry.csv",
+        "table1_simultaneous_entry.md",
+        "table1_simultaneous_entry_long.parquet",
+        "table2_first_mover_ht_x200.json",
+        "report.html",
+        "manifest.json",
+    ] {
+        assert!(out_dir.join(f).exists(), "missing {f}");
+    }
+    let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
+    assert!(html.contains("Table index") && html.contains("pure Nash equilibria"));
+    // Bad selections are refused before anything is written.
+    let bad = base.join("bad");
+    let o = run(bin()
+        .args([
+            "--quiet",
+            "reproduce",
+            "competing-bandits",
+            "--tables",
+            "1,12",
+            "--out",
+        ])
+        .arg(&bad));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--tables"), "{}", stderr(&o));
+    assert!(!bad.exists());
+    std::fs::remove_dir_all(&base).unwrap();
+}
