@@ -1177,8 +1177,8 @@ fn findings_and_comparison(
     let ent = |a: usize| stats[a].entropy[last(a)];
     let ln_n = (n_items(settings) as f64).ln();
     let mut all = Vec::new();
-    for s in 1..settings.len() {
-        let m = settings[s].groups;
+    for (s, setting) in settings.iter().enumerate().skip(1) {
+        let m = setting.groups;
         let step = stats[0].steps[last(0)];
         let mut f = Vec::new();
         for (setting, name) in [
