@@ -975,8 +975,8 @@ mod tests {
         let (w, h, rgb) = decode(&bytes);
         assert_eq!((w, h), (WIDTH, HEIGHT));
         // Lines in the first three palette colours.
-        for k in 0..3 {
-            let n = count_near(&rgb, PALETTE[k], 30);
+        for (k, &c) in PALETTE.iter().enumerate().take(3) {
+            let n = count_near(&rgb, c, 30);
             assert!(n > 300, "series {k}: only {n} pixels of its colour");
         }
         // The band: the first colour at 18% over white.
@@ -1009,8 +1009,7 @@ mod tests {
         let (_, bars) = &gallery()[2];
         let (_, _, rgb) = decode(&bars.to_png().unwrap());
         let mix = |c: u8| (255.0 - 0.75 * (255.0 - f64::from(c))).round() as u8;
-        for k in 0..2 {
-            let c = PALETTE[k];
+        for (k, &c) in PALETTE.iter().enumerate().take(2) {
             let n = count_near(&rgb, (mix(c.0), mix(c.1), mix(c.2)), 6);
             assert!(n > 2000, "bars of series {k}: {n} pixels");
         }

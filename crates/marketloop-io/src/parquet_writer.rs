@@ -7,6 +7,7 @@ use crate::table::{Column, Table};
 use crate::IoError;
 use parquet::basic::{Compression, LogicalType, Repetition, Type as PhysicalType};
 use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
+use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;
@@ -58,7 +59,10 @@ impl Table {
             .map_err(err)?;
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
-            .set_created_by(format!("marketloop {}", marketloop_core::VERSION))
+            .set_key_value_metadata(Some(vec![KeyValue::new(
+                "marketloop.version".to_string(),
+                marketloop_core::VERSION.to_string(),
+            )]))
             .build();
         let mut writer = SerializedFileWriter::new(Vec::new(), Arc::new(schema), Arc::new(props))
             .map_err(err)?;
@@ -124,11 +128,19 @@ mod tests {
             )
             .unwrap();
         let bytes = t.to_parquet().unwrap();
+        if let Ok(dir) = std::env::var("MARKETLOOP_GALLERY") {
+            // For reading back with pyarrow/pandas by hand.
+            let p = std::path::Path::new(&dir).join("sample.parquet");
+            crate::atomic::write_atomic(&p, &bytes).unwrap();
+        }
         assert_eq!(&bytes[..4], b"PAR1");
         assert_eq!(&bytes[bytes.len() - 4..], b"PAR1");
         let r = read(bytes);
         let meta = r.metadata();
         assert_eq!(meta.file_metadata().num_rows(), 3);
+        let kv = meta.file_metadata().key_value_metadata().unwrap();
+        assert_eq!(kv[0].key, "marketloop.version");
+        assert_eq!(kv[0].value.as_deref(), Some(marketloop_core::VERSION));
         let schema = meta.file_metadata().schema_descr();
         let names: Vec<&str> = schema.columns().iter().map(|c| c.name()).collect();
         assert_eq!(names, ["step", "efficiency", "param:market.r"]);
