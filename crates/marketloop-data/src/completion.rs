@@ -23,6 +23,7 @@ use marketloop_core::runner::{map_replicates, Schedule};
 use rand::seq::SliceRandom;
 use rand::Rng;
 use rand_distr::{Distribution, Normal};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// The order in which SGD visits the training ratings.
@@ -177,8 +178,7 @@ impl BiasedSvd {
                 let (u, i) = (r.user as usize, r.item as usize);
                 let p = &mut pu[u * k..(u + 1) * k];
                 let q = &mut qi[i * k..(i + 1) * k];
-                let dot: f64 = p.iter().zip(q.iter()).map(|(a, b)| a * b).sum();
-                let err = r.value - (mu + bu[u] + bi[i] + dot);
+                let err = r.value - (mu + bu[u] + bi[i] + dot(p, q));
                 sq += err * err;
                 bu[u] += lr * (err - reg * bu[u]);
                 bi[i] += lr * (err - reg * bi[i]);
@@ -210,6 +210,20 @@ impl BiasedSvd {
             epoch_rmse,
         })
     }
+}
+
+/// Dot product with four accumulators (vectorises; fixed order, so results are reproducible).
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut s = [0.0f64; 4];
+    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for t in 0..4 {
+            s[t] += x[t] * y[t];
+        }
+    }
+    let tail: f64 = ra.iter().zip(rb).map(|(x, y)| x * y).sum();
+    (s[0] + s[1]) + (s[2] + s[3]) + tail
 }
 
 /// Surprise's visiting order: users by first appearance, each user's ratings in input order.
@@ -274,7 +288,7 @@ impl SvdModel {
         if ku && ki {
             let p = &self.pu[user * k..(user + 1) * k];
             let q = &self.qi[item * k..(item + 1) * k];
-            est += p.iter().zip(q).map(|(a, b)| a * b).sum::<f64>();
+            est += dot(p, q);
         }
         est.clamp(self.config.rating_min, self.config.rating_max)
     }
@@ -414,11 +428,15 @@ impl CompletedMatrix {
         }
         let (nu, ni) = (data.n_users(), data.n_items());
         let mut ratings = vec![0.0; nu * ni];
-        for (u, row) in ratings.chunks_mut(ni.max(1)).enumerate().take(nu) {
-            for (i, x) in row.iter_mut().enumerate() {
-                *x = model.predict(u, i);
-            }
-        }
+        // Each cell is a pure function of the model: parallel rows give identical results.
+        ratings
+            .par_chunks_mut(ni.max(1))
+            .enumerate()
+            .for_each(|(u, row)| {
+                for (i, x) in row.iter_mut().enumerate() {
+                    *x = model.predict(u, i);
+                }
+            });
         let observed = data.observed_mask();
         for r in data.ratings() {
             ratings[r.user as usize * ni + r.item as usize] = r.value;

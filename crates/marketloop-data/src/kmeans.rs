@@ -245,7 +245,18 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 }
 
 fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+    // Four accumulators, as in `dot`.
+    let mut s = [0.0f64; 4];
+    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for t in 0..4 {
+            let d = x[t] - y[t];
+            s[t] += d * d;
+        }
+    }
+    let tail: f64 = ra.iter().zip(rb).map(|(x, y)| (x - y) * (x - y)).sum();
+    (s[0] + s[1]) + (s[2] + s[3]) + tail
 }
 
 /// Greedy k-means++ (scikit-learn's `_kmeans_plusplus`).

@@ -265,6 +265,7 @@ pub fn compare(
 mod tests {
     use super::*;
     use crate::movielens::Rating;
+    use crate::preferences::{group_preferences, PreferenceConfig};
     use rand::Rng;
 
     /// 60 users in 3 taste groups over 40 items, ratings 1..=5, about 40% observed.
@@ -370,5 +371,62 @@ mod tests {
         assert!((c.column_mean_correlation - 1.0).abs() < 1e-12);
         assert_eq!(c.max_column_mean_difference, 2.0);
         assert!(compare(&a, 3, &b, 1, 3).is_err());
+    }
+
+    /// With the authors' own groups, eq. 18 with the all-users fill reproduces their published
+    /// visibility (appeals.npy, appeals_homo.npy) exactly: it depends only on the observed
+    /// ratings. Their quality depends on their SVD draws, so only its summary is compared.
+    #[test]
+    #[ignore = "needs MovieLens-100K and /work/shared/data/zhu2023-inputs"]
+    fn authors_visibility_is_reproduced_from_their_groups() {
+        use crate::completion::CompletedMatrix;
+        use marketloop_io::matrix::{read_json_groups, read_matrix};
+        let inputs = std::path::Path::new("/work/shared/data/zhu2023-inputs");
+        let dir = crate::real_data_dir().expect("MovieLens-100K not found");
+        let ml = crate::movielens::load_dir(&dir).unwrap();
+        let groups = read_json_groups(&inputs.join("groups_100.json")).unwrap();
+        let mut labels = vec![usize::MAX; 943];
+        for (g, members) in groups.iter().enumerate() {
+            for &u in members {
+                labels[u] = g;
+            }
+        }
+        let svd = BiasedSvd::new(SvdConfig::default()).unwrap();
+        let model = svd
+            .fit(
+                &ml.ratings,
+                &mut SeedSequence::new(0).stream(0, Source::Preprocessing),
+            )
+            .unwrap();
+        let c = CompletedMatrix::new(&ml.ratings, &model).unwrap();
+        let gamma = c.preferences();
+        for (m, labels, v_file, q_file) in [
+            (100, labels.clone(), "appeals.npy", "qualities.npy"),
+            (1, vec![0; 943], "appeals_homo.npy", "qualities_homo.npy"),
+        ] {
+            let p = group_preferences(
+                &gamma,
+                &c.observed,
+                943,
+                1682,
+                &labels,
+                m,
+                PreferenceConfig::default(),
+            )
+            .unwrap();
+            let theirs = read_matrix(&inputs.join(v_file)).unwrap();
+            let worst = p
+                .visibility
+                .iter()
+                .zip(&theirs.data)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max);
+            assert!(worst < 1e-12, "{v_file}: largest difference {worst}");
+            let tq = read_matrix(&inputs.join(q_file)).unwrap();
+            let cq = compare(&p.quality, m, &tq.data, tq.rows, 1682).unwrap();
+            eprintln!("{q_file}: {cq:?}");
+            assert!((cq.mean_a - cq.mean_b).abs() < 0.02, "{cq:?}");
+            assert!(cq.column_mean_correlation > 0.95, "{cq:?}");
+        }
     }
 }
