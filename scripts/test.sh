@@ -12,3 +12,4 @@ echo "== cargo test"
 cargo test --workspace --release
 echo "== cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+

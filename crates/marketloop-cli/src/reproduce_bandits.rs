@@ -62,6 +62,7 @@ pub struct BanditsArgs {
 
 /// Reference values of Table 1 (share of the first-named algorithm, half-width), columns
 /// HT 20, 250, 500, NiH 20, 250, 500, U 20, 250, 500.
+#[allow(clippy::type_complexity)]
 const TABLE1_REF: [(&str, &str, [(f64, f64); 9]); 3] = [
     (
         "TS",
@@ -1003,6 +1004,7 @@ fn table_regret(
 }
 
 /// Figures of performance in isolation and the exploration-disadvantage findings.
+#[allow(clippy::type_complexity)]
 fn isolation_figures(
     args: &BanditsArgs,
     needle: NeedlePosition,

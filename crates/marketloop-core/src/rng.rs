@@ -18,7 +18,8 @@ use rand::SeedableRng;
 pub type PortableRng = rand_chacha::ChaCha8Rng;
 
 /// Name of [`PortableRng`] as recorded in output manifests.
-pub const GENERATOR: &str = "ChaCha8Rng (rand_chacha 0.9), key = seed_from_u64(master), stream = replicate << 16 | source";
+pub const GENERATOR: &str =
+    "ChaCha8Rng (rand_chacha 0.9), key = seed_from_u64(master), stream = replicate << 16 | source";
 
 /// Largest replicate index a [`SeedSequence`] can address (48 bits).
 pub const MAX_REPLICATE: u64 = (1 << 48) - 1;

@@ -65,7 +65,10 @@ mod tests {
             map_replicates(&idx, Schedule::Parallel, |r| work(seeds, r), |_, _| Ok(())).unwrap();
         assert_eq!(a, b);
         assert_eq!(b, c);
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
         let d = pool
             .install(|| map_replicates(&idx, Schedule::Parallel, |r| work(seeds, r), |_, _| Ok(())))
             .unwrap();

@@ -106,7 +106,12 @@ pub fn compete_runs_table(
     for i in 0..firms {
         runs.push(
             &format!("share_firm{}", i + 1),
-            Column::F64(outcomes.iter().map(|o| f64::from(o.chosen[i]) / t).collect()),
+            Column::F64(
+                outcomes
+                    .iter()
+                    .map(|o| f64::from(o.chosen[i]) / t)
+                    .collect(),
+            ),
         )?;
     }
     runs.push(

@@ -72,7 +72,9 @@ impl SweepSpec {
         }
         for (path, values) in &self.grid {
             if path.is_empty() {
-                return Err(IoError::Table("sweep grid has an empty parameter path".into()));
+                return Err(IoError::Table(
+                    "sweep grid has an empty parameter path".into(),
+                ));
             }
             if values.is_empty() {
                 return Err(IoError::Table(format!(
@@ -171,8 +173,10 @@ pub fn set_path(doc: &mut Value, path: &str, value: Value) -> Result<(), IoError
 }
 
 fn cell_file(dir: &Path, cell: &Cell) -> PathBuf {
-    dir.join("cells")
-        .join(format!("{:016x}.json", stable_hash(cell.seed, cell.label.as_bytes())))
+    dir.join("cells").join(format!(
+        "{:016x}.json",
+        stable_hash(cell.seed, cell.label.as_bytes())
+    ))
 }
 
 #[derive(Serialize, Deserialize)]
@@ -377,7 +381,11 @@ mod tests {
         assert!(e.contains("\"nope\" does not exist"), "{e}");
         let mut g = BTreeMap::new();
         g.insert("x".to_string(), vec![]);
-        assert!(sweep(g).cells().unwrap_err().to_string().contains("no values"));
+        assert!(sweep(g)
+            .cells()
+            .unwrap_err()
+            .to_string()
+            .contains("no values"));
         let mut g = BTreeMap::new();
         g.insert("list.5".to_string(), vec![json!(1)]);
         assert!(sweep(g).cells().is_err());

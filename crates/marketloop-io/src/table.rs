@@ -179,8 +179,7 @@ impl Table {
             w.write_record(self.columns.iter().map(|c| c.cell_text(row)))
                 .map_err(err)?;
         }
-        w.into_inner()
-            .map_err(|e| IoError::Table(e.to_string()))
+        w.into_inner().map_err(|e| IoError::Table(e.to_string()))
     }
 
     /// The table as a JSON array of records (one object per row).
@@ -205,7 +204,11 @@ impl Table {
         s.push_str(&format!("| {} |\n", self.names.join(" | ")));
         s.push_str(&format!(
             "|{}|\n",
-            self.names.iter().map(|_| "---").collect::<Vec<_>>().join("|")
+            self.names
+                .iter()
+                .map(|_| "---")
+                .collect::<Vec<_>>()
+                .join("|")
         ));
         for row in 0..self.n_rows() {
             let cells: Vec<String> = self

@@ -178,7 +178,7 @@ mod tests {
             f.policy().posterior().pulls(0) + f.policy().posterior().pulls(1),
             50
         );
-        assert!(regret >= 0.0 && regret <= 50.0 * 0.6 + 1e-9);
+        assert!((0.0..=50.0 * 0.6 + 1e-9).contains(&regret));
         assert_eq!(f.reputation().n, 50);
     }
 }

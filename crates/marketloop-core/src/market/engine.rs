@@ -340,6 +340,8 @@ pub struct Ranked<P> {
     policy: P,
     iota: Vec<f64>,
     buf: Vec<f64>,
+    /// For static policies: per type, vhat_ij * iota_p of the items shown, precomputed.
+    fixed: Vec<Vec<f64>>,
 }
 
 impl<P: RankingPolicy> Ranked<P> {
@@ -349,6 +351,7 @@ impl<P: RankingPolicy> Ranked<P> {
             policy,
             iota: bias.weights().to_vec(),
             buf: vec![0.0; bias.positions()],
+            fixed: Vec::new(),
         }
     }
 
@@ -359,8 +362,22 @@ impl<P: RankingPolicy> Ranked<P> {
 }
 
 impl<P: RankingPolicy> TrialSampler for Ranked<P> {
-    fn start<R: Rng + ?Sized>(&mut self, _market: &Market, state: &CountState, rng: &mut R) {
+    fn start<R: Rng + ?Sized>(&mut self, market: &Market, state: &CountState, rng: &mut R) {
         self.policy.reset(state.counts(), rng);
+        self.fixed.clear();
+        if self.policy.is_static() {
+            for i in 0..market.n_types() {
+                let v = market.visibility_row(i);
+                let items = self.policy.shown(i, rng);
+                self.fixed.push(
+                    items
+                        .iter()
+                        .zip(&self.iota)
+                        .map(|(&j, &io)| v[j as usize] * io)
+                        .collect(),
+                );
+            }
+        }
     }
 
     #[inline]
@@ -373,14 +390,22 @@ impl<P: RankingPolicy> TrialSampler for Ranked<P> {
         rng: &mut R,
     ) -> Option<usize> {
         let items = self.policy.shown(user_type, rng);
-        let v = market.visibility_row(user_type);
         let g = state.powers(market.feedback_index()[user_type]);
         let mut total = 0.0;
-        for ((b, &io), &j) in self.buf.iter_mut().zip(&self.iota).zip(items) {
-            let j = j as usize;
-            let w = v[j] * io * g[j];
-            *b = w;
-            total += w;
+        if let Some(fixed) = self.fixed.get(user_type) {
+            for ((b, &f), &j) in self.buf.iter_mut().zip(fixed).zip(items) {
+                let w = f * g[j as usize];
+                *b = w;
+                total += w;
+            }
+        } else {
+            let v = market.visibility_row(user_type);
+            for ((b, &io), &j) in self.buf.iter_mut().zip(&self.iota).zip(items) {
+                let j = j as usize;
+                let w = v[j] * io * g[j];
+                *b = w;
+                total += w;
+            }
         }
         if total <= 0.0 {
             return None;

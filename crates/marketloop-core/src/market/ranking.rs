@@ -122,7 +122,7 @@ impl RankingPolicy for RandomRanking {
         // whatever the current order of the array.
         let n = self.perm.len() as u32;
         for p in 0..self.k {
-            let j = rng.random_range(p as u32..n) as usize;
+            let j = p + bounded_u32(rng, n - p as u32) as usize;
             self.perm.swap(p, j);
         }
         &self.perm[..self.k]
@@ -133,6 +133,22 @@ impl RankingPolicy for RandomRanking {
     fn is_static(&self) -> bool {
         false
     }
+}
+
+/// A uniform integer in `0..range` (`range >= 1`) from one 32-bit draw (rarely more): Lemire's
+/// multiply-and-reject method, exact (no modulo bias) and portable.
+#[inline]
+pub fn bounded_u32<R: Rng + ?Sized>(rng: &mut R, range: u32) -> u32 {
+    let mut m = u64::from(rng.next_u32()) * u64::from(range);
+    let mut low = m as u32;
+    if low < range {
+        let threshold = range.wrapping_neg() % range;
+        while low < threshold {
+            m = u64::from(rng.next_u32()) * u64::from(range);
+            low = m as u32;
+        }
+    }
+    (m >> 32) as u32
 }
 
 const NONE: u32 = u32::MAX;
@@ -643,6 +659,22 @@ mod tests {
         for &c in &at {
             assert!((c as f64 - 10_000.0).abs() < 408.0, "{at:?}");
         }
+    }
+
+    #[test]
+    fn bounded_u32_is_uniform() {
+        let mut rng = SeedSequence::new(9).stream(0, Source::Ranking);
+        let mut c = [0u32; 7];
+        for _ in 0..70_000 {
+            c[bounded_u32(&mut rng, 7) as usize] += 1;
+        }
+        // 5 sigma of Binomial(70000, 1/7) = 5 * sqrt(8571) = 463
+        assert!(
+            c.iter().all(|&x| (x as f64 - 10_000.0).abs() < 463.0),
+            "{c:?}"
+        );
+        assert_eq!(bounded_u32(&mut rng, 1), 0);
+        assert!(bounded_u32(&mut rng, u32::MAX) < u32::MAX);
     }
 
     #[test]

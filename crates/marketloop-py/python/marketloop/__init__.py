@@ -1,0 +1,25 @@
+"""marketloop: fast, reproducible simulations of feedback loops in attention markets.
+
+The engine is Rust (``marketloop._core``); this package gives it a Python face:
+
+- :class:`Competition` — platforms running bandit algorithms, competing for users.
+- :func:`sweep` — the cartesian product of parameter values over a spec, on this machine or a
+  Ray cluster, with per-cell seeds that do not depend on the backend.
+
+Every function takes keyword arguments mirroring the TOML specs of the command-line tool, gives
+the same numbers as the CLI for the same spec and seed, and returns numpy arrays and pandas
+DataFrames (long format: one row per run x measurement). Bad input raises
+:class:`MarketloopError`, a subclass of :class:`ValueError`, with the CLI's message.
+"""
+
+from ._core import MarketloopError, __version__
+from .competition import Competition
+from .sweep import sweep, sweep_cells
+
+__all__ = [
+    "Competition",
+    "MarketloopError",
+    "sweep",
+    "sweep_cells",
+    "__version__",
+]

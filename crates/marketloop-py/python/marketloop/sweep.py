@@ -1,0 +1,138 @@
+"""Parameter sweeps on this machine or on a Ray cluster.
+
+A sweep is the cartesian product of parameter values over a base spec. Each cell's seed derives
+from the sweep's master seed and the cell's canonical parameters (never from its position, the
+backend or the worker), so a cell's numbers are the same on every backend, for any worker count
+and execution order, and whichever other cells are in the grid.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Mapping, Optional, Sequence
+
+import pandas as pd
+
+from . import _core
+from ._frames import to_frame
+
+__all__ = ["sweep", "sweep_cells"]
+
+
+def _document(spec: Any, kind: Optional[str], grid: Mapping[str, Sequence[Any]], runs: int,
+              seed: int) -> Dict[str, Any]:
+    if hasattr(spec, "spec") and hasattr(spec, "kind"):
+        kind = kind or spec.kind
+        spec = spec.spec
+    if kind is None:
+        raise ValueError("kind must be given ('market' or 'compete') when spec is a plain dict")
+    if not isinstance(spec, Mapping):
+        raise ValueError(f"spec must be a dict, a Market or a Competition, got {type(spec).__name__}")
+    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
+        raise ValueError(f"runs = {runs!r} must be a whole number >= 1")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+        raise ValueError(f"seed = {seed!r} must be a whole number in [0, 2^64)")
+    clean_grid = {}
+    for path, values in grid.items():
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+            values = list(values) if hasattr(values, "__iter__") and not isinstance(values, (str, bytes)) else None
+        if values is None:
+            raise ValueError(f"grid[{path!r}] must be a list of values")
+        clean_grid[str(path)] = [_plain(v) for v in values]
+    return {"kind": kind, "runs": runs, "seed": seed, "spec": _plain(dict(spec)), "grid": clean_grid}
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars/arrays -> JSON-friendly Python values."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def sweep_cells(spec: Any, grid: Mapping[str, Sequence[Any]], *, runs: int = 1, seed: int = 0,
+                kind: Optional[str] = None) -> List[Dict[str, Any]]:
+    """The cells of a sweep: index, params, canonical label, derived seed and resolved spec."""
+    doc = _document(spec, kind, grid, runs, seed)
+    return json.loads(_core.sweep_cells(json.dumps(doc)))
+
+
+def sweep(spec: Any, grid: Mapping[str, Sequence[Any]], *, runs: int = 1, seed: int = 0,
+          backend: str = "local", kind: Optional[str] = None, out: Optional[str] = None,
+          address: Optional[str] = None, chunk_size: Optional[int] = None,
+          max_retries: int = 3) -> pd.DataFrame:
+    """Run ``spec`` for every combination of ``grid`` values, ``runs`` replicates per cell.
+
+    Parameters
+    ----------
+    spec : dict, Market or Competition
+        The base spec (the same keys as the TOML spec of ``kind``).
+    grid : mapping of dotted parameter path -> list of values
+        e.g. ``{"feedback": [0.25, 0.5], "ranking.strategy": ["popularity", "quality"]}``.
+    runs, seed : int
+        Replicates per cell and the sweep's master seed.
+    backend : "local" or "ray"
+        "local" runs the cells on this machine's cores (Rust threads, GIL released); "ray"
+        submits chunks of cells as Ray tasks to ``ray.init(address=address)`` (or the running
+        Ray), retrying failed tasks up to ``max_retries`` times.
+    out : str, optional
+        Folder where finished cells are stored; a later call with the same ``out`` resumes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One tidy table: ``cell``, ``cell_seed``, one ``param:PATH`` column per grid parameter,
+        then the experiment's own columns (one row per replicate x measurement), cells in grid
+        order.
+    """
+    doc = _document(spec, kind, grid, runs, seed)
+    text = json.dumps(doc)
+    if backend == "local":
+        return to_frame(_core.run_sweep_local(text, out))
+    if backend == "ray":
+        return _sweep_ray(text, out, address, chunk_size, max_retries)
+    raise ValueError(f"backend = {backend!r} is not allowed: use 'local' or 'ray'")
+
+
+def _run_chunk(sweep_text: str, cells_text: List[str]) -> List[Any]:
+    return [_core.run_cell(sweep_text, c) for c in cells_text]
+
+
+def _sweep_ray(text: str, out: Optional[str], address: Optional[str],
+               chunk_size: Optional[int], max_retries: int) -> pd.DataFrame:
+    try:
+        import ray
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ValueError("backend = 'ray' needs the ray package: pip install 'marketloop[ray]'") from e
+    if not ray.is_initialized():
+        ray.init(address=address, include_dashboard=False, log_to_driver=False)
+    cells = json.loads(_core.sweep_cells(text))
+    cell_texts = [json.dumps(c) for c in cells]
+    results: List[Any] = [None] * len(cells)
+    todo = []
+    for i, c in enumerate(cell_texts):
+        stored = _core.load_cell(text, c, out) if out else None
+        if stored is not None:
+            results[i] = stored
+        else:
+            todo.append(i)
+    if todo:
+        workers = max(1, int(ray.available_resources().get("CPU", 1)))
+        size = chunk_size or max(1, -(-len(todo) // (4 * workers)))
+        remote = ray.remote(max_retries=max_retries, retry_exceptions=True)(_run_chunk)
+        chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
+        refs = {remote.remote(text, [cell_texts[i] for i in chunk]): chunk for chunk in chunks}
+        pending = list(refs)
+        while pending:
+            done, pending = ray.wait(pending, num_returns=1)
+            for ref in done:
+                chunk = refs[ref]
+                for i, columns in zip(chunk, ray.get(ref)):
+                    results[i] = columns
+                    if out:
+                        _core.save_cell(text, cell_texts[i], columns, out)
+    frames = [to_frame(cols) for cols in results]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
