@@ -235,7 +235,7 @@ fn describe(
 
 /// The simultaneous-entry experiment behind tables 1 and 3 (or 7 with K = 3, T = 5000).
 struct SimultaneousEntry {
-    /// [instance][pair][t0] summaries.
+    /// `[instance][pair][t0]` summaries.
     cells: Vec<Vec<Vec<CellSummary>>>,
     labels: Vec<&'static str>,
     seconds: f64,
@@ -536,7 +536,7 @@ fn table_eeog(se: &SimultaneousEntry) -> anyhow::Result<Produced> {
     })
 }
 
-/// First-mover style experiments: [instance][x][scenario][entrant][incumbent] summaries, with
+/// First-mover style experiments: `[instance][x][scenario][entrant][incumbent]` summaries, with
 /// the incumbent in firm slot 0.
 struct FirstMover {
     labels: Vec<&'static str>,
@@ -770,7 +770,7 @@ fn table2(fm: &FirstMover) -> anyhow::Result<Produced> {
     Ok(p)
 }
 
-/// The HardMax&Random experiment: [instance][pair][response] summaries with checkpoints.
+/// The HardMax&Random experiment: `[instance][pair][response]` summaries with checkpoints.
 fn table_hmr(args: &BanditsArgs, needle: NeedlePosition) -> anyhow::Result<Produced> {
     let start = Instant::now();
     let responses = [

@@ -295,7 +295,7 @@ fn kmeans_pp<R: Rng + ?Sized>(p: &Prepared<'_>, k: usize, rng: &mut R) -> Vec<f6
                 .map(|i| closest[i].min(sq_dist(p.row(i), p.row(c))))
                 .collect();
             let s: f64 = newc.iter().sum();
-            if best.as_ref().map_or(true, |b| s < b.0) {
+            if best.as_ref().is_none_or(|b| s < b.0) {
                 best = Some((s, c, newc));
             }
         }
@@ -340,7 +340,7 @@ fn fill_empty(labels: &mut [usize], dist: &mut [f64], k: usize) {
         }
         let mut far: Option<usize> = None;
         for i in 0..labels.len() {
-            if counts[labels[i]] > 1 && far.map_or(true, |f| dist[i] > dist[f]) {
+            if counts[labels[i]] > 1 && far.is_none_or(|f| dist[i] > dist[f]) {
                 far = Some(i);
             }
         }

@@ -452,7 +452,7 @@ pub fn npy_bytes(m: &Matrix) -> Vec<u8> {
     // A header for two dimensions is far below u16::MAX bytes.
     out.extend_from_slice(&u16::try_from(header_len).unwrap_or(u16::MAX).to_le_bytes());
     out.extend_from_slice(dict.as_bytes());
-    out.extend(std::iter::repeat(b' ').take(pad));
+    out.extend(std::iter::repeat_n(b' ', pad));
     out.push(b'\n');
     for x in &m.data {
         out.extend_from_slice(&x.to_le_bytes());
@@ -641,7 +641,7 @@ mod tests {
             out.extend_from_slice(&(hl as u32).to_le_bytes());
         }
         out.extend_from_slice(dict.as_bytes());
-        out.extend(std::iter::repeat(b' ').take(pad));
+        out.extend(std::iter::repeat_n(b' ', pad));
         out.push(b'\n');
         out.extend_from_slice(payload);
         out

@@ -72,7 +72,7 @@ impl Scenario {
     }
 }
 
-/// One game's setup: firms, response, scenario, horizons. Validated by [`CompetitionConfig::new`].
+/// One game's setup: firms, response, scenario, horizons. Validated by [`CompetitionConfig::validated`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CompetitionConfig {
     /// Algorithms by firm slot (slot 0 is the incumbent in first-mover scenarios).

@@ -146,7 +146,7 @@ impl Simulation {
         let mut s: Vec<u64> = (1..=self.steps / self.every)
             .map(|k| k * self.every)
             .collect();
-        if self.steps % self.every != 0 {
+        if !self.steps.is_multiple_of(self.every) {
             s.push(self.steps);
         }
         s
@@ -458,7 +458,7 @@ mod tests {
             }
             heap(k - 1, a, out);
             for i in 0..k - 1 {
-                if k % 2 == 0 {
+                if k.is_multiple_of(2) {
                     a.swap(i, k - 1);
                 } else {
                     a.swap(0, k - 1);
