@@ -141,7 +141,7 @@ pub fn run(args: CulturalArgs, ctx: &Context) -> anyhow::Result<()> {
     let bars = Mutex::new(None::<(&'static str, indicatif::ProgressBar)>);
     let progress = |p: &Progress| {
         let Ok(mut guard) = bars.lock() else { return };
-        if guard.as_ref().map_or(true, |(phase, _)| *phase != p.phase) {
+        if guard.as_ref().is_none_or(|(phase, _)| *phase != p.phase) {
             if let Some((_, old)) = guard.take() {
                 old.finish_and_clear();
             }

@@ -39,7 +39,7 @@ fn policies(c: &mut Criterion) {
         g.bench_function(format!("{} update", kind.short()), |b| {
             b.iter(|| {
                 t = t.wrapping_add(1);
-                p.update(black_box((t % 10) as usize), t % 2 == 0)
+                p.update(black_box((t % 10) as usize), t.is_multiple_of(2))
             })
         });
     }

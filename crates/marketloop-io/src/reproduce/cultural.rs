@@ -921,7 +921,7 @@ pub fn run(
     let t2 = Instant::now();
     write_outputs(&mut dir, &cfg, &settings, &arms, &by_arm, &stats)?;
     let comparable = steps >= PUBLISHED_STEP
-        && PUBLISHED_STEP % every == 0
+        && PUBLISHED_STEP.is_multiple_of(every)
         && cfg.groups.contains(&100)
         && cfg.variant == Variant::All
         && runs >= 2;
