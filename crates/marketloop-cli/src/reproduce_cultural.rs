@@ -44,6 +44,10 @@ pub enum TiesArg {
     FirstToReach,
     /// Uniformly random order within ties.
     Random,
+    /// Lower item index first.
+    LowestIndex,
+    /// Higher item index first (what the authors' numpy code does).
+    HighestIndex,
 }
 
 /// Arguments of `reproduce cultural-market`.
@@ -128,6 +132,8 @@ impl CulturalArgs {
             ties: match self.ties {
                 TiesArg::FirstToReach => TieRule::FirstToReach,
                 TiesArg::Random => TieRule::Random,
+                TiesArg::LowestIndex => TieRule::LowestIndex,
+                TiesArg::HighestIndex => TieRule::HighestIndex,
             },
             fill: FillRule::AllUsers,
             ..CulturalConfig::default()

@@ -18,7 +18,8 @@
 //! strategy = "popularity"             # random | popularity | quality | fixed
 //! position_bias = "musiclab"          # or [0.8, 0.5, ...], { log_discount = 50 },
 //!                                     #    { exponential = 50, decay = 0.9 }
-//! ties = "first-to-reach"             # popularity only: first-to-reach | random
+//! ties = "first-to-reach"             # popularity only: first-to-reach | random |
+//!                                     #    lowest-index | highest-index
 //! # order = [2, 0, 1]                 # fixed only: one order, or one per type [[..], [..]]
 //! ```
 //!
@@ -489,15 +490,17 @@ fn parse_ranking(ctx: &Ctx, t: &toml::Table) -> Result<(RankingSpec, PositionBia
         Some(Value::String(s)) => Some(match s.as_str() {
             "first-to-reach" => TieRule::FirstToReach,
             "random" => TieRule::Random,
+            "lowest-index" => TieRule::LowestIndex,
+            "highest-index" => TieRule::HighestIndex,
             other => {
                 return Err(ctx.err(format!(
-                    "ranking.ties = {other:?}; allowed: \"first-to-reach\" (default), \"random\""
+                    "ranking.ties = {other:?}; allowed: \"first-to-reach\" (default), \"random\", \"lowest-index\", \"highest-index\""
                 )))
             }
         }),
         Some(v) => {
             return Err(ctx.err(format!(
-                "ranking.ties is {} ({v}); allowed: \"first-to-reach\", \"random\"",
+                "ranking.ties is {} ({v}); allowed: \"first-to-reach\", \"random\", \"lowest-index\", \"highest-index\"",
                 type_name(v)
             )))
         }

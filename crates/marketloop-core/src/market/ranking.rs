@@ -38,15 +38,19 @@ pub trait RankingPolicy {
 #[serde(rename_all = "kebab-case")]
 pub enum TieRule {
     /// Among items with equal counts, the one that reached the count first ranks higher (a
-    /// stable sort by count); items tied from the start are ordered by index. O(1) per purchase
-    /// (a doubly linked list of count blocks; the top P are read by walking P links).
+    /// stable sort by count); items tied from the start are ordered by index.
     #[default]
     FirstToReach,
     /// Ties in uniformly random order: the initial ties are shuffled, and an item that reaches
     /// a count takes a uniformly random place among the items already holding it (so at every
     /// step the order within each tie block is uniformly random, persisting between purchases).
-    /// O(1) per purchase, one draw from the `Ranking` stream per purchase.
+    /// One draw from the `Ranking` stream per purchase.
     Random,
+    /// Ties by lower item index first.
+    LowestIndex,
+    /// Ties by higher item index first. This is what the authors' code does, up to the
+    /// instability of numpy's default sort: `np.argsort(shares)` ascending, read backwards.
+    HighestIndex,
 }
 
 /// A ranking strategy as written in a config.
@@ -155,29 +159,38 @@ const NONE: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug, Default)]
 struct Block {
-    count: u64,
-    /// FirstToReach: the first item of the block; Random: the first position.
+    /// First position of the block in `order`.
     head: u32,
     len: u32,
 }
 
-/// Items by descending purchase count, maintained in O(1) per purchase.
+/// Items by descending purchase count, in O(P) or better per purchase, never O(n):
+///
+/// - [`TieRule::Random`]: the whole order is kept in an array of count blocks; a purchase swaps
+///   the item to the front of its block, which makes it the last of the next block, then to a
+///   uniformly random place in that block: O(1).
+/// - The deterministic rules rank by a key (count, then a tie stamp) of which a purchase
+///   changes only the buyer's. So only the top P are kept, sorted: the buyer bubbles up inside
+///   the list, or enters it by replacing the last item if it now beats it. O(distance moved),
+///   at most O(P). (For [`TieRule::FirstToReach`] the stamp is the time the item reached its
+///   count.)
 #[derive(Clone, Debug)]
 pub struct PopularityRanking {
     ties: TieRule,
     k: usize,
     n: usize,
+    counts: Vec<u64>,
+    // Deterministic rules: tie stamps (smaller ranks higher), the sorted top k, positions in it.
+    stamp: Vec<u64>,
+    clock: u64,
+    top: Vec<u32>,
+    top_pos: Vec<u32>,
+    // Random ties: the full order, positions, count blocks.
+    order: Vec<u32>,
+    pos: Vec<u32>,
     blocks: Vec<Block>,
     free_blocks: Vec<u32>,
     block_of: Vec<u32>,
-    // FirstToReach: doubly linked list, `first` is the top item.
-    next: Vec<u32>,
-    prev: Vec<u32>,
-    first: u32,
-    // Random: order array and positions.
-    order: Vec<u32>,
-    pos: Vec<u32>,
-    top: Vec<u32>,
 }
 
 impl PopularityRanking {
@@ -187,21 +200,47 @@ impl PopularityRanking {
             ties,
             k: positions.min(n_items),
             n: n_items,
+            counts: vec![0; n_items],
+            stamp: vec![0; n_items],
+            clock: 0,
+            top: Vec::with_capacity(positions.min(n_items)),
+            top_pos: vec![NONE; n_items],
+            order: Vec::new(),
+            pos: vec![0; n_items],
             blocks: Vec::new(),
             free_blocks: Vec::new(),
             block_of: vec![0; n_items],
-            next: vec![NONE; n_items],
-            prev: vec![NONE; n_items],
-            first: NONE,
-            order: Vec::new(),
-            pos: vec![0; n_items],
-            top: Vec::with_capacity(positions.min(n_items)),
         }
     }
 
     /// The tie rule.
     pub fn ties(&self) -> TieRule {
         self.ties
+    }
+
+    /// Whether item `a` ranks above item `b` (deterministic rules).
+    #[inline]
+    fn better(&self, a: usize, b: usize) -> bool {
+        let (ca, cb) = (self.counts[a], self.counts[b]);
+        ca > cb || (ca == cb && self.stamp[a] < self.stamp[b])
+    }
+
+    /// The full current order, best first (O(n log n) for the deterministic rules; for tests
+    /// and reports).
+    pub fn full_order(&self) -> Vec<u32> {
+        match self.ties {
+            TieRule::Random => self.order.clone(),
+            _ => {
+                let mut all: Vec<u32> = (0..self.n as u32).collect();
+                all.sort_by(|&a, &b| {
+                    let (a, b) = (a as usize, b as usize);
+                    self.counts[b]
+                        .cmp(&self.counts[a])
+                        .then(self.stamp[a].cmp(&self.stamp[b]))
+                });
+                all
+            }
+        }
     }
 
     fn new_block(&mut self, b: Block) -> u32 {
@@ -217,77 +256,6 @@ impl PopularityRanking {
         }
     }
 
-    /// The full current order, best first (O(n); for tests and reports).
-    pub fn full_order(&self) -> Vec<u32> {
-        match self.ties {
-            TieRule::Random => self.order.clone(),
-            TieRule::FirstToReach => {
-                let mut out = Vec::with_capacity(self.n);
-                let mut cur = self.first;
-                while cur != NONE {
-                    out.push(cur);
-                    cur = self.next[cur as usize];
-                }
-                out
-            }
-        }
-    }
-
-    fn purchase_linked(&mut self, j: usize, counts: &[u64]) {
-        let b = self.block_of[j] as usize;
-        let h = self.blocks[b].head;
-        let c1 = counts[j];
-        // Which block does j join? The one just before block c (if its count is c + 1).
-        let p = self.prev[h as usize];
-        let target = if p != NONE && counts[p as usize] == c1 {
-            Some(self.block_of[p as usize])
-        } else {
-            None
-        };
-        // Leave block b.
-        self.blocks[b].len -= 1;
-        if h as usize == j {
-            if self.blocks[b].len > 0 {
-                self.blocks[b].head = self.next[j];
-            }
-        } else {
-            // Unlink j and insert it before h.
-            let (pj, nj) = (self.prev[j], self.next[j]);
-            if pj != NONE {
-                self.next[pj as usize] = nj;
-            }
-            if nj != NONE {
-                self.prev[nj as usize] = pj;
-            }
-            let ph = self.prev[h as usize];
-            self.prev[j] = ph;
-            self.next[j] = h;
-            self.prev[h as usize] = j as u32;
-            if ph != NONE {
-                self.next[ph as usize] = j as u32;
-            } else {
-                self.first = j as u32;
-            }
-        }
-        if self.blocks[b].len == 0 {
-            self.free_blocks.push(b as u32);
-        }
-        match target {
-            Some(t) => {
-                self.blocks[t as usize].len += 1;
-                self.block_of[j] = t;
-            }
-            None => {
-                let id = self.new_block(Block {
-                    count: c1,
-                    head: j as u32,
-                    len: 1,
-                });
-                self.block_of[j] = id;
-            }
-        }
-    }
-
     fn swap_positions(&mut self, a: usize, b: usize) {
         let (ia, ib) = (self.order[a], self.order[b]);
         self.order[a] = ib;
@@ -296,7 +264,7 @@ impl PopularityRanking {
         self.pos[ia as usize] = b as u32;
     }
 
-    fn purchase_array<R: Rng + ?Sized>(&mut self, j: usize, counts: &[u64], rng: &mut R) {
+    fn purchase_random<R: Rng + ?Sized>(&mut self, j: usize, rng: &mut R) {
         let b = self.block_of[j] as usize;
         let s = self.blocks[b].head as usize;
         self.swap_positions(s, self.pos[j] as usize);
@@ -305,104 +273,127 @@ impl PopularityRanking {
         if self.blocks[b].len == 0 {
             self.free_blocks.push(b as u32);
         }
-        let c1 = counts[j];
-        if s > 0 && counts[self.order[s - 1] as usize] == c1 {
+        let c1 = self.counts[j];
+        if s > 0 && self.counts[self.order[s - 1] as usize] == c1 {
             let t = self.block_of[self.order[s - 1] as usize];
             let blk = &mut self.blocks[t as usize];
             blk.len += 1;
             let start = blk.head as usize;
             self.block_of[j] = t;
-            let place = rng.random_range(start as u32..=s as u32) as usize;
+            let place = start + bounded_u32(rng, (s - start + 1) as u32) as usize;
             self.swap_positions(place, s);
         } else {
             let id = self.new_block(Block {
-                count: c1,
                 head: s as u32,
                 len: 1,
             });
             self.block_of[j] = id;
         }
     }
+
+    fn purchase_keyed(&mut self, j: usize) {
+        if self.ties == TieRule::FirstToReach {
+            self.stamp[j] = self.clock;
+            self.clock += 1;
+        }
+        let mut p = match self.top_pos[j] {
+            NONE => {
+                let last = self.k - 1;
+                let l = self.top[last] as usize;
+                if !self.better(j, l) {
+                    return;
+                }
+                self.top_pos[l] = NONE;
+                self.top[last] = j as u32;
+                last
+            }
+            p => p as usize,
+        };
+        while p > 0 && self.better(j, self.top[p - 1] as usize) {
+            let above = self.top[p - 1];
+            self.top[p] = above;
+            self.top_pos[above as usize] = p as u32;
+            p -= 1;
+        }
+        self.top[p] = j as u32;
+        self.top_pos[j] = p as u32;
+    }
 }
 
 impl RankingPolicy for PopularityRanking {
     fn reset<R: Rng + ?Sized>(&mut self, counts: &[u64], rng: &mut R) {
         let n = self.n;
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        // Stable: ties by lower index.
-        order.sort_by(|&a, &b| counts[b as usize].cmp(&counts[a as usize]));
-        self.blocks.clear();
-        self.free_blocks.clear();
-        let mut start = 0;
-        while start < n {
-            let c = counts[order[start] as usize];
-            let mut end = start;
-            while end < n && counts[order[end] as usize] == c {
-                end += 1;
-            }
-            if self.ties == TieRule::Random {
-                // Fisher-Yates within the tie block.
-                for p in (start + 1..end).rev() {
-                    let q = rng.random_range(start as u32..=p as u32) as usize;
-                    order.swap(p, q);
-                }
-            }
-            let head = if self.ties == TieRule::Random {
-                start as u32
-            } else {
-                order[start]
-            };
-            self.blocks.push(Block {
-                count: c,
-                head,
-                len: (end - start) as u32,
-            });
-            let id = (self.blocks.len() - 1) as u32;
-            for &it in &order[start..end] {
-                self.block_of[it as usize] = id;
-            }
-            start = end;
-        }
+        self.counts.copy_from_slice(counts);
         match self.ties {
-            TieRule::FirstToReach => {
-                for (p, &it) in order.iter().enumerate() {
-                    self.prev[it as usize] = if p == 0 { NONE } else { order[p - 1] };
-                    self.next[it as usize] = order.get(p + 1).copied().unwrap_or(NONE);
-                }
-                self.first = order.first().copied().unwrap_or(NONE);
-                self.order.clear();
-            }
             TieRule::Random => {
+                let mut order: Vec<u32> = (0..n as u32).collect();
+                order.sort_by(|&a, &b| counts[b as usize].cmp(&counts[a as usize]));
+                self.blocks.clear();
+                self.free_blocks.clear();
+                let mut start = 0;
+                while start < n {
+                    let c = counts[order[start] as usize];
+                    let mut end = start;
+                    while end < n && counts[order[end] as usize] == c {
+                        end += 1;
+                    }
+                    // Fisher-Yates within the tie block.
+                    for p in (start + 1..end).rev() {
+                        let q = start + bounded_u32(rng, (p - start + 1) as u32) as usize;
+                        order.swap(p, q);
+                    }
+                    self.blocks.push(Block {
+                        head: start as u32,
+                        len: (end - start) as u32,
+                    });
+                    let id = (self.blocks.len() - 1) as u32;
+                    for &it in &order[start..end] {
+                        self.block_of[it as usize] = id;
+                    }
+                    start = end;
+                }
                 for (p, &it) in order.iter().enumerate() {
                     self.pos[it as usize] = p as u32;
                 }
                 self.order = order;
             }
+            rule => {
+                for (j, s) in self.stamp.iter_mut().enumerate() {
+                    *s = if rule == TieRule::HighestIndex {
+                        (n - 1 - j) as u64
+                    } else {
+                        j as u64
+                    };
+                }
+                self.clock = n as u64;
+                let all = self.full_order();
+                self.top.clear();
+                self.top.extend_from_slice(&all[..self.k]);
+                self.top_pos.iter_mut().for_each(|p| *p = NONE);
+                for (p, &j) in self.top.iter().enumerate() {
+                    self.top_pos[j as usize] = p as u32;
+                }
+            }
         }
-        debug_assert!(self.blocks.iter().all(|b| b.count > 0));
     }
 
     #[inline]
     fn shown<R: Rng + ?Sized>(&mut self, _user_type: usize, _rng: &mut R) -> &[u32] {
         match self.ties {
             TieRule::Random => &self.order[..self.k],
-            TieRule::FirstToReach => {
-                self.top.clear();
-                let mut cur = self.first;
-                for _ in 0..self.k {
-                    self.top.push(cur);
-                    cur = self.next[cur as usize];
-                }
-                &self.top
-            }
+            _ => &self.top,
         }
     }
 
     #[inline]
     fn on_purchase<R: Rng + ?Sized>(&mut self, item: usize, counts: &[u64], rng: &mut R) {
+        self.counts[item] = counts[item];
+        if self.k == 0 {
+            return;
+        }
         match self.ties {
-            TieRule::FirstToReach => self.purchase_linked(item, counts),
-            TieRule::Random => self.purchase_array(item, counts, rng),
+            TieRule::Random => self.purchase_random(item, rng),
+            _ => self.purchase_keyed(item),
         }
     }
 
@@ -580,41 +571,52 @@ mod tests {
     use super::*;
     use crate::rng::{SeedSequence, Source};
 
-    /// Brute force: sort by (count desc, reached-at asc, index asc).
-    fn reference_order(counts: &[u64], reached: &[u64]) -> Vec<u32> {
+    /// Brute force: sort by (count desc, tie key asc).
+    fn reference_order(counts: &[u64], key: &[i64]) -> Vec<u32> {
         let mut idx: Vec<u32> = (0..counts.len() as u32).collect();
-        idx.sort_by_key(|&j| {
-            (
-                std::cmp::Reverse(counts[j as usize]),
-                reached[j as usize],
-                j,
-            )
-        });
+        idx.sort_by_key(|&j| (std::cmp::Reverse(counts[j as usize]), key[j as usize]));
         idx
     }
 
     #[test]
-    fn first_to_reach_matches_a_brute_force_sort() {
-        let n = 40;
-        let mut rng = SeedSequence::new(5).stream(0, Source::Choice);
-        let mut counts: Vec<u64> = (0..n).map(|_| rng.random_range(1..4)).collect();
-        let mut reached = vec![0u64; n];
-        let mut pr = PopularityRanking::new(n, 10, TieRule::FirstToReach);
-        pr.reset(&counts, &mut rng);
-        assert_eq!(pr.full_order(), reference_order(&counts, &reached));
-        for t in 1..5000u64 {
-            // skewed purchases so that blocks merge and split
-            let j = if rng.random::<f64>() < 0.5 {
-                rng.random_range(0..5)
-            } else {
-                rng.random_range(0..n)
-            };
-            counts[j] += 1;
-            reached[j] = t;
-            pr.on_purchase(j, &counts, &mut rng);
-            let want = reference_order(&counts, &reached);
-            assert_eq!(pr.full_order(), want, "after purchase {t} of item {j}");
-            assert_eq!(pr.shown(0, &mut rng), &want[..10]);
+    fn deterministic_tie_rules_match_a_brute_force_sort() {
+        for rule in [
+            TieRule::FirstToReach,
+            TieRule::LowestIndex,
+            TieRule::HighestIndex,
+        ] {
+            for (n, k) in [(40, 10), (8, 50), (30, 30)] {
+                let mut rng = SeedSequence::new(5).stream(0, Source::Choice);
+                let mut counts: Vec<u64> = (0..n).map(|_| rng.random_range(1..4)).collect();
+                // FirstToReach: reached-at time, ties from the start by index
+                let mut key: Vec<i64> = (0..n as i64)
+                    .map(|j| if rule == TieRule::HighestIndex { -j } else { j })
+                    .collect();
+                let mut pr = PopularityRanking::new(n, k, rule);
+                pr.reset(&counts, &mut rng);
+                let want = reference_order(&counts, &key);
+                assert_eq!(pr.full_order(), want);
+                assert_eq!(pr.shown(0, &mut rng), &want[..k.min(n)]);
+                for t in 1..3000i64 {
+                    // skewed purchases so that blocks merge and split
+                    let j = if rng.random::<f64>() < 0.5 {
+                        rng.random_range(0..5)
+                    } else {
+                        rng.random_range(0..n)
+                    };
+                    counts[j] += 1;
+                    if rule == TieRule::FirstToReach {
+                        key[j] = n as i64 + t;
+                    }
+                    pr.on_purchase(j, &counts, &mut rng);
+                    let want = reference_order(&counts, &key);
+                    assert_eq!(
+                        pr.shown(0, &mut rng),
+                        &want[..k.min(n)],
+                        "{rule:?} n={n} k={k}: after purchase {t} of item {j}"
+                    );
+                }
+            }
         }
     }
 
