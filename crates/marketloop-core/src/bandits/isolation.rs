@@ -14,6 +14,7 @@ use super::{
 };
 use crate::rng::SeedSequence;
 use crate::runner::{map_replicates, Schedule};
+use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
 /// Runs per parallel chunk.
@@ -41,7 +42,7 @@ pub struct IsolationConfig {
 }
 
 /// The summary over runs. Trajectories are indexed by round t - 1 (value after t users).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IsolationSummary {
     /// Number of runs.
     pub runs: u64,

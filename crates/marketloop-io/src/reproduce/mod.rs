@@ -3,8 +3,10 @@
 //! figures, report and manifest into a run folder. The CLI and the Python package are thin
 //! layers over these functions.
 //!
+//! - [`bandits`]: Aridor, Mansour, Slivkins & Wu, competing bandits (Section 5, Appendix F).
 //! - [`cultural`]: Zhu, Cheung & Xie, personalised cultural markets (Figure 2, Appendix E).
 
+pub mod bandits;
 pub mod cultural;
 
 /// A progress event of a long-running reproduction.
