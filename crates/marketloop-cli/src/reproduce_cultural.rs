@@ -46,8 +46,12 @@ pub enum TiesArg {
     Random,
     /// Lower item index first.
     LowestIndex,
-    /// Higher item index first (what the authors' numpy code does).
+    /// Higher item index first.
     HighestIndex,
+    /// numpy's `np.argsort(-shares)` order (slow: O(n log n) per purchase).
+    NumpyArgsortNegated,
+    /// numpy's `np.argsort(shares)[::-1]` order (slow: O(n log n) per purchase).
+    NumpyArgsortReversed,
 }
 
 /// Arguments of `reproduce cultural-market`.
@@ -134,6 +138,8 @@ impl CulturalArgs {
                 TiesArg::Random => TieRule::Random,
                 TiesArg::LowestIndex => TieRule::LowestIndex,
                 TiesArg::HighestIndex => TieRule::HighestIndex,
+                TiesArg::NumpyArgsortNegated => TieRule::NumpyArgsortNegated,
+                TiesArg::NumpyArgsortReversed => TieRule::NumpyArgsortReversed,
             },
             fill: FillRule::AllUsers,
             ..CulturalConfig::default()

@@ -19,7 +19,8 @@
 //! position_bias = "musiclab"          # or [0.8, 0.5, ...], { log_discount = 50 },
 //!                                     #    { exponential = 50, decay = 0.9 }
 //! ties = "first-to-reach"             # popularity only: first-to-reach | random |
-//!                                     #    lowest-index | highest-index
+//!                                     #    lowest-index | highest-index |
+//!                                     #    numpy-argsort-negated | numpy-argsort-reversed
 //! # order = [2, 0, 1]                 # fixed only: one order, or one per type [[..], [..]]
 //! ```
 //!
@@ -492,15 +493,17 @@ fn parse_ranking(ctx: &Ctx, t: &toml::Table) -> Result<(RankingSpec, PositionBia
             "random" => TieRule::Random,
             "lowest-index" => TieRule::LowestIndex,
             "highest-index" => TieRule::HighestIndex,
+            "numpy-argsort-negated" => TieRule::NumpyArgsortNegated,
+            "numpy-argsort-reversed" => TieRule::NumpyArgsortReversed,
             other => {
                 return Err(ctx.err(format!(
-                    "ranking.ties = {other:?}; allowed: \"first-to-reach\" (default), \"random\", \"lowest-index\", \"highest-index\""
+                    "ranking.ties = {other:?}; allowed: \"first-to-reach\" (default), \"random\", \"lowest-index\", \"highest-index\", \"numpy-argsort-negated\", \"numpy-argsort-reversed\""
                 )))
             }
         }),
         Some(v) => {
             return Err(ctx.err(format!(
-                "ranking.ties is {} ({v}); allowed: \"first-to-reach\", \"random\", \"lowest-index\", \"highest-index\"",
+                "ranking.ties is {} ({v}); allowed: \"first-to-reach\", \"random\", \"lowest-index\", \"highest-index\", \"numpy-argsort-negated\", \"numpy-argsort-reversed\"",
                 type_name(v)
             )))
         }

@@ -48,9 +48,15 @@ pub enum TieRule {
     Random,
     /// Ties by lower item index first.
     LowestIndex,
-    /// Ties by higher item index first. This is what the authors' code does, up to the
-    /// instability of numpy's default sort: `np.argsort(shares)` ascending, read backwards.
+    /// Ties by higher item index first.
     HighestIndex,
+    /// The order numpy's default `np.argsort(-shares)` gives (introsort, as in numpy before
+    /// its SIMD sorts): a reference implementation in Python ranks this way, and its tie order
+    /// is a deterministic scramble that changes whenever a count changes. Recomputed from
+    /// scratch after every purchase: O(n log n) per purchase, for comparisons only.
+    NumpyArgsortNegated,
+    /// As [`TieRule::NumpyArgsortNegated`] for `np.argsort(shares)[::-1]`.
+    NumpyArgsortReversed,
 }
 
 /// A ranking strategy as written in a config.
@@ -291,6 +297,23 @@ impl PopularityRanking {
         }
     }
 
+    /// The numpy tie rules: argsort from scratch, keep the top k.
+    fn numpy_order(&mut self) {
+        let n = self.n;
+        self.order.clear();
+        self.order.extend(0..n as u32);
+        let counts = &self.counts;
+        self.top.clear();
+        if self.ties == TieRule::NumpyArgsortNegated {
+            // ascending in -count == descending in count, numpy's tie order
+            numpy_aquicksort(&mut self.order, |a, b| counts[a] > counts[b]);
+            self.top.extend_from_slice(&self.order[..self.k]);
+        } else {
+            numpy_aquicksort(&mut self.order, |a, b| counts[a] < counts[b]);
+            self.top.extend(self.order.iter().rev().take(self.k));
+        }
+    }
+
     fn purchase_keyed(&mut self, j: usize) {
         if self.ties == TieRule::FirstToReach {
             self.stamp[j] = self.clock;
@@ -357,6 +380,7 @@ impl RankingPolicy for PopularityRanking {
                 }
                 self.order = order;
             }
+            TieRule::NumpyArgsortNegated | TieRule::NumpyArgsortReversed => self.numpy_order(),
             rule => {
                 for (j, s) in self.stamp.iter_mut().enumerate() {
                     *s = if rule == TieRule::HighestIndex {
@@ -393,12 +417,138 @@ impl RankingPolicy for PopularityRanking {
         }
         match self.ties {
             TieRule::Random => self.purchase_random(item, rng),
+            TieRule::NumpyArgsortNegated | TieRule::NumpyArgsortReversed => self.numpy_order(),
             _ => self.purchase_keyed(item),
         }
     }
 
     fn is_static(&self) -> bool {
         false
+    }
+}
+
+/// numpy's `aquicksort` (introsort for argsort, `npysort/quicksort.cpp` before the SIMD
+/// dispatch), on an index array that starts as `0..n`: median-of-three quicksort down to
+/// partitions of 16, insertion sort below, heapsort when the depth limit 2 floor(log2 n) runs
+/// out. `less(a, b)` compares the keys of items `a` and `b`. Reproduces numpy's tie order.
+fn numpy_aquicksort(tosort: &mut [u32], less: impl Fn(usize, usize) -> bool) {
+    const SMALL_QUICKSORT: usize = 16;
+    let num = tosort.len();
+    if num < 2 {
+        return;
+    }
+    let lt = |t: &[u32], i: usize, j: usize| less(t[i] as usize, t[j] as usize);
+    let mut stack: Vec<(usize, usize, i64)> = Vec::new();
+    let (mut pl, mut pr) = (0usize, num - 1);
+    let mut cdepth: i64 = 2 * i64::from(usize::BITS - 1 - num.leading_zeros());
+    loop {
+        if cdepth < 0 {
+            numpy_aheapsort(&mut tosort[pl..=pr], &less);
+        } else {
+            while pr - pl > SMALL_QUICKSORT {
+                let pm = pl + ((pr - pl) >> 1);
+                if lt(tosort, pm, pl) {
+                    tosort.swap(pm, pl);
+                }
+                if lt(tosort, pr, pm) {
+                    tosort.swap(pr, pm);
+                }
+                if lt(tosort, pm, pl) {
+                    tosort.swap(pm, pl);
+                }
+                let vp = tosort[pm] as usize;
+                let mut pi = pl;
+                let mut pj = pr - 1;
+                tosort.swap(pm, pj);
+                loop {
+                    pi += 1;
+                    while less(tosort[pi] as usize, vp) {
+                        pi += 1;
+                    }
+                    pj -= 1;
+                    while less(vp, tosort[pj] as usize) {
+                        pj -= 1;
+                    }
+                    if pi >= pj {
+                        break;
+                    }
+                    tosort.swap(pi, pj);
+                }
+                let pk = pr - 1;
+                tosort.swap(pi, pk);
+                // push the larger partition, iterate on the smaller
+                cdepth -= 1;
+                if pi - pl < pr - pi {
+                    stack.push((pi + 1, pr, cdepth));
+                    pr = pi - 1;
+                } else {
+                    stack.push((pl, pi - 1, cdepth));
+                    pl = pi + 1;
+                }
+            }
+            // insertion sort
+            for pi in pl + 1..=pr {
+                let vi = tosort[pi];
+                let mut pj = pi;
+                while pj > pl && less(vi as usize, tosort[pj - 1] as usize) {
+                    tosort[pj] = tosort[pj - 1];
+                    pj -= 1;
+                }
+                tosort[pj] = vi;
+            }
+        }
+        match stack.pop() {
+            Some((l, r, d)) => {
+                pl = l;
+                pr = r;
+                cdepth = d;
+            }
+            None => break,
+        }
+    }
+}
+
+/// numpy's `aheapsort` (the introsort fallback), on a 1-based heap over `a`.
+fn numpy_aheapsort(a: &mut [u32], less: &impl Fn(usize, usize) -> bool) {
+    let mut n = a.len();
+    let at = |a: &[u32], i: usize| a[i - 1] as usize;
+    let mut l = n >> 1;
+    while l > 0 {
+        let tmp = a[l - 1];
+        let (mut i, mut j) = (l, l << 1);
+        while j <= n {
+            if j < n && less(at(a, j), at(a, j + 1)) {
+                j += 1;
+            }
+            if less(tmp as usize, at(a, j)) {
+                a[i - 1] = a[j - 1];
+                i = j;
+                j += j;
+            } else {
+                break;
+            }
+        }
+        a[i - 1] = tmp;
+        l -= 1;
+    }
+    while n > 1 {
+        let tmp = a[n - 1];
+        a[n - 1] = a[0];
+        n -= 1;
+        let (mut i, mut j) = (1, 2);
+        while j <= n {
+            if j < n && less(at(a, j), at(a, j + 1)) {
+                j += 1;
+            }
+            if less(tmp as usize, at(a, j)) {
+                a[i - 1] = a[j - 1];
+                i = j;
+                j += j;
+            } else {
+                break;
+            }
+        }
+        a[i - 1] = tmp;
     }
 }
 
@@ -576,6 +726,84 @@ mod tests {
         let mut idx: Vec<u32> = (0..counts.len() as u32).collect();
         idx.sort_by_key(|&j| (std::cmp::Reverse(counts[j as usize]), key[j as usize]));
         idx
+    }
+
+    /// Golden: numpy 1.24.4's `np.argsort(-phi)[:60]` and `np.argsort(phi)[::-1][:60]` for
+    /// counts c_j = 2 + (31 j^2 + 7 j) mod 3 + 5 [97 | j], phi = c / sum c.
+    #[test]
+    fn numpy_tie_rules_reproduce_numpy_argsort() {
+        let cases: [(usize, TieRule, [u32; 60]); 4] = [
+            (
+                1682,
+                TieRule::NumpyArgsortNegated,
+                [
+                    97, 1261, 679, 970, 388, 1552, 1455, 194, 1164, 485, 291, 0, 1358, 776, 873,
+                    582, 1649, 1067, 862, 835, 877, 874, 838, 871, 844, 868, 847, 850, 865, 853,
+                    856, 859, 841, 832, 820, 826, 757, 760, 763, 766, 769, 772, 775, 778, 781, 784,
+                    787, 790, 793, 796, 799, 802, 805, 808, 811, 814, 817, 880, 823, 829,
+                ],
+            ),
+            (
+                1682,
+                TieRule::NumpyArgsortReversed,
+                [
+                    97, 388, 1552, 1261, 970, 679, 0, 291, 1067, 485, 194, 776, 1649, 873, 582,
+                    1164, 1358, 1455, 898, 823, 847, 844, 841, 838, 835, 832, 829, 826, 820, 853,
+                    817, 814, 919, 922, 925, 811, 808, 805, 850, 856, 895, 877, 901, 904, 892, 889,
+                    907, 886, 883, 880, 874, 859, 910, 913, 799, 871, 916, 868, 865, 862,
+                ],
+            ),
+            (
+                300,
+                TieRule::NumpyArgsortNegated,
+                [
+                    97, 0, 194, 291, 205, 241, 85, 142, 82, 244, 79, 202, 247, 76, 73, 88, 250, 70,
+                    148, 253, 67, 298, 199, 64, 256, 61, 145, 178, 91, 259, 217, 121, 214, 127,
+                    118, 220, 115, 223, 112, 130, 211, 238, 109, 106, 133, 229, 103, 208, 100, 232,
+                    136, 235, 94, 139, 226, 58, 151, 28, 31, 166,
+                ],
+            ),
+            (
+                300,
+                TieRule::NumpyArgsortReversed,
+                [
+                    97, 0, 291, 194, 151, 211, 157, 214, 55, 94, 217, 154, 52, 220, 223, 49, 226,
+                    118, 46, 229, 298, 148, 232, 43, 235, 82, 40, 238, 145, 58, 208, 241, 190, 175,
+                    79, 178, 169, 181, 76, 85, 184, 73, 187, 166, 70, 61, 88, 193, 163, 196, 67,
+                    199, 64, 202, 160, 91, 205, 100, 172, 37,
+                ],
+            ),
+        ];
+        let mut rng = SeedSequence::new(1).stream(0, Source::Ranking);
+        for (n, rule, want) in cases {
+            let counts: Vec<u64> = (0..n as u64)
+                .map(|j| 2 + (31 * j * j + 7 * j) % 3 + if j % 97 == 0 { 5 } else { 0 })
+                .collect();
+            let mut pr = PopularityRanking::new(n, 60, rule);
+            pr.reset(&counts, &mut rng);
+            assert_eq!(pr.shown(0, &mut rng), &want[..], "{rule:?}, n = {n}");
+        }
+    }
+
+    #[test]
+    fn numpy_sorts_sort() {
+        let mut rng = SeedSequence::new(2).stream(0, Source::Ranking);
+        for n in [0usize, 1, 2, 17, 18, 100, 1000] {
+            let keys: Vec<u64> = (0..n).map(|_| rng.random_range(0..5)).collect();
+            let mut idx: Vec<u32> = (0..n as u32).collect();
+            numpy_aquicksort(&mut idx, |a, b| keys[a] < keys[b]);
+            assert!(idx
+                .windows(2)
+                .all(|w| keys[w[0] as usize] <= keys[w[1] as usize]));
+            let mut heap: Vec<u32> = (0..n as u32).collect();
+            numpy_aheapsort(&mut heap, &|a, b| keys[a] < keys[b]);
+            assert!(heap
+                .windows(2)
+                .all(|w| keys[w[0] as usize] <= keys[w[1] as usize]));
+            let mut seen = idx.clone();
+            seen.sort_unstable();
+            assert_eq!(seen, (0..n as u32).collect::<Vec<_>>());
+        }
     }
 
     #[test]
