@@ -43,7 +43,7 @@ pub fn columns_from_py(columns: &Bound<'_, PyAny>) -> PyResult<Table> {
         let col = match dtype.as_str() {
             "f64" | "i64" => {
                 let bytes: Vec<u8> = payload.extract()?;
-                if bytes.len() % 8 != 0 {
+                if !bytes.len().is_multiple_of(8) {
                     return Err(MarketloopError::new_err(format!(
                         "column {name:?}: {} bytes is not a whole number of 8-byte values",
                         bytes.len()

@@ -3,16 +3,20 @@
 //! The module is deliberately small: specs travel as JSON text (the Python layer builds them
 //! from keyword arguments and numpy arrays), results come back as typed columns (`f64`/`i64` as
 //! little-endian bytes for zero-parse numpy views, text as lists), and every call that simulates
-//! releases the GIL and runs on the engine's own threads. The same library functions serve the
-//! CLI, so the numbers are identical for the same spec and seed.
+//! releases the GIL and runs on the engine's own (rayon) threads. The same library functions
+//! serve the CLI, so the numbers are identical for the same spec and seed.
 #![deny(missing_docs)]
 
 mod convert;
 
 use convert::{columns_from_py, columns_to_py, py_err, Columns};
-use marketloop_io::experiment::Experiments;
-use marketloop_io::sweep::{self, Cell, SweepSpec};
+use marketloop_io::experiment::{self, Experiments, MarketOptions};
+use marketloop_io::market_spec::ResolvedMarket;
+use marketloop_io::reproduce::cultural::{self, CulturalConfig};
+use marketloop_io::sweep::{self, Cell, CellRunner, SweepSpec};
+use marketloop_io::IoError;
 use pyo3::prelude::*;
+use std::path::{Path, PathBuf};
 
 pyo3::create_exception!(
     _core,
@@ -21,15 +25,54 @@ pyo3::create_exception!(
     "Bad input to marketloop: the message names the field, the value and what is allowed."
 );
 
+fn json_err(what: &str, e: impl std::fmt::Display) -> PyErr {
+    MarketloopError::new_err(format!("{what}: {e}"))
+}
+
+fn parse_json(what: &str, text: &str) -> PyResult<serde_json::Value> {
+    serde_json::from_str(text).map_err(|e| json_err(what, e))
+}
+
 fn parse_sweep(text: &str) -> PyResult<SweepSpec> {
-    let s: SweepSpec = serde_json::from_str(text)
-        .map_err(|e| MarketloopError::new_err(format!("sweep spec: {e}")))?;
+    let s: SweepSpec = serde_json::from_str(text).map_err(|e| json_err("sweep spec", e))?;
     s.validate().map_err(py_err)?;
     Ok(s)
 }
 
 fn parse_cell(text: &str) -> PyResult<Cell> {
-    serde_json::from_str(text).map_err(|e| MarketloopError::new_err(format!("sweep cell: {e}")))
+    serde_json::from_str(text).map_err(|e| json_err("sweep cell", e))
+}
+
+/// Runs `f` on a pool of `threads` workers (or on rayon's global pool for `None`). Results
+/// never depend on the worker count.
+fn with_threads<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> Result<T, IoError> + Send,
+) -> PyResult<T> {
+    match threads {
+        None => f().map_err(py_err),
+        Some(0) => Err(MarketloopError::new_err(
+            "threads = 0 is not allowed: give at least 1 (or None for every core)",
+        )),
+        Some(n) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| {
+                    MarketloopError::new_err(format!("cannot start {n} worker threads: {e}"))
+                })?;
+            pool.install(f).map_err(py_err)
+        }
+    }
+}
+
+/// Converts a TOML document to JSON text (for `Market.from_toml`, `Competition.from_toml`).
+#[pyfunction]
+fn toml_to_json(text: &str) -> PyResult<String> {
+    let v: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        MarketloopError::new_err(format!("malformed TOML: {}", e.message()))
+    })?;
+    serde_json::to_string(&v).map_err(|e| json_err("TOML document", e))
 }
 
 /// The cells of a sweep as JSON (index, params, label, seed, spec).
@@ -37,20 +80,25 @@ fn parse_cell(text: &str) -> PyResult<Cell> {
 fn sweep_cells(sweep: &str) -> PyResult<String> {
     let s = parse_sweep(sweep)?;
     let cells = s.cells().map_err(py_err)?;
-    serde_json::to_string(&cells).map_err(|e| MarketloopError::new_err(e.to_string()))
+    serde_json::to_string(&cells).map_err(|e| json_err("sweep cells", e))
 }
 
 /// Runs a whole sweep on this machine (GIL released), resuming from `out` if given.
 #[pyfunction]
-#[pyo3(signature = (sweep, out=None))]
-fn run_sweep_local(py: Python<'_>, sweep: &str, out: Option<String>) -> PyResult<Columns> {
+#[pyo3(signature = (sweep, out=None, threads=None))]
+fn run_sweep_local(
+    py: Python<'_>,
+    sweep: &str,
+    out: Option<String>,
+    threads: Option<usize>,
+) -> PyResult<Columns> {
     let s = parse_sweep(sweep)?;
-    let table = py
-        .detach(|| {
-            let dir = out.as_deref().map(std::path::Path::new);
-            sweep::run_sweep_local(&s, &Experiments, dir, &|_| {})
+    let table = py.detach(|| {
+        with_threads(threads, || {
+            let dir = out.as_deref().map(Path::new);
+            sweep::run_sweep_local(&s, &Experiments::new(), dir, &|_| {})
         })
-        .map_err(py_err)?;
+    })?;
     columns_to_py(py, &table)
 }
 
@@ -60,9 +108,28 @@ fn run_cell(py: Python<'_>, sweep: &str, cell: &str) -> PyResult<Columns> {
     let s = parse_sweep(sweep)?;
     let c = parse_cell(cell)?;
     let table = py
-        .detach(|| sweep::run_one_cell(&s.kind, s.runs, &c, &Experiments))
+        .detach(|| sweep::run_one_cell(&s.kind, s.runs, &c, &Experiments::new()))
         .map_err(py_err)?;
     columns_to_py(py, &table)
+}
+
+/// Runs several cells of a sweep one after the other (GIL released): one Ray task.
+#[pyfunction]
+fn run_cells(py: Python<'_>, sweep: &str, cells: Vec<String>) -> PyResult<Vec<Columns>> {
+    let s = parse_sweep(sweep)?;
+    let cells: Vec<Cell> = cells
+        .iter()
+        .map(|c| parse_cell(c))
+        .collect::<PyResult<_>>()?;
+    let tables = py
+        .detach(|| {
+            cells
+                .iter()
+                .map(|c| sweep::run_one_cell(&s.kind, s.runs, c, &Experiments::new()))
+                .collect::<Result<Vec<_>, IoError>>()
+        })
+        .map_err(py_err)?;
+    tables.iter().map(|t| columns_to_py(py, t)).collect()
 }
 
 /// A cell stored under `out` by an earlier run of the same sweep, if any.
@@ -70,7 +137,7 @@ fn run_cell(py: Python<'_>, sweep: &str, cell: &str) -> PyResult<Columns> {
 fn load_cell(py: Python<'_>, sweep: &str, cell: &str, out: &str) -> PyResult<Option<Columns>> {
     let s = parse_sweep(sweep)?;
     let c = parse_cell(cell)?;
-    match sweep::load_cell(&s, &c, std::path::Path::new(out)).map_err(py_err)? {
+    match sweep::load_cell(&s, &c, Path::new(out)).map_err(py_err)? {
         Some(t) => Ok(Some(columns_to_py(py, &t)?)),
         None => Ok(None),
     }
@@ -82,30 +149,156 @@ fn save_cell(sweep: &str, cell: &str, columns: Bound<'_, PyAny>, out: &str) -> P
     let s = parse_sweep(sweep)?;
     let c = parse_cell(cell)?;
     let table = columns_from_py(&columns)?;
-    sweep::save_cell(&s, &c, &table, std::path::Path::new(out)).map_err(py_err)
+    sweep::save_cell(&s, &c, &table, Path::new(out)).map_err(py_err)
 }
 
-/// Runs one experiment of `kind` ("market" or "compete") from its JSON spec: `runs`
-/// replicates with master seed `seed` (GIL released). Returns the tidy result columns.
+/// Runs one experiment of `kind` (see `marketloop_io::experiment::KINDS`) from its JSON spec:
+/// `runs` replicates with master seed `seed` (GIL released). Returns the tidy result columns.
 #[pyfunction]
-fn run_experiment(py: Python<'_>, kind: &str, spec: &str, seed: u64, runs: u64) -> PyResult<Columns> {
-    let value: serde_json::Value = serde_json::from_str(spec)
-        .map_err(|e| MarketloopError::new_err(format!("{kind} spec: {e}")))?;
-    let table = py
-        .detach(|| {
-            use marketloop_io::sweep::CellRunner;
-            Experiments.run_cell(kind, &value, seed, runs)
+#[pyo3(signature = (kind, spec, seed, runs, threads=None))]
+fn run_experiment(
+    py: Python<'_>,
+    kind: &str,
+    spec: &str,
+    seed: u64,
+    runs: u64,
+    threads: Option<usize>,
+) -> PyResult<Columns> {
+    let value = parse_json(&format!("{kind} spec"), spec)?;
+    let table = py.detach(|| {
+        with_threads(threads, || {
+            Experiments::new().run_cell(kind, &value, seed, runs)
         })
-        .map_err(py_err)?;
+    })?;
     columns_to_py(py, &table)
 }
 
 /// Checks a spec of `kind` without running it.
 #[pyfunction]
 fn validate_spec(kind: &str, spec: &str) -> PyResult<()> {
-    let value: serde_json::Value = serde_json::from_str(spec)
-        .map_err(|e| MarketloopError::new_err(format!("{kind} spec: {e}")))?;
-    marketloop_io::experiment::validate_spec(kind, &value).map_err(py_err)
+    let value = parse_json(&format!("{kind} spec"), spec)?;
+    experiment::validate_spec(kind, &value).map_err(py_err)
+}
+
+/// A resolved, validated trial-offer market (the Python `Market` keeps its spec as plain data
+/// and rebuilds this handle after unpickling).
+#[pyclass(name = "PyMarket", module = "marketloop._core", frozen)]
+struct PyMarket {
+    resolved: ResolvedMarket,
+}
+
+#[pymethods]
+impl PyMarket {
+    /// Resolves a market spec given as JSON text (the fields of the market TOML).
+    #[new]
+    fn new(spec: &str) -> PyResult<Self> {
+        let value = parse_json("market spec", spec)?;
+        let text = toml::to_string(&value).map_err(|e| {
+            MarketloopError::new_err(format!(
+                "market spec cannot be read as a TOML document ({e}); give a table of fields"
+            ))
+        })?;
+        let resolved = ResolvedMarket::parse(&text, Path::new("<market spec>"), Path::new("."))
+            .map_err(py_err)?;
+        Ok(Self { resolved })
+    }
+
+    /// Number of items n.
+    #[getter]
+    fn items(&self) -> usize {
+        self.resolved.market.n_items()
+    }
+
+    /// Number of user types m.
+    #[getter]
+    fn types(&self) -> usize {
+        self.resolved.market.n_types()
+    }
+
+    /// The resolved configuration (as a manifest records it), as JSON text.
+    fn config(&self) -> String {
+        self.resolved.config.to_string()
+    }
+
+    /// The TOME and its objectives as JSON text.
+    fn equilibrium(
+        &self,
+        py: Python<'_>,
+        tolerance: f64,
+        max_iterations: usize,
+    ) -> PyResult<String> {
+        let opts = MarketOptions {
+            tolerance,
+            max_iterations,
+            ..MarketOptions::default()
+        };
+        let rep = py
+            .detach(|| experiment::market_equilibrium(&self.resolved, &opts))
+            .map_err(py_err)?;
+        serde_json::to_string(&rep).map_err(|e| json_err("equilibrium", e))
+    }
+
+    /// `runs` replicates of `steps` users, a measurement every `every` steps (GIL released).
+    #[pyo3(signature = (steps, runs, seed, every, shares, threads=None))]
+    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
+    fn simulate(
+        &self,
+        py: Python<'_>,
+        steps: u64,
+        runs: u64,
+        seed: u64,
+        every: u64,
+        shares: bool,
+        threads: Option<usize>,
+    ) -> PyResult<Columns> {
+        let opts = MarketOptions {
+            steps: Some(steps),
+            every,
+            shares,
+            ..MarketOptions::default()
+        };
+        let table = py.detach(|| {
+            with_threads(threads, || {
+                let sim = experiment::market_simulation(&self.resolved, &opts)?;
+                let t = experiment::simulate_market(&sim, seed, runs)?;
+                experiment::trajectories_table(&sim, &t)
+            })
+        })?;
+        columns_to_py(py, &table)
+    }
+
+    /// The deterministic dynamic (eq. 6) as long rows (iteration, measure, value).
+    fn dynamics(&self, py: Python<'_>, iterations: usize, shares: bool) -> PyResult<Columns> {
+        let opts = MarketOptions {
+            iterations: Some(iterations),
+            shares,
+            ..MarketOptions::default()
+        };
+        let table = py
+            .detach(|| experiment::market_dynamics(&self.resolved, &opts))
+            .map_err(py_err)?;
+        columns_to_py(py, &table)
+    }
+}
+
+/// Runs the cultural-market reproduction (Zhu, Cheung & Xie) from a JSON config (the fields of
+/// `CulturalConfig`) into `out` (GIL released). Returns the summary as JSON text.
+#[pyfunction]
+#[pyo3(signature = (config, out, resume=false))]
+fn reproduce_cultural(py: Python<'_>, config: &str, out: &str, resume: bool) -> PyResult<String> {
+    let cfg: CulturalConfig =
+        serde_json::from_str(config).map_err(|e| json_err("cultural-market config", e))?;
+    let out = PathBuf::from(out);
+    let summary = py
+        .detach(|| cultural::run(&cfg, &out, resume, &|_| {}))
+        .map_err(py_err)?;
+    serde_json::to_string(&summary).map_err(|e| json_err("cultural-market summary", e))
+}
+
+/// The default cultural-market config as JSON text (every field, for the Python signature).
+#[pyfunction]
+fn cultural_defaults() -> PyResult<String> {
+    serde_json::to_string(&CulturalConfig::default()).map_err(|e| json_err("defaults", e))
 }
 
 /// The `marketloop._core` module.
@@ -114,12 +307,18 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MarketloopError", m.py().get_type::<MarketloopError>())?;
     m.add("__version__", marketloop_core::VERSION)?;
     m.add("GENERATOR", marketloop_core::rng::GENERATOR)?;
+    m.add("KINDS", experiment::KINDS.to_vec())?;
+    m.add_class::<PyMarket>()?;
+    m.add_function(wrap_pyfunction!(toml_to_json, m)?)?;
     m.add_function(wrap_pyfunction!(sweep_cells, m)?)?;
     m.add_function(wrap_pyfunction!(run_sweep_local, m)?)?;
     m.add_function(wrap_pyfunction!(run_cell, m)?)?;
+    m.add_function(wrap_pyfunction!(run_cells, m)?)?;
     m.add_function(wrap_pyfunction!(load_cell, m)?)?;
     m.add_function(wrap_pyfunction!(save_cell, m)?)?;
     m.add_function(wrap_pyfunction!(run_experiment, m)?)?;
     m.add_function(wrap_pyfunction!(validate_spec, m)?)?;
+    m.add_function(wrap_pyfunction!(reproduce_cultural, m)?)?;
+    m.add_function(wrap_pyfunction!(cultural_defaults, m)?)?;
     Ok(())
 }
