@@ -9,6 +9,7 @@ mod market;
 mod reproduce;
 mod reproduce_bandits;
 mod reproduce_cultural;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 
@@ -39,6 +40,8 @@ enum Command {
     /// Reproduce the papers' experiments (figures, tables and a report).
     #[command(subcommand)]
     Reproduce(reproduce::ReproduceCommand),
+    /// Parameter sweeps: every combination of a grid over any spec, seeded per cell, resumable.
+    Sweep(sweep::SweepArgs),
 }
 
 fn main() {
@@ -52,6 +55,7 @@ fn main() {
         Command::Data(c) => data::run(c, &ctx),
         Command::Compete(a) => compete::run(a, &ctx),
         Command::Reproduce(c) => reproduce::run(c, &ctx),
+        Command::Sweep(a) => sweep::run(a, &ctx),
     });
     std::process::exit(common::exit_code(result));
 }

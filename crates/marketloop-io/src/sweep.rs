@@ -12,6 +12,24 @@
 //!
 //! Finished cells are written atomically to `DIR/cells/<hash>.json` when a folder is given, so an
 //! interrupted sweep resumes from the cells already written.
+//!
+//! A sweep file for `marketloop sweep SWEEP.toml` ([`SweepFile::load`]):
+//!
+//! ```toml
+//! kind = "market"            # market | market-equilibrium | market-dynamics | compete
+//! runs = 20                  # replicates per cell
+//! seed = 1                   # master seed
+//! spec_file = "market.toml"  # optional: the base spec (relative to this file) ...
+//! [spec]                     # ... and/or inline fields (these win over spec_file's)
+//! steps = 20000
+//! every = 1000
+//! [grid]                     # parameter path -> values; every combination is one cell
+//! feedback = [0.25, 0.5, 0.75]
+//! "ranking.strategy" = ["random", "popularity", "quality"]
+//! ```
+//!
+//! File references inside the base spec are relative to the folder of `spec_file` (or of the
+//! sweep file when the spec is inline).
 
 use crate::atomic::write_json_atomic;
 use crate::table::{Column, Table};
@@ -115,6 +133,154 @@ impl SweepSpec {
             });
         }
         Ok(cells)
+    }
+}
+
+/// A sweep read from a TOML file, with the folder its spec's file references are relative to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepFile {
+    /// The sweep.
+    pub sweep: SweepSpec,
+    /// The folder file references in the base spec are relative to.
+    pub base: PathBuf,
+}
+
+const SWEEP_KEYS: &[&str] = &["kind", "runs", "seed", "spec", "spec_file", "grid"];
+
+fn toml_table(text: &str, path: &Path) -> Result<toml::Table, IoError> {
+    text.parse().map_err(|e: toml::de::Error| {
+        let place = e.span().map(|s| {
+            let before = &text[..s.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.len() - before.rfind('\n').map_or(0, |k| k + 1) + 1;
+            format!("line {line}, column {col}: ")
+        });
+        IoError::Invalid {
+            path: path.to_path_buf(),
+            message: format!(
+                "malformed TOML: {}{}",
+                place.unwrap_or_default(),
+                e.message()
+            ),
+        }
+    })
+}
+
+impl SweepFile {
+    /// Reads and validates the sweep file at `path` (see the module docs for the format).
+    pub fn load(path: &Path) -> Result<Self, IoError> {
+        let text = std::fs::read_to_string(path).map_err(|e| IoError::os(path, e))?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses sweep TOML `text`; `path` names it in errors and locates `spec_file`.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, IoError> {
+        let err = |message: String| IoError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+        let doc = toml_table(text, path)?;
+        for k in doc.keys() {
+            if !SWEEP_KEYS.contains(&k.as_str()) {
+                return Err(err(format!(
+                    "unknown key `{k}`; allowed: {}",
+                    SWEEP_KEYS.join(", ")
+                )));
+            }
+        }
+        let folder = path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let kind = match doc.get("kind") {
+            Some(toml::Value::String(k)) => k.clone(),
+            Some(v) => {
+                return Err(err(format!(
+                    "kind = {v} must be a string, one of {}",
+                    crate::experiment::KINDS.join(", ")
+                )))
+            }
+            None => {
+                return Err(err(format!(
+                    "kind is missing; one of {}",
+                    crate::experiment::KINDS.join(", ")
+                )))
+            }
+        };
+        if !crate::experiment::KINDS.contains(&kind.as_str()) {
+            return Err(err(format!(
+                "kind = {kind:?} is not known; allowed: {}",
+                crate::experiment::KINDS.join(", ")
+            )));
+        }
+        let whole = |key: &str, default: Option<u64>| -> Result<u64, IoError> {
+            match doc.get(key) {
+                Some(toml::Value::Integer(i)) if *i >= 0 => Ok(*i as u64),
+                Some(v) => Err(err(format!("{key} = {v} must be a whole number >= 0"))),
+                None => default.ok_or_else(|| err(format!("{key} is missing"))),
+            }
+        };
+        let runs = whole("runs", None)?;
+        let seed = whole("seed", Some(0))?;
+        let (mut spec, base) = match doc.get("spec_file") {
+            None => (toml::Table::new(), folder.clone()),
+            Some(toml::Value::String(f)) => {
+                let p = folder.join(f);
+                let text = std::fs::read_to_string(&p)
+                    .map_err(|e| err(format!("spec_file = {f:?}: {}", IoError::os(&p, e))))?;
+                let base = p
+                    .parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                (toml_table(&text, &p)?, base)
+            }
+            Some(v) => return Err(err(format!("spec_file = {v} must be a file name (string)"))),
+        };
+        match doc.get("spec") {
+            None => {}
+            Some(toml::Value::Table(t)) => {
+                for (k, v) in t {
+                    spec.insert(k.clone(), v.clone());
+                }
+            }
+            Some(v) => return Err(err(format!("spec = {v} must be a [spec] table of fields"))),
+        }
+        if !doc.contains_key("spec") && !doc.contains_key("spec_file") {
+            return Err(err(
+                "the base spec is missing: give spec_file = \"market.toml\" and/or a [spec] table"
+                    .into(),
+            ));
+        }
+        let mut grid = BTreeMap::new();
+        match doc.get("grid") {
+            Some(toml::Value::Table(t)) => {
+                for (k, v) in t {
+                    let toml::Value::Array(values) = v else {
+                        return Err(err(format!(
+                            "grid.{k} = {v} must be a list of values (one per cell)"
+                        )));
+                    };
+                    let values = values
+                        .iter()
+                        .map(|x| serde_json::to_value(x).map_err(|e| err(format!("grid.{k}: {e}"))))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    grid.insert(k.clone(), values);
+                }
+            }
+            Some(v) => return Err(err(format!("grid = {v} must be a [grid] table"))),
+            None => {
+                return Err(err(
+                    "grid is missing: give a [grid] table of parameter = [values]".into(),
+                ))
+            }
+        }
+        let sweep = SweepSpec {
+            kind,
+            runs,
+            seed,
+            spec: serde_json::to_value(&spec).map_err(|e| err(format!("spec: {e}")))?,
+            grid,
+        };
+        sweep.validate().map_err(|e| err(e.to_string()))?;
+        Ok(Self { sweep, base })
     }
 }
 

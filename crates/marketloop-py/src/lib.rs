@@ -12,6 +12,7 @@ mod convert;
 use convert::{columns_from_py, columns_to_py, py_err, Columns};
 use marketloop_io::experiment::{self, Experiments, MarketOptions};
 use marketloop_io::market_spec::ResolvedMarket;
+use marketloop_io::reproduce::bandits::{self, BanditsConfig};
 use marketloop_io::reproduce::cultural::{self, CulturalConfig};
 use marketloop_io::sweep::{self, Cell, CellRunner, SweepSpec};
 use marketloop_io::IoError;
@@ -301,6 +302,38 @@ fn cultural_defaults() -> PyResult<String> {
     serde_json::to_string(&CulturalConfig::default()).map_err(|e| json_err("defaults", e))
 }
 
+/// Runs the competing-bandits reproduction (Aridor et al., Section 5 and Appendix F) from a
+/// JSON config (the fields of `BanditsConfig`) into `out` (GIL released). Returns the summary
+/// as JSON text (what `marketloop reproduce competing-bandits --format json` prints).
+#[pyfunction]
+#[pyo3(signature = (config, out, resume=false))]
+fn reproduce_bandits(py: Python<'_>, config: &str, out: &str, resume: bool) -> PyResult<String> {
+    let cfg: BanditsConfig =
+        serde_json::from_str(config).map_err(|e| json_err("competing-bandits config", e))?;
+    let out = PathBuf::from(out);
+    let summary = py
+        .detach(|| bandits::run(&cfg, &out, resume, &|_| {}))
+        .map_err(py_err)?;
+    let mut json = summary.to_json().map_err(py_err)?;
+    json["config"] = serde_json::to_value(&summary.config)
+        .map_err(|e| json_err("competing-bandits summary", e))?;
+    json["findings"] = serde_json::json!(summary
+        .tables
+        .iter()
+        .flat_map(|t| t.findings.iter().map(move |f| (t.number.clone(), f)))
+        .chain(
+            summary
+                .figure_findings
+                .iter()
+                .map(|f| ("figures".to_string(), f))
+        )
+        .map(|(table, f)| serde_json::json!({
+            "table": table, "claim": f.claim, "holds": f.holds, "evidence": f.evidence
+        }))
+        .collect::<Vec<_>>());
+    serde_json::to_string(&json).map_err(|e| json_err("competing-bandits summary", e))
+}
+
 /// The `marketloop._core` module.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -320,5 +353,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate_spec, m)?)?;
     m.add_function(wrap_pyfunction!(reproduce_cultural, m)?)?;
     m.add_function(wrap_pyfunction!(cultural_defaults, m)?)?;
+    m.add_function(wrap_pyfunction!(reproduce_bandits, m)?)?;
     Ok(())
 }
