@@ -306,10 +306,10 @@ impl PopularityRanking {
         self.top.clear();
         if self.ties == TieRule::NumpyArgsortNegated {
             // ascending in -count == descending in count, numpy's tie order
-            numpy_aquicksort(&mut self.order, |a, b| counts[a] > counts[b]);
+            numpy_aquicksort(&mut self.order, 0..self.k, |a, b| counts[a] > counts[b]);
             self.top.extend_from_slice(&self.order[..self.k]);
         } else {
-            numpy_aquicksort(&mut self.order, |a, b| counts[a] < counts[b]);
+            numpy_aquicksort(&mut self.order, n - self.k..n, |a, b| counts[a] < counts[b]);
             self.top.extend(self.order.iter().rev().take(self.k));
         }
     }
@@ -431,18 +431,31 @@ impl RankingPolicy for PopularityRanking {
 /// dispatch), on an index array that starts as `0..n`: median-of-three quicksort down to
 /// partitions of 16, insertion sort below, heapsort when the depth limit 2 floor(log2 n) runs
 /// out. `less(a, b)` compares the keys of items `a` and `b`. Reproduces numpy's tie order.
-fn numpy_aquicksort(tosort: &mut [u32], less: impl Fn(usize, usize) -> bool) {
+///
+/// Only the slots in `keep` are guaranteed to end in numpy's order: a partition lying wholly
+/// outside `keep` is left unsorted, which changes nothing inside `keep` (sorting a segment only
+/// permutes that segment). With `keep` the top 50 this costs O(n + 50 log 50) per call, not
+/// O(n log n).
+fn numpy_aquicksort(
+    tosort: &mut [u32],
+    keep: std::ops::Range<usize>,
+    less: impl Fn(usize, usize) -> bool,
+) {
     const SMALL_QUICKSORT: usize = 16;
     let num = tosort.len();
-    if num < 2 {
+    if num < 2 || keep.is_empty() {
         return;
     }
+    // whether the segment [l, r] holds a kept slot
+    let wanted = |l: usize, r: usize| l < keep.end && r >= keep.start;
     let lt = |t: &[u32], i: usize, j: usize| less(t[i] as usize, t[j] as usize);
     let mut stack: Vec<(usize, usize, i64)> = Vec::new();
     let (mut pl, mut pr) = (0usize, num - 1);
     let mut cdepth: i64 = 2 * i64::from(usize::BITS - 1 - num.leading_zeros());
     loop {
-        if cdepth < 0 {
+        if !wanted(pl, pr) {
+            // nothing to do here
+        } else if cdepth < 0 {
             numpy_aheapsort(&mut tosort[pl..=pr], &less);
         } else {
             while pr - pl > SMALL_QUICKSORT {
@@ -485,6 +498,13 @@ fn numpy_aquicksort(tosort: &mut [u32], less: impl Fn(usize, usize) -> bool) {
                     stack.push((pl, pi - 1, cdepth));
                     pl = pi + 1;
                 }
+                if !wanted(pl, pr) {
+                    break;
+                }
+            }
+            if !wanted(pl, pr) {
+                // the segment numpy would insertion-sort now lies outside `keep`
+                pr = pl;
             }
             // insertion sort
             for pi in pl + 1..=pr {
@@ -791,10 +811,16 @@ mod tests {
         for n in [0usize, 1, 2, 17, 18, 100, 1000] {
             let keys: Vec<u64> = (0..n).map(|_| rng.random_range(0..5)).collect();
             let mut idx: Vec<u32> = (0..n as u32).collect();
-            numpy_aquicksort(&mut idx, |a, b| keys[a] < keys[b]);
+            numpy_aquicksort(&mut idx, 0..n, |a, b| keys[a] < keys[b]);
             assert!(idx
                 .windows(2)
                 .all(|w| keys[w[0] as usize] <= keys[w[1] as usize]));
+            // a partial sort leaves the kept slots exactly as the full sort does
+            for keep in [0..n.min(5), n / 3..n / 2, n.saturating_sub(50)..n] {
+                let mut part: Vec<u32> = (0..n as u32).collect();
+                numpy_aquicksort(&mut part, keep.clone(), |a, b| keys[a] < keys[b]);
+                assert_eq!(part[keep.clone()], idx[keep], "n = {n}");
+            }
             let mut heap: Vec<u32> = (0..n as u32).collect();
             numpy_aheapsort(&mut heap, &|a, b| keys[a] < keys[b]);
             assert!(heap
