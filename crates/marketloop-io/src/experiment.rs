@@ -585,16 +585,21 @@ pub fn compete_spec_from_value(
 ) -> Result<CompeteSpec, IoError> {
     let mut doc = spec.clone();
     if let Value::Object(map) = &mut doc {
-        if let Some(s) = seed {
-            // TOML integers are i64: a u64 seed above i64::MAX travels as its two's complement.
-            map.insert("seed".into(), Value::from(s as i64));
+        // Overridden below, after parsing: a u64 seed (sweep cells use the full range) does not
+        // fit the TOML integer (i64) of the spec.
+        if seed.is_some() {
+            map.remove("seed");
         }
         if let Some(r) = runs {
             map.insert("runs".into(), Value::from(r));
         }
     }
     let text = to_toml_text(&doc, "compete")?;
-    CompeteSpec::from_toml(&text, Path::new("<compete spec>"))
+    let mut resolved = CompeteSpec::from_toml(&text, Path::new("<compete spec>"))?;
+    if let Some(s) = seed {
+        resolved.seed = s;
+    }
+    Ok(resolved)
 }
 
 /// Runs every game of a resolved `compete` spec (parallel over runs; deterministic).
@@ -816,6 +821,18 @@ mod tests {
         bad["quality"][0][1] = json!(1.5);
         let e = validate_spec("market", &bad).unwrap_err().to_string();
         assert!(e.contains("quality") && e.contains("1.5"), "{e}");
+    }
+
+    #[test]
+    fn compete_seeds_use_the_full_u64_range() {
+        let a = Experiments::new()
+            .run_cell("compete", &spec(), u64::MAX - 5, 4)
+            .unwrap();
+        let b = Experiments::new()
+            .run_cell("compete", &spec(), u64::MAX - 6, 4)
+            .unwrap();
+        assert_eq!(a.n_rows(), 4);
+        assert_ne!(a, b);
     }
 
     #[test]

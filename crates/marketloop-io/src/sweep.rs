@@ -5,6 +5,7 @@
 //! (its parameters, sorted by path, values as canonical JSON) with
 //! [`marketloop_core::rng::SeedSequence::derive`]. A cell's results therefore do not depend on
 //! the backend, the worker count, the order of execution, or which other cells are in the grid.
+//! Cell seeds lie in [0, 2^63), so any cell can be rerun alone from a TOML spec or the CLI.
 //!
 //! Parameters are dotted paths into the base spec (`"ranking.strategy"`, `"r"`, `"firms.0.algorithm"`);
 //! array elements are addressed by index. The parent of a path must exist in the base spec; the
@@ -126,7 +127,8 @@ impl SweepSpec {
             }
             cells.push(Cell {
                 index,
-                seed: master.derive(&label).master(),
+                // Below 2^63, so every cell can be rerun from a TOML spec (TOML integers are i64).
+                seed: master.derive(&label).master() & (i64::MAX as u64),
                 label,
                 params,
                 spec,
@@ -252,17 +254,37 @@ impl SweepFile {
         let mut grid = BTreeMap::new();
         match doc.get("grid") {
             Some(toml::Value::Table(t)) => {
-                for (k, v) in t {
-                    let toml::Value::Array(values) = v else {
-                        return Err(err(format!(
-                            "grid.{k} = {v} must be a list of values (one per cell)"
-                        )));
-                    };
-                    let values = values
-                        .iter()
-                        .map(|x| serde_json::to_value(x).map_err(|e| err(format!("grid.{k}: {e}"))))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    grid.insert(k.clone(), values);
+                // Dotted keys (`ranking.strategy = [..]`) and sub-tables (`[grid.ranking]`)
+                // are TOML tables: flatten them back into dotted parameter paths.
+                let mut stack: Vec<(String, &toml::Table)> = vec![(String::new(), t)];
+                while let Some((prefix, table)) = stack.pop() {
+                    for (k, v) in table {
+                        let path = if prefix.is_empty() {
+                            k.clone()
+                        } else {
+                            format!("{prefix}.{k}")
+                        };
+                        let values = match v {
+                            toml::Value::Table(sub) => {
+                                stack.push((path, sub));
+                                continue;
+                            }
+                            toml::Value::Array(values) => values,
+                            other => {
+                                return Err(err(format!(
+                                    "grid.{path} = {other} must be a list of values (one per cell)"
+                                )))
+                            }
+                        };
+                        let values = values
+                            .iter()
+                            .map(|x| {
+                                serde_json::to_value(x)
+                                    .map_err(|e| err(format!("grid.{path}: {e}")))
+                            })
+                            .collect::<Result<Vec<_>, _>>()?;
+                        grid.insert(path, values);
+                    }
                 }
             }
             Some(v) => return Err(err(format!("grid = {v} must be a [grid] table"))),
