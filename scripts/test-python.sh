@@ -1,13 +1,51 @@
 #!/usr/bin/env bash
-# Python package tests (work in progress: not yet called by scripts/test.sh; see issue 5).
+# The Python package's tests (called last by scripts/test.sh; runnable on its own):
+# a virtualenv, the extension built with maturin into it, pytest (including a local Ray cluster
+# of 2 CPUs and Python-vs-CLI equality checks), the getting-started notebook executed with
+# nbclient, and the example scripts at a small scale.
+#
+#   MARKETLOOP_VENV      virtualenv folder (default .venv)
+#   CARGO_TARGET_DIR     cargo's target folder (default target: reuses scripts/test.sh's release
+#                        build, so only the binding crate itself is compiled here)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-echo "== python package (maturin + pytest)"
+ROOT=$PWD
+start=$SECONDS
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 VENV=${MARKETLOOP_VENV:-.venv}
+case "$VENV" in /*) ;; *) VENV=$ROOT/$VENV ;; esac
+
+echo "== python: virtualenv and packages ($VENV)"
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-"$VENV/bin/pip" install -q --upgrade pip
-"$VENV/bin/pip" install -q "maturin>=1.5,<2" numpy pandas pyarrow pytest joblib "ray[default]>=2.9"
-# maturin develop builds the extension into the venv (dev profile shares the test build's crates).
-(cd crates/marketloop-py && VIRTUAL_ENV="$PWD/../../$VENV" PATH="$PWD/../../$VENV/bin:$PATH" maturin develop --quiet)
-"$VENV/bin/python" -m pytest -q crates/marketloop-py/tests
+"$VENV/bin/python" -m pip install -q --upgrade pip
+"$VENV/bin/python" -m pip install -q "maturin>=1.5,<2" numpy pandas pyarrow pytest joblib \
+    "ray>=2.9" nbclient nbformat ipykernel matplotlib
+t_pip=$((SECONDS - start))
+
+echo "== python: build the extension (maturin develop --release) and the CLI"
+(cd crates/marketloop-py && VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" maturin develop --release --quiet)
+cargo build --release --quiet -p marketloop-cli
+export MARKETLOOP_BIN=$CARGO_TARGET_DIR/release/marketloop
+t_build=$((SECONDS - start - t_pip))
+
+echo "== python: pytest"
+# Tests run from a scratch folder so `import marketloop` is the installed package.
+"$VENV/bin/python" -m pytest -q -p no:cacheprovider crates/marketloop-py/tests
+t_pytest=$((SECONDS - start - t_pip - t_build))
+
+echo "== python: notebook and examples"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+"$VENV/bin/python" - "$ROOT/examples/notebooks/getting-started.ipynb" "$scratch" <<'PY'
+import sys, time, nbformat
+from nbclient import NotebookClient
+path, cwd = sys.argv[1], sys.argv[2]
+nb = nbformat.read(path, as_version=4)
+t = time.perf_counter()
+NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": cwd}}).execute()
+print(f"notebook {path} executed in {time.perf_counter() - t:.1f} s")
+PY
+(cd "$scratch" && MARKETLOOP_EXAMPLE_SCALE=ci "$VENV/bin/python" "$ROOT/examples/python/cultural_market.py" --out "$scratch/cm")
+(cd "$scratch" && MARKETLOOP_EXAMPLE_SCALE=ci "$VENV/bin/python" "$ROOT/examples/python/competing_bandits.py" --out "$scratch/cb")
+t_nb=$((SECONDS - start - t_pip - t_build - t_pytest))
+echo "== python: done in $((SECONDS - start)) s (pip ${t_pip} s, build ${t_build} s, pytest ${t_pytest} s, notebook+examples ${t_nb} s)"

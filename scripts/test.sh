@@ -12,4 +12,6 @@ echo "== cargo test"
 cargo test --workspace --release
 echo "== cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+echo "== python package"
+bash scripts/test-python.sh
 

@@ -1,11 +1,17 @@
-"""Conversion of the engine's column tables into numpy arrays and pandas DataFrames."""
+"""Conversions between the engine's column tables, numpy arrays, pandas DataFrames and the
+JSON spec documents the engine reads."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+import math
+import os
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Tuple
 
 import numpy as np
 import pandas as pd
+
+from ._core import MarketloopError
 
 Columns = List[Tuple[str, str, Any]]
 
@@ -31,11 +37,51 @@ def to_frame(columns: Columns) -> pd.DataFrame:
     return pd.DataFrame({name: arrays[name] for name, _, _ in columns})
 
 
-def as_matrix(value: Any, name: str) -> Any:
-    """A numpy array (or nested sequence) -> nested lists of floats for the JSON spec."""
-    if isinstance(value, (dict, str)):
-        return value  # a file reference such as {"file": "v.npy"}
-    arr = np.asarray(value, dtype=float)
-    if arr.ndim not in (1, 2):
-        raise ValueError(f"{name} must be a 1-D or 2-D array, got an array of shape {arr.shape}")
-    return arr.tolist()
+def plain(value: Any, name: str = "value") -> Any:
+    """numpy scalars/arrays, tuples and mappings -> JSON-friendly Python values.
+
+    Non-finite numbers are refused here (JSON cannot carry them), naming the field and the
+    position, so a NaN never reaches the engine silently.
+    """
+    if isinstance(value, (os.PathLike,)):
+        return os.fspath(value)
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "fc" and not np.all(np.isfinite(value)):
+            bad = tuple(int(i) for i in np.argwhere(~np.isfinite(value))[0])
+            where = "".join(f"[{i}]" for i in bad)
+            raise MarketloopError(
+                f"{name}{where} = {value[bad]} is not a finite number; every entry must be finite"
+            )
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return plain(value.item(), name)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise MarketloopError(f"{name} = {value} is not a finite number")
+    if isinstance(value, Mapping):
+        return {str(k): plain(v, f"{name}.{k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v, f"{name}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def absolute_files(doc: Dict[str, Any], base: Path) -> Dict[str, Any]:
+    """File references (``{"file": ..}``, ``{"groups": ..}``) made absolute relative to ``base``,
+    so a spec means the same thing in any working folder and on any worker."""
+    out = dict(doc)
+    for key in ("visibility", "quality", "weights"):
+        ref = out.get(key)
+        if isinstance(ref, Mapping):
+            ref = dict(ref)
+            for k in ("file", "groups"):
+                if isinstance(ref.get(k), str):
+                    ref[k] = str((base / ref[k]).resolve())
+            out[key] = ref
+    return out
+
+
+def read_csv_exact(path: Any) -> pd.DataFrame:
+    """A CSV written by marketloop, every float read back bit for bit (pandas >= 3 does that by
+    default and deprecates the option)."""
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return pd.read_csv(path)
+    return pd.read_csv(path, float_precision="round_trip")

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Optional
+from pathlib import Path
+from typing import Any, Dict, Optional, Union
 
 import pandas as pd
 
 from . import _core
-from ._frames import to_frame
+from ._frames import plain, to_frame
 
 __all__ = ["Competition"]
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
 
 
 class Competition:
@@ -39,20 +30,48 @@ class Competition:
     kind = "compete"
 
     def __init__(self, **fields: Any) -> None:
-        self.spec: Dict[str, Any] = {k: _plain(v) for k, v in fields.items()}
+        self.spec: Dict[str, Any] = {k: plain(v, k) for k, v in fields.items() if v is not None}
         # Validate now, so a bad spec fails where it is written, not where it is run.
         _core.validate_spec(self.kind, json.dumps(self.spec))
 
-    def run(self, *, seed: Optional[int] = None, runs: Optional[int] = None) -> pd.DataFrame:
+    @classmethod
+    def from_toml(cls, source: Union[str, Path]) -> "Competition":
+        """A competition from a ``marketloop compete`` TOML file or TOML text."""
+        path = Path(source) if isinstance(source, Path) or "\n" not in str(source) else None
+        if path is not None and path.is_file():
+            text = path.read_text(encoding="utf-8")
+        elif path is not None and str(source).endswith(".toml"):
+            raise _core.MarketloopError(f"{source}: no such compete TOML file")
+        else:
+            text = str(source)
+        return cls(**json.loads(_core.toml_to_json(text)))
+
+    def run(
+        self,
+        *,
+        seed: Optional[int] = None,
+        runs: Optional[int] = None,
+        threads: Optional[int] = None,
+    ) -> pd.DataFrame:
         """Runs the games: one row per run (market shares, EEOG, regrets, final reputations).
 
-        ``seed`` and ``runs`` default to the spec's (or the paper's: seed 0, N = 1000).
+        ``seed`` and ``runs`` default to the spec's (or the paper's: seed 0, N = 1000). The
+        GIL is released; ``threads`` sets the worker count and never changes the results.
         """
-        seed = int(self.spec.get("seed", 0) if seed is None else seed)
-        runs = int(self.spec.get("runs", 1000) if runs is None else runs)
+        seed = self.spec.get("seed", 0) if seed is None else seed
+        runs = self.spec.get("runs", 1000) if runs is None else runs
+        for name, v in (("seed", seed), ("runs", runs)):
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise _core.MarketloopError(f"{name} = {v!r} must be a whole number >= 0")
         if runs < 1:
             raise _core.MarketloopError(f"runs = {runs} must be at least 1")
-        return to_frame(_core.run_experiment(self.kind, json.dumps(self.spec), seed, runs))
+        return to_frame(
+            _core.run_experiment(self.kind, json.dumps(self.spec), int(seed), int(runs), threads)
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The spec as plain data (the fields of the compete TOML)."""
+        return json.loads(json.dumps(self.spec))
 
     def __repr__(self) -> str:
         return f"Competition({', '.join(f'{k}={v!r}' for k, v in self.spec.items())})"

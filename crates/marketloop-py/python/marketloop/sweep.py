@@ -14,72 +14,102 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 import pandas as pd
 
 from . import _core
-from ._frames import to_frame
+from ._frames import plain, to_frame
 
 __all__ = ["sweep", "sweep_cells"]
 
 
-def _document(spec: Any, kind: Optional[str], grid: Mapping[str, Sequence[Any]], runs: int,
-              seed: int) -> Dict[str, Any]:
+def _document(
+    spec: Any,
+    kind: Optional[str],
+    grid: Mapping[str, Sequence[Any]],
+    runs: int,
+    seed: int,
+    settings: Mapping[str, Any],
+) -> Dict[str, Any]:
     if hasattr(spec, "spec") and hasattr(spec, "kind"):
         kind = kind or spec.kind
         spec = spec.spec
     if kind is None:
-        raise ValueError("kind must be given ('market' or 'compete') when spec is a plain dict")
+        raise _core.MarketloopError(
+            "kind must be given ('market', 'market-equilibrium', 'market-dynamics' or "
+            "'compete') when spec is a plain dict"
+        )
     if not isinstance(spec, Mapping):
-        raise ValueError(f"spec must be a dict, a Market or a Competition, got {type(spec).__name__}")
+        raise _core.MarketloopError(
+            f"spec must be a dict, a Market or a Competition, got {type(spec).__name__}"
+        )
     if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
-        raise ValueError(f"runs = {runs!r} must be a whole number >= 1")
+        raise _core.MarketloopError(f"runs = {runs!r} must be a whole number >= 1")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
-        raise ValueError(f"seed = {seed!r} must be a whole number in [0, 2^64)")
+        raise _core.MarketloopError(f"seed = {seed!r} must be a whole number in [0, 2^64)")
+    if not isinstance(grid, Mapping):
+        raise _core.MarketloopError(f"grid must be a dict of parameter -> values, got {grid!r}")
     clean_grid = {}
     for path, values in grid.items():
-        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-            values = list(values) if hasattr(values, "__iter__") and not isinstance(values, (str, bytes)) else None
-        if values is None:
-            raise ValueError(f"grid[{path!r}] must be a list of values")
-        clean_grid[str(path)] = [_plain(v) for v in values]
-    return {"kind": kind, "runs": runs, "seed": seed, "spec": _plain(dict(spec)), "grid": clean_grid}
+        if isinstance(values, (str, bytes, Mapping)) or not hasattr(values, "__iter__"):
+            raise _core.MarketloopError(
+                f"grid[{path!r}] = {values!r} must be a list of values"
+            )
+        clean_grid[str(path)] = [plain(v, f"grid[{path!r}]") for v in values]
+    base = plain(dict(spec), "spec")
+    base.update(plain(dict(settings), "settings"))
+    return {"kind": kind, "runs": runs, "seed": seed, "spec": base, "grid": clean_grid}
 
 
-def _plain(value: Any) -> Any:
-    """numpy scalars/arrays -> JSON-friendly Python values."""
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def sweep_cells(spec: Any, grid: Mapping[str, Sequence[Any]], *, runs: int = 1, seed: int = 0,
-                kind: Optional[str] = None) -> List[Dict[str, Any]]:
+def sweep_cells(
+    spec: Any,
+    grid: Mapping[str, Sequence[Any]],
+    *,
+    runs: int = 1,
+    seed: int = 0,
+    kind: Optional[str] = None,
+    **settings: Any,
+) -> List[Dict[str, Any]]:
     """The cells of a sweep: index, params, canonical label, derived seed and resolved spec."""
-    doc = _document(spec, kind, grid, runs, seed)
+    doc = _document(spec, kind, grid, runs, seed, settings)
     return json.loads(_core.sweep_cells(json.dumps(doc)))
 
 
-def sweep(spec: Any, grid: Mapping[str, Sequence[Any]], *, runs: int = 1, seed: int = 0,
-          backend: str = "local", kind: Optional[str] = None, out: Optional[str] = None,
-          address: Optional[str] = None, chunk_size: Optional[int] = None,
-          max_retries: int = 3) -> pd.DataFrame:
+def sweep(
+    spec: Any,
+    grid: Mapping[str, Sequence[Any]],
+    *,
+    runs: int = 1,
+    seed: int = 0,
+    backend: str = "local",
+    kind: Optional[str] = None,
+    out: Optional[str] = None,
+    threads: Optional[int] = None,
+    address: Optional[str] = None,
+    chunk_size: Optional[int] = None,
+    max_retries: int = 3,
+    **settings: Any,
+) -> pd.DataFrame:
     """Run ``spec`` for every combination of ``grid`` values, ``runs`` replicates per cell.
 
     Parameters
     ----------
     spec : dict, Market or Competition
-        The base spec (the same keys as the TOML spec of ``kind``).
+        The base spec (the same fields as the TOML spec of ``kind``).
     grid : mapping of dotted parameter path -> list of values
         e.g. ``{"feedback": [0.25, 0.5], "ranking.strategy": ["popularity", "quality"]}``.
+        Array elements are addressed by index (``"algorithms.0"``).
     runs, seed : int
         Replicates per cell and the sweep's master seed.
     backend : "local" or "ray"
-        "local" runs the cells on this machine's cores (Rust threads, GIL released); "ray"
-        submits chunks of cells as Ray tasks to ``ray.init(address=address)`` (or the running
-        Ray), retrying failed tasks up to ``max_retries`` times.
+        "local" runs the cells on this machine's cores (Rust threads, GIL released; ``threads``
+        sets the worker count). "ray" submits chunks of cells as Ray tasks to
+        ``ray.init(address=address)`` (or the Ray already initialised), retrying failed tasks up
+        to ``max_retries`` times; ``chunk_size`` cells per task (default: about 4 tasks per CPU).
+    kind : str, optional
+        The experiment: ``"market"`` (simulate; default for a Market), ``"market-equilibrium"``,
+        ``"market-dynamics"`` or ``"compete"`` (default for a Competition).
     out : str, optional
-        Folder where finished cells are stored; a later call with the same ``out`` resumes.
+        Folder where finished cells are stored (``out/cells/*.json``); a later call with the same
+        ``out`` resumes from them.
+    **settings
+        Extra fields of the base spec, e.g. ``steps=10000, every=1000`` for a market.
 
     Returns
     -------
@@ -88,25 +118,44 @@ def sweep(spec: Any, grid: Mapping[str, Sequence[Any]], *, runs: int = 1, seed: 
         then the experiment's own columns (one row per replicate x measurement), cells in grid
         order.
     """
-    doc = _document(spec, kind, grid, runs, seed)
+    doc = _document(spec, kind, grid, runs, seed, settings)
     text = json.dumps(doc)
     if backend == "local":
-        return to_frame(_core.run_sweep_local(text, out))
+        return to_frame(_core.run_sweep_local(text, out, threads))
     if backend == "ray":
         return _sweep_ray(text, out, address, chunk_size, max_retries)
-    raise ValueError(f"backend = {backend!r} is not allowed: use 'local' or 'ray'")
+    raise _core.MarketloopError(f"backend = {backend!r} is not allowed: use 'local' or 'ray'")
 
 
-def _run_chunk(sweep_text: str, cells_text: List[str]) -> List[Any]:
-    return [_core.run_cell(sweep_text, c) for c in cells_text]
+def _run_chunk(sweep_text: str, cells_text: List[str]) -> Any:
+    """One Ray task: several cells run one after the other (the engine's own threads inside).
+
+    Bad input is returned as ``("error", message)`` rather than raised: it is deterministic, so
+    Ray must not retry it; only lost workers and other system failures are retried.
+    """
+    try:
+        return _core.run_cells(sweep_text, cells_text)
+    except _core.MarketloopError as e:
+        return ("error", str(e))
 
 
-def _sweep_ray(text: str, out: Optional[str], address: Optional[str],
-               chunk_size: Optional[int], max_retries: int) -> pd.DataFrame:
+def _sweep_ray(
+    text: str,
+    out: Optional[str],
+    address: Optional[str],
+    chunk_size: Optional[int],
+    max_retries: int,
+) -> pd.DataFrame:
     try:
         import ray
     except ImportError as e:  # pragma: no cover - depends on the environment
-        raise ValueError("backend = 'ray' needs the ray package: pip install 'marketloop[ray]'") from e
+        raise _core.MarketloopError(
+            "backend = 'ray' needs the ray package: pip install 'marketloop[ray]'"
+        ) from e
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise _core.MarketloopError(f"max_retries = {max_retries!r} must be a whole number >= 0")
+    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
+        raise _core.MarketloopError(f"chunk_size = {chunk_size!r} must be a whole number >= 1")
     if not ray.is_initialized():
         ray.init(address=address, include_dashboard=False, log_to_driver=False)
     cells = json.loads(_core.sweep_cells(text))
@@ -123,14 +172,18 @@ def _sweep_ray(text: str, out: Optional[str], address: Optional[str],
         workers = max(1, int(ray.available_resources().get("CPU", 1)))
         size = chunk_size or max(1, -(-len(todo) // (4 * workers)))
         remote = ray.remote(max_retries=max_retries, retry_exceptions=True)(_run_chunk)
-        chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
-        refs = {remote.remote(text, [cell_texts[i] for i in chunk]): chunk for chunk in chunks}
+        sweep_ref = ray.put(text)
+        chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
+        refs = {remote.remote(sweep_ref, [cell_texts[i] for i in chunk]): chunk for chunk in chunks}
         pending = list(refs)
         while pending:
             done, pending = ray.wait(pending, num_returns=1)
             for ref in done:
                 chunk = refs[ref]
-                for i, columns in zip(chunk, ray.get(ref)):
+                got = ray.get(ref)
+                if isinstance(got, tuple) and got and got[0] == "error":
+                    raise _core.MarketloopError(got[1])
+                for i, columns in zip(chunk, got):
                     results[i] = columns
                     if out:
                         _core.save_cell(text, cell_texts[i], columns, out)

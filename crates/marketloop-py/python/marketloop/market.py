@@ -1,0 +1,223 @@
+"""Trial-offer cultural markets from Python: the same spec as ``marketloop market ... MARKET.toml``."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any, Dict, Optional, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._frames import absolute_files, plain, to_frame
+
+__all__ = ["Equilibrium", "Market"]
+
+_MARKET_KEYS = ("items", "weights", "visibility", "quality", "feedback", "initial_counts", "ranking")
+
+
+@dataclasses.dataclass(frozen=True)
+class Equilibrium:
+    """The trial-offer market equilibrium (TOME) and every objective at it.
+
+    The numbers of ``marketloop market equilibrium MARKET.toml --format json``. Objectives that do
+    not apply to this market are ``None``; ``not_applicable`` says why.
+    """
+
+    shares: np.ndarray
+    method: str
+    regime: Any
+    iterations: int
+    residual: float
+    converged: bool
+    proven_unique: bool
+    efficiency: float
+    entropy: float
+    total_utility: Optional[float]
+    psi: Optional[float]
+    gamma: Optional[float]
+    log_nash_welfare: Optional[float]
+    nash_exponents: Optional[np.ndarray]
+    items: int
+    types: int
+    note: Optional[str]
+    not_applicable: Dict[str, str]
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The fields as a plain dict (arrays as numpy arrays)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+class Market:
+    """A trial-offer market: items, user types with weights, visibility, quality, feedback.
+
+    Keyword arguments mirror the market TOML of the command-line tool
+    (``marketloop_io::market_spec``):
+
+    - ``visibility``: m x n array v_ij >= 0 (a 1-D array for one user type) or
+      ``{"file": "v.npy"}``;
+    - ``quality``: m x n array q_ij in [0, 1] (or a file reference);
+    - ``weights``: m weights > 0 summing to 1 (optional for one type), a file reference or
+      ``{"groups": "groups.json"}``;
+    - ``feedback`` (alias ``r``): the exponent r for every type, or one per type;
+    - ``initial_counts``: a whole number >= 1 for every item, one per item, or
+      ``{"uniform": [low, high]}`` (drawn per replicate);
+    - ``ranking``: ``None`` (static visibility), a strategy name (``"random"``, ``"popularity"``,
+      ``"quality"``, ``"fixed"``) or a dict ``{"strategy": .., "position_bias": .., "ties": ..,
+      "order": ..}``;
+    - ``items``: n (optional; taken from the matrices).
+
+    Bad input raises :class:`marketloop.MarketloopError` (a ``ValueError``) with the CLI's
+    message, naming the field, the value and what is allowed. A ``Market`` is plain data: it
+    pickles (for joblib, multiprocessing and Ray) and two markets with equal specs are equal.
+    """
+
+    kind = "market"
+
+    def __init__(
+        self,
+        *,
+        visibility: Any = None,
+        quality: Any = None,
+        weights: Any = None,
+        feedback: Any = None,
+        r: Any = None,
+        initial_counts: Any = None,
+        ranking: Union[None, str, Dict[str, Any]] = None,
+        items: Optional[int] = None,
+    ) -> None:
+        if r is not None and feedback is not None:
+            raise _core.MarketloopError("give the feedback exponent once: r or feedback, not both")
+        fields = dict(
+            visibility=visibility,
+            quality=quality,
+            weights=weights,
+            feedback=feedback if feedback is not None else r,
+            initial_counts=initial_counts,
+            ranking={"strategy": ranking} if isinstance(ranking, str) else ranking,
+            items=items,
+        )
+        self.spec: Dict[str, Any] = {
+            k: plain(v, k) for k, v in fields.items() if v is not None
+        }
+        self._handle: Optional[_core.PyMarket] = None
+        self._core()  # validate now, so a bad market fails where it is written
+
+    @classmethod
+    def from_toml(cls, source: Union[str, Path]) -> "Market":
+        """A market from a TOML file (file references relative to its folder) or TOML text."""
+        path = Path(source) if isinstance(source, Path) or "\n" not in str(source) else None
+        if path is not None and path.is_file():
+            text, base = path.read_text(encoding="utf-8"), path.parent
+        elif path is not None and str(source).endswith(".toml"):
+            raise _core.MarketloopError(f"{source}: no such market TOML file")
+        else:
+            text, base = str(source), Path.cwd()
+        doc = json.loads(_core.toml_to_json(text))
+        unknown = sorted(set(doc) - set(_MARKET_KEYS))
+        if unknown:
+            raise _core.MarketloopError(
+                f"market spec: unknown key `{unknown[0]}`; allowed: {', '.join(_MARKET_KEYS)}"
+            )
+        return cls(**absolute_files(doc, base))
+
+    @classmethod
+    def from_spec(cls, spec: Dict[str, Any]) -> "Market":
+        """A market from a spec dict (the fields of the market TOML)."""
+        return cls(**spec)
+
+    def _core(self) -> "_core.PyMarket":
+        if self._handle is None:
+            self._handle = _core.PyMarket(json.dumps(self.spec))
+        return self._handle
+
+    @property
+    def items(self) -> int:
+        """Number of items n."""
+        return self._core().items
+
+    @property
+    def types(self) -> int:
+        """Number of user types m."""
+        return self._core().types
+
+    def equilibrium(self, *, tolerance: float = 1e-12, max_iterations: int = 100_000) -> Equilibrium:
+        """The TOME (closed form, Prop. C.1 reduction, or fixed point of eq. 6) and every objective.
+
+        Under a quality or fixed ranking the effective visibility vhat * iota(rank) is used (as
+        the CLI does); random and popularity rankings have no static equilibrium.
+        """
+        d = json.loads(self._core().equilibrium(float(tolerance), int(max_iterations)))
+        d["shares"] = np.asarray(d["shares"], dtype=float)
+        if d.get("nash_exponents") is not None:
+            d["nash_exponents"] = np.asarray(d["nash_exponents"], dtype=float)
+        return Equilibrium(**d)
+
+    def simulate(
+        self,
+        *,
+        steps: int,
+        runs: int = 1,
+        seed: int = 0,
+        every: int = 1000,
+        shares: bool = False,
+        threads: Optional[int] = None,
+    ) -> pd.DataFrame:
+        """``runs`` replicates of ``steps`` users each, a measurement every ``every`` steps and
+        after the last one.
+
+        Returns one row per run x measurement: ``run, step, efficiency, entropy`` (and
+        ``share_0 .. share_{n-1}`` with ``shares=True``) — the numbers of
+        ``marketloop market simulate --steps S --runs R --seed SEED --every K``. The GIL is
+        released; ``threads`` sets the worker count (default: every core), which never changes
+        the results.
+        """
+        return to_frame(
+            self._core().simulate(
+                _whole(steps, "steps"),
+                _whole(runs, "runs"),
+                _whole(seed, "seed"),
+                _whole(every, "every"),
+                bool(shares),
+                None if threads is None else _whole(threads, "threads"),
+            )
+        )
+
+    def dynamics(self, *, iterations: int, shares: bool = False) -> pd.DataFrame:
+        """The deterministic dynamic (eq. 6) from the initial shares: one row per iteration
+        t = 0..iterations with ``efficiency``, ``entropy`` and, where they apply, ``psi``
+        (homogeneous markets) and ``gamma`` (q_ij = q_j; from t = 1), plus ``share_j`` columns
+        with ``shares=True``. Missing values (an objective before it applies) are NaN."""
+        long = to_frame(self._core().dynamics(_whole(iterations, "iterations"), bool(shares)))
+        order = list(dict.fromkeys(long["measure"]))
+        wide = long.pivot(index="iteration", columns="measure", values="value")[order]
+        wide.columns.name = None
+        return wide.reset_index()
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The spec as plain data (the fields of the market TOML)."""
+        return json.loads(json.dumps(self.spec))
+
+    def __getstate__(self) -> Dict[str, Any]:
+        return {"spec": self.spec}
+
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        self.spec = state["spec"]
+        self._handle = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Market) and other.spec == self.spec
+
+    def __repr__(self) -> str:
+        try:
+            return f"Market(items={self.items}, types={self.types}, fields={sorted(self.spec)})"
+        except Exception:  # pragma: no cover - repr must not raise
+            return f"Market(fields={sorted(self.spec)})"
+
+
+def _whole(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise _core.MarketloopError(f"{name} = {value!r} must be a whole number >= 0")
+    return int(value)

@@ -1,0 +1,149 @@
+"""The papers' experiments from Python: the same runs as ``marketloop reproduce ...``.
+
+Each function runs the library orchestration the CLI uses (same config, same seeds, same run
+folder: CSV and Parquet tables, figures, ``report.html``, ``manifest.json``) and returns a
+:class:`Reproduction` holding the folder, the summary and the tables as DataFrames.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from pathlib import Path
+from typing import Any, Dict, Iterable, Optional, Union
+
+import pandas as pd
+
+from . import _core
+from ._frames import plain, read_csv_exact
+
+__all__ = ["Reproduction", "cultural_market", "competing_bandits"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Reproduction:
+    """A finished reproduction: its run folder, summary and tables."""
+
+    out: Path
+    """The run folder (tables, figures, report.html, manifest.json)."""
+    summary: Dict[str, Any]
+    """What the library returned: resolved config, per-arm or per-table numbers, findings."""
+    tables: Dict[str, pd.DataFrame]
+    """Every CSV table of the run folder, by file stem."""
+
+    @property
+    def report(self) -> Path:
+        """The self-contained HTML report."""
+        return self.out / "report.html"
+
+
+def _read_tables(out: Path) -> Dict[str, pd.DataFrame]:
+    tables: Dict[str, pd.DataFrame] = {}
+    for csv in sorted(out.rglob("*.csv")):
+        if "replicates" in csv.relative_to(out).parts[:-1] or "cells" in csv.parts:
+            continue
+        stem = str(csv.relative_to(out).with_suffix("")).replace(os.sep, "/")
+        tables[stem] = read_csv_exact(csv)
+    return tables
+
+
+def cultural_market(
+    *,
+    out: PathLike,
+    scale: str = "quick",
+    groups: Union[int, Iterable[int]] = (100,),
+    variant: str = "all",
+    inputs: str = "movielens",
+    inputs_dir: Optional[PathLike] = None,
+    resume: bool = False,
+    **options: Any,
+) -> Reproduction:
+    """Figure 2 (and Appendix E) of Zhu, Cheung & Xie, as ``marketloop reproduce cultural-market``.
+
+    Parameters
+    ----------
+    out : path
+        The run folder (must not exist or be empty, unless ``resume``).
+    scale : "quick" or "full"
+        quick: 10 runs x 30,000 steps; full: the paper's 50 x 300,000.
+    groups : int or list of int
+        Heterogeneous settings M (the homogeneous market is always run too).
+    variant : "all" or "unseen"
+        All items (Figure 2) or only items a group has not all seen (Figure 5).
+    inputs : "movielens" or "zhu2023"
+        Preferences built from MovieLens-100K (fetched into the cache) or the authors' matrices
+        in ``inputs_dir``.
+    **options
+        Any other field of the reproduction's config: ``runs``, ``steps``, ``every``, ``seed``
+        (2023), ``feedback`` (0.5), ``initial_low``/``initial_high`` (2/3), ``ties``
+        ("first-to-reach"), ``data`` (a local MovieLens folder), ``cache``, ``fill``, ``svd``,
+        ``kmeans_restarts``, ``test_fraction``.
+    """
+    config: Dict[str, Any] = dict(
+        scale=scale,
+        groups=[groups] if isinstance(groups, int) else list(groups),
+        variant=variant,
+        inputs=inputs,
+    )
+    if inputs_dir is not None:
+        config["inputs_dir"] = str(Path(inputs_dir).resolve())
+    for key in ("data", "cache"):
+        if options.get(key) is not None:
+            options[key] = str(Path(options[key]).resolve())
+    config.update(options)
+    out_path = Path(out).resolve()
+    summary = json.loads(
+        _core.reproduce_cultural(json.dumps(plain(config, "config")), str(out_path), bool(resume))
+    )
+    return Reproduction(out=out_path, summary=summary, tables=_read_tables(out_path))
+
+
+def competing_bandits(
+    *,
+    out: PathLike,
+    tables: Union[str, Iterable[int]] = "all",
+    figures: Optional[bool] = None,
+    runs: int = 1000,
+    seed: int = 2019,
+    needle: Union[str, int] = "random",
+    resume: bool = False,
+) -> Reproduction:
+    """Section 5 and Appendix F of Aridor, Mansour, Slivkins & Wu, as
+    ``marketloop reproduce competing-bandits``.
+
+    Parameters
+    ----------
+    out : path
+        The run folder (must not exist or be empty, unless ``resume``).
+    tables : "all" or list of int
+        Table numbers 1-8 (see the CLI's help); "all" also makes the isolation figures.
+    figures : bool, optional
+        Make the performance-in-isolation figures (default: with ``tables="all"``).
+    runs, seed : int
+        N runs (the paper: 1000) and the master seed.
+    needle : "random" or int
+        Needle-in-Haystack needle position: random (the paper's text) or a fixed arm index.
+    """
+    if isinstance(tables, str):
+        if tables != "all":
+            raise _core.MarketloopError(f"tables = {tables!r}: give 'all' or a list of numbers 1-8")
+        table_list = list(range(1, 9))
+        figures = True if figures is None else figures
+    else:
+        table_list = [int(t) for t in tables]
+        figures = False if figures is None else figures
+    config = dict(
+        tables=table_list,
+        figures=bool(figures),
+        runs=runs,
+        seed=seed,
+        needle=needle if isinstance(needle, str) else {"fixed": int(needle)},
+    )
+    out_path = Path(out).resolve()
+    summary = json.loads(
+        _core.reproduce_bandits(json.dumps(plain(config, "config")), str(out_path), bool(resume))
+    )
+    return Reproduction(out=out_path, summary=summary, tables=_read_tables(out_path))
