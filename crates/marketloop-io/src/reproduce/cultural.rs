@@ -1418,6 +1418,17 @@ fn build_report(
             steps - steps % every
         )
     });
+    comp.paragraphs.push(format!(
+        "Popularity ranking orders tied market shares by the rule {:?}. The paper does not say \
+         how ties are ordered, and the popularity medians depend on it (with many items tied at \
+         their initial counts, the tie rule decides which items reach the top 50 positions \
+         first): a fixed index order is the least efficient, first-to-reach the most. Reading \
+         the paper's \"arg sort_desc\" as NumPy's `argsort(shares)[::-1]`, whose tie order \
+         `--ties numpy-argsort-reversed` reproduces exactly (at about 30 times the cost of a \
+         popularity step), gives the published popularity values. See the README for the \
+         measured sensitivity.",
+        cfg.ties
+    ));
     comp.tables.push((
         "Median efficiency and entropy vs the paper".into(),
         comparison.clone(),
