@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
+import numpy as np
 import pandas as pd
 
 from . import _core
-from ._frames import plain, to_frame
+from ._frames import plain, to_arrays, to_frame
 
 __all__ = ["sweep", "sweep_cells"]
 
@@ -187,5 +188,16 @@ def _sweep_ray(
                     results[i] = columns
                     if out:
                         _core.save_cell(text, cell_texts[i], columns, out)
-    frames = [to_frame(cols) for cols in results]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return _gather(results)
+
+
+def _gather(results: List[Any]) -> pd.DataFrame:
+    """Cells' columns -> one DataFrame (numpy concatenation per column: one DataFrame is built,
+    not one per cell)."""
+    if not results:
+        return pd.DataFrame()
+    names = [n for n, _, _ in results[0]]
+    if any([n for n, _, _ in r] != names for r in results):
+        return pd.concat([to_frame(c) for c in results], ignore_index=True)
+    arrays = [to_arrays(c) for c in results]
+    return pd.DataFrame({n: np.concatenate([a[n] for a in arrays]) for n in names})
