@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 OUT=${OUT:-out/main}
 export MARKETLOOP_CACHE=${MARKETLOOP_CACHE:-$PWD/.cache}
 cargo build --release -p marketloop-cli
-ML=target/release/marketloop
+ML=${CARGO_TARGET_DIR:-target}/release/marketloop
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
