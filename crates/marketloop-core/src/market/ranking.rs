@@ -532,45 +532,31 @@ fn numpy_aquicksort(
 
 /// numpy's `aheapsort` (the introsort fallback), on a 1-based heap over `a`.
 fn numpy_aheapsort(a: &mut [u32], less: &impl Fn(usize, usize) -> bool) {
-    let mut n = a.len();
-    let at = |a: &[u32], i: usize| a[i - 1] as usize;
-    let mut l = n >> 1;
-    while l > 0 {
-        let tmp = a[l - 1];
-        let (mut i, mut j) = (l, l << 1);
+    // Sift `tmp` down from 1-based slot `i` of the heap a[..n].
+    let sift = |a: &mut [u32], tmp: u32, mut i: usize, n: usize| {
+        let mut j = 2 * i;
         while j <= n {
-            if j < n && less(at(a, j), at(a, j + 1)) {
+            if j < n && less(a[j - 1] as usize, a[j] as usize) {
                 j += 1;
             }
-            if less(tmp as usize, at(a, j)) {
-                a[i - 1] = a[j - 1];
-                i = j;
-                j += j;
-            } else {
+            if !less(tmp as usize, a[j - 1] as usize) {
                 break;
             }
+            a[i - 1] = a[j - 1];
+            i = j;
+            j += j;
         }
         a[i - 1] = tmp;
-        l -= 1;
+    };
+    let mut n = a.len();
+    for l in (1..=n >> 1).rev() {
+        sift(a, a[l - 1], l, n);
     }
     while n > 1 {
         let tmp = a[n - 1];
         a[n - 1] = a[0];
         n -= 1;
-        let (mut i, mut j) = (1, 2);
-        while j <= n {
-            if j < n && less(at(a, j), at(a, j + 1)) {
-                j += 1;
-            }
-            if less(tmp as usize, at(a, j)) {
-                a[i - 1] = a[j - 1];
-                i = j;
-                j += j;
-            } else {
-                break;
-            }
-        }
-        a[i - 1] = tmp;
+        sift(a, tmp, 1, n);
     }
 }
 
