@@ -14,7 +14,7 @@
 //! `Exploration` stream of the child seed `derive("firm-slot-s")`, users' choices from
 //! `Source::Response`.
 
-use super::table::WarmStartRows;
+use super::table::{PhaseRows, WarmStartRows};
 use super::{
     AlgorithmKind, BanditError, BetaPrior, Firm, InstanceSpec, MeanVector, Phase, Policy,
     RealizationTable, ResponseFunction, ResponseSpec, TableLayout, TieRule,
@@ -253,6 +253,92 @@ pub fn draw_means(
     instance.draw(&mut seeds.stream(run, Source::Instance))
 }
 
+/// A firm and its exploration stream part-way through its pre-game history, with the regret
+/// accrued in the current stage.
+#[derive(Clone, Debug)]
+struct Prepared {
+    firm: Firm<Policy>,
+    rng: PortableRng,
+    regret: f64,
+}
+
+/// What a firm went through before its current stage.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum History {
+    /// Nothing: a new firm.
+    Fresh,
+    /// The monopoly period of the scenario (whose X is in the scenario) and its wipe or reset.
+    AfterMonopoly { scenario: Scenario },
+}
+
+/// Everything a firm's state after `n` rounds of a stage depends on, besides `n` and the run.
+#[derive(Clone, Debug, PartialEq)]
+struct StageKey {
+    slot: usize,
+    algorithm: AlgorithmKind,
+    prior: BetaPrior,
+    tie: TieRule,
+    window: usize,
+    phase: Phase,
+    history: History,
+}
+
+/// The firms' pre-game states of one run, shared by the cells of an experiment.
+///
+/// A firm's state after n rounds of a stage (monopoly period or warm start) is a function of
+/// the stage key, n, the realization table and the run's exploration stream of its slot; the
+/// rounds are rows 0..n of the stage's phase, so the state after n rounds is a prefix of the
+/// state after n' > n rounds. Cells that share a key (the same algorithm in the same slot with
+/// the same history, e.g. TS in slot 0 against BG and against BEG, or the incumbent's monopoly
+/// for every X) therefore start from a cached state and serve only the missing rounds: the
+/// results are bit-identical to serving every round from scratch (same draws in the same order,
+/// regret summed in the same order), at a fraction of the cost.
+#[derive(Debug, Default)]
+pub struct PrefixCache {
+    entries: Vec<(StageKey, Vec<(usize, Prepared)>)>,
+}
+
+impl PrefixCache {
+    /// An empty cache (one per run).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The state after `n` rounds of stage `key`, started from `start()` if the key is new.
+    fn advance(
+        &mut self,
+        key: StageKey,
+        n: usize,
+        start: impl FnOnce() -> Result<Prepared, BanditError>,
+        rows: PhaseRows<'_>,
+        means: &MeanVector,
+    ) -> Result<Prepared, BanditError> {
+        let i = match self.entries.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                self.entries.push((key, vec![(0, start()?)]));
+                self.entries.len() - 1
+            }
+        };
+        let states = &mut self.entries[i].1;
+        let (done, from) = states
+            .iter()
+            .filter(|(r, _)| *r <= n)
+            .max_by_key(|(r, _)| *r)
+            .map(|(r, p)| (*r, p))
+            .ok_or_else(|| BanditError::Mismatch("prefix cache without a start state".into()))?;
+        let mut p = from.clone();
+        for t in done..n {
+            let (arm, _) = p.firm.serve(rows, t, &mut p.rng);
+            p.regret += means.gap(arm);
+        }
+        if done != n {
+            states.push((n, p.clone()));
+        }
+        Ok(p)
+    }
+}
+
 /// Plays one game of `cfg` on `means` and `table` (which must hold `cfg.layout()`), with the
 /// streams of run `run` of the instance seeds `seeds`.
 pub fn run_competition(
@@ -261,6 +347,19 @@ pub fn run_competition(
     table: &RealizationTable,
     seeds: &SeedSequence,
     run: u64,
+) -> Result<CompetitionOutcome, BanditError> {
+    run_competition_cached(cfg, means, table, seeds, run, &mut PrefixCache::new())
+}
+
+/// As [`run_competition`], reusing (and filling) `cache`, which must only hold states of the
+/// same run, mean vector and table.
+pub fn run_competition_cached(
+    cfg: &CompetitionConfig,
+    means: &MeanVector,
+    table: &RealizationTable,
+    seeds: &SeedSequence,
+    run: u64,
+    cache: &mut PrefixCache,
 ) -> Result<CompetitionOutcome, BanditError> {
     let k = means.k();
     if table.k() != k {
@@ -277,31 +376,64 @@ pub fn run_competition(
     }
     let n = cfg.algorithms.len();
     let response = cfg.response.build()?;
-    let mut firms: Vec<Firm<Policy>> = cfg
-        .algorithms
-        .iter()
-        .map(|a| Firm::new(a.build(k, cfg.prior, cfg.tie)?, cfg.window))
-        .collect::<Result<_, _>>()?;
-    let mut rngs: Vec<PortableRng> = (0..n).map(|s| exploration_stream(seeds, run, s)).collect();
     let mut resp_rng = seeds.stream(run, Source::Response);
 
+    // The pre-game history of every firm: (slot 0 in first-mover scenarios) the monopoly
+    // period and the scenario's wipe or reset, then the warm start.
     let x = cfg.scenario.monopoly_rounds();
-    let monopoly_regret = if x > 0 {
-        firms[0].serve_alone(table.phase(Phase::Monopoly), x, means, &mut rngs[0])
-    } else {
-        0.0
-    };
-    match cfg.scenario {
-        Scenario::DataAdvantage { .. } => firms[0].wipe_reputation(),
-        Scenario::ReputationAdvantage { .. } => firms[0].reset_policy(),
-        _ => {}
+    let mut firms: Vec<Firm<Policy>> = Vec::with_capacity(n);
+    let mut rngs: Vec<PortableRng> = Vec::with_capacity(n);
+    let mut warm_start_regret = Vec::with_capacity(n);
+    let mut monopoly_regret = 0.0;
+    for (s, alg) in cfg.algorithms.iter().enumerate() {
+        let fresh = || -> Result<Prepared, BanditError> {
+            Ok(Prepared {
+                firm: Firm::new(alg.build(k, cfg.prior, cfg.tie)?, cfg.window)?,
+                rng: exploration_stream(seeds, run, s),
+                regret: 0.0,
+            })
+        };
+        let key = |phase: Phase, history: History| StageKey {
+            slot: s,
+            algorithm: alg.clone(),
+            prior: cfg.prior,
+            tie: cfg.tie,
+            window: cfg.window,
+            phase,
+            history,
+        };
+        let (start, history) = if s == 0 && x > 0 {
+            let rows = table.phase(Phase::Monopoly);
+            let mut p =
+                cache.advance(key(Phase::Monopoly, History::Fresh), x, fresh, rows, means)?;
+            monopoly_regret = p.regret;
+            p.regret = 0.0;
+            match cfg.scenario {
+                Scenario::DataAdvantage { .. } => p.firm.wipe_reputation(),
+                Scenario::ReputationAdvantage { .. } => p.firm.reset_policy(),
+                _ => {}
+            }
+            (
+                Some(p),
+                History::AfterMonopoly {
+                    scenario: cfg.scenario,
+                },
+            )
+        } else {
+            (None, History::Fresh)
+        };
+        let phase = cfg.warm_start_rows.phase(s);
+        let p = cache.advance(
+            key(phase, history),
+            cfg.t0,
+            || start.map_or_else(fresh, Ok),
+            table.phase(phase),
+            means,
+        )?;
+        firms.push(p.firm);
+        rngs.push(p.rng);
+        warm_start_regret.push(p.regret);
     }
-    let warm_start_regret: Vec<f64> = (0..n)
-        .map(|s| {
-            let rows = table.phase(cfg.warm_start_rows.phase(s));
-            firms[s].serve_alone(rows, cfg.t0, means, &mut rngs[s])
-        })
-        .collect();
 
     let mut chosen = vec![0u32; n];
     let mut firm_regret = vec![0.0; n];
@@ -399,9 +531,10 @@ impl Experiment {
         let seeds = instance_seeds(&self.seed, &self.instance);
         let means = draw_means(&self.instance, &seeds, run)?;
         let table = RealizationTable::generate(&means, &self.layout(), &seeds, run)?;
+        let mut cache = PrefixCache::new();
         self.cells
             .iter()
-            .map(|c| run_competition(c, &means, &table, &seeds, run))
+            .map(|c| run_competition_cached(c, &means, &table, &seeds, run, &mut cache))
             .collect()
     }
 
@@ -486,6 +619,56 @@ mod tests {
             sa[0], pb[1],
             "adding a cell with a longer warm start must not change another cell"
         );
+    }
+
+    #[test]
+    fn prefix_cache_gives_bit_identical_games() {
+        // Cells that share warm starts and monopoly periods in every way the cache exploits
+        // (prefixes of T0 and X, the same algorithm in the same slot against different
+        // opponents, the three first-mover scenarios, shared warm-start rows), each compared
+        // with the same game played from scratch.
+        let mut cells = Vec::new();
+        for (a, b) in [
+            (A::ThompsonSampling, A::BayesGreedy),
+            (A::ThompsonSampling, A::beg()),
+            (A::BayesGreedy, A::beg()),
+        ] {
+            for t0 in [20, 250, 30, 500] {
+                cells.push(CompetitionConfig::paper(a.clone(), b.clone(), t0).unwrap());
+            }
+            for x in [50, 200, 120] {
+                for scenario in [
+                    Scenario::FirstMover { x },
+                    Scenario::DataAdvantage { x },
+                    Scenario::ReputationAdvantage { x },
+                ] {
+                    cells.push(CompetitionConfig {
+                        scenario,
+                        ..CompetitionConfig::paper(a.clone(), b.clone(), 20).unwrap()
+                    });
+                }
+            }
+            cells.push(CompetitionConfig {
+                warm_start_rows: WarmStartRows::Shared,
+                ..CompetitionConfig::paper(a.clone(), b.clone(), 40).unwrap()
+            });
+            cells.push(CompetitionConfig {
+                algorithms: vec![a.clone()],
+                scenario: Scenario::Monopoly,
+                ..CompetitionConfig::paper(a, b, 250).unwrap()
+            });
+        }
+        let exp = Experiment::new(InstanceSpec::uniform(10), cells, SeedSequence::new(21)).unwrap();
+        let seeds = instance_seeds(&exp.seed, &exp.instance);
+        for run in 0..6 {
+            let cached = exp.run_replicate(run).unwrap();
+            let means = draw_means(&exp.instance, &seeds, run).unwrap();
+            let table = RealizationTable::generate(&means, &exp.layout(), &seeds, run).unwrap();
+            for (c, got) in exp.cells.iter().zip(&cached) {
+                let alone = run_competition(c, &means, &table, &seeds, run).unwrap();
+                assert_eq!(&alone, got, "run {run}, {} {:?}", c.label(), c.scenario);
+            }
+        }
     }
 
     #[test]

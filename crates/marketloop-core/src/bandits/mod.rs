@@ -35,8 +35,8 @@ pub use isolation::{disadvantaged_period, IsolationConfig, IsolationSummary};
 pub use metrics::{median, CellSummary, Estimate};
 pub use policy::{
     AlgorithmKind, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BetaPosterior, BetaPrior,
-    BetaSampler, ExploreFirst, GreedyModified, Policy, StaticGreedy, SuccessiveElimination,
-    ThompsonSampling, TieRule, Ucb1,
+    BetaSampler, ExploreFirst, GammaSampler, GreedyModified, Policy, StaticGreedy,
+    SuccessiveElimination, ThompsonSampling, TieRule, Ucb1,
 };
 pub use response::{
     HardMax, HardMaxRandom, Reputation, Response, ResponseFunction, ResponseSpec, SoftMax,
