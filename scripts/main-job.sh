@@ -21,7 +21,7 @@ $ML data fetch movielens-100k
 echo "== cultural market (Zhu, Cheung & Xie), quick scale"
 $ML reproduce cultural-market --scale quick --out "$OUT/cultural-market"
 if [ -d ../shared/data/zhu2023-inputs ]; then
-  $ML reproduce cultural-market --scale quick --inputs zhu2023 --inputs-dir ../shared/data/zhu2023-inputs --out "$OUT/cultural-market-zhu2023"
+  $ML reproduce cultural-market --scale quick --inputs zhu2023 --inputs-dir ../shared/data/zhu2023-inputs --ties numpy-argsort-reversed --out "$OUT/cultural-market-zhu2023"
 fi
 
 echo "== competing bandits (Aridor, Mansour, Slivkins & Wu), quick scale"

@@ -6,7 +6,6 @@ use crate::common::{Context, Format};
 use anyhow::Context as _;
 use marketloop_core::market::equilibrium::residual;
 use marketloop_core::market::measures::{entropy, Measures};
-use marketloop_core::market::ranking::effective_visibility;
 use marketloop_core::market::{
     deterministic_dynamics, solve_tome, Market, Objective, Simulation, Tome, TomeOptions,
     Trajectory, Visibility,
@@ -119,21 +118,11 @@ fn load(path: &Path) -> anyhow::Result<ResolvedMarket> {
     ResolvedMarket::load(path).with_context(|| format!("cannot use market spec {}", path.display()))
 }
 
-/// The market with fixed visibility that the equilibrium theory applies to: the market itself,
-/// or under a quality/fixed ranking its effective visibility vhat * iota(rank).
+/// The market with fixed visibility that the equilibrium theory applies to (see
+/// [`marketloop_io::experiment::static_market`]).
 fn static_market(r: &ResolvedMarket, path: &Path) -> anyhow::Result<(Market, Option<String>)> {
-    match &r.visibility {
-        Visibility::Static => Ok((r.market.clone(), None)),
-        Visibility::Ranked { ranking, bias } => {
-            let v = effective_visibility(&r.market, ranking, bias)
-                .with_context(|| format!("market spec {}", path.display()))?;
-            let note = format!(
-                "under the {} ranking, with the effective visibility v_ij = vhat_ij * iota(rank)",
-                ranking.name()
-            );
-            Ok((r.market.with_visibility(v)?, Some(note)))
-        }
-    }
+    marketloop_io::experiment::static_market(r)
+        .with_context(|| format!("market spec {}", path.display()))
 }
 
 fn objective_json(o: &Objective) -> Value {
@@ -411,37 +400,7 @@ fn simulate(a: SimulateArgs, ctx: &Context) -> anyhow::Result<()> {
     // Per-run trajectories.
     let n = r.market.n_items();
     let steps = sim.measurement_steps();
-    let rows = trajectories.len() * steps.len();
-    let mut col_run = Vec::with_capacity(rows);
-    let mut col_step = Vec::with_capacity(rows);
-    let mut col_eff = Vec::with_capacity(rows);
-    let mut col_ent = Vec::with_capacity(rows);
-    let mut share_cols: Vec<Vec<f64>> = if a.shares {
-        vec![Vec::with_capacity(rows); n]
-    } else {
-        Vec::new()
-    };
-    for t in &trajectories {
-        for m in &t.measurements {
-            col_run.push(t.replicate as i64);
-            col_step.push(m.step as i64);
-            col_eff.push(m.efficiency);
-            col_ent.push(m.entropy);
-            if let Some(sh) = &m.shares {
-                for (c, &s) in share_cols.iter_mut().zip(sh) {
-                    c.push(s);
-                }
-            }
-        }
-    }
-    let mut traj = Table::new()
-        .with("run", Column::I64(col_run))?
-        .with("step", Column::I64(col_step))?
-        .with("efficiency", Column::F64(col_eff))?
-        .with("entropy", Column::F64(col_ent))?;
-    for (j, c) in share_cols.into_iter().enumerate() {
-        traj.push(&format!("share_{j}"), Column::F64(c))?;
-    }
+    let traj = marketloop_io::experiment::trajectories_table(&sim, &trajectories)?;
     dir.write_table("trajectories", &traj)?;
 
     // Median and quartiles over runs at every measurement.
