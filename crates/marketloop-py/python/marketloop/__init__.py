@@ -7,6 +7,8 @@ The engine is Rust (``marketloop._core``); this package gives it a Python face:
 - :class:`Competition` — platforms running bandit algorithms, competing for users.
 - :func:`sweep` — the cartesian product of parameter values over a spec, on this machine or a
   Ray cluster, with per-cell seeds that do not depend on the backend.
+- :mod:`marketloop.data` — MovieLens-100K: fetch, and user types (weights, visibility,
+  quality) by matrix completion and k-means.
 - :mod:`marketloop.reproduce` — the papers' experiments (run folders with tables, figures and
   a report).
 
@@ -16,7 +18,7 @@ DataFrames (long format: one row per run x measurement). Bad input raises
 :class:`MarketloopError`, a subclass of :class:`ValueError`, with the CLI's message.
 """
 
-from . import reproduce
+from . import data, reproduce
 from ._core import GENERATOR, KINDS, MarketloopError, __version__
 from .competition import Competition
 from .market import Equilibrium, Market
@@ -28,6 +30,7 @@ __all__ = [
     "GENERATOR",
     "KINDS",
     "Market",
+    "data",
     "MarketloopError",
     "reproduce",
     "sweep",
