@@ -690,15 +690,20 @@ mod tests {
         assert_eq!(got, GOLDEN.to_vec());
     }
 
+    // Re-pinned when Thompson sampling changed how it consumes its exploration stream (own
+    // Gamma sampler, leader first, one-uniform and weak arms by inversion): each arm's draw is
+    // still an exact Beta draw (KS tests against the exact CDF, choice frequencies against the
+    // exact argmax probabilities in policy.rs), so only the realised paths changed; Table 1 and
+    // Table 2 at N = 1000 stay within tolerance of the paper.
     const GOLDEN: [(u32, u32, u64); 8] = [
-        (0, 0, 4645693618135331645),
-        (1996, 10, 4622167969735173138),
-        (2000, 0, 4618797447392901647),
+        (1975, 25, 4623516388704662978),
+        (0, 0, 4640382689713764427),
+        (2000, 0, 4617340881100666134),
         (0, 0, 4630106950186405450),
-        (2000, 0, 4628970019515246522),
+        (2000, 0, 4633472481780934753),
         (0, 0, 4639392851975926388),
         (0, 0, 0),
-        (1041, 962, 4644817857081040400),
+        (1999, 1, 4621921543201998916),
     ];
 
     #[test]
