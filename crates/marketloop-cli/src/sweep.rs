@@ -15,7 +15,7 @@ use std::time::Instant;
 /// Arguments of `marketloop sweep`.
 #[derive(clap::Args, Debug)]
 pub struct SweepArgs {
-    /// The sweep TOML: kind, runs, seed, the base spec (spec_file and/or [spec]) and [grid].
+    /// The sweep TOML: kind, runs, seed, the base spec (`spec_file` and/or `[spec]`) and `[grid]`.
     pub sweep: PathBuf,
     /// Output folder (must not exist or be empty, unless --resume).
     #[arg(long)]
