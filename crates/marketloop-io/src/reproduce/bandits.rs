@@ -677,48 +677,19 @@ fn table_shares(
                 agree += usize::from(ok);
                 direction += usize::from(same_dir);
                 total += 1;
-                comparison.push((
-                    format!("{a} vs {b}"),
-                    name.clone(),
-                    e,
-                    refs[c],
-                    ok,
-                    same_dir,
-                ));
+                comparison.push(CellComparison {
+                    row: format!("{a} vs {b}"),
+                    col: name.clone(),
+                    ours: e,
+                    paper: refs[c],
+                    within: ok,
+                    same_winner: Some(same_dir),
+                });
             }
         }
     }
     if with_reference {
-        let cmp = Table::new()
-            .with(
-                "pair",
-                strings(comparison.iter().map(|c| c.0.clone()).collect()),
-            )?
-            .with(
-                "cell",
-                strings(comparison.iter().map(|c| c.1.clone()).collect()),
-            )?
-            .with(
-                "ours",
-                strings(comparison.iter().map(|c| pm(&c.2)).collect()),
-            )?
-            .with(
-                "paper",
-                strings(
-                    comparison
-                        .iter()
-                        .map(|c| format!("{:.2}±{:.2}", c.3 .0, c.3 .1))
-                        .collect(),
-                ),
-            )?
-            .with(
-                "within 2 combined half-widths",
-                strings(comparison.iter().map(|c| yes(c.4)).collect()),
-            )?
-            .with(
-                "same winner",
-                strings(comparison.iter().map(|c| yes(c.5)).collect()),
-            )?;
+        let cmp = comparison_table(["pair", "cell"], &comparison)?;
         section
             .tables
             .push(("Cell-by-cell comparison with the paper".into(), cmp));
@@ -768,6 +739,32 @@ fn check_len(s: &[CellSummary], want: usize) -> Res<()> {
             s.len()
         )))
     }
+}
+
+/// One cell of a table next to the paper's value.
+struct CellComparison {
+    row: String,
+    col: String,
+    ours: Estimate,
+    paper: (f64, f64),
+    within: bool,
+    same_winner: Option<bool>,
+}
+
+/// The cell-by-cell comparison with the paper: the two label columns `keys`, ours, the
+/// paper's, whether they agree (and whether the winner is the same, when known).
+fn comparison_table(keys: [&str; 2], cells: &[CellComparison]) -> Result<Table, IoError> {
+    let col = |f: &dyn Fn(&CellComparison) -> String| strings(cells.iter().map(f).collect());
+    let mut t = Table::new()
+        .with(keys[0], col(&|c| c.row.clone()))?
+        .with(keys[1], col(&|c| c.col.clone()))?
+        .with("ours", col(&|c| pm(&c.ours)))?
+        .with("paper", col(&|c| format!("{}±{}", c.paper.0, c.paper.1)))?
+        .with("within 2 combined half-widths", col(&|c| yes(c.within)))?;
+    if cells.iter().all(|c| c.same_winner.is_some()) && !cells.is_empty() {
+        t.push("same winner", col(&|c| yes(c.same_winner.unwrap_or(false))))?;
+    }
+    Ok(t)
 }
 
 fn yes(b: bool) -> String {
@@ -1064,35 +1061,17 @@ fn table2(fm: &FirstMover) -> Res<Produced> {
             let ok = agrees(&s, TABLE2_REF[e][i]);
             agree += usize::from(ok);
             entrant_behind += usize::from(s.mean < 0.5);
-            comparison.push((en.to_string(), inc.to_string(), s, TABLE2_REF[e][i], ok));
+            comparison.push(CellComparison {
+                row: en.to_string(),
+                col: inc.to_string(),
+                ours: s,
+                paper: TABLE2_REF[e][i],
+                within: ok,
+                same_winner: None,
+            });
         }
     }
-    let cmp = Table::new()
-        .with(
-            "entrant",
-            strings(comparison.iter().map(|c| c.0.clone()).collect()),
-        )?
-        .with(
-            "incumbent",
-            strings(comparison.iter().map(|c| c.1.clone()).collect()),
-        )?
-        .with(
-            "ours",
-            strings(comparison.iter().map(|c| pm(&c.2)).collect()),
-        )?
-        .with(
-            "paper",
-            strings(
-                comparison
-                    .iter()
-                    .map(|c| format!("{}±{}", c.3 .0, c.3 .1))
-                    .collect(),
-            ),
-        )?
-        .with(
-            "within 2 combined half-widths",
-            strings(comparison.iter().map(|c| yes(c.4)).collect()),
-        )?;
+    let cmp = comparison_table(["entrant", "incumbent"], &comparison)?;
     p.section
         .tables
         .push(("Cell-by-cell comparison with the paper".into(), cmp));
