@@ -2,18 +2,9 @@
 //! every output file, byte-identical resume, the unseen variant, and bad flags.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_marketloop"))
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let p = std::env::temp_dir().join(format!("ml-cultural-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&p);
-    std::fs::create_dir_all(&p).unwrap();
-    p
-}
+mod common;
+use common::{run_args as run_cli, tmp};
 
 /// 40 users in 2 taste groups over 70 items; users 0-4 rated every item (so the unseen variant
 /// masks items for groups made only of them), the others about 35% of the items.
@@ -43,10 +34,6 @@ fn fake_movielens(root: &Path) -> PathBuf {
     }
     std::fs::write(dir.join("u.data"), s).unwrap();
     dir
-}
-
-fn run_cli(args: &[&str]) -> Output {
-    bin().args(args).output().unwrap()
 }
 
 fn tiny_args<'a>(data: &'a str, cache: &'a str, out: &'a str) -> Vec<&'a str> {

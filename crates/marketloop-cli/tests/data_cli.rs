@@ -5,16 +5,8 @@ use marketloop_io::matrix::{read_json_groups, read_matrix};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_marketloop"))
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ml-data-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+mod common;
+use common::{bin, tmp};
 
 /// 45 users in 3 taste groups over 30 movies, every user rating 12 of them (ids from 1).
 fn synthetic_ml100k(root: &Path) -> PathBuf {

@@ -4,35 +4,11 @@
 //! and `--threads 1` vs `2` give byte-identical results.
 
 use marketloop_io::matrix::{write_csv, write_npy, Matrix};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-fn tmp(name: &str) -> PathBuf {
-    let p = std::env::temp_dir().join(format!("ml-market-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&p);
-    std::fs::create_dir_all(&p).unwrap();
-    p
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marketloop"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn ok(o: Output) -> Output {
-    assert!(o.status.success(), "failed: {}\n{}", stderr(&o), stdout(&o));
-    o
-}
+mod common;
+use common::{ok, run_args as run, stderr, stdout, tmp};
 
 /// Two user types, four items, q_ij = q_j (so Gamma applies), r = 0.5.
 const HETERO: &str = r#"
