@@ -40,15 +40,7 @@ use std::path::{Path, PathBuf};
 pub const KINDS: &[&str] = &["market", "market-equilibrium", "market-dynamics", "compete"];
 
 /// The fields of a market TOML (see [`crate::market_spec`]).
-pub const MARKET_KEYS: &[&str] = &[
-    "items",
-    "weights",
-    "visibility",
-    "quality",
-    "feedback",
-    "initial_counts",
-    "ranking",
-];
+pub const MARKET_KEYS: &[&str] = crate::market_spec::TOP_KEYS;
 
 /// Extra fields of a `"market"` document.
 pub const SIMULATE_KEYS: &[&str] = &["steps", "every", "shares"];

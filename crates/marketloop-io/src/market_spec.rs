@@ -36,7 +36,8 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 use toml::Value;
 
-const TOP_KEYS: &[&str] = &[
+/// The fields of a market TOML.
+pub const TOP_KEYS: &[&str] = &[
     "items",
     "weights",
     "visibility",

@@ -279,24 +279,14 @@ impl BanditsSummary {
                 p.display.to_markdown(3)?
             ));
             for f in &p.findings {
-                s.push_str(&format!(
-                    "- [{}] {} — {}\n",
-                    if f.holds { "holds" } else { "does not hold" },
-                    f.claim,
-                    f.evidence
-                ));
+                s.push_str(&finding_line(f));
             }
             s.push('\n');
         }
         if !self.figure_findings.is_empty() {
             s.push_str("## Figures (performance in isolation)\n\n");
             for f in &self.figure_findings {
-                s.push_str(&format!(
-                    "- [{}] {} — {}\n",
-                    if f.holds { "holds" } else { "does not hold" },
-                    f.claim,
-                    f.evidence
-                ));
+                s.push_str(&finding_line(f));
             }
             s.push('\n');
         }
@@ -765,6 +755,16 @@ fn comparison_table(keys: [&str; 2], cells: &[CellComparison]) -> Result<Table, 
         t.push("same winner", col(&|c| yes(c.same_winner.unwrap_or(false))))?;
     }
     Ok(t)
+}
+
+/// A finding as one Markdown list line.
+fn finding_line(f: &BanditsFinding) -> String {
+    format!(
+        "- [{}] {} — {}\n",
+        if f.holds { "holds" } else { "does not hold" },
+        f.claim,
+        f.evidence
+    )
 }
 
 fn yes(b: bool) -> String {
