@@ -23,7 +23,9 @@ use marketloop_io::sweep::{self, Cell, CellRunner, SweepSpec};
 use marketloop_io::IoError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pyo3::create_exception!(
     _core,
@@ -61,16 +63,28 @@ fn with_threads<T: Send>(
         Some(0) => Err(MarketloopError::new_err(
             "threads = 0 is not allowed: give at least 1 (or None for every core)",
         )),
-        Some(n) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .map_err(|e| {
-                    MarketloopError::new_err(format!("cannot start {n} worker threads: {e}"))
-                })?;
-            pool.install(f).map_err(py_err)
-        }
+        Some(n) => pool(n)?.install(f).map_err(py_err),
     }
+}
+
+/// The worker pool of `n` threads, built on first use and kept (a pool costs about 1 ms to
+/// start, more than a small simulation).
+fn pool(n: usize) -> PyResult<Arc<rayon::ThreadPool>> {
+    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
+    let mut pools = POOLS
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(p) = pools.get(&n) {
+        return Ok(Arc::clone(p));
+    }
+    let p = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .map_err(|e| MarketloopError::new_err(format!("cannot start {n} worker threads: {e}")))?;
+    let p = Arc::new(p);
+    pools.insert(n, Arc::clone(&p));
+    Ok(p)
 }
 
 /// Converts a TOML document to JSON text (for `Market.from_toml`, `Competition.from_toml`).
