@@ -65,44 +65,7 @@ pub fn run(args: CompeteArgs, ctx: &Context) -> anyhow::Result<()> {
     let slot = |i: usize| format!("firm {} ({})", i + 1, names[i]);
 
     // Per-run table.
-    let mut runs = Table::new().with("run", Column::I64((0..spec.runs as i64).collect()))?;
-    for i in 0..names.len() {
-        runs.push(
-            &format!("share_firm{}", i + 1),
-            Column::F64(
-                outcomes
-                    .iter()
-                    .map(|o| f64::from(o.chosen[i]) / spec.game.t as f64)
-                    .collect(),
-            ),
-        )?;
-    }
-    runs.push(
-        "eeog",
-        Column::I64(outcomes.iter().map(|o| i64::from(o.eeog)).collect()),
-    )?;
-    runs.push(
-        "market_regret",
-        Column::F64(outcomes.iter().map(|o| o.regret).collect()),
-    )?;
-    for i in 0..names.len() {
-        runs.push(
-            &format!("regret_firm{}", i + 1),
-            Column::F64(outcomes.iter().map(|o| o.firm_regret[i]).collect()),
-        )?;
-        runs.push(
-            &format!("warm_start_regret_firm{}", i + 1),
-            Column::F64(outcomes.iter().map(|o| o.warm_start_regret[i]).collect()),
-        )?;
-        runs.push(
-            &format!("final_reputation_firm{}", i + 1),
-            Column::F64(outcomes.iter().map(|o| o.final_reputation[i]).collect()),
-        )?;
-    }
-    runs.push(
-        "monopoly_regret",
-        Column::F64(outcomes.iter().map(|o| o.monopoly_regret).collect()),
-    )?;
+    let runs = marketloop_io::experiment::compete_runs_table(&spec, &outcomes)?;
     dir.write_table("runs", &runs)?;
 
     // Summary by firm.
