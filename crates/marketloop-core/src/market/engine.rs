@@ -20,7 +20,7 @@
 //! Efficiency in simulation is purchases / arrivals so far; initial counts are not purchases.
 
 use super::error::MarketError;
-use super::model::Market;
+use super::model::{check_initial_counts, Market};
 use super::position_bias::PositionBias;
 use super::ranking::RankingPolicy;
 use super::sampling::{AliasTable, SumTree};
@@ -109,23 +109,7 @@ fn xlnx(d: u64) -> f64 {
 impl CountState {
     fn new(market: &Market, counts: Vec<u64>) -> Result<Self, MarketError> {
         let n = market.n_items();
-        if counts.len() != n {
-            return Err(MarketError::Shape {
-                field: "initial_counts",
-                got: counts.len(),
-                expected: n,
-                shape: format!("one initial count per item, n = {n}"),
-            });
-        }
-        if let Some(j) = counts.iter().position(|&c| c == 0) {
-            return Err(MarketError::OutOfRange {
-                field: "initial_counts",
-                description: "initial count d0",
-                value: 0.0,
-                place: format!("for item {j} "),
-                range: "whole numbers >= 1",
-            });
-        }
+        check_initial_counts(&counts, n)?;
         let pow_kind: Vec<PowKind> = market
             .distinct_feedback()
             .iter()

@@ -186,23 +186,7 @@ impl Market {
         }
         match &initial {
             InitialCounts::Fixed(d) => {
-                if d.len() != n {
-                    return Err(MarketError::Shape {
-                        field: "initial_counts",
-                        got: d.len(),
-                        expected: n,
-                        shape: format!("one initial count per item, n = {n}"),
-                    });
-                }
-                if let Some(j) = d.iter().position(|&x| x == 0) {
-                    return Err(MarketError::OutOfRange {
-                        field: "initial_counts",
-                        description: "initial count d0",
-                        value: 0.0,
-                        place: format!("for item {j} "),
-                        range: "whole numbers >= 1",
-                    });
-                }
+                check_initial_counts(d, n)?;
             }
             InitialCounts::Uniform { low, high } => {
                 if *low == 0 {
@@ -391,6 +375,28 @@ impl Market {
             InitialCounts::Uniform { .. } => vec![1.0 / self.n as f64; self.n],
         }
     }
+}
+
+/// Initial counts must be one whole number >= 1 per item.
+pub(crate) fn check_initial_counts(d: &[u64], n: usize) -> Result<(), MarketError> {
+    if d.len() != n {
+        return Err(MarketError::Shape {
+            field: "initial_counts",
+            got: d.len(),
+            expected: n,
+            shape: format!("one initial count per item, n = {n}"),
+        });
+    }
+    if let Some(j) = d.iter().position(|&x| x == 0) {
+        return Err(MarketError::OutOfRange {
+            field: "initial_counts",
+            description: "initial count d0",
+            value: 0.0,
+            place: format!("for item {j} "),
+            range: "whole numbers >= 1",
+        });
+    }
+    Ok(())
 }
 
 fn rows_equal(data: &[f64], m: usize, n: usize) -> bool {
