@@ -70,3 +70,16 @@ pub fn exit_code(result: anyhow::Result<()>) -> i32 {
         }
     }
 }
+
+/// Prints to stdout; a closed pipe surfaces as a BrokenPipe error, which the exit-code mapping
+/// treats as success.
+pub(crate) fn print_stdout(s: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(s.as_bytes())?;
+    if !s.ends_with('\n') {
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}

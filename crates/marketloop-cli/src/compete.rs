@@ -3,8 +3,9 @@
 //! `marketloop_io::compete_spec`). Writes per-run results, summaries, the performance in
 //! isolation (optional), figures, `report.html` and the manifest.
 
+use crate::common::print_stdout;
 use crate::common::{Context, Format};
-use crate::reproduce_bandits::{pm, print_stdout, resumable_runs};
+use crate::reproduce_bandits::{pm, resumable_runs};
 use marketloop_core::bandits::{
     disadvantaged_period, metrics::histogram, CellSummary, CompetitionOutcome, Experiment,
     IsolationConfig,

@@ -2,7 +2,7 @@
 //! `marketloop_io::market_spec`): its equilibrium, replicated stochastic simulations, and the
 //! deterministic dynamic.
 
-use crate::common::{Context, Format};
+use crate::common::{print_stdout, Context, Format};
 use anyhow::Context as _;
 use marketloop_core::market::equilibrium::residual;
 use marketloop_core::market::measures::{entropy, Measures};
@@ -15,7 +15,6 @@ use marketloop_core::runner::{map_replicates, Schedule};
 use marketloop_io::market_spec::ResolvedMarket;
 use marketloop_io::{Column, Figure, Finding, Manifest, Report, RunDir, Section, Series, Table};
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -102,16 +101,6 @@ pub fn run(cmd: MarketCommand, ctx: &Context) -> anyhow::Result<()> {
         MarketCommand::Simulate(a) => simulate(a, ctx),
         MarketCommand::Dynamics(a) => dynamics(a),
     }
-}
-
-fn print_stdout(s: &str) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(s.as_bytes())?;
-    if !s.ends_with('\n') {
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
-    Ok(())
 }
 
 fn load(path: &Path) -> anyhow::Result<ResolvedMarket> {

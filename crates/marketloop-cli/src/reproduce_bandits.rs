@@ -3,7 +3,7 @@
 //! [`marketloop_io::reproduce::bandits`] (table numbering in its docs): parse the flags, run,
 //! print. Also holds small helpers shared with `marketloop compete`.
 
-use crate::common::{Context, Format};
+use crate::common::{print_stdout, Context, Format};
 use anyhow::Context as _;
 use marketloop_core::bandits::Estimate;
 use marketloop_core::runner::{map_replicates, Schedule};
@@ -66,19 +66,6 @@ pub fn run(args: BanditsArgs, ctx: &Context) -> anyhow::Result<()> {
         Format::Json => print_stdout(&serde_json::to_string_pretty(&summary.to_json()?)?),
         Format::Table => print_stdout(&summary.to_text()?),
     }
-}
-
-/// Prints to stdout; a closed pipe surfaces as a BrokenPipe error, which the exit-code mapping
-/// treats as success.
-pub(crate) fn print_stdout(s: &str) -> anyhow::Result<()> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    out.write_all(s.as_bytes())?;
-    if !s.ends_with('\n') {
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
-    Ok(())
 }
 
 /// Maps over run indices with per-run results saved to (and reused from) the run folder.
