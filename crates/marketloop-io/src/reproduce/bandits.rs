@@ -488,6 +488,16 @@ fn pm(e: &Estimate) -> String {
     format!("{:.3}±{:.3}", e.mean, e.half_width)
 }
 
+/// The row labels of Table 1 ("TS vs BG", ...).
+fn table1_pairs() -> Column {
+    strings(
+        TABLE1_REF
+            .iter()
+            .map(|(a, b, _)| format!("{a} vs {b}"))
+            .collect(),
+    )
+}
+
 fn strings(v: Vec<String>) -> Column {
     Column::Str(v)
 }
@@ -623,15 +633,7 @@ fn table_shares(
             cols.push(format!("{l} {t0}"));
         }
     }
-    let mut display = Table::new().with(
-        "pair",
-        strings(
-            TABLE1_REF
-                .iter()
-                .map(|(a, b, _)| format!("{a} vs {b}"))
-                .collect(),
-        ),
-    )?;
+    let mut display = Table::new().with("pair", table1_pairs())?;
     for (c, name) in cols.iter().enumerate() {
         let (i, t) = (c / 3, c % 3);
         display.push(
@@ -807,15 +809,7 @@ impl LongTable {
 }
 
 fn table_eeog(se: &SimultaneousEntry) -> Res<Produced> {
-    let mut display = Table::new().with(
-        "pair",
-        strings(
-            TABLE1_REF
-                .iter()
-                .map(|(a, b, _)| format!("{a} vs {b}"))
-                .collect(),
-        ),
-    )?;
+    let mut display = Table::new().with("pair", table1_pairs())?;
     let mut long_inst = Vec::new();
     let mut long_t0 = Vec::new();
     let mut long_pair = Vec::new();
