@@ -48,9 +48,10 @@ pub enum TiesArg {
     LowestIndex,
     /// Higher item index first.
     HighestIndex,
-    /// numpy's `np.argsort(-shares)` order (slow: O(n log n) per purchase).
+    /// numpy's `np.argsort(-shares)` order (slower: an O(n) partial sort per purchase).
     NumpyArgsortNegated,
-    /// numpy's `np.argsort(shares)[::-1]` order (slow: O(n log n) per purchase).
+    /// numpy's `np.argsort(shares)[::-1]` order, the paper's published values (slower: an O(n)
+    /// partial sort per purchase).
     NumpyArgsortReversed,
 }
 

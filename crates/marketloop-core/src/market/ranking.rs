@@ -233,11 +233,16 @@ impl PopularityRanking {
         ca > cb || (ca == cb && self.stamp[a] < self.stamp[b])
     }
 
-    /// The full current order, best first (O(n log n) for the deterministic rules; for tests
-    /// and reports).
+    /// The full current order, best first (O(n log n) except for random ties; for tests and
+    /// reports).
     pub fn full_order(&self) -> Vec<u32> {
         match self.ties {
             TieRule::Random => self.order.clone(),
+            TieRule::NumpyArgsortNegated | TieRule::NumpyArgsortReversed => {
+                let (mut scratch, mut all) = (Vec::new(), Vec::new());
+                numpy_best_first(self.ties, &self.counts, self.n, &mut scratch, &mut all);
+                all
+            }
             _ => {
                 let mut all: Vec<u32> = (0..self.n as u32).collect();
                 all.sort_by(|&a, &b| {
@@ -301,19 +306,13 @@ impl PopularityRanking {
 
     /// The numpy tie rules: argsort from scratch, keep the top k.
     fn numpy_order(&mut self) {
-        let n = self.n;
-        self.order.clear();
-        self.order.extend(0..n as u32);
-        let counts = &self.counts;
-        self.top.clear();
-        if self.ties == TieRule::NumpyArgsortNegated {
-            // ascending in -count == descending in count, numpy's tie order
-            numpy_aquicksort(&mut self.order, 0..self.k, |a, b| counts[a] > counts[b]);
-            self.top.extend_from_slice(&self.order[..self.k]);
-        } else {
-            numpy_aquicksort(&mut self.order, n - self.k..n, |a, b| counts[a] < counts[b]);
-            self.top.extend(self.order.iter().rev().take(self.k));
-        }
+        numpy_best_first(
+            self.ties,
+            &self.counts,
+            self.k,
+            &mut self.order,
+            &mut self.top,
+        );
     }
 
     fn purchase_keyed(&mut self, j: usize) {
@@ -426,6 +425,30 @@ impl RankingPolicy for PopularityRanking {
 
     fn is_static(&self) -> bool {
         false
+    }
+}
+
+/// The first `k` items, best first, in the order of a numpy tie rule (`ties` is
+/// [`TieRule::NumpyArgsortNegated`] or [`TieRule::NumpyArgsortReversed`]), written to `out`;
+/// `scratch` is the argsort buffer. Sorts only the partitions that reach the first k places.
+fn numpy_best_first(
+    ties: TieRule,
+    counts: &[u64],
+    k: usize,
+    scratch: &mut Vec<u32>,
+    out: &mut Vec<u32>,
+) {
+    let n = counts.len();
+    scratch.clear();
+    scratch.extend(0..n as u32);
+    out.clear();
+    if ties == TieRule::NumpyArgsortNegated {
+        // ascending in -count == descending in count, numpy's tie order
+        numpy_aquicksort(scratch, 0..k, |a, b| counts[a] > counts[b]);
+        out.extend_from_slice(&scratch[..k]);
+    } else {
+        numpy_aquicksort(scratch, n - k..n, |a, b| counts[a] < counts[b]);
+        out.extend(scratch.iter().rev().take(k));
     }
 }
 
@@ -790,6 +813,7 @@ mod tests {
             let mut pr = PopularityRanking::new(n, 60, rule);
             pr.reset(&counts, &mut rng);
             assert_eq!(pr.shown(0, &mut rng), &want[..], "{rule:?}, n = {n}");
+            assert_eq!(pr.full_order()[..60], want[..], "{rule:?}, n = {n}");
         }
     }
 
