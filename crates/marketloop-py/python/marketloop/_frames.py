@@ -85,3 +85,10 @@ def read_csv_exact(path: Any) -> pd.DataFrame:
     if int(pd.__version__.split(".")[0]) >= 3:
         return pd.read_csv(path)
     return pd.read_csv(path, float_precision="round_trip")
+
+
+def whole(value: Any, name: str) -> int:
+    """``value`` as an int, or MarketloopError naming ``name`` unless it is a whole number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise MarketloopError(f"{name} = {value!r} must be a whole number >= 0")
+    return int(value)

@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Optional, Union
 import numpy as np
 
 from . import _core
+from ._frames import whole
 from .market import Market
 
 __all__ = ["Preferences", "fetch_movielens", "movielens_preferences"]
@@ -36,7 +37,7 @@ def fetch_movielens(
     """
     info = json.loads(
         _core.fetch_movielens(
-            None if cache is None else os.fspath(cache), source, _whole(connect_timeout, "connect_timeout")
+            None if cache is None else os.fspath(cache), source, whole(connect_timeout, "connect_timeout")
         )
     )
     return Path(info["dir"])
@@ -88,16 +89,16 @@ def movielens_preferences(
     """
     config = json.loads(_core.preferences_defaults())
     config.update(
-        groups=_whole(groups, "groups"),
+        groups=whole(groups, "groups"),
         variant=variant,
         fill=fill,
-        kmeans_restarts=_whole(restarts, "restarts"),
+        kmeans_restarts=whole(restarts, "restarts"),
         test_fraction=float(test_fraction),
     )
-    config["svd"].update(n_factors=_whole(factors, "factors"), n_epochs=_whole(epochs, "epochs"))
+    config["svd"].update(n_factors=whole(factors, "factors"), n_epochs=whole(epochs, "epochs"))
     meta, w, v, q = _core.movielens_preferences(
         json.dumps(config),
-        _whole(seed, "seed"),
+        whole(seed, "seed"),
         None if data is None else os.fspath(data),
         None if cache is None else os.fspath(cache),
     )
@@ -110,9 +111,3 @@ def movielens_preferences(
         groups=info.pop("groups"),
         diagnostics=info,
     )
-
-
-def _whole(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise _core.MarketloopError(f"{name} = {value!r} must be a whole number >= 0")
-    return int(value)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._frames import absolute_files, plain, to_frame
+from ._frames import absolute_files, plain, to_frame, whole
 
 __all__ = ["Equilibrium", "Market"]
 
@@ -176,12 +176,12 @@ class Market:
         """
         return to_frame(
             self._core().simulate(
-                _whole(steps, "steps"),
-                _whole(runs, "runs"),
-                _whole(seed, "seed"),
-                _whole(every, "every"),
+                whole(steps, "steps"),
+                whole(runs, "runs"),
+                whole(seed, "seed"),
+                whole(every, "every"),
                 bool(shares),
-                None if threads is None else _whole(threads, "threads"),
+                None if threads is None else whole(threads, "threads"),
             )
         )
 
@@ -190,7 +190,7 @@ class Market:
         t = 0..iterations with ``efficiency``, ``entropy`` and, where they apply, ``psi``
         (homogeneous markets) and ``gamma`` (q_ij = q_j; from t = 1), plus ``share_j`` columns
         with ``shares=True``. Missing values (an objective before it applies) are NaN."""
-        long = to_frame(self._core().dynamics(_whole(iterations, "iterations"), bool(shares)))
+        long = to_frame(self._core().dynamics(whole(iterations, "iterations"), bool(shares)))
         order = list(dict.fromkeys(long["measure"]))
         wide = long.pivot(index="iteration", columns="measure", values="value")[order]
         wide.columns.name = None
@@ -215,9 +215,3 @@ class Market:
             return f"Market(items={self.items}, types={self.types}, fields={sorted(self.spec)})"
         except Exception:  # pragma: no cover - repr must not raise
             return f"Market(fields={sorted(self.spec)})"
-
-
-def _whole(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise _core.MarketloopError(f"{name} = {value!r} must be a whole number >= 0")
-    return int(value)
