@@ -34,6 +34,24 @@ pub enum IoError {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// A spec field with a bad value: names the field (as spelled in the spec), the value and
+    /// what is allowed.
+    #[error("{field}: {message}")]
+    Spec {
+        /// The field, e.g. "ranking.strategy" or "t0".
+        field: String,
+        /// What is wrong, with the value and what is allowed.
+        message: String,
+    },
+    /// An invalid market parameter (the core's error, with its field).
+    #[error(transparent)]
+    Market(#[from] marketloop_core::market::MarketError),
+    /// An invalid competing-bandits parameter (the core's error).
+    #[error(transparent)]
+    Bandit(#[from] marketloop_core::bandits::BanditError),
+    /// A data-set or preprocessing error.
+    #[error(transparent)]
+    Data(#[from] marketloop_data::DataError),
     /// JSON (de)serialisation failed.
     #[error("{path}: {source}")]
     Json {
@@ -46,6 +64,26 @@ pub enum IoError {
 }
 
 impl IoError {
+    /// A spec error naming `field`.
+    pub fn spec(field: impl Into<String>, message: impl Into<String>) -> Self {
+        IoError::Spec {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The spec field the error is about, if it names one (as spelled in the spec).
+    pub fn field(&self) -> Option<String> {
+        match self {
+            IoError::Spec { field, .. } => Some(field.clone()),
+            IoError::Market(e) => e.field().map(str::to_string),
+            IoError::Bandit(marketloop_core::bandits::BanditError::OutOfRange { name, .. }) => {
+                Some(name.clone())
+            }
+            _ => None,
+        }
+    }
+
     /// Wraps an OS error with its path.
     pub fn os(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         IoError::Os {

@@ -10,6 +10,7 @@
 //! - [`table`]: typed column tables and their writers.
 //! - [`run`]: run folders, manifests, and the per-replicate store behind `--resume`.
 //! - [`figure`]: figures as data, rendered to SVG and PNG.
+//! - [`manifest`]: what every output records about how it was made.
 //! - [`market_spec`]: the market TOML of `marketloop market ...`, resolved into core types.
 //! - [`matrix`]: dense matrices in `.npy` and CSV files, and JSON group lists.
 //! - [`parquet_writer`]: `Table::to_parquet`, Parquet files without Arrow.
@@ -24,6 +25,7 @@ pub mod compete_spec;
 pub mod error;
 pub mod experiment;
 pub mod figure;
+pub mod manifest;
 pub mod market_spec;
 pub mod matrix;
 pub mod parquet_writer;
@@ -35,6 +37,7 @@ pub mod table;
 
 pub use error::IoError;
 pub use figure::{Figure, Series, SeriesStyle};
+pub use manifest::Manifest;
 pub use report::{Finding, Report, Section};
-pub use run::{Manifest, RunDir};
+pub use run::RunDir;
 pub use table::{Column, Table};

@@ -45,7 +45,7 @@ pub struct Report {
 // Rendering to a self-contained HTML page.
 // ---------------------------------------------------------------------------------------------
 
-use crate::run::Manifest;
+use crate::manifest::Manifest;
 use crate::table::Column;
 use crate::IoError;
 use std::fmt::Write as _;

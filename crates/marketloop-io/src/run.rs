@@ -12,60 +12,13 @@
 
 use crate::atomic::{write_atomic, write_json_atomic};
 use crate::figure::Figure;
+pub use crate::manifest::Manifest;
 use crate::report::Report;
 use crate::table::Table;
 use crate::IoError;
+use marketloop_core::runner::{map_replicates, Schedule};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// What every output records about how it was made.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Manifest {
-    /// Always "marketloop".
-    pub tool: String,
-    /// The marketloop version.
-    pub version: String,
-    /// The git commit marketloop was built from, if known.
-    pub git_commit: Option<String>,
-    /// The command (e.g. "market simulate").
-    pub command: String,
-    /// The experiment's master seed.
-    pub seed: u64,
-    /// The random generator and how streams are derived.
-    pub generator: String,
-    /// The fully resolved configuration (every default filled in).
-    pub config: serde_json::Value,
-    /// Seconds since the Unix epoch when the run started.
-    pub started_unix: u64,
-    /// Wall-clock timings in seconds, by phase.
-    pub timings: BTreeMap<String, f64>,
-    /// Files written, relative to the run folder.
-    pub outputs: Vec<String>,
-    /// Number of replicates loaded from an earlier interrupted run.
-    pub resumed_replicates: usize,
-}
-
-impl Manifest {
-    /// A manifest for `command` with the given seed and resolved config.
-    pub fn new(command: &str, seed: u64, config: serde_json::Value) -> Self {
-        Self {
-            tool: "marketloop".into(),
-            version: marketloop_core::VERSION.into(),
-            git_commit: option_env!("MARKETLOOP_GIT_COMMIT").map(str::to_string),
-            command: command.into(),
-            seed,
-            generator: marketloop_core::rng::GENERATOR.into(),
-            config,
-            started_unix: std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs()),
-            timings: BTreeMap::new(),
-            outputs: Vec::new(),
-            resumed_replicates: 0,
-        }
-    }
-}
 
 #[derive(Serialize, Deserialize, PartialEq, Debug)]
 struct RunIdentity {
@@ -191,6 +144,48 @@ impl RunDir {
         write_atomic(&p, &bytes)
     }
 
+    /// The one place a run loads a finished replicate or computes and saves it: maps
+    /// `compute` over `indices` (in parallel under `schedule`; the results never depend on
+    /// it), reusing every replicate of `arm` an earlier interrupted run saved, and saving each
+    /// newly computed one atomically as soon as it finishes. `on_done` is called after each
+    /// replicate, loaded or computed (progress bars). The number of reused replicates is added
+    /// to the manifest's `resumed_replicates`. Results come back in the order of `indices`.
+    pub fn map_resumable<T, F, D>(
+        &mut self,
+        arm: &str,
+        indices: &[u64],
+        schedule: Schedule,
+        compute: F,
+        on_done: D,
+    ) -> Result<Vec<T>, IoError>
+    where
+        T: Serialize + DeserializeOwned + Send,
+        F: Fn(u64) -> Result<T, IoError> + Sync,
+        D: Fn(u64) + Sync,
+    {
+        let resumed = std::sync::atomic::AtomicUsize::new(0);
+        let this = &*self;
+        let out = map_replicates(
+            indices,
+            schedule,
+            |r| -> Result<T, IoError> {
+                if let Some(v) = this.load_replicate::<T>(arm, r)? {
+                    resumed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    return Ok(v);
+                }
+                let v = compute(r)?;
+                this.save_replicate(arm, r, &v)?;
+                Ok(v)
+            },
+            |r, _| {
+                on_done(r);
+                Ok(())
+            },
+        )?;
+        self.manifest.resumed_replicates += resumed.into_inner();
+        Ok(out)
+    }
+
     /// Writes raw bytes to `name` in the folder, atomically, and records it as an output.
     pub fn write_file(&mut self, name: &str, bytes: &[u8]) -> Result<PathBuf, IoError> {
         let p = self.root.join(name);
@@ -275,6 +270,32 @@ mod tests {
         let other = Manifest::new("test", 2, serde_json::json!({"a": 1}));
         let e = RunDir::open(&dir, other, true).unwrap_err().to_string();
         assert!(e.contains("seed 1 vs 2"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn map_resumable_reuses_saved_replicates_and_counts_them() {
+        let dir = tmp("map-resumable");
+        let m = Manifest::new("test", 7, serde_json::json!({}));
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let f = |r: u64| -> Result<Vec<u64>, IoError> {
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok(vec![r, r * r])
+        };
+        let mut run = RunDir::open(&dir, m.clone(), false).unwrap();
+        let a = run
+            .map_resumable("arm", &[0, 1, 2], Schedule::Parallel, f, |_| {})
+            .unwrap();
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 3);
+        drop(run);
+        let mut run = RunDir::open(&dir, m, true).unwrap();
+        let b = run
+            .map_resumable("arm", &[0, 1, 2, 3], Schedule::Serial, f, |_| {})
+            .unwrap();
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 4);
+        assert_eq!(&b[..3], &a[..]);
+        assert_eq!(b[3], vec![3, 9]);
+        assert_eq!(run.manifest_mut().resumed_replicates, 3);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
