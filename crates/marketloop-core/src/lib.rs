@@ -12,12 +12,14 @@
 //! - [`market`]: the trial-offer cultural market: model, dynamics, equilibrium, rankings.
 //! - [`rng`]: the portable generator, master seeds and per-replicate streams.
 //! - [`runner`]: deterministic (serial or rayon-parallel) maps over replicate indices.
+//! - [`stats`]: summary statistics over replicates (quantiles).
 #![deny(missing_docs)]
 
 pub mod bandits;
 pub mod market;
 pub mod rng;
 pub mod runner;
+pub mod stats;
 
 /// The version of this crate, recorded in every output manifest.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
