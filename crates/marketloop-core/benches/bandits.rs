@@ -5,14 +5,14 @@
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use marketloop_core::bandits::{
-    AlgorithmKind, BanditPolicy, BetaPrior, CompetitionConfig, Experiment, InstanceSpec,
-    MeanVector, RealizationTable, TableLayout, TieRule,
+    AlgorithmKind, ArgmaxTie, BanditPolicy, BetaPrior, CompetitionConfig, Experiment, InstanceSpec,
+    MeanVector, RealizationTable, TableLayout,
 };
 use marketloop_core::rng::{SeedSequence, Source};
 
 fn warmed(kind: &AlgorithmKind, rounds: usize) -> marketloop_core::bandits::Policy {
     let mut p = kind
-        .build(10, BetaPrior::default(), TieRule::LowestIndex)
+        .build(10, BetaPrior::default(), ArgmaxTie::LowestIndex)
         .unwrap();
     let mut rng = SeedSequence::new(1).stream(0, Source::Exploration);
     for t in 0..rounds {
@@ -54,7 +54,7 @@ fn policies(c: &mut Criterion) {
     let table = RealizationTable::generate(&means, &layout, &seeds, 0).unwrap();
     let mut firm = marketloop_core::bandits::Firm::new(
         AlgorithmKind::ThompsonSampling
-            .build(10, BetaPrior::default(), TieRule::LowestIndex)
+            .build(10, BetaPrior::default(), ArgmaxTie::LowestIndex)
             .unwrap(),
         100,
     )

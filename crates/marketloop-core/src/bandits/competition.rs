@@ -16,8 +16,8 @@
 
 use super::table::{PhaseRows, WarmStartRows};
 use super::{
-    AlgorithmKind, BanditError, BetaPrior, Firm, InstanceSpec, MeanVector, Phase, Policy,
-    RealizationTable, ResponseFunction, ResponseSpec, TableLayout, TieRule,
+    AlgorithmKind, ArgmaxTie, BanditError, BetaPrior, Firm, InstanceSpec, MeanVector, Phase,
+    Policy, RealizationTable, ResponseFunction, ResponseSpec, TableLayout,
 };
 use crate::rng::{PortableRng, SeedSequence, Source};
 use crate::runner::{map_replicates, Schedule};
@@ -80,7 +80,7 @@ pub struct CompetitionConfig {
     /// Prior of the Bayesian algorithms.
     pub prior: BetaPrior,
     /// Tie rule inside the algorithms.
-    pub tie: TieRule,
+    pub tie: ArgmaxTie,
     /// How users choose.
     pub response: ResponseSpec,
     /// How the market starts.
@@ -104,7 +104,7 @@ impl CompetitionConfig {
         CompetitionConfig {
             algorithms: vec![a, b],
             prior: BetaPrior::default(),
-            tie: TieRule::LowestIndex,
+            tie: ArgmaxTie::LowestIndex,
             response: ResponseSpec::default(),
             scenario: Scenario::SimultaneousEntry,
             t: 2000,
@@ -277,7 +277,7 @@ struct StageKey {
     slot: usize,
     algorithm: AlgorithmKind,
     prior: BetaPrior,
-    tie: TieRule,
+    tie: ArgmaxTie,
     window: usize,
     phase: Phase,
     history: History,
@@ -693,7 +693,7 @@ mod tests {
     // Re-pinned when Thompson sampling changed how it consumes its exploration stream (own
     // Gamma sampler, leader first, one-uniform and weak arms by inversion): each arm's draw is
     // still an exact Beta draw (KS tests against the exact CDF, choice frequencies against the
-    // exact argmax probabilities in policy.rs), so only the realised paths changed; Table 1 and
+    // exact argmax probabilities in policy::thompson), so only the realised paths changed; Table 1 and
     // Table 2 at N = 1000 stay within tolerance of the paper.
     const GOLDEN: [(u32, u32, u64); 8] = [
         (1975, 25, 4623516388704662978),
@@ -730,7 +730,7 @@ mod tests {
         // Rebuild firm 1 alone through its warm start and compare its whole state.
         let mut alone = Firm::new(
             A::ThompsonSampling
-                .build(3, BetaPrior::default(), TieRule::LowestIndex)
+                .build(3, BetaPrior::default(), ArgmaxTie::LowestIndex)
                 .unwrap(),
             100,
         )

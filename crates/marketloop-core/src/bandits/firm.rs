@@ -128,13 +128,15 @@ impl<P: BanditPolicy> Firm<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bandits::{AlgorithmKind, BetaPrior, Phase, RealizationTable, TableLayout, TieRule};
+    use crate::bandits::{
+        AlgorithmKind, ArgmaxTie, BetaPrior, Phase, RealizationTable, TableLayout,
+    };
     use crate::rng::{SeedSequence, Source};
 
     #[test]
     fn sliding_window_is_exact() {
         let p = AlgorithmKind::BayesGreedy
-            .build(2, BetaPrior::default(), TieRule::LowestIndex)
+            .build(2, BetaPrior::default(), ArgmaxTie::LowestIndex)
             .unwrap();
         let mut f = Firm::new(p, 3).unwrap();
         assert_eq!(f.reputation().value(), 0.0);
@@ -151,7 +153,7 @@ mod tests {
         assert_eq!(f.reputation(), Reputation::default());
         assert!(Firm::new(
             AlgorithmKind::BayesGreedy
-                .build(2, BetaPrior::default(), TieRule::LowestIndex)
+                .build(2, BetaPrior::default(), ArgmaxTie::LowestIndex)
                 .unwrap(),
             0
         )
@@ -168,7 +170,7 @@ mod tests {
         };
         let table = RealizationTable::generate(&means, &layout, &s, 0).unwrap();
         let p = AlgorithmKind::ThompsonSampling
-            .build(2, BetaPrior::default(), TieRule::LowestIndex)
+            .build(2, BetaPrior::default(), ArgmaxTie::LowestIndex)
             .unwrap();
         let mut f = Firm::new(p, 100).unwrap();
         let mut rng = s.stream(0, Source::Exploration);

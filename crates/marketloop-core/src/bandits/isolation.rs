@@ -9,8 +9,8 @@
 
 use super::competition::{draw_means, exploration_stream, instance_seeds};
 use super::{
-    AlgorithmKind, BanditError, BetaPrior, Firm, InstanceSpec, Phase, RealizationTable, Reputation,
-    TableLayout, TieRule,
+    AlgorithmKind, ArgmaxTie, BanditError, BetaPrior, Firm, InstanceSpec, Phase, RealizationTable,
+    Reputation, TableLayout,
 };
 use crate::rng::SeedSequence;
 use crate::runner::{map_replicates, Schedule};
@@ -30,7 +30,7 @@ pub struct IsolationConfig {
     /// Prior of the Bayesian algorithms.
     pub prior: BetaPrior,
     /// Tie rule inside the algorithms.
-    pub tie: TieRule,
+    pub tie: ArgmaxTie,
     /// Reputation window M.
     pub window: usize,
     /// Rounds per run (the paper: T0 + T).
@@ -286,7 +286,7 @@ mod tests {
                 AlgorithmKind::beg(),
             ],
             prior: BetaPrior::default(),
-            tie: TieRule::LowestIndex,
+            tie: ArgmaxTie::LowestIndex,
             window: 100,
             rounds,
             snapshots: vec![10, rounds],

@@ -34,9 +34,9 @@ pub use instance::{InstanceSpec, MeanVector, NeedlePosition};
 pub use isolation::{disadvantaged_period, IsolationConfig, IsolationSummary};
 pub use metrics::{median, CellSummary, Estimate};
 pub use policy::{
-    AlgorithmKind, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BetaPosterior, BetaPrior,
-    BetaSampler, ExploreFirst, GammaSampler, GreedyModified, Policy, StaticGreedy,
-    SuccessiveElimination, ThompsonSampling, TieRule, Ucb1,
+    AlgorithmKind, ArgmaxTie, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BetaPosterior,
+    BetaPrior, BetaSampler, ExploreFirst, GammaSampler, GreedyModified, Policy, StaticGreedy,
+    SuccessiveElimination, ThompsonSampling, Ucb1,
 };
 pub use response::{
     HardMax, HardMaxRandom, Reputation, Response, ResponseFunction, ResponseSpec, SoftMax,
