@@ -9,15 +9,14 @@
 //! chosen firm serves the game row of that round, the other firms see nothing.
 //!
 //! Streams of run `r` (from the instance's seed, see [`instance_seeds`]): means from
-//! `Source::Instance`, rewards from `Source::Rewards`, firm slot 0's algorithm from
-//! `Source::Exploration`, slot 1's from `Source::Exploration2`, slot s >= 2 from the
-//! `Exploration` stream of the child seed `derive("firm-slot-s")`, users' choices from
-//! `Source::Response`.
+//! `Source::Instance`, rewards from `Source::Rewards`, firm slot s's algorithm from
+//! [`SeedSequence::exploration_stream`] (the one slot-to-stream mapping, for any number of
+//! firms), users' choices from `Source::Response`.
 
 use super::table::{PhaseRows, WarmStartRows};
 use super::{
-    AlgorithmKind, ArgmaxTie, BanditError, BetaPrior, Firm, InstanceSpec, MeanVector, Phase,
-    Policy, RealizationTable, ResponseFunction, ResponseSpec, TableLayout,
+    AlgorithmKind, ArgmaxTie, BanditError, BetaPrior, Firm, FirmSpec, InstanceSpec, MeanVector,
+    Phase, Policy, RealizationTable, ResponseFunction, ResponseSpec, TableLayout,
 };
 use crate::rng::{PortableRng, SeedSequence, Source};
 use crate::runner::{map_replicates, Schedule};
@@ -193,6 +192,16 @@ impl CompetitionConfig {
         }
     }
 
+    /// The firm of slot `slot` (which must be below the number of algorithms).
+    pub fn firm(&self, slot: usize) -> FirmSpec {
+        FirmSpec {
+            algorithm: self.algorithms[slot].clone(),
+            prior: self.prior,
+            tie: self.tie,
+            window: self.window,
+        }
+    }
+
     /// "TS vs BG" style label.
     pub fn label(&self) -> String {
         self.algorithms
@@ -233,17 +242,6 @@ pub fn instance_seeds(master: &SeedSequence, instance: &InstanceSpec) -> SeedSeq
     master.derive(&instance.label())
 }
 
-/// The exploration stream of firm slot `slot` in run `run`.
-pub fn exploration_stream(seeds: &SeedSequence, run: u64, slot: usize) -> PortableRng {
-    match slot {
-        0 => seeds.stream(run, Source::Exploration),
-        1 => seeds.stream(run, Source::Exploration2),
-        s => seeds
-            .derive(&format!("firm-slot-{s}"))
-            .stream(run, Source::Exploration),
-    }
-}
-
 /// The mean vector of run `run`.
 pub fn draw_means(
     instance: &InstanceSpec,
@@ -275,10 +273,7 @@ enum History {
 #[derive(Clone, Debug, PartialEq)]
 struct StageKey {
     slot: usize,
-    algorithm: AlgorithmKind,
-    prior: BetaPrior,
-    tie: ArgmaxTie,
-    window: usize,
+    firm: FirmSpec,
     phase: Phase,
     history: History,
 }
@@ -385,20 +380,18 @@ pub fn run_competition_cached(
     let mut rngs: Vec<PortableRng> = Vec::with_capacity(n);
     let mut warm_start_regret = Vec::with_capacity(n);
     let mut monopoly_regret = 0.0;
-    for (s, alg) in cfg.algorithms.iter().enumerate() {
+    for s in 0..n {
+        let spec = cfg.firm(s);
         let fresh = || -> Result<Prepared, BanditError> {
             Ok(Prepared {
-                firm: Firm::new(alg.build(k, cfg.prior, cfg.tie)?, cfg.window)?,
-                rng: exploration_stream(seeds, run, s),
+                firm: spec.build(k)?,
+                rng: seeds.exploration_stream(run, s),
                 regret: 0.0,
             })
         };
         let key = |phase: Phase, history: History| StageKey {
             slot: s,
-            algorithm: alg.clone(),
-            prior: cfg.prior,
-            tie: cfg.tie,
-            window: cfg.window,
+            firm: spec.clone(),
             phase,
             history,
         };
@@ -735,7 +728,7 @@ mod tests {
             100,
         )
         .unwrap();
-        let mut rng = exploration_stream(&seeds, 0, 1);
+        let mut rng = seeds.exploration_stream(0, 1);
         alone.serve_alone(table.phase(Phase::WarmStart(1)), 30, &means, &mut rng);
         assert_eq!(alone.reputation().value(), o.final_reputation[1]);
         let _ = Reputation::default();

@@ -6,8 +6,32 @@
 //! round costs O(1) beyond the algorithm's own work. A firm that is not chosen is not touched.
 
 use super::table::PhaseRows;
-use super::{BanditError, BanditPolicy, MeanVector, Reputation};
+use super::{
+    AlgorithmKind, ArgmaxTie, BanditError, BanditPolicy, BetaPrior, MeanVector, Policy, Reputation,
+};
 use rand::Rng;
+
+/// What a new firm is made of besides the number of arms: its algorithm, the prior of the
+/// Bayesian algorithms, the argmax tie rule and the reputation window. Competition and isolation
+/// build every firm from one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FirmSpec {
+    /// The algorithm.
+    pub algorithm: AlgorithmKind,
+    /// Prior of the Bayesian algorithms.
+    pub prior: BetaPrior,
+    /// Tie rule inside the algorithm.
+    pub tie: ArgmaxTie,
+    /// Reputation window M.
+    pub window: usize,
+}
+
+impl FirmSpec {
+    /// A new firm on `k` arms: the algorithm at its prior, an empty reputation window.
+    pub fn build(&self, k: usize) -> Result<Firm<Policy>, BanditError> {
+        Firm::new(self.algorithm.build(k, self.prior, self.tie)?, self.window)
+    }
+}
 
 /// A firm competing for users.
 #[derive(Clone, Debug)]
@@ -131,7 +155,7 @@ mod tests {
     use crate::bandits::{
         AlgorithmKind, ArgmaxTie, BetaPrior, Phase, RealizationTable, TableLayout,
     };
-    use crate::rng::{SeedSequence, Source};
+    use crate::rng::SeedSequence;
 
     #[test]
     fn sliding_window_is_exact() {
@@ -173,7 +197,7 @@ mod tests {
             .build(2, BetaPrior::default(), ArgmaxTie::LowestIndex)
             .unwrap();
         let mut f = Firm::new(p, 100).unwrap();
-        let mut rng = s.stream(0, Source::Exploration);
+        let mut rng = s.exploration_stream(0, 0);
         let regret = f.serve_alone(table.phase(Phase::Isolation), 50, &means, &mut rng);
         assert_eq!(f.served(), 50);
         assert_eq!(

@@ -7,10 +7,10 @@
 //! Runs are processed in fixed chunks of [`CHUNK`] runs (the parallel unit); chunk sums are
 //! added in chunk order, so the summary is bit-identical for any thread count.
 
-use super::competition::{draw_means, exploration_stream, instance_seeds};
+use super::competition::{draw_means, instance_seeds};
 use super::{
-    AlgorithmKind, ArgmaxTie, BanditError, BetaPrior, Firm, InstanceSpec, Phase, RealizationTable,
-    Reputation, TableLayout,
+    AlgorithmKind, ArgmaxTie, BanditError, BetaPrior, FirmSpec, InstanceSpec, Phase,
+    RealizationTable, Reputation, TableLayout,
 };
 use crate::rng::SeedSequence;
 use crate::runner::{map_replicates, Schedule};
@@ -181,6 +181,16 @@ impl IsolationConfig {
         })
     }
 
+    /// The firm of algorithm `a` (which must be below the number of algorithms).
+    pub fn firm(&self, a: usize) -> FirmSpec {
+        FirmSpec {
+            algorithm: self.algorithms[a].clone(),
+            prior: self.prior,
+            tie: self.tie,
+            window: self.window,
+        }
+    }
+
     #[allow(clippy::needless_range_loop)] // per-round arrays of several algorithms
     fn chunk(&self, from: u64, to: u64) -> Result<Chunk, BanditError> {
         let na = self.algorithms.len();
@@ -200,14 +210,15 @@ impl IsolationConfig {
             isolation: l,
             ..TableLayout::default()
         };
+        let firms: Vec<FirmSpec> = (0..na).map(|a| self.firm(a)).collect();
         let mut reps: Vec<Vec<Reputation>> = vec![vec![Reputation::default(); l]; na];
         for run in from..to {
             let means = draw_means(&self.instance, &seeds, run)?;
             let table = RealizationTable::generate(&means, &layout, &seeds, run)?;
             let rows = table.phase(Phase::Isolation);
-            for (a, alg) in self.algorithms.iter().enumerate() {
-                let mut firm = Firm::new(alg.build(means.k(), self.prior, self.tie)?, self.window)?;
-                let mut rng = exploration_stream(&seeds, run, a);
+            for (a, spec) in firms.iter().enumerate() {
+                let mut firm = spec.build(means.k())?;
+                let mut rng = seeds.exploration_stream(run, a);
                 let mut cum = 0.0;
                 for t in 0..l {
                     let (arm, _) = firm.serve(rows, t, &mut rng);

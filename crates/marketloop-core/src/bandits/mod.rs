@@ -28,7 +28,7 @@ pub use competition::{
     Scenario,
 };
 pub use error::BanditError;
-pub use firm::Firm;
+pub use firm::{Firm, FirmSpec};
 pub use game::{CompetitionGame, GameAnalysis};
 pub use instance::{InstanceSpec, MeanVector, NeedlePosition};
 pub use isolation::{disadvantaged_period, IsolationConfig, IsolationSummary};

@@ -142,12 +142,12 @@ impl BetaSampler {
 mod tests {
     use super::*;
     use crate::bandits::policy::tests::beta_cdf_int;
-    use crate::rng::{SeedSequence, Source};
+    use crate::rng::SeedSequence;
 
     #[test]
     fn beta_sampler_moments_match_in_every_case() {
         // Mean and variance of 40000 draws within 5 standard errors, for each sampler kind.
-        let mut rng = SeedSequence::new(9).stream(0, Source::Exploration);
+        let mut rng = SeedSequence::new(9).exploration_stream(0, 0);
         let n = 40_000;
         for (a, b) in [
             (1.0, 1.0),
@@ -180,7 +180,7 @@ mod tests {
     fn beta_sampler_passes_kolmogorov_smirnov_against_the_exact_cdf() {
         // 20000 draws per shape; the KS statistic exceeds 1.95 / sqrt(n) with probability 0.001
         // under the null (fixed seed, so the test is deterministic).
-        let mut rng = SeedSequence::new(10).stream(0, Source::Exploration);
+        let mut rng = SeedSequence::new(10).exploration_stream(0, 0);
         let n = 20_000;
         let crit = 1.95 / (n as f64).sqrt();
         for (a, b) in [
@@ -212,7 +212,7 @@ mod tests {
 
     #[test]
     fn gamma_sampler_moments_including_the_boost() {
-        let mut rng = SeedSequence::new(12).stream(0, Source::Exploration);
+        let mut rng = SeedSequence::new(12).exploration_stream(0, 0);
         let n = 40_000;
         for shape in [0.3, 1.0, 2.0, 7.5] {
             let g = GammaSampler::new(shape);

@@ -80,11 +80,11 @@ impl BanditPolicy for SuccessiveElimination {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::{SeedSequence, Source};
+    use crate::rng::SeedSequence;
 
     #[test]
     fn successive_elimination_drops_the_worse_arm() {
-        let mut rng = SeedSequence::new(7).stream(0, Source::Exploration);
+        let mut rng = SeedSequence::new(7).exploration_stream(0, 0);
         let mut se = SuccessiveElimination::new(2, BetaPrior::default()).unwrap();
         for _ in 0..400 {
             let a = se.select(&mut rng);

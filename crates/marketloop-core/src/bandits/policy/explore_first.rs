@@ -78,11 +78,11 @@ impl BanditPolicy for ExploreFirst {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::{SeedSequence, Source};
+    use crate::rng::SeedSequence;
 
     #[test]
     fn explore_first_goes_round_robin_then_commits() {
-        let mut rng = SeedSequence::new(7).stream(0, Source::Exploration);
+        let mut rng = SeedSequence::new(7).exploration_stream(0, 0);
         let mut ef = ExploreFirst::new(3, 2, BetaPrior::default(), ArgmaxTie::LowestIndex).unwrap();
         for t in 0..6 {
             let a = ef.select(&mut rng);

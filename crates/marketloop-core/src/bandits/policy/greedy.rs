@@ -139,11 +139,11 @@ impl BanditPolicy for BayesEpsilonGreedy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::{SeedSequence, Source};
+    use crate::rng::SeedSequence;
 
     #[test]
     fn greedy_sticks_and_static_greedy_never_moves() {
-        let mut rng = SeedSequence::new(2).stream(0, Source::Exploration);
+        let mut rng = SeedSequence::new(2).exploration_stream(0, 0);
         let mut bg = BayesGreedy::new(3, BetaPrior::default(), ArgmaxTie::LowestIndex).unwrap();
         assert_eq!(bg.select(&mut rng), 0);
         bg.update(0, false);
@@ -163,7 +163,7 @@ mod tests {
         let mut beg =
             BayesEpsilonGreedy::new(4, 0.2, BetaPrior::default(), ArgmaxTie::LowestIndex).unwrap();
         beg.update(0, true);
-        let mut rng = SeedSequence::new(6).stream(0, Source::Exploration);
+        let mut rng = SeedSequence::new(6).exploration_stream(0, 0);
         let n = 20_000;
         let off = (0..n).filter(|_| beg.select(&mut rng) != 0).count() as f64 / n as f64;
         let p = 0.2 * 0.75;

@@ -89,12 +89,12 @@ impl<P: BanditPolicy> BanditPolicy for GreedyModified<P> {
 mod tests {
     use super::*;
     use crate::bandits::policy::{AlgorithmKind, BayesGreedy, BetaPrior};
-    use crate::rng::{SeedSequence, Source};
+    use crate::rng::SeedSequence;
 
     #[test]
     fn greedy_modification_with_p_one_is_the_base_and_p_zero_records_only_greedy_steps() {
-        let mut rng1 = SeedSequence::new(8).stream(0, Source::Exploration);
-        let mut rng2 = SeedSequence::new(8).stream(0, Source::Exploration);
+        let mut rng1 = SeedSequence::new(8).exploration_stream(0, 0);
+        let mut rng2 = SeedSequence::new(8).exploration_stream(0, 0);
         let base = AlgorithmKind::ThompsonSampling
             .build(4, BetaPrior::default(), ArgmaxTie::LowestIndex)
             .unwrap();

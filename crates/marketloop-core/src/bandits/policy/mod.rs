@@ -124,11 +124,11 @@ fn check_unit(name: &str, x: f64) -> Result<(), BanditError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::{SeedSequence, Source};
+    use crate::rng::SeedSequence;
 
     #[test]
     fn argmax_tie_rules() {
-        let mut rng = SeedSequence::new(1).stream(0, Source::Exploration);
+        let mut rng = SeedSequence::new(1).exploration_stream(0, 0);
         assert_eq!(
             argmax(&[0.5, 0.7, 0.7, 0.1], ArgmaxTie::LowestIndex, &mut rng),
             1

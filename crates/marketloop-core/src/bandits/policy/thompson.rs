@@ -151,7 +151,7 @@ fn power(x: f64, e: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::bandits::policy::tests::beta_cdf_int;
-    use crate::rng::{SeedSequence, Source};
+    use crate::rng::SeedSequence;
 
     #[test]
     fn thompson_frequencies_match_posterior_probabilities() {
@@ -163,7 +163,7 @@ mod tests {
         ts.update(0, true);
         ts.update(1, false);
         ts.update(1, false);
-        let mut rng = SeedSequence::new(5).stream(0, Source::Exploration);
+        let mut rng = SeedSequence::new(5).exploration_stream(0, 0);
         let n = 20_000;
         let zero = (0..n).filter(|_| ts.select(&mut rng) == 0).count() as f64 / n as f64;
         let p = 0.95;
@@ -223,7 +223,7 @@ mod tests {
                     ts.update(arm, false);
                 }
             }
-            let mut rng = SeedSequence::new(13).stream(0, Source::Exploration);
+            let mut rng = SeedSequence::new(13).exploration_stream(0, 0);
             let n = 60_000;
             let mut counts = [0u32; 6];
             for _ in 0..n {

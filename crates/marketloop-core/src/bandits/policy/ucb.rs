@@ -57,11 +57,11 @@ impl BanditPolicy for Ucb1 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::{SeedSequence, Source};
+    use crate::rng::SeedSequence;
 
     #[test]
     fn ucb_pulls_each_arm_once_then_the_best_bound() {
-        let mut rng = SeedSequence::new(7).stream(0, Source::Exploration);
+        let mut rng = SeedSequence::new(7).exploration_stream(0, 0);
         let mut ucb = Ucb1::new(3, BetaPrior::default(), ArgmaxTie::LowestIndex).unwrap();
         for want in 0..3 {
             let a = ucb.select(&mut rng);

@@ -124,7 +124,7 @@ fn beta_cdf_whole(a: u32, b: u32, x: f64) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::bandits::policy::tests::beta_cdf_int;
-    use crate::rng::{SeedSequence, Source};
+    use crate::rng::SeedSequence;
     use rand::Rng;
 
     #[test]
@@ -139,7 +139,7 @@ mod tests {
                 assert!((f - u).abs() < 1e-10, "Beta({a}, {b}): F({x}) = {f} vs {u}");
                 assert!((beta_cdf_int(a, b, x) - f).abs() < 1e-12, "two CDF forms");
             }
-            let mut rng = SeedSequence::new(14).stream(0, Source::Exploration);
+            let mut rng = SeedSequence::new(14).exploration_stream(0, 0);
             let n = 20_000;
             let mut x: Vec<f64> = (0..n).filter_map(|_| w.draw(rng.random::<f64>())).collect();
             assert!(x.len() > n - 5);
