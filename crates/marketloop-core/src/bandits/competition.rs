@@ -13,6 +13,7 @@
 //! [`SeedSequence::exploration_stream`] (the one slot-to-stream mapping, for any number of
 //! firms), users' choices from `Source::Response`.
 
+use super::firm::check_window;
 use super::table::{PhaseRows, WarmStartRows};
 use super::{
     AlgorithmKind, ArgmaxTie, BanditError, BetaPrior, Firm, FirmSpec, InstanceSpec, MeanVector,
@@ -151,13 +152,7 @@ impl CompetitionConfig {
                 "[1, infinity)",
             ));
         }
-        if self.window == 0 {
-            return Err(BanditError::range(
-                "reputation window M",
-                0,
-                "[1, 4294967295]",
-            ));
-        }
+        check_window(self.window)?;
         if self.t > u32::MAX as usize {
             return Err(BanditError::range(
                 "game rounds T",
@@ -323,10 +318,8 @@ impl PrefixCache {
             .map(|(r, p)| (*r, p))
             .ok_or_else(|| BanditError::Mismatch("prefix cache without a start state".into()))?;
         let mut p = from.clone();
-        for t in done..n {
-            let (arm, _) = p.firm.serve(rows, t, &mut p.rng);
-            p.regret += means.gap(arm);
-        }
+        p.firm
+            .serve_rows(rows, done..n, means, &mut p.rng, &mut p.regret);
         if done != n {
             states.push((n, p.clone()));
         }

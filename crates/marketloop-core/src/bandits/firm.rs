@@ -10,6 +10,7 @@ use super::{
     AlgorithmKind, ArgmaxTie, BanditError, BanditPolicy, BetaPrior, MeanVector, Policy, Reputation,
 };
 use rand::Rng;
+use std::ops::Range;
 
 /// What a new firm is made of besides the number of arms: its algorithm, the prior of the
 /// Bayesian algorithms, the argmax tie rule and the reputation window. Competition and isolation
@@ -47,13 +48,7 @@ pub struct Firm<P> {
 impl<P: BanditPolicy> Firm<P> {
     /// A firm using `policy` with a reputation window of `window` >= 1 users.
     pub fn new(policy: P, window: usize) -> Result<Self, BanditError> {
-        if window == 0 || window > u32::MAX as usize {
-            return Err(BanditError::range(
-                "reputation window M",
-                window,
-                "[1, 4294967295]",
-            ));
-        }
+        check_window(window)?;
         Ok(Firm {
             policy,
             window: vec![0; window],
@@ -141,12 +136,39 @@ impl<P: BanditPolicy> Firm<P> {
         rng: &mut R,
     ) -> f64 {
         let mut regret = 0.0;
-        for t in 0..n {
-            let (arm, _) = self.serve(rows, t, rng);
-            regret += means.gap(arm);
-        }
+        self.serve_rows(rows, 0..n, means, rng, &mut regret);
         regret
     }
+
+    /// Serves one user alone per row of `rows` in `range`, in order, adding each round's regret
+    /// (from the means) to `regret` as it goes (so a stage served in several pieces sums its
+    /// regret in the same order as one served at once).
+    #[inline]
+    pub fn serve_rows<R: Rng + ?Sized>(
+        &mut self,
+        rows: PhaseRows<'_>,
+        range: Range<usize>,
+        means: &MeanVector,
+        rng: &mut R,
+        regret: &mut f64,
+    ) {
+        for t in range {
+            let (arm, _) = self.serve(rows, t, rng);
+            *regret += means.gap(arm);
+        }
+    }
+}
+
+/// Checks a reputation window M: at least one user, at most 2^32 - 1 (window sums are `u32`).
+pub(super) fn check_window(window: usize) -> Result<(), BanditError> {
+    if window == 0 || window > u32::MAX as usize {
+        return Err(BanditError::range(
+            "reputation window M",
+            window,
+            "[1, 4294967295]",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

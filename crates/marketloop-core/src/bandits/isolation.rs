@@ -8,6 +8,7 @@
 //! added in chunk order, so the summary is bit-identical for any thread count.
 
 use super::competition::{draw_means, instance_seeds};
+use super::firm::check_window;
 use super::{
     AlgorithmKind, ArgmaxTie, BanditError, BetaPrior, FirmSpec, InstanceSpec, Phase,
     RealizationTable, Reputation, TableLayout,
@@ -94,13 +95,7 @@ impl IsolationConfig {
                 "[1, infinity)",
             ));
         }
-        if self.window == 0 {
-            return Err(BanditError::range(
-                "reputation window M",
-                0,
-                "[1, 4294967295]",
-            ));
-        }
+        check_window(self.window)?;
         if runs == 0 {
             return Err(BanditError::range("number of runs N", 0, "[1, infinity)"));
         }
