@@ -4,9 +4,13 @@
 //!
 //! - [`instance`]: MAB instances (Needle-in-Haystack, Uniform, Heavy-Tail, given means).
 //! - [`table`]: realization tables with per-phase row blocks (common random numbers).
-//! - [`policy`]: the [`BanditPolicy`] trait and the algorithms, with the greedy modification.
+//! - [`policy`]: the [`BanditPolicy`] trait, [`ArgmaxTie`] and the algorithms (one file per
+//!   family: greedy, Thompson sampling and its exact samplers, UCB1, Successive Elimination,
+//!   Explore-First, the greedy modification), [`AlgorithmKind`] and the dispatch enum [`Policy`].
 //! - [`response`]: the [`ResponseFunction`] trait: HardMax, HardMax&Random, SoftMax.
-//! - [`firm`]: a firm = algorithm + sliding-window reputation.
+//! - [`firm`]: a firm = algorithm + sliding-window reputation, built from a [`FirmSpec`]; its
+//!   exploration stream is [`SeedSequence::exploration_stream`](crate::rng::SeedSequence::exploration_stream)
+//!   of its slot.
 //! - [`competition`]: scenarios, one game, experiments sharing tables across cells.
 //! - [`isolation`]: performance in isolation, relative reputation, exploration disadvantage.
 //! - [`metrics`]: estimates with t half-widths, medians, histograms, per-cell summaries.
