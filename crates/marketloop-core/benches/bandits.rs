@@ -5,16 +5,16 @@
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use marketloop_core::bandits::{
-    AlgorithmKind, BanditPolicy, BetaPrior, CompetitionConfig, Experiment, InstanceSpec,
-    MeanVector, RealizationTable, TableLayout, TieRule,
+    AlgorithmKind, ArgmaxTie, BanditPolicy, BetaPrior, CompetitionConfig, Experiment, InstanceSpec,
+    MeanVector, RealizationTable, TableLayout,
 };
-use marketloop_core::rng::{SeedSequence, Source};
+use marketloop_core::rng::SeedSequence;
 
 fn warmed(kind: &AlgorithmKind, rounds: usize) -> marketloop_core::bandits::Policy {
     let mut p = kind
-        .build(10, BetaPrior::default(), TieRule::LowestIndex)
+        .build(10, BetaPrior::default(), ArgmaxTie::LowestIndex)
         .unwrap();
-    let mut rng = SeedSequence::new(1).stream(0, Source::Exploration);
+    let mut rng = SeedSequence::new(1).exploration_stream(0, 0);
     for t in 0..rounds {
         let a = p.select(&mut rng);
         p.update(a, t % 3 == 0);
@@ -31,7 +31,7 @@ fn policies(c: &mut Criterion) {
         AlgorithmKind::Ucb1,
     ] {
         let mut p = warmed(&kind, 200);
-        let mut rng = SeedSequence::new(2).stream(0, Source::Exploration);
+        let mut rng = SeedSequence::new(2).exploration_stream(0, 0);
         g.bench_function(format!("{} select", kind.short()), |b| {
             b.iter(|| black_box(p.select(&mut rng)))
         });
@@ -54,12 +54,12 @@ fn policies(c: &mut Criterion) {
     let table = RealizationTable::generate(&means, &layout, &seeds, 0).unwrap();
     let mut firm = marketloop_core::bandits::Firm::new(
         AlgorithmKind::ThompsonSampling
-            .build(10, BetaPrior::default(), TieRule::LowestIndex)
+            .build(10, BetaPrior::default(), ArgmaxTie::LowestIndex)
             .unwrap(),
         100,
     )
     .unwrap();
-    let mut rng = seeds.stream(0, Source::Exploration);
+    let mut rng = seeds.exploration_stream(0, 0);
     firm.serve_alone(
         table.phase(marketloop_core::bandits::Phase::Isolation),
         2000,

@@ -9,6 +9,9 @@
 //! `replicate << 16 | source`, so streams never overlap and adding draws to one source never
 //! shifts another (this is what makes common random numbers across experiment arms possible).
 //!
+//! [`SeedSequence::exploration_stream`] is the one mapping from an agent slot (a competing firm,
+//! slot 0 first) to its exploration stream, for any number of slots.
+//!
 //! [`SeedSequence::derive`] makes a child master seed from a label (for example a sweep cell's
 //! canonical parameters), so a cell's results do not depend on which other cells run.
 
@@ -45,9 +48,11 @@ pub enum Source {
     Instance = 6,
     /// Bandit reward realisation tables.
     Rewards = 7,
-    /// A platform's own exploration (Thompson draws, epsilon coins, argmax ties).
+    /// A platform's own exploration (Thompson draws, epsilon coins, argmax ties); agent slot 0's
+    /// stream (see [`SeedSequence::exploration_stream`]).
     Exploration = 8,
-    /// A second platform's exploration (kept apart from the first's).
+    /// A second platform's exploration (kept apart from the first's); agent slot 1's stream (see
+    /// [`SeedSequence::exploration_stream`]).
     Exploration2 = 9,
     /// Tie breaks of response functions.
     Response = 10,
@@ -79,6 +84,21 @@ impl SeedSequence {
         let mut rng = PortableRng::seed_from_u64(self.master);
         rng.set_stream(((replicate & MAX_REPLICATE) << 16) | source as u64);
         rng
+    }
+
+    /// The exploration stream of agent slot `slot` (a competing firm; slot 0 is the incumbent)
+    /// in `replicate`, for any number of slots. Slot 0 is [`Source::Exploration`], slot 1
+    /// [`Source::Exploration2`] (the two sources the first two agents have always used), slot
+    /// s >= 2 the `Exploration` stream of the child seed `derive("firm-slot-s")`. Every slot's
+    /// stream is independent of the others and of how many slots a run has.
+    pub fn exploration_stream(&self, replicate: u64, slot: usize) -> PortableRng {
+        match slot {
+            0 => self.stream(replicate, Source::Exploration),
+            1 => self.stream(replicate, Source::Exploration2),
+            s => self
+                .derive(&format!("firm-slot-{s}"))
+                .stream(replicate, Source::Exploration),
+        }
     }
 
     /// A child seed sequence for a labelled sub-experiment (for example a sweep cell's
@@ -136,6 +156,39 @@ mod tests {
     }
 
     const GOLDEN_SEED0_REP0_ARRIVAL: u64 = 13_937_087_304_575_520_531;
+
+    #[test]
+    fn exploration_streams_of_every_slot() {
+        // The derivation of each slot, spelled out (changing it changes every published
+        // competition): two sources, then child seeds labelled by the slot.
+        let s = SeedSequence::new(11);
+        let first = |mut r: PortableRng| -> [u64; 4] { std::array::from_fn(|_| r.random()) };
+        for rep in [0, 1, 977] {
+            assert_eq!(
+                first(s.exploration_stream(rep, 0)),
+                first(s.stream(rep, Source::Exploration))
+            );
+            assert_eq!(
+                first(s.exploration_stream(rep, 1)),
+                first(s.stream(rep, Source::Exploration2))
+            );
+            for slot in [2, 3, 17] {
+                let child = s.derive(&format!("firm-slot-{slot}"));
+                assert_eq!(
+                    first(s.exploration_stream(rep, slot)),
+                    first(child.stream(rep, Source::Exploration))
+                );
+            }
+            let all: Vec<_> = (0..8)
+                .map(|k| first(s.exploration_stream(rep, k)))
+                .collect();
+            for a in 0..all.len() {
+                for b in a + 1..all.len() {
+                    assert_ne!(all[a], all[b], "slots {a} and {b} of replicate {rep}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn derive_depends_on_label_only() {

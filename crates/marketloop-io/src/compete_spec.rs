@@ -28,8 +28,8 @@
 
 use crate::IoError;
 use marketloop_core::bandits::{
-    AlgorithmKind, BetaPrior, CompetitionConfig, InstanceSpec, NeedlePosition, ResponseSpec,
-    Scenario, TieRule, WarmStartRows,
+    AlgorithmKind, ArgmaxTie, BetaPrior, CompetitionConfig, InstanceSpec, NeedlePosition,
+    ResponseSpec, Scenario, WarmStartRows,
 };
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -241,8 +241,8 @@ impl CompeteSpec {
             .map_err(|e| bad(format!("field `response`: {e}")))?;
 
         let tie = match raw.tie_rule.as_deref().unwrap_or("lowest-index") {
-            "lowest-index" => TieRule::LowestIndex,
-            "random" => TieRule::Random,
+            "lowest-index" => ArgmaxTie::LowestIndex,
+            "random" => ArgmaxTie::Random,
             other => {
                 return Err(bad(format!(
                     "field `tie_rule`: unknown tie rule {other:?}; allowed: lowest-index, random"

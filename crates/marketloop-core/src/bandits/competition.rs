@@ -9,15 +9,15 @@
 //! chosen firm serves the game row of that round, the other firms see nothing.
 //!
 //! Streams of run `r` (from the instance's seed, see [`instance_seeds`]): means from
-//! `Source::Instance`, rewards from `Source::Rewards`, firm slot 0's algorithm from
-//! `Source::Exploration`, slot 1's from `Source::Exploration2`, slot s >= 2 from the
-//! `Exploration` stream of the child seed `derive("firm-slot-s")`, users' choices from
-//! `Source::Response`.
+//! `Source::Instance`, rewards from `Source::Rewards`, firm slot s's algorithm from
+//! [`SeedSequence::exploration_stream`] (the one slot-to-stream mapping, for any number of
+//! firms), users' choices from `Source::Response`.
 
+use super::firm::check_window;
 use super::table::{PhaseRows, WarmStartRows};
 use super::{
-    AlgorithmKind, BanditError, BetaPrior, Firm, InstanceSpec, MeanVector, Phase, Policy,
-    RealizationTable, ResponseFunction, ResponseSpec, TableLayout, TieRule,
+    AlgorithmKind, ArgmaxTie, BanditError, BetaPrior, Firm, FirmSpec, InstanceSpec, MeanVector,
+    Phase, Policy, RealizationTable, ResponseFunction, ResponseSpec, TableLayout,
 };
 use crate::rng::{PortableRng, SeedSequence, Source};
 use crate::runner::{map_replicates, Schedule};
@@ -80,7 +80,7 @@ pub struct CompetitionConfig {
     /// Prior of the Bayesian algorithms.
     pub prior: BetaPrior,
     /// Tie rule inside the algorithms.
-    pub tie: TieRule,
+    pub tie: ArgmaxTie,
     /// How users choose.
     pub response: ResponseSpec,
     /// How the market starts.
@@ -104,7 +104,7 @@ impl CompetitionConfig {
         CompetitionConfig {
             algorithms: vec![a, b],
             prior: BetaPrior::default(),
-            tie: TieRule::LowestIndex,
+            tie: ArgmaxTie::LowestIndex,
             response: ResponseSpec::default(),
             scenario: Scenario::SimultaneousEntry,
             t: 2000,
@@ -152,13 +152,7 @@ impl CompetitionConfig {
                 "[1, infinity)",
             ));
         }
-        if self.window == 0 {
-            return Err(BanditError::range(
-                "reputation window M",
-                0,
-                "[1, 4294967295]",
-            ));
-        }
+        check_window(self.window)?;
         if self.t > u32::MAX as usize {
             return Err(BanditError::range(
                 "game rounds T",
@@ -190,6 +184,16 @@ impl CompetitionConfig {
             warm_start: vec![self.t0; slots],
             game: self.t,
             isolation: 0,
+        }
+    }
+
+    /// The firm of slot `slot` (which must be below the number of algorithms).
+    pub fn firm(&self, slot: usize) -> FirmSpec {
+        FirmSpec {
+            algorithm: self.algorithms[slot].clone(),
+            prior: self.prior,
+            tie: self.tie,
+            window: self.window,
         }
     }
 
@@ -233,17 +237,6 @@ pub fn instance_seeds(master: &SeedSequence, instance: &InstanceSpec) -> SeedSeq
     master.derive(&instance.label())
 }
 
-/// The exploration stream of firm slot `slot` in run `run`.
-pub fn exploration_stream(seeds: &SeedSequence, run: u64, slot: usize) -> PortableRng {
-    match slot {
-        0 => seeds.stream(run, Source::Exploration),
-        1 => seeds.stream(run, Source::Exploration2),
-        s => seeds
-            .derive(&format!("firm-slot-{s}"))
-            .stream(run, Source::Exploration),
-    }
-}
-
 /// The mean vector of run `run`.
 pub fn draw_means(
     instance: &InstanceSpec,
@@ -275,10 +268,7 @@ enum History {
 #[derive(Clone, Debug, PartialEq)]
 struct StageKey {
     slot: usize,
-    algorithm: AlgorithmKind,
-    prior: BetaPrior,
-    tie: TieRule,
-    window: usize,
+    firm: FirmSpec,
     phase: Phase,
     history: History,
 }
@@ -328,10 +318,8 @@ impl PrefixCache {
             .map(|(r, p)| (*r, p))
             .ok_or_else(|| BanditError::Mismatch("prefix cache without a start state".into()))?;
         let mut p = from.clone();
-        for t in done..n {
-            let (arm, _) = p.firm.serve(rows, t, &mut p.rng);
-            p.regret += means.gap(arm);
-        }
+        p.firm
+            .serve_rows(rows, done..n, means, &mut p.rng, &mut p.regret);
         if done != n {
             states.push((n, p.clone()));
         }
@@ -385,20 +373,18 @@ pub fn run_competition_cached(
     let mut rngs: Vec<PortableRng> = Vec::with_capacity(n);
     let mut warm_start_regret = Vec::with_capacity(n);
     let mut monopoly_regret = 0.0;
-    for (s, alg) in cfg.algorithms.iter().enumerate() {
+    for s in 0..n {
+        let spec = cfg.firm(s);
         let fresh = || -> Result<Prepared, BanditError> {
             Ok(Prepared {
-                firm: Firm::new(alg.build(k, cfg.prior, cfg.tie)?, cfg.window)?,
-                rng: exploration_stream(seeds, run, s),
+                firm: spec.build(k)?,
+                rng: seeds.exploration_stream(run, s),
                 regret: 0.0,
             })
         };
         let key = |phase: Phase, history: History| StageKey {
             slot: s,
-            algorithm: alg.clone(),
-            prior: cfg.prior,
-            tie: cfg.tie,
-            window: cfg.window,
+            firm: spec.clone(),
             phase,
             history,
         };
@@ -693,7 +679,7 @@ mod tests {
     // Re-pinned when Thompson sampling changed how it consumes its exploration stream (own
     // Gamma sampler, leader first, one-uniform and weak arms by inversion): each arm's draw is
     // still an exact Beta draw (KS tests against the exact CDF, choice frequencies against the
-    // exact argmax probabilities in policy.rs), so only the realised paths changed; Table 1 and
+    // exact argmax probabilities in policy::thompson), so only the realised paths changed; Table 1 and
     // Table 2 at N = 1000 stay within tolerance of the paper.
     const GOLDEN: [(u32, u32, u64); 8] = [
         (1975, 25, 4623516388704662978),
@@ -730,12 +716,12 @@ mod tests {
         // Rebuild firm 1 alone through its warm start and compare its whole state.
         let mut alone = Firm::new(
             A::ThompsonSampling
-                .build(3, BetaPrior::default(), TieRule::LowestIndex)
+                .build(3, BetaPrior::default(), ArgmaxTie::LowestIndex)
                 .unwrap(),
             100,
         )
         .unwrap();
-        let mut rng = exploration_stream(&seeds, 0, 1);
+        let mut rng = seeds.exploration_stream(0, 1);
         alone.serve_alone(table.phase(Phase::WarmStart(1)), 30, &means, &mut rng);
         assert_eq!(alone.reputation().value(), o.final_reputation[1]);
         let _ = Reputation::default();

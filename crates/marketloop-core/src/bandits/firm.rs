@@ -6,8 +6,33 @@
 //! round costs O(1) beyond the algorithm's own work. A firm that is not chosen is not touched.
 
 use super::table::PhaseRows;
-use super::{BanditError, BanditPolicy, MeanVector, Reputation};
+use super::{
+    AlgorithmKind, ArgmaxTie, BanditError, BanditPolicy, BetaPrior, MeanVector, Policy, Reputation,
+};
 use rand::Rng;
+use std::ops::Range;
+
+/// What a new firm is made of besides the number of arms: its algorithm, the prior of the
+/// Bayesian algorithms, the argmax tie rule and the reputation window. Competition and isolation
+/// build every firm from one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FirmSpec {
+    /// The algorithm.
+    pub algorithm: AlgorithmKind,
+    /// Prior of the Bayesian algorithms.
+    pub prior: BetaPrior,
+    /// Tie rule inside the algorithm.
+    pub tie: ArgmaxTie,
+    /// Reputation window M.
+    pub window: usize,
+}
+
+impl FirmSpec {
+    /// A new firm on `k` arms: the algorithm at its prior, an empty reputation window.
+    pub fn build(&self, k: usize) -> Result<Firm<Policy>, BanditError> {
+        Firm::new(self.algorithm.build(k, self.prior, self.tie)?, self.window)
+    }
+}
 
 /// A firm competing for users.
 #[derive(Clone, Debug)]
@@ -23,13 +48,7 @@ pub struct Firm<P> {
 impl<P: BanditPolicy> Firm<P> {
     /// A firm using `policy` with a reputation window of `window` >= 1 users.
     pub fn new(policy: P, window: usize) -> Result<Self, BanditError> {
-        if window == 0 || window > u32::MAX as usize {
-            return Err(BanditError::range(
-                "reputation window M",
-                window,
-                "[1, 4294967295]",
-            ));
-        }
+        check_window(window)?;
         Ok(Firm {
             policy,
             window: vec![0; window],
@@ -117,24 +136,53 @@ impl<P: BanditPolicy> Firm<P> {
         rng: &mut R,
     ) -> f64 {
         let mut regret = 0.0;
-        for t in 0..n {
-            let (arm, _) = self.serve(rows, t, rng);
-            regret += means.gap(arm);
-        }
+        self.serve_rows(rows, 0..n, means, rng, &mut regret);
         regret
     }
+
+    /// Serves one user alone per row of `rows` in `range`, in order, adding each round's regret
+    /// (from the means) to `regret` as it goes (so a stage served in several pieces sums its
+    /// regret in the same order as one served at once).
+    #[inline]
+    pub fn serve_rows<R: Rng + ?Sized>(
+        &mut self,
+        rows: PhaseRows<'_>,
+        range: Range<usize>,
+        means: &MeanVector,
+        rng: &mut R,
+        regret: &mut f64,
+    ) {
+        for t in range {
+            let (arm, _) = self.serve(rows, t, rng);
+            *regret += means.gap(arm);
+        }
+    }
+}
+
+/// Checks a reputation window M: at least one user, at most 2^32 - 1 (window sums are `u32`).
+pub(super) fn check_window(window: usize) -> Result<(), BanditError> {
+    if window == 0 || window > u32::MAX as usize {
+        return Err(BanditError::range(
+            "reputation window M",
+            window,
+            "[1, 4294967295]",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bandits::{AlgorithmKind, BetaPrior, Phase, RealizationTable, TableLayout, TieRule};
-    use crate::rng::{SeedSequence, Source};
+    use crate::bandits::{
+        AlgorithmKind, ArgmaxTie, BetaPrior, Phase, RealizationTable, TableLayout,
+    };
+    use crate::rng::SeedSequence;
 
     #[test]
     fn sliding_window_is_exact() {
         let p = AlgorithmKind::BayesGreedy
-            .build(2, BetaPrior::default(), TieRule::LowestIndex)
+            .build(2, BetaPrior::default(), ArgmaxTie::LowestIndex)
             .unwrap();
         let mut f = Firm::new(p, 3).unwrap();
         assert_eq!(f.reputation().value(), 0.0);
@@ -151,7 +199,7 @@ mod tests {
         assert_eq!(f.reputation(), Reputation::default());
         assert!(Firm::new(
             AlgorithmKind::BayesGreedy
-                .build(2, BetaPrior::default(), TieRule::LowestIndex)
+                .build(2, BetaPrior::default(), ArgmaxTie::LowestIndex)
                 .unwrap(),
             0
         )
@@ -168,10 +216,10 @@ mod tests {
         };
         let table = RealizationTable::generate(&means, &layout, &s, 0).unwrap();
         let p = AlgorithmKind::ThompsonSampling
-            .build(2, BetaPrior::default(), TieRule::LowestIndex)
+            .build(2, BetaPrior::default(), ArgmaxTie::LowestIndex)
             .unwrap();
         let mut f = Firm::new(p, 100).unwrap();
-        let mut rng = s.stream(0, Source::Exploration);
+        let mut rng = s.exploration_stream(0, 0);
         let regret = f.serve_alone(table.phase(Phase::Isolation), 50, &means, &mut rng);
         assert_eq!(f.served(), 50);
         assert_eq!(

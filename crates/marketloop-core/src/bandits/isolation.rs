@@ -7,10 +7,11 @@
 //! Runs are processed in fixed chunks of [`CHUNK`] runs (the parallel unit); chunk sums are
 //! added in chunk order, so the summary is bit-identical for any thread count.
 
-use super::competition::{draw_means, exploration_stream, instance_seeds};
+use super::competition::{draw_means, instance_seeds};
+use super::firm::check_window;
 use super::{
-    AlgorithmKind, BanditError, BetaPrior, Firm, InstanceSpec, Phase, RealizationTable, Reputation,
-    TableLayout, TieRule,
+    AlgorithmKind, ArgmaxTie, BanditError, BetaPrior, FirmSpec, InstanceSpec, Phase,
+    RealizationTable, Reputation, TableLayout,
 };
 use crate::rng::SeedSequence;
 use crate::runner::{map_replicates, Schedule};
@@ -30,7 +31,7 @@ pub struct IsolationConfig {
     /// Prior of the Bayesian algorithms.
     pub prior: BetaPrior,
     /// Tie rule inside the algorithms.
-    pub tie: TieRule,
+    pub tie: ArgmaxTie,
     /// Reputation window M.
     pub window: usize,
     /// Rounds per run (the paper: T0 + T).
@@ -94,13 +95,7 @@ impl IsolationConfig {
                 "[1, infinity)",
             ));
         }
-        if self.window == 0 {
-            return Err(BanditError::range(
-                "reputation window M",
-                0,
-                "[1, 4294967295]",
-            ));
-        }
+        check_window(self.window)?;
         if runs == 0 {
             return Err(BanditError::range("number of runs N", 0, "[1, infinity)"));
         }
@@ -181,6 +176,16 @@ impl IsolationConfig {
         })
     }
 
+    /// The firm of algorithm `a` (which must be below the number of algorithms).
+    pub fn firm(&self, a: usize) -> FirmSpec {
+        FirmSpec {
+            algorithm: self.algorithms[a].clone(),
+            prior: self.prior,
+            tie: self.tie,
+            window: self.window,
+        }
+    }
+
     #[allow(clippy::needless_range_loop)] // per-round arrays of several algorithms
     fn chunk(&self, from: u64, to: u64) -> Result<Chunk, BanditError> {
         let na = self.algorithms.len();
@@ -200,14 +205,15 @@ impl IsolationConfig {
             isolation: l,
             ..TableLayout::default()
         };
+        let firms: Vec<FirmSpec> = (0..na).map(|a| self.firm(a)).collect();
         let mut reps: Vec<Vec<Reputation>> = vec![vec![Reputation::default(); l]; na];
         for run in from..to {
             let means = draw_means(&self.instance, &seeds, run)?;
             let table = RealizationTable::generate(&means, &layout, &seeds, run)?;
             let rows = table.phase(Phase::Isolation);
-            for (a, alg) in self.algorithms.iter().enumerate() {
-                let mut firm = Firm::new(alg.build(means.k(), self.prior, self.tie)?, self.window)?;
-                let mut rng = exploration_stream(&seeds, run, a);
+            for (a, spec) in firms.iter().enumerate() {
+                let mut firm = spec.build(means.k())?;
+                let mut rng = seeds.exploration_stream(run, a);
                 let mut cum = 0.0;
                 for t in 0..l {
                     let (arm, _) = firm.serve(rows, t, &mut rng);
@@ -286,7 +292,7 @@ mod tests {
                 AlgorithmKind::beg(),
             ],
             prior: BetaPrior::default(),
-            tie: TieRule::LowestIndex,
+            tie: ArgmaxTie::LowestIndex,
             window: 100,
             rounds,
             snapshots: vec![10, rounds],

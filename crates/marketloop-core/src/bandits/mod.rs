@@ -4,9 +4,13 @@
 //!
 //! - [`instance`]: MAB instances (Needle-in-Haystack, Uniform, Heavy-Tail, given means).
 //! - [`table`]: realization tables with per-phase row blocks (common random numbers).
-//! - [`policy`]: the [`BanditPolicy`] trait and the algorithms, with the greedy modification.
+//! - [`policy`]: the [`BanditPolicy`] trait, [`ArgmaxTie`] and the algorithms (one file per
+//!   family: greedy, Thompson sampling and its exact samplers, UCB1, Successive Elimination,
+//!   Explore-First, the greedy modification), [`AlgorithmKind`] and the dispatch enum [`Policy`].
 //! - [`response`]: the [`ResponseFunction`] trait: HardMax, HardMax&Random, SoftMax.
-//! - [`firm`]: a firm = algorithm + sliding-window reputation.
+//! - [`firm`]: a firm = algorithm + sliding-window reputation, built from a [`FirmSpec`]; its
+//!   exploration stream is [`SeedSequence::exploration_stream`](crate::rng::SeedSequence::exploration_stream)
+//!   of its slot.
 //! - [`competition`]: scenarios, one game, experiments sharing tables across cells.
 //! - [`isolation`]: performance in isolation, relative reputation, exploration disadvantage.
 //! - [`metrics`]: estimates with t half-widths, medians, histograms, per-cell summaries.
@@ -28,15 +32,15 @@ pub use competition::{
     Scenario,
 };
 pub use error::BanditError;
-pub use firm::Firm;
+pub use firm::{Firm, FirmSpec};
 pub use game::{CompetitionGame, GameAnalysis};
 pub use instance::{InstanceSpec, MeanVector, NeedlePosition};
 pub use isolation::{disadvantaged_period, IsolationConfig, IsolationSummary};
 pub use metrics::{median, CellSummary, Estimate};
 pub use policy::{
-    AlgorithmKind, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BetaPosterior, BetaPrior,
-    BetaSampler, ExploreFirst, GammaSampler, GreedyModified, Policy, StaticGreedy,
-    SuccessiveElimination, ThompsonSampling, TieRule, Ucb1,
+    AlgorithmKind, ArgmaxTie, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BetaPosterior,
+    BetaPrior, BetaSampler, ExploreFirst, GammaSampler, GreedyModified, Policy, StaticGreedy,
+    SuccessiveElimination, ThompsonSampling, Ucb1,
 };
 pub use response::{
     HardMax, HardMaxRandom, Reputation, Response, ResponseFunction, ResponseSpec, SoftMax,

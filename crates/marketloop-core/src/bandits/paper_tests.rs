@@ -113,7 +113,7 @@ fn isolation_regret(alg: AlgorithmKind, rounds: usize, runs: u64) -> Estimate {
         },
         algorithms: vec![alg],
         prior: BetaPrior::default(),
-        tie: TieRule::LowestIndex,
+        tie: ArgmaxTie::LowestIndex,
         window: 100,
         rounds,
         snapshots: vec![],

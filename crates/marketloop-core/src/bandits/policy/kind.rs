@@ -1,0 +1,355 @@
+//! The algorithms by name: [`AlgorithmKind`] (serde-friendly, with its text parser) and
+//! [`Policy`], the built algorithm of any kind, dispatched by `match` (static dispatch).
+
+use super::{
+    check_unit, ArgmaxTie, BanditError, BanditPolicy, BayesEpsilonGreedy, BayesGreedy,
+    BetaPosterior, BetaPrior, ExploreFirst, GreedyModified, StaticGreedy, SuccessiveElimination,
+    ThompsonSampling, Ucb1,
+};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The algorithms by name, with their parameters (serde-friendly, for configs).
+///
+/// Text form (see [`AlgorithmKind::from_str`]): `SG`, `BG`, `BEG`, `BEG(eps=0.1)`, `TS`, `UCB1`,
+/// `SE`, `EF(m=20)`, `GM(TS, p=0.5)`; long names (`StaticGreedy`, `BayesGreedy`,
+/// `DynamicGreedy`, `BayesEpsilonGreedy`, `ThompsonSampling`, `SuccessiveElimination`,
+/// `ExploreFirst`, `GreedyModified`) are accepted too, case-insensitively.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "name", rename_all = "kebab-case")]
+pub enum AlgorithmKind {
+    /// [`StaticGreedy`].
+    StaticGreedy,
+    /// [`BayesGreedy`].
+    BayesGreedy,
+    /// [`BayesEpsilonGreedy`].
+    BayesEpsilonGreedy {
+        /// Exploration probability (paper: 0.05).
+        eps: f64,
+    },
+    /// [`ThompsonSampling`].
+    ThompsonSampling,
+    /// [`Ucb1`].
+    Ucb1,
+    /// [`SuccessiveElimination`].
+    SuccessiveElimination,
+    /// [`ExploreFirst`].
+    ExploreFirst {
+        /// Pulls per arm before committing.
+        per_arm: u32,
+    },
+    /// [`GreedyModified`].
+    GreedyModified {
+        /// The base algorithm.
+        base: Box<AlgorithmKind>,
+        /// Mixing parameter p.
+        p: f64,
+    },
+}
+
+/// Names accepted by [`AlgorithmKind::from_str`], for error messages.
+pub const ALGORITHM_NAMES: &str = "SG (StaticGreedy), BG (BayesGreedy, DynamicGreedy), BEG[(eps=0.05)] (BayesEpsilonGreedy), TS (ThompsonSampling), UCB1, SE (SuccessiveElimination), EF(m=M) (ExploreFirst), GM(BASE, p=P) (GreedyModified)";
+
+impl AlgorithmKind {
+    /// BayesEpsilonGreedy with the paper's eps = 0.05.
+    pub fn beg() -> Self {
+        AlgorithmKind::BayesEpsilonGreedy { eps: 0.05 }
+    }
+
+    /// Short label: "TS", "BG", "BEG", "BEG(eps=0.1)", "GM(TS, p=0.5)", ...
+    pub fn short(&self) -> String {
+        match self {
+            AlgorithmKind::StaticGreedy => "SG".into(),
+            AlgorithmKind::BayesGreedy => "BG".into(),
+            AlgorithmKind::BayesEpsilonGreedy { eps } if *eps == 0.05 => "BEG".into(),
+            AlgorithmKind::BayesEpsilonGreedy { eps } => format!("BEG(eps={eps})"),
+            AlgorithmKind::ThompsonSampling => "TS".into(),
+            AlgorithmKind::Ucb1 => "UCB1".into(),
+            AlgorithmKind::SuccessiveElimination => "SE".into(),
+            AlgorithmKind::ExploreFirst { per_arm } => format!("EF(m={per_arm})"),
+            AlgorithmKind::GreedyModified { base, p } => format!("GM({}, p={p})", base.short()),
+        }
+    }
+
+    /// Checks the parameters (independently of K).
+    pub fn validate(&self) -> Result<(), BanditError> {
+        match self {
+            AlgorithmKind::BayesEpsilonGreedy { eps } => {
+                check_unit("epsilon of BayesEpsilonGreedy", *eps)
+            }
+            AlgorithmKind::ExploreFirst { per_arm: 0 } => Err(BanditError::range(
+                "pulls per arm of ExploreFirst",
+                0,
+                "[1, infinity)",
+            )),
+            AlgorithmKind::GreedyModified { base, p } => {
+                check_unit("mixing parameter p of the greedy modification", *p)?;
+                base.validate()
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Builds the algorithm on `k` arms.
+    pub fn build(&self, k: usize, prior: BetaPrior, tie: ArgmaxTie) -> Result<Policy, BanditError> {
+        Ok(match self {
+            AlgorithmKind::StaticGreedy => Policy::StaticGreedy(StaticGreedy::new(k, prior, tie)?),
+            AlgorithmKind::BayesGreedy => Policy::BayesGreedy(BayesGreedy::new(k, prior, tie)?),
+            AlgorithmKind::BayesEpsilonGreedy { eps } => {
+                Policy::BayesEpsilonGreedy(BayesEpsilonGreedy::new(k, *eps, prior, tie)?)
+            }
+            AlgorithmKind::ThompsonSampling => {
+                Policy::ThompsonSampling(ThompsonSampling::new(k, prior, tie)?)
+            }
+            AlgorithmKind::Ucb1 => Policy::Ucb1(Ucb1::new(k, prior, tie)?),
+            AlgorithmKind::SuccessiveElimination => {
+                Policy::SuccessiveElimination(SuccessiveElimination::new(k, prior)?)
+            }
+            AlgorithmKind::ExploreFirst { per_arm } => {
+                Policy::ExploreFirst(ExploreFirst::new(k, *per_arm, prior, tie)?)
+            }
+            AlgorithmKind::GreedyModified { base, p } => {
+                let b = base.build(k, prior, tie)?;
+                Policy::GreedyModified(Box::new(GreedyModified::new(b, *p, tie)?))
+            }
+        })
+    }
+}
+
+impl fmt::Display for AlgorithmKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.short())
+    }
+}
+
+impl FromStr for AlgorithmKind {
+    type Err = BanditError;
+
+    fn from_str(text: &str) -> Result<Self, BanditError> {
+        let s = text.trim();
+        let (name, args) = match s.find('(') {
+            Some(i) => {
+                let inner = s[i + 1..]
+                    .strip_suffix(')')
+                    .ok_or_else(|| BanditError::Parse {
+                        what: "algorithm".into(),
+                        text: text.into(),
+                        reason: "missing closing parenthesis".into(),
+                    })?;
+                (s[..i].trim(), Some(inner))
+            }
+            None => (s, None),
+        };
+        let parse_err = |reason: String| BanditError::Parse {
+            what: "algorithm".into(),
+            text: text.into(),
+            reason,
+        };
+        // key=value pairs (for GM, the base comes first and may itself hold parentheses).
+        let kv =
+            |args: &str, key: &str| -> Result<Option<f64>, BanditError> {
+                for part in args.split(',') {
+                    let part = part.trim();
+                    if part.is_empty() {
+                        continue;
+                    }
+                    let (k, v) = part
+                        .split_once('=')
+                        .ok_or_else(|| parse_err(format!("expected {key}=VALUE, got {part:?}")))?;
+                    if k.trim().eq_ignore_ascii_case(key) {
+                        return v.trim().parse::<f64>().map(Some).map_err(|_| {
+                            parse_err(format!("{key} = {:?} is not a number", v.trim()))
+                        });
+                    }
+                    return Err(parse_err(format!(
+                        "unknown parameter {:?}; allowed: {key}",
+                        k.trim()
+                    )));
+                }
+                Ok(None)
+            };
+        let lower = name.to_ascii_lowercase().replace(['-', '_', ' '], "");
+        let no_args = |kind: AlgorithmKind| -> Result<AlgorithmKind, BanditError> {
+            match args {
+                Some(a) if !a.trim().is_empty() => {
+                    Err(parse_err(format!("{name} takes no parameters")))
+                }
+                _ => Ok(kind),
+            }
+        };
+        let kind = match lower.as_str() {
+            "sg" | "staticgreedy" => no_args(AlgorithmKind::StaticGreedy)?,
+            "bg" | "bayesgreedy" | "dynamicgreedy" | "dg" => no_args(AlgorithmKind::BayesGreedy)?,
+            "beg" | "bayesepsilongreedy" | "dynamicepsilongreedy" | "deg" => {
+                let eps = match args {
+                    Some(a) => kv(a, "eps")?.unwrap_or(0.05),
+                    None => 0.05,
+                };
+                AlgorithmKind::BayesEpsilonGreedy { eps }
+            }
+            "ts" | "thompsonsampling" | "thompson" => no_args(AlgorithmKind::ThompsonSampling)?,
+            "ucb1" | "ucb" => no_args(AlgorithmKind::Ucb1)?,
+            "se" | "successiveelimination" => no_args(AlgorithmKind::SuccessiveElimination)?,
+            "ef" | "explorefirst" => {
+                let m = args
+                    .map(|a| kv(a, "m"))
+                    .transpose()?
+                    .flatten()
+                    .ok_or_else(|| {
+                        parse_err("ExploreFirst needs m=PULLS_PER_ARM, e.g. EF(m=20)".into())
+                    })?;
+                if !(m >= 1.0 && m.fract() == 0.0 && m <= f64::from(u32::MAX)) {
+                    return Err(BanditError::range(
+                        "pulls per arm m of ExploreFirst",
+                        m,
+                        "whole numbers in [1, 4294967295]",
+                    ));
+                }
+                AlgorithmKind::ExploreFirst { per_arm: m as u32 }
+            }
+            "gm" | "greedymodified" | "greedymodification" => {
+                let a = args
+                    .ok_or_else(|| parse_err("GM needs a base and p, e.g. GM(TS, p=0.5)".into()))?;
+                let (base, rest) = a
+                    .rsplit_once(',')
+                    .ok_or_else(|| parse_err("GM needs a base and p, e.g. GM(TS, p=0.5)".into()))?;
+                let p = kv(rest, "p")?.ok_or_else(|| parse_err("GM needs p=MIXING".into()))?;
+                AlgorithmKind::GreedyModified {
+                    base: Box::new(base.parse()?),
+                    p,
+                }
+            }
+            _ => {
+                return Err(BanditError::UnknownName {
+                    what: "algorithm".into(),
+                    name: text.into(),
+                    allowed: ALGORITHM_NAMES.into(),
+                })
+            }
+        };
+        kind.validate()?;
+        Ok(kind)
+    }
+}
+
+/// Any algorithm of [`AlgorithmKind`], dispatched by `match` (no boxing except for the greedy
+/// modification's base).
+#[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
+pub enum Policy {
+    /// See [`StaticGreedy`].
+    StaticGreedy(StaticGreedy),
+    /// See [`BayesGreedy`].
+    BayesGreedy(BayesGreedy),
+    /// See [`BayesEpsilonGreedy`].
+    BayesEpsilonGreedy(BayesEpsilonGreedy),
+    /// See [`ThompsonSampling`].
+    ThompsonSampling(ThompsonSampling),
+    /// See [`Ucb1`].
+    Ucb1(Ucb1),
+    /// See [`SuccessiveElimination`].
+    SuccessiveElimination(SuccessiveElimination),
+    /// See [`ExploreFirst`].
+    ExploreFirst(ExploreFirst),
+    /// See [`GreedyModified`].
+    GreedyModified(Box<GreedyModified<Policy>>),
+}
+
+macro_rules! dispatch {
+    ($self:ident, $p:ident => $e:expr) => {
+        match $self {
+            Policy::StaticGreedy($p) => $e,
+            Policy::BayesGreedy($p) => $e,
+            Policy::BayesEpsilonGreedy($p) => $e,
+            Policy::ThompsonSampling($p) => $e,
+            Policy::Ucb1($p) => $e,
+            Policy::SuccessiveElimination($p) => $e,
+            Policy::ExploreFirst($p) => $e,
+            Policy::GreedyModified($p) => $e,
+        }
+    };
+}
+
+impl BanditPolicy for Policy {
+    fn k(&self) -> usize {
+        dispatch!(self, p => p.k())
+    }
+    #[inline]
+    fn select<R: Rng + ?Sized>(&mut self, rng: &mut R) -> usize {
+        dispatch!(self, p => p.select(rng))
+    }
+    #[inline]
+    fn update(&mut self, arm: usize, reward: bool) {
+        dispatch!(self, p => p.update(arm, reward))
+    }
+    fn reset(&mut self) {
+        dispatch!(self, p => p.reset())
+    }
+    fn posterior(&self) -> &BetaPosterior {
+        dispatch!(self, p => p.posterior())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_names_and_reject_unknown_ones() {
+        assert_eq!(
+            "TS".parse::<AlgorithmKind>().unwrap(),
+            AlgorithmKind::ThompsonSampling
+        );
+        assert_eq!(
+            "dynamic-greedy".parse::<AlgorithmKind>().unwrap(),
+            AlgorithmKind::BayesGreedy
+        );
+        assert_eq!(
+            "BEG".parse::<AlgorithmKind>().unwrap(),
+            AlgorithmKind::beg()
+        );
+        assert_eq!(
+            "BEG(eps=0.1)".parse::<AlgorithmKind>().unwrap(),
+            AlgorithmKind::BayesEpsilonGreedy { eps: 0.1 }
+        );
+        assert_eq!(
+            "GM(BEG(eps=0.2), p=0.5)"
+                .parse::<AlgorithmKind>()
+                .unwrap()
+                .short(),
+            "GM(BEG(eps=0.2), p=0.5)"
+        );
+        assert_eq!(
+            "EF(m=5)".parse::<AlgorithmKind>().unwrap(),
+            AlgorithmKind::ExploreFirst { per_arm: 5 }
+        );
+        let e = "XYZ".parse::<AlgorithmKind>().unwrap_err().to_string();
+        assert!(
+            e.contains("unknown algorithm \"XYZ\"") && e.contains("TS (ThompsonSampling)"),
+            "{e}"
+        );
+        let e = "BEG(eps=1.5)"
+            .parse::<AlgorithmKind>()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("epsilon of BayesEpsilonGreedy = 1.5 must lie in [0, 1]"),
+            "{e}"
+        );
+        let e = "BEG(eps=-0.1)"
+            .parse::<AlgorithmKind>()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("-0.1"), "{e}");
+        assert!("EF".parse::<AlgorithmKind>().is_err());
+        assert!("EF(m=0)".parse::<AlgorithmKind>().is_err());
+        assert!("GM(TS, p=2)".parse::<AlgorithmKind>().is_err());
+        assert!(
+            BayesEpsilonGreedy::new(3, 1.01, BetaPrior::default(), ArgmaxTie::LowestIndex).is_err()
+        );
+        assert!(BayesGreedy::new(0, BetaPrior::default(), ArgmaxTie::LowestIndex).is_err());
+        assert!(BetaPrior::new(0.0, 1.0).is_err());
+    }
+}
