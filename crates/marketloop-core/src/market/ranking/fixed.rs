@@ -100,15 +100,15 @@ mod tests {
 
     #[test]
     fn fixed_ranking_is_validated() {
-        let mk = Market::new(
-            3,
-            vec![0.5, 0.5],
-            vec![1.0; 6],
-            vec![0.5; 6],
-            vec![0.5, 0.5],
-            crate::market::model::InitialCounts::Fixed(vec![1; 3]),
-        )
-        .unwrap();
+        let mk = Market::builder()
+            .items(3)
+            .weights(vec![0.5, 0.5])
+            .visibility(vec![1.0; 6])
+            .quality(vec![0.5; 6])
+            .feedback(vec![0.5, 0.5])
+            .initial_counts(crate::market::model::InitialCounts::Fixed(vec![1; 3]))
+            .build()
+            .unwrap();
         let e = FixedRanking::new(&mk, &FixedOrder::Global(vec![0, 3]), 50)
             .unwrap_err()
             .to_string();

@@ -50,15 +50,15 @@ mod tests {
 
     #[test]
     fn quality_ranking_per_type() {
-        let mk = Market::new(
-            3,
-            vec![0.5, 0.5],
-            vec![1.0; 6],
-            vec![0.1, 0.9, 0.5, 0.7, 0.7, 0.2],
-            vec![0.5, 0.5],
-            crate::market::model::InitialCounts::Fixed(vec![1; 3]),
-        )
-        .unwrap();
+        let mk = Market::builder()
+            .items(3)
+            .weights(vec![0.5, 0.5])
+            .visibility(vec![1.0; 6])
+            .quality(vec![0.1, 0.9, 0.5, 0.7, 0.7, 0.2])
+            .feedback(vec![0.5, 0.5])
+            .initial_counts(crate::market::model::InitialCounts::Fixed(vec![1; 3]))
+            .build()
+            .unwrap();
         let mut qr = QualityRanking::new(&mk, 2);
         let mut rng = SeedSequence::new(0).stream(0, Source::Ranking);
         assert_eq!(qr.shown(0, &mut rng), &[1, 2]);
