@@ -42,15 +42,15 @@ fn market(m: usize, visible: Option<usize>) -> Market {
         }
     }
     let q: Vec<f64> = (0..m * N).map(|_| rng.random_range(0.2..1.0)).collect();
-    Market::new(
-        N,
-        vec![1.0 / m as f64; m],
-        v,
-        q,
-        vec![0.5; m],
-        InitialCounts::Uniform { low: 2, high: 3 },
-    )
-    .unwrap()
+    Market::builder()
+        .items(N)
+        .weights(vec![1.0 / m as f64; m])
+        .visibility(v)
+        .quality(q)
+        .feedback(vec![0.5; m])
+        .initial_counts(InitialCounts::Uniform { low: 2, high: 3 })
+        .build()
+        .unwrap()
 }
 
 fn bench_engine<S: TrialSampler>(c: &mut Criterion, name: &str, mk: &Market, sampler: S) {

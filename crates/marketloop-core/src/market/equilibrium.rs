@@ -221,15 +221,15 @@ pub fn reduce_to_homogeneous(market: &Market) -> Option<Market> {
         }
     }
     q.iter_mut().for_each(|x| *x = x.clamp(0.0, 1.0));
-    Market::new(
-        n,
-        vec![1.0],
-        market.visibility_row(0).to_vec(),
-        q,
-        vec![r],
-        market.initial().clone(),
-    )
-    .ok()
+    Market::builder()
+        .items(n)
+        .weights(vec![1.0])
+        .visibility(market.visibility_row(0).to_vec())
+        .quality(q)
+        .feedback(vec![r])
+        .initial_counts(market.initial().clone())
+        .build()
+        .ok()
 }
 
 /// The result of iterating eq. (6).
@@ -638,15 +638,15 @@ mod tests {
         assert_eq!(t.regime, Regime::WinnerTakesAll { item: 1 });
         assert_eq!(t.shares, vec![0.0, 1.0, 0.0]);
         // heterogeneous with r > 1: iterated, same answer when types agree on the best item
-        let mk2 = Market::new(
-            3,
-            vec![0.5, 0.5],
-            vec![0.3, 0.9, 0.5, 0.2, 0.8, 0.1],
-            vec![0.5, 0.5, 0.5, 0.6, 0.6, 0.6],
-            vec![1.5, 2.0],
-            unit_counts(3),
-        )
-        .unwrap();
+        let mk2 = Market::builder()
+            .items(3)
+            .weights(vec![0.5, 0.5])
+            .visibility(vec![0.3, 0.9, 0.5, 0.2, 0.8, 0.1])
+            .quality(vec![0.5, 0.5, 0.5, 0.6, 0.6, 0.6])
+            .feedback(vec![1.5, 2.0])
+            .initial_counts(unit_counts(3))
+            .build()
+            .unwrap();
         let t2 = solve_tome(&mk2, TomeOptions::default()).unwrap();
         assert_eq!(t2.regime, Regime::WinnerTakesAll { item: 1 });
         assert!(t2.shares.iter().all(|s| s.is_finite()));
@@ -654,15 +654,15 @@ mod tests {
 
     #[test]
     fn items_nobody_can_buy_get_zero_share() {
-        let mk = Market::new(
-            3,
-            vec![0.5, 0.5],
-            vec![1.0, 0.0, 0.5, 1.0, 1.0, 0.5],
-            vec![0.5, 0.9, 0.0, 0.5, 0.0, 0.0],
-            vec![0.5, 0.7],
-            unit_counts(3),
-        )
-        .unwrap();
+        let mk = Market::builder()
+            .items(3)
+            .weights(vec![0.5, 0.5])
+            .visibility(vec![1.0, 0.0, 0.5, 1.0, 1.0, 0.5])
+            .quality(vec![0.5, 0.9, 0.0, 0.5, 0.0, 0.0])
+            .feedback(vec![0.5, 0.7])
+            .initial_counts(unit_counts(3))
+            .build()
+            .unwrap();
         let t = solve_tome(&mk, TomeOptions::default()).unwrap();
         assert!(t.converged);
         assert_eq!(t.shares[1], 0.0);

@@ -16,6 +16,16 @@ pub enum MarketError {
         /// What is counted, e.g. "number of items n".
         what: &'static str,
     },
+    /// A required field of a builder was not set.
+    #[error("{field}: not set; {builder} needs every one of {needed}")]
+    Missing {
+        /// The field, e.g. "visibility".
+        field: &'static str,
+        /// The builder, e.g. "Market::builder()".
+        builder: &'static str,
+        /// All the fields it needs, e.g. "items, weights, ...".
+        needed: &'static str,
+    },
     /// A vector or matrix has the wrong number of entries.
     #[error("{field}: {got} entries given, but {expected} are needed ({shape})")]
     Shape {
@@ -98,6 +108,7 @@ impl MarketError {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             MarketError::Empty { field, .. }
+            | MarketError::Missing { field, .. }
             | MarketError::Shape { field, .. }
             | MarketError::NotFinite { field, .. }
             | MarketError::OutOfRange { field, .. }

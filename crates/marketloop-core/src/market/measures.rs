@@ -263,15 +263,15 @@ mod tests {
 
     #[test]
     fn gamma_applicability() {
-        let mk = Market::new(
-            2,
-            vec![0.5, 0.5],
-            vec![1.0, 0.5, 0.2, 0.9],
-            vec![0.9, 0.5, 0.1, 0.5],
-            vec![0.5, 0.5],
-            InitialCounts::Fixed(vec![1; 2]),
-        )
-        .unwrap();
+        let mk = Market::builder()
+            .items(2)
+            .weights(vec![0.5, 0.5])
+            .visibility(vec![1.0, 0.5, 0.2, 0.9])
+            .quality(vec![0.9, 0.5, 0.1, 0.5])
+            .feedback(vec![0.5, 0.5])
+            .initial_counts(InitialCounts::Fixed(vec![1; 2]))
+            .build()
+            .unwrap();
         assert!(matches!(
             gamma(&mk, &[0.5, 0.5]),
             Objective::NotApplicable(_)
@@ -280,14 +280,14 @@ mod tests {
         let mk = mk
             .with_visibility(vec![1.0, 0.5, 0.2, 0.9])
             .and_then(|m| {
-                Market::new(
-                    2,
-                    m.weights().to_vec(),
-                    m.visibility().to_vec(),
-                    vec![0.9, 0.5, 0.9, 0.5],
-                    vec![0.5, 0.5],
-                    InitialCounts::Fixed(vec![1; 2]),
-                )
+                Market::builder()
+                    .items(2)
+                    .weights(m.weights().to_vec())
+                    .visibility(m.visibility().to_vec())
+                    .quality(vec![0.9, 0.5, 0.9, 0.5])
+                    .feedback(vec![0.5, 0.5])
+                    .initial_counts(InitialCounts::Fixed(vec![1; 2]))
+                    .build()
             })
             .unwrap();
         assert!(gamma(&mk, &[0.5, 0.5]).value().unwrap().is_finite());

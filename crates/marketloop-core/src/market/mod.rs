@@ -2,14 +2,19 @@
 //! "Stability and Efficiency of Personalised Cultural Markets"; spec
 //! `trial-offer-markets.md`).
 //!
-//! - [`model`]: the validated [`Market`] (w, v, q, r, initial counts).
-//! - [`choice`]: the multinomial logit of eq. (1), y(phi) and p(phi) of Lemma 2.1.
+//! - [`model`]: the validated [`Market`] (w, v, q, r, initial counts), built by field name with
+//!   [`Market::builder`].
+//! - [`choice`]: choice rules ([`ChoiceModel`]: analytic trial probabilities and the engine's
+//!   samplers); the multinomial logit of eq. (1), y(phi) and p(phi) of Lemma 2.1.
 //! - [`measures`]: efficiency, entropy and the objectives (7), (8), (13), (14).
 //! - [`equilibrium`]: the TOME (closed form, Prop. C.1, fixed point) and the deterministic
 //!   dynamic (eq. 6).
-//! - [`position_bias`], [`ranking`]: rank-position attention and ranking strategies (Section 5).
+//! - [`position_bias`], [`ranking`]: rank-position attention and ranking strategies (Section 5);
+//!   one policy per file, NumPy's argsort tie order in `ranking/numpy_order.rs`.
 //! - [`sampling`]: sum trees and alias tables.
-//! - [`engine`]: one replicate of the stochastic dynamic, step by step.
+//! - [`state`]: the counts and running totals of a running replicate.
+//! - [`engine`]: one replicate of the stochastic dynamic, step by step, generic over what users
+//!   see (fixed visibility or a ranking) and the choice rule.
 //! - [`simulation`]: replicated runs with periodic measurements, parallel over replicates.
 //!
 //! Indices are 0-based; matrices are row-major m x n (types x items).
@@ -24,8 +29,11 @@ pub mod position_bias;
 pub mod ranking;
 pub mod sampling;
 pub mod simulation;
+pub mod state;
+#[cfg(test)]
+mod testing;
 
-pub use choice::{ChoiceModel, MultinomialLogit};
+pub use choice::{ChoiceModel, ChoiceSampler, LogitSampler, MultinomialLogit, Slate};
 pub use engine::{
     CountState, Engine, Ranked, StaticVisibility, StepOutcome, Streams, TrialSampler,
 };
@@ -34,7 +42,7 @@ pub use equilibrium::{
 };
 pub use error::MarketError;
 pub use measures::{Measures, NashWelfare, Objective};
-pub use model::{InitialCounts, Market};
+pub use model::{InitialCounts, Market, MarketBuilder};
 pub use position_bias::{PositionBias, PositionBiasSpec, MUSICLAB_WEIGHTS};
 pub use ranking::{
     FixedOrder, FixedRanking, PopularityRanking, QualityRanking, RandomRanking, RankingPolicy,

@@ -262,37 +262,8 @@ mod tests {
     use crate::market::equilibrium::{solve_tome, TomeOptions};
     use crate::market::model::InitialCounts;
     use crate::market::ranking::{FixedOrder, TieRule};
+    use crate::market::testing::assert_frequencies;
     use rand::Rng;
-
-    /// Per-cell 5-sigma binomial bounds plus a chi-square bound at about 5 sigma
-    /// (df + 5 sqrt(2 df)) for observed counts against probabilities `p` over `total` draws.
-    fn assert_frequencies(observed: &[u64], p: &[f64], total: u64, what: &str) {
-        let nt = total as f64;
-        let mut chi2 = 0.0;
-        let mut df = 0usize;
-        for (j, (&o, &pj)) in observed.iter().zip(p).enumerate() {
-            let e = nt * pj;
-            if pj == 0.0 {
-                assert_eq!(
-                    o, 0,
-                    "{what}: item {j} has probability 0 but was seen {o} times"
-                );
-                continue;
-            }
-            let sd = (nt * pj * (1.0 - pj)).sqrt();
-            assert!(
-                (o as f64 - e).abs() <= 5.0 * sd + 1.0,
-                "{what}: item {j} seen {o} times, expected {e:.1} +- {sd:.1}"
-            );
-            chi2 += (o as f64 - e).powi(2) / e;
-            df += 1;
-        }
-        let df = df.saturating_sub(1) as f64;
-        assert!(
-            chi2 <= df + 5.0 * (2.0 * df).sqrt() + 1.0,
-            "{what}: chi-square {chi2:.1} with {df} degrees of freedom"
-        );
-    }
 
     /// A market whose counts never change (q = 0) so trial probabilities stay fixed.
     fn frozen(m: usize, n: usize, seed: u64) -> Market {
@@ -312,15 +283,15 @@ mod tests {
             })
             .collect();
         let r: Vec<f64> = (0..m).map(|i| [0.5, 0.3, 1.2][i % 3]).collect();
-        Market::new(
-            n,
-            w,
-            v,
-            vec![0.0; m * n],
-            r,
-            InitialCounts::Fixed(vec![1; n]),
-        )
-        .unwrap()
+        Market::builder()
+            .items(n)
+            .weights(w)
+            .visibility(v)
+            .quality(vec![0.0; m * n])
+            .feedback(r)
+            .initial_counts(InitialCounts::Fixed(vec![1; n]))
+            .build()
+            .unwrap()
     }
 
     fn frozen_counts(n: usize) -> Vec<u64> {
@@ -416,15 +387,7 @@ mod tests {
         // quality: per-type order by a quality matrix; the frozen market needs q = 0, so use
         // a twin with q > 0 to build the ranking and compare through a fixed ranking too.
         let q: Vec<f64> = (0..2 * n).map(|k| ((k * 37) % 11) as f64 / 11.0).collect();
-        let twin = Market::new(
-            n,
-            mk.weights().to_vec(),
-            mk.visibility().to_vec(),
-            q.clone(),
-            mk.feedback().to_vec(),
-            InitialCounts::Fixed(vec![1; n]),
-        )
-        .unwrap();
+        let twin = mk.to_builder().quality(q.clone()).build().unwrap();
         let qr = QualityRanking::new(&twin, bias.positions());
         let qorder = |i: usize| {
             let mut o: Vec<usize> = (0..n).collect();
@@ -506,15 +469,15 @@ mod tests {
     #[test]
     fn single_step_purchase_probabilities_match_lemma_2_1() {
         // y_j(phi): probability that one step buys item j, from a fixed state.
-        let mk = Market::new(
-            4,
-            vec![0.3, 0.7],
-            vec![0.9, 0.2, 0.5, 0.7, 0.1, 0.8, 0.6, 0.3],
-            vec![0.5, 0.9, 0.2, 0.7, 0.8, 0.1, 0.6, 0.4],
-            vec![0.5, 0.8],
-            InitialCounts::Fixed(vec![3, 1, 2, 5]),
-        )
-        .unwrap();
+        let mk = Market::builder()
+            .items(4)
+            .weights(vec![0.3, 0.7])
+            .visibility(vec![0.9, 0.2, 0.5, 0.7, 0.1, 0.8, 0.6, 0.3])
+            .quality(vec![0.5, 0.9, 0.2, 0.7, 0.8, 0.1, 0.6, 0.4])
+            .feedback(vec![0.5, 0.8])
+            .initial_counts(InitialCounts::Fixed(vec![3, 1, 2, 5]))
+            .build()
+            .unwrap();
         let y = crate::market::choice::purchase_masses(&mk, &[3.0, 1.0, 2.0, 5.0]);
         let mut streams = Streams::new(SeedSequence::new(12), 0);
         let fresh = Engine::new(
@@ -542,15 +505,15 @@ mod tests {
     #[test]
     fn zero_denominator_steps_are_idle_not_nan() {
         // type 1 sees nothing; under a popularity ranking type 0 sees only zero-vhat items.
-        let mk = Market::new(
-            4,
-            vec![0.5, 0.5],
-            vec![0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0],
-            vec![1.0; 8],
-            vec![0.5, 0.5],
-            InitialCounts::Fixed(vec![5, 4, 1, 1]),
-        )
-        .unwrap();
+        let mk = Market::builder()
+            .items(4)
+            .weights(vec![0.5, 0.5])
+            .visibility(vec![0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0])
+            .quality(vec![1.0; 8])
+            .feedback(vec![0.5, 0.5])
+            .initial_counts(InitialCounts::Fixed(vec![5, 4, 1, 1]))
+            .build()
+            .unwrap();
         let sim = Simulation::new(mk.clone(), Visibility::Static, 2000, 100, true).unwrap();
         let t = sim.run_replicate(SeedSequence::new(1), 0);
         assert!(t.idle > 500);
@@ -585,14 +548,14 @@ mod tests {
         let mk = mk
             .with_visibility(mk.visibility().to_vec())
             .and_then(|m| {
-                Market::new(
-                    30,
-                    m.weights().to_vec(),
-                    m.visibility().to_vec(),
-                    vec![0.5; 90],
-                    vec![0.5; 3],
-                    InitialCounts::Uniform { low: 2, high: 3 },
-                )
+                Market::builder()
+                    .items(30)
+                    .weights(m.weights().to_vec())
+                    .visibility(m.visibility().to_vec())
+                    .quality(vec![0.5; 90])
+                    .feedback(vec![0.5; 3])
+                    .initial_counts(InitialCounts::Uniform { low: 2, high: 3 })
+                    .build()
             })
             .unwrap();
         for vis in [
@@ -625,15 +588,15 @@ mod tests {
 
     #[test]
     fn common_random_numbers_across_arms() {
-        let mk = Market::new(
-            20,
-            vec![0.5, 0.5],
-            vec![0.5; 40],
-            vec![0.5; 40],
-            vec![0.5; 2],
-            InitialCounts::Uniform { low: 2, high: 3 },
-        )
-        .unwrap();
+        let mk = Market::builder()
+            .items(20)
+            .weights(vec![0.5, 0.5])
+            .visibility(vec![0.5; 40])
+            .quality(vec![0.5; 40])
+            .feedback(vec![0.5; 2])
+            .initial_counts(InitialCounts::Uniform { low: 2, high: 3 })
+            .build()
+            .unwrap();
         let bias = PositionBias::new(vec![0.5, 0.4]).unwrap();
         let a = Simulation::new(
             mk.clone(),
@@ -666,15 +629,15 @@ mod tests {
     #[test]
     fn golden_trajectories() {
         // Pins the seeded streams and the engine: a change here changes every published seed.
-        let mk = Market::new(
-            5,
-            vec![0.4, 0.6],
-            vec![0.9, 0.2, 0.5, 0.7, 0.4, 0.1, 0.8, 0.6, 0.3, 1.0],
-            vec![0.5, 0.9, 0.2, 0.7, 0.6, 0.8, 0.1, 0.6, 0.4, 0.3],
-            vec![0.5, 0.5],
-            InitialCounts::Uniform { low: 2, high: 3 },
-        )
-        .unwrap();
+        let mk = Market::builder()
+            .items(5)
+            .weights(vec![0.4, 0.6])
+            .visibility(vec![0.9, 0.2, 0.5, 0.7, 0.4, 0.1, 0.8, 0.6, 0.3, 1.0])
+            .quality(vec![0.5, 0.9, 0.2, 0.7, 0.6, 0.8, 0.1, 0.6, 0.4, 0.3])
+            .feedback(vec![0.5, 0.5])
+            .initial_counts(InitialCounts::Uniform { low: 2, high: 3 })
+            .build()
+            .unwrap();
         let bias = PositionBias::new(vec![0.8, 0.5, 0.3]).unwrap();
         let arms = [
             Visibility::Static,
@@ -739,15 +702,15 @@ mod tests {
             InitialCounts::Fixed(vec![1; 5]),
         )
         .unwrap();
-        let het = Market::new(
-            5,
-            vec![0.3, 0.7],
-            vec![0.9, 0.3, 0.6, 0.8, 0.5, 0.2, 0.9, 0.4, 0.3, 0.7],
-            vec![0.7, 0.9, 0.4, 0.5, 0.8, 0.7, 0.9, 0.4, 0.5, 0.8],
-            vec![0.5, 0.5],
-            InitialCounts::Fixed(vec![1; 5]),
-        )
-        .unwrap();
+        let het = Market::builder()
+            .items(5)
+            .weights(vec![0.3, 0.7])
+            .visibility(vec![0.9, 0.3, 0.6, 0.8, 0.5, 0.2, 0.9, 0.4, 0.3, 0.7])
+            .quality(vec![0.7, 0.9, 0.4, 0.5, 0.8, 0.7, 0.9, 0.4, 0.5, 0.8])
+            .feedback(vec![0.5, 0.5])
+            .initial_counts(InitialCounts::Fixed(vec![1; 5]))
+            .build()
+            .unwrap();
         for mk in [hom, het] {
             let tome = solve_tome(&mk, TomeOptions::default()).unwrap();
             let sim = Simulation::new(mk, Visibility::Static, 1_000_000, 1_000_000, true).unwrap();

@@ -1,11 +1,16 @@
 //! The trial-offer market itself: items, user types, visibility, quality, feedback exponents and
-//! initial purchase counts, validated once in [`Market::new`] and immutable afterwards.
+//! initial purchase counts, validated once in [`Market::new`] (or the named-field
+//! [`Market::builder`], `builder.rs`) and immutable afterwards.
 //!
 //! Matrices are stored row-major (`m` rows of user types, `n` columns of items): entry (i, j) is
 //! `data[i * n + j]`. Indices are 0-based everywhere (the paper counts from 1).
 //!
 //! Initial counts are whole numbers d_j^0 >= 1, as in the paper: purchases add 1, so counts stay
 //! integers, which is what lets the popularity ranking keep its order in O(1) per purchase.
+
+mod builder;
+
+pub use builder::MarketBuilder;
 
 use super::error::MarketError;
 use rand::Rng;
@@ -31,6 +36,37 @@ pub enum InitialCounts {
     },
 }
 
+impl InitialCounts {
+    /// Checks the rule for `n_items` items: fixed counts are one whole number >= 1 per item;
+    /// uniform bounds satisfy 1 <= low <= high.
+    pub fn check(&self, n_items: usize) -> Result<(), MarketError> {
+        match self {
+            InitialCounts::Fixed(d) => check_initial_counts(d, n_items),
+            InitialCounts::Uniform { low, high } => {
+                if *low == 0 {
+                    return Err(MarketError::OutOfRange {
+                        field: "initial_counts",
+                        description: "lowest initial count (uniform low)",
+                        value: 0.0,
+                        place: String::new(),
+                        range: "whole numbers >= 1",
+                    });
+                }
+                if high < low {
+                    return Err(MarketError::OutOfRange {
+                        field: "initial_counts",
+                        description: "highest initial count (uniform high)",
+                        value: *high as f64,
+                        place: format!("(low = {low}) "),
+                        range: "[low, inf) (whole numbers)",
+                    });
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 /// A trial-offer market (Section 2 of the paper), validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Market {
@@ -53,6 +89,51 @@ fn place_ij(i: usize, j: usize) -> String {
     format!("for user type {i} and item {j} ")
 }
 
+/// Every entry of `values` finite and `allowed`; `place(k)` says where entry k is.
+fn check_values(
+    field: &'static str,
+    description: &'static str,
+    values: &[f64],
+    range: &'static str,
+    allowed: impl Fn(f64) -> bool,
+    place: impl Fn(usize) -> String,
+) -> Result<(), MarketError> {
+    for (k, &x) in values.iter().enumerate() {
+        if !x.is_finite() {
+            return Err(MarketError::NotFinite {
+                field,
+                description,
+                value: x,
+                place: place(k),
+                range,
+            });
+        }
+        if !allowed(x) {
+            return Err(MarketError::OutOfRange {
+                field,
+                description,
+                value: x,
+                place: place(k),
+                range,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// One value per user type, each finite and `allowed`.
+fn check_per_type(
+    field: &'static str,
+    description: &'static str,
+    values: &[f64],
+    range: &'static str,
+    allowed: impl Fn(f64) -> bool,
+) -> Result<(), MarketError> {
+    check_values(field, description, values, range, allowed, |i| {
+        format!("for user type {i} ")
+    })
+}
+
 fn check_matrix(
     field: &'static str,
     description: &'static str,
@@ -71,28 +152,14 @@ fn check_matrix(
         });
     }
     let range = if upper_one { "[0, 1]" } else { "[0, inf)" };
-    for (k, &x) in data.iter().enumerate() {
-        let (i, j) = (k / n, k % n);
-        if !x.is_finite() {
-            return Err(MarketError::NotFinite {
-                field,
-                description,
-                value: x,
-                place: place_ij(i, j),
-                range,
-            });
-        }
-        if x < 0.0 || (upper_one && x > 1.0) {
-            return Err(MarketError::OutOfRange {
-                field,
-                description,
-                value: x,
-                place: place_ij(i, j),
-                range,
-            });
-        }
-    }
-    Ok(())
+    check_values(
+        field,
+        description,
+        data,
+        range,
+        |x| x >= 0.0 && (!upper_one || x <= 1.0),
+        |k| place_ij(k / n, k % n),
+    )
 }
 
 impl Market {
@@ -128,27 +195,9 @@ impl Market {
                 what: "number of user types m (length of weights)",
             });
         }
-        for (i, &w) in weights.iter().enumerate() {
-            let place = format!("for user type {i} ");
-            if !w.is_finite() {
-                return Err(MarketError::NotFinite {
-                    field: "weights",
-                    description: "population weight w",
-                    value: w,
-                    place,
-                    range: "(0, 1]",
-                });
-            }
-            if w <= 0.0 || w > 1.0 {
-                return Err(MarketError::OutOfRange {
-                    field: "weights",
-                    description: "population weight w",
-                    value: w,
-                    place,
-                    range: "(0, 1]",
-                });
-            }
-        }
+        check_per_type("weights", "population weight w", &weights, "(0, 1]", |w| {
+            w > 0.0 && w <= 1.0
+        })?;
         let sum: f64 = weights.iter().sum();
         if (sum - 1.0).abs() > WEIGHT_SUM_TOLERANCE {
             return Err(MarketError::WeightsSum { sum });
@@ -163,52 +212,14 @@ impl Market {
                 shape: format!("one feedback exponent per user type, m = {m}"),
             });
         }
-        for (i, &r) in feedback.iter().enumerate() {
-            let place = format!("for user type {i} ");
-            if !r.is_finite() {
-                return Err(MarketError::NotFinite {
-                    field: "feedback",
-                    description: "feedback exponent r",
-                    value: r,
-                    place,
-                    range: "[0, inf)",
-                });
-            }
-            if r < 0.0 {
-                return Err(MarketError::OutOfRange {
-                    field: "feedback",
-                    description: "feedback exponent r",
-                    value: r,
-                    place,
-                    range: "[0, inf)",
-                });
-            }
-        }
-        match &initial {
-            InitialCounts::Fixed(d) => {
-                check_initial_counts(d, n)?;
-            }
-            InitialCounts::Uniform { low, high } => {
-                if *low == 0 {
-                    return Err(MarketError::OutOfRange {
-                        field: "initial_counts",
-                        description: "lowest initial count (uniform low)",
-                        value: 0.0,
-                        place: String::new(),
-                        range: "whole numbers >= 1",
-                    });
-                }
-                if high < low {
-                    return Err(MarketError::OutOfRange {
-                        field: "initial_counts",
-                        description: "highest initial count (uniform high)",
-                        value: *high as f64,
-                        place: format!("(low = {low}) "),
-                        range: "[low, inf) (whole numbers)",
-                    });
-                }
-            }
-        }
+        check_per_type(
+            "feedback",
+            "feedback exponent r",
+            &feedback,
+            "[0, inf)",
+            |r| r >= 0.0,
+        )?;
+        initial.check(n)?;
         if n > u32::MAX as usize {
             return Err(MarketError::OutOfRange {
                 field: "items",
@@ -259,19 +270,19 @@ impl Market {
         r: f64,
         initial: InitialCounts,
     ) -> Result<Self, MarketError> {
-        Self::new(v.len(), vec![1.0], v, q, vec![r], initial)
+        Market::builder()
+            .items(v.len())
+            .weights([1.0])
+            .visibility(v)
+            .quality(q)
+            .feedback([r])
+            .initial_counts(initial)
+            .build()
     }
 
     /// The same market with another visibility matrix (validated like [`Market::new`]).
     pub fn with_visibility(&self, visibility: Vec<f64>) -> Result<Self, MarketError> {
-        Self::new(
-            self.n,
-            self.weights.clone(),
-            visibility,
-            self.quality.clone(),
-            self.feedback.clone(),
-            self.initial.clone(),
-        )
+        self.to_builder().visibility(visibility).build()
     }
 
     /// Number of items n.

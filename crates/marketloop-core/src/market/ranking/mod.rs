@@ -1,0 +1,132 @@
+//! Ranking strategies (Section 5): which item a user sees at each rank position. With a
+//! [`PositionBias`](super::position_bias::PositionBias) of P positions, item j at position k gets
+//! visibility v_ij^t = vhat_ij * iota_k (eq. 20); only the first P positions matter, so every
+//! policy here hands out its top P items in O(P) per step, whatever the catalogue size:
+//!
+//! - [`RandomRanking`]: a fresh uniformly random ranking every step (partial Fisher-Yates: P
+//!   random draws from the `Ranking` stream).
+//! - [`PopularityRanking`]: items by descending purchase count (MusicLab), kept sorted
+//!   incrementally in O(1) per purchase; ties follow a [`TieRule`].
+//! - [`QualityRanking`]: per user type, items by descending q_ij (an oracle; precomputed; ties
+//!   by lower item index).
+//! - [`FixedRanking`]: a user-supplied order, global or per type.
+//!
+//! Files: [`TieRule`] in `tie_rule.rs`, NumPy's argsort tie order (for the `numpy-argsort-*`
+//! rules) in `numpy_order.rs`, one file per policy.
+
+mod fixed;
+mod numpy_order;
+mod popularity;
+mod quality;
+mod random;
+mod tie_rule;
+
+pub use fixed::FixedRanking;
+pub use popularity::PopularityRanking;
+pub use quality::QualityRanking;
+pub use random::{bounded_u32, RandomRanking};
+pub use tie_rule::TieRule;
+
+use super::error::MarketError;
+use super::model::Market;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+/// A platform's ranking of items, queried once per arriving user.
+pub trait RankingPolicy {
+    /// Starts a replicate with the given initial counts (random choices use `rng`, the
+    /// replicate's `Ranking` stream).
+    fn reset<R: Rng + ?Sized>(&mut self, counts: &[u64], rng: &mut R);
+
+    /// The items at positions 1, 2, ..., min(P, n) for a user of type `user_type` now.
+    fn shown<R: Rng + ?Sized>(&mut self, user_type: usize, rng: &mut R) -> &[u32];
+
+    /// Item `item` was bought; `counts` already include the purchase.
+    fn on_purchase<R: Rng + ?Sized>(&mut self, item: usize, counts: &[u64], rng: &mut R);
+
+    /// Whether the ranking depends on the user type only (then visibility is static and the
+    /// equilibrium theory applies to the effective visibility).
+    fn is_static(&self) -> bool;
+}
+
+/// A ranking strategy as written in a config.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "strategy")]
+pub enum RankingSpec {
+    /// A fresh uniformly random ranking every step.
+    Random,
+    /// By descending purchase count.
+    Popularity {
+        /// The tie rule.
+        #[serde(default)]
+        ties: TieRule,
+    },
+    /// Per type by descending quality q_ij.
+    Quality,
+    /// A user-supplied order.
+    Fixed {
+        /// The order(s).
+        order: FixedOrder,
+    },
+}
+
+impl RankingSpec {
+    /// A short name: "random", "popularity", "quality" or "fixed".
+    pub fn name(&self) -> &'static str {
+        match self {
+            RankingSpec::Random => "random",
+            RankingSpec::Popularity { .. } => "popularity",
+            RankingSpec::Quality => "quality",
+            RankingSpec::Fixed { .. } => "fixed",
+        }
+    }
+}
+
+/// A user-supplied ranking: item indices, best position first. Items not listed are not shown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FixedOrder {
+    /// The same order for every user type.
+    Global(Vec<usize>),
+    /// One order per user type.
+    PerType(Vec<Vec<usize>>),
+}
+
+/// The effective static visibility v_ij = vhat_ij * iota(rank) of a static ranking (quality or
+/// fixed), under which the equilibrium theory applies. Errors for random and popularity
+/// rankings, whose visibility changes with the state.
+pub fn effective_visibility(
+    market: &Market,
+    spec: &RankingSpec,
+    bias: &super::position_bias::PositionBias,
+) -> Result<Vec<f64>, MarketError> {
+    let (m, n) = (market.n_types(), market.n_items());
+    // Static rankings never draw; any generator will do.
+    let mut rng = crate::rng::SeedSequence::new(0).stream(0, crate::rng::Source::Ranking);
+    let lists: Vec<Vec<u32>> = match spec {
+        RankingSpec::Quality => {
+            let mut q = QualityRanking::new(market, bias.positions());
+            (0..m).map(|i| q.shown(i, &mut rng).to_vec()).collect()
+        }
+        RankingSpec::Fixed { order } => {
+            let mut f = FixedRanking::new(market, order, bias.positions())?;
+            (0..m).map(|i| f.shown(i, &mut rng).to_vec()).collect()
+        }
+        RankingSpec::Random | RankingSpec::Popularity { .. } => {
+            return Err(MarketError::NotApplicable(format!(
+                "ranking.strategy = \"{}\": the visibility changes with every step, so the \
+                 deterministic dynamic and the equilibrium (which assume fixed visibility) do \
+                 not apply; use a quality or fixed ranking, or no ranking",
+                spec.name()
+            )))
+        }
+    };
+    let mut out = vec![0.0; m * n];
+    for (i, list) in lists.iter().enumerate() {
+        for (p, &j) in list.iter().enumerate() {
+            let k = i * n + j as usize;
+            out[k] = market.visibility()[k] * bias.weights()[p];
+        }
+    }
+    Ok(out)
+}
