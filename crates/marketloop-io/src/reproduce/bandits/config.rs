@@ -76,10 +76,7 @@ impl BanditsConfig {
         }
         if let NeedlePosition::Fixed(i) = c.needle {
             if i >= 10 {
-                return Err(IoError::spec(
-                    "needle",
-                    format!("needle = {i} {ALLOWED_NEEDLE}"),
-                ));
+                return Err(IoError::spec("needle", format!("{i} {ALLOWED_NEEDLE}")));
             }
         }
         Ok(c)
@@ -161,7 +158,7 @@ pub fn parse_needle(text: &str) -> Result<NeedlePosition, IoError> {
         .ok()
         .filter(|&i| i < 10)
         .map(NeedlePosition::Fixed)
-        .ok_or_else(|| IoError::spec("needle", format!("needle = {text:?} {ALLOWED_NEEDLE}")))
+        .ok_or_else(|| IoError::spec("needle", format!("{text:?} {ALLOWED_NEEDLE}")))
 }
 
 #[cfg(test)]

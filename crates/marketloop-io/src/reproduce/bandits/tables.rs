@@ -412,12 +412,13 @@ pub(super) fn table6(hmr: &HardMaxRandom) -> Result<ProducedTable, IoError> {
         }
     }
     let mut display = Table::new().with("instance: pair", Column::Str(rows))?;
-    let mut cols = cols.into_iter();
-    for r in &hmr.responses {
-        for t in &hmr.horizons {
-            let col = cols.next().unwrap_or_default();
-            display.push(&format!("{} t={t}", r.short()), Column::Str(col))?;
-        }
+    let names = hmr.responses.iter().flat_map(|r| {
+        hmr.horizons
+            .iter()
+            .map(move |t| format!("{} t={t}", r.short()))
+    });
+    for (name, col) in names.zip(cols) {
+        display.push(&name, Column::Str(col))?;
     }
     let mut p = ProducedTable::new(table_info(6), display.clone(), long.finish()?, hmr.seconds);
     p.section.paragraphs.push("One game of 10000 rounds per run; the share at t is the share of the first t game rounds (a game with horizon t).".into());
@@ -736,8 +737,13 @@ mod tests {
 
     #[test]
     fn table6_columns_per_response_and_horizon() {
-        let mut gain = cell(&[0.4, 0.6]);
-        gain.checkpoint_share = vec![vec![est(0.4)], vec![est(0.5)], vec![est(0.45)]];
+        // TS's share at t = 2000, 5000, 10000: 0.1, 0.2, 0.3 under HardMax, and 0.4, 0.5, 0.45
+        // under HardMax&Random (a gain from 2000 to 10000).
+        let at = |shares: [f64; 3]| {
+            let mut c = cell(&[0.4, 0.6]);
+            c.checkpoint_share = shares.iter().map(|&s| vec![est(s)]).collect();
+            c
+        };
         let hmr = HardMaxRandom {
             instances: vec!["U"],
             pairs: vec![("TS", "BG")],
@@ -746,14 +752,10 @@ mod tests {
                 ResponseSpec::HardMaxRandom { eps: 0.1 },
             ],
             horizons: vec![2000, 5000, 10000],
-            cells: vec![vec![vec![cell(&[0.4, 0.6]), gain]]],
+            cells: vec![vec![vec![at([0.1, 0.2, 0.3]), at([0.4, 0.5, 0.45])]]],
             seconds: 0.0,
         };
-        let mut hmr0 = hmr;
-        for c in &mut hmr0.cells[0][0][..1] {
-            c.checkpoint_share = vec![vec![est(0.1)], vec![est(0.2)], vec![est(0.3)]];
-        }
-        let p = table6(&hmr0).unwrap();
+        let p = table6(&hmr).unwrap();
         assert_eq!(
             p.display.names(),
             vec![
