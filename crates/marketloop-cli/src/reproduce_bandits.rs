@@ -56,7 +56,13 @@ pub fn run(args: BanditsArgs, ctx: &Context) -> anyhow::Result<()> {
         seed: args.seed,
         needle,
     };
-    config.resolve().context("--runs")?;
+    if let Err(e) = config.resolve() {
+        // Name the flag of the field the error is about.
+        let flag = e
+            .field()
+            .map_or_else(|| bandits::COMMAND.into(), |f| format!("--{f}"));
+        return Err(anyhow::Error::new(e).context(flag));
+    }
     let pb = ctx.progress(config.pieces(), "bandits");
     let progress = |p: &Progress| pb.set_position(p.done);
     let summary = bandits::run(&config, &args.out, args.resume, &progress)

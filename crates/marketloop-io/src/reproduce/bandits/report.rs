@@ -1,0 +1,78 @@
+//! The report of a reproduction: the table index (our numbering against the paper's), one
+//! section per table made, and the isolation study's section.
+
+use super::cells::yes;
+use super::figures::IsolationFigures;
+use super::paper::TABLES;
+use super::summary::ProducedTable;
+use crate::report::{Report, Section};
+use crate::table::{Column, Table};
+use crate::IoError;
+
+/// The report's title.
+const TITLE: &str = "Competing bandits: the perils of exploration under competition (reproduction)";
+
+/// The model common to every table, stated once at the top of the report.
+const MODEL: &str = "Model: K = 10 Bernoulli arms, Beta(1,1) priors, BEG eps = 0.05, reputation = mean reward of the last M = 100 users, HardMax with fair ties unless stated. Each firm warm-starts on its own rows of the realization table; all experiments on an instance share the mean vectors and tables (common random numbers). Games: strategies ordered BG < BEG < TS; two shares tie unless they differ by more than their combined 95% half-width, and ties go to the simpler algorithm.";
+
+/// The whole report: the index, each table's section, then the isolation study's.
+pub(super) fn report(
+    tables: &[ProducedTable],
+    isolation: Option<&IsolationFigures>,
+) -> Result<Report, IoError> {
+    let mut sections = vec![index_section(tables)?];
+    sections.extend(tables.iter().map(ProducedTable::report_section));
+    sections.extend(isolation.map(|i| i.section.clone()));
+    Ok(Report {
+        title: TITLE.into(),
+        sections,
+    })
+}
+
+/// The table index: every table of the catalogue, what it holds, the paper's table it
+/// reproduces, and whether this run made it.
+fn index_section(tables: &[ProducedTable]) -> Result<Section, IoError> {
+    let made: Vec<&str> = tables.iter().map(|p| p.number.as_str()).collect();
+    let col = |f: &dyn Fn(&super::paper::TableInfo) -> String| {
+        Column::Str(TABLES.iter().map(f).collect())
+    };
+    let t = Table::new()
+        .with("ours", col(&|r| r.number.to_string()))?
+        .with("content", col(&|r| r.content.to_string()))?
+        .with("paper", col(&|r| r.paper.to_string()))?
+        .with(
+            "in this run",
+            col(&|r| yes(made.contains(&r.number.to_string().as_str()))),
+        )?;
+    Ok(Section {
+        heading: "Table index".into(),
+        paragraphs: vec![MODEL.into()],
+        tables: vec![("Our table numbers and the paper's content".into(), t)],
+        ..Section::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reproduce::bandits::paper::table_info;
+
+    #[test]
+    fn index_marks_the_tables_made() {
+        let p = ProducedTable::new(table_info(3), Table::new(), Table::new(), 0.0);
+        let r = report(&[p], None).unwrap();
+        assert_eq!(r.title, TITLE);
+        assert_eq!(r.sections.len(), 2);
+        assert_eq!(r.sections[1].heading, table_info(3).heading);
+        let (_, t) = &r.sections[0].tables[0];
+        assert_eq!(t.names(), vec!["ours", "content", "paper", "in this run"]);
+        let Some(Column::Str(made)) = t.column("in this run") else {
+            panic!("no 'in this run' column");
+        };
+        assert_eq!(made, &["no", "no", "yes", "no", "no", "no", "no", "no"]);
+        let Some(Column::Str(paper)) = t.column("paper") else {
+            panic!("no 'paper' column");
+        };
+        assert_eq!(paper[7], "welfare vs competition");
+    }
+}
