@@ -32,7 +32,7 @@ pub use completion::{BiasedSvd, CompletedMatrix, SvdConfig, SvdModel};
 pub use error::DataError;
 pub use kmeans::{Clustering, KMeans, KMeansConfig};
 pub use movielens::{MovieLens, Rating, RatingMatrix};
-pub use pipeline::{Pipeline, PipelineConfig, PipelineOutput};
+pub use pipeline::{Completion, Pipeline, PipelineConfig, PipelineOutput};
 pub use preferences::{FillRule, PreferenceConfig, Preferences, Variant};
 
 use std::path::PathBuf;

@@ -1,6 +1,8 @@
 //! The whole chain from a rating matrix to a trial-offer market's preferences (paper Section 5):
 //! held-out RMSE of the completion model, biased-SVD completion on all ratings, k-means of the
 //! users on the rows of Γ (skipped for one group), and the group visibility and quality matrices.
+//! [`Pipeline::run`] does it all for the configured M; [`Pipeline::complete`] and
+//! [`Pipeline::group`] are its two steps, so one completion can be grouped into several M.
 //!
 //! Seeds: from one master [`SeedSequence`], the held-out split and its model use the child
 //! `derive("heldout")` (streams 0 and 1), the completion `derive("svd")` (stream 0) and k-means
@@ -62,6 +64,28 @@ pub struct Pipeline {
     kmeans: KMeans,
 }
 
+/// The completed rating matrix: the first step of the chain (held-out RMSE, then the biased-SVD
+/// completion on all ratings). It does not depend on the number of types, so one completion
+/// serves every M through [`Pipeline::group`].
+#[derive(Clone, Debug)]
+pub struct Completion {
+    /// Number of users (rows of Γ).
+    pub n_users: usize,
+    /// Number of items (columns of Γ).
+    pub n_items: usize,
+    /// The completed preferences Γ (users x items, row-major): ratings divided by the top of
+    /// the scale.
+    pub gamma: Vec<f64>,
+    /// Row-major mask: `true` where the rating was observed.
+    pub observed: Vec<bool>,
+    /// RMSE on the held-out ratings (None when `test_fraction` is 0).
+    pub heldout_rmse: Option<f64>,
+    /// Training RMSE of the last epoch of the completion model.
+    pub train_rmse: f64,
+    /// Wall-clock seconds of the phases "heldout_rmse" and "completion".
+    pub timings: Vec<(String, f64)>,
+}
+
 /// What the pipeline produced.
 #[derive(Clone, Debug)]
 pub struct PipelineOutput {
@@ -81,15 +105,46 @@ pub struct PipelineOutput {
     pub timings: Vec<(String, f64)>,
 }
 
+/// Wall-clock laps of the pipeline's phases.
+struct Laps {
+    clock: Instant,
+    timings: Vec<(String, f64)>,
+}
+
+impl Laps {
+    fn start() -> Self {
+        Self {
+            clock: Instant::now(),
+            timings: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, name: &str) {
+        self.timings
+            .push((name.to_string(), self.clock.elapsed().as_secs_f64()));
+        self.clock = Instant::now();
+    }
+}
+
+fn check_groups(groups: usize, n_users: usize) -> Result<(), DataError> {
+    if groups == 0 {
+        return Err(DataError::Parameter(
+            "groups M = 0 must be at least 1 (1 is the homogeneous market)".into(),
+        ));
+    }
+    if groups > n_users {
+        return Err(DataError::Parameter(format!(
+            "groups M = {groups} must be at most the number of users {n_users}"
+        )));
+    }
+    Ok(())
+}
+
 impl Pipeline {
     /// Validates the settings (groups >= 1, 0 <= test_fraction < 1, and those of the SVD and
     /// k-means).
     pub fn new(config: PipelineConfig) -> Result<Self, DataError> {
-        if config.groups == 0 {
-            return Err(DataError::Parameter(
-                "groups M = 0 must be at least 1 (1 is the homogeneous market)".into(),
-            ));
-        }
+        check_groups(config.groups, usize::MAX)?;
         if !(config.test_fraction >= 0.0 && config.test_fraction < 1.0) {
             return Err(DataError::Parameter(format!(
                 "test fraction = {} must lie in [0, 1)",
@@ -97,16 +152,20 @@ impl Pipeline {
             )));
         }
         let svd = BiasedSvd::new(config.svd.clone())?;
-        let kmeans = KMeans::new(KMeansConfig {
-            k: config.groups,
-            restarts: config.kmeans_restarts,
-            max_iter: config.kmeans_max_iter,
-            tol: config.kmeans_tol,
-        })?;
+        let kmeans = Self::kmeans_for(&config, config.groups)?;
         Ok(Self {
             config,
             svd,
             kmeans,
+        })
+    }
+
+    fn kmeans_for(config: &PipelineConfig, groups: usize) -> Result<KMeans, DataError> {
+        KMeans::new(KMeansConfig {
+            k: groups,
+            restarts: config.kmeans_restarts,
+            max_iter: config.kmeans_max_iter,
+            tol: config.kmeans_tol,
         })
     }
 
@@ -115,31 +174,32 @@ impl Pipeline {
         &self.config
     }
 
-    /// Runs the chain on `data` with the master seed sequence `seeds`.
+    /// Runs the chain on `data` with the master seed sequence `seeds`: [`Pipeline::complete`],
+    /// then [`Pipeline::group`] into the configured number of types.
     pub fn run(
         &self,
         data: &RatingMatrix,
         seeds: SeedSequence,
     ) -> Result<PipelineOutput, DataError> {
-        let c = &self.config;
-        if c.groups > data.n_users() {
-            return Err(DataError::Parameter(format!(
-                "groups M = {} must be at most the number of users {}",
-                c.groups,
-                data.n_users()
-            )));
-        }
-        let mut timings = Vec::new();
-        let mut clock = Instant::now();
-        let mut lap = |name: &str, timings: &mut Vec<(String, f64)>| {
-            timings.push((name.to_string(), clock.elapsed().as_secs_f64()));
-            clock = Instant::now();
-        };
-        let heldout_rmse = if c.test_fraction > 0.0 {
+        check_groups(self.config.groups, data.n_users())?;
+        let completion = self.complete(data, seeds)?;
+        self.group(&completion, self.config.groups, seeds)
+    }
+
+    /// The first step: the held-out RMSE (when `test_fraction` > 0; seeds `derive("heldout")`)
+    /// and the completion of `data` by the biased SVD fitted on all ratings (seeds
+    /// `derive("svd")`).
+    pub fn complete(
+        &self,
+        data: &RatingMatrix,
+        seeds: SeedSequence,
+    ) -> Result<Completion, DataError> {
+        let mut laps = Laps::start();
+        let heldout_rmse = if self.config.test_fraction > 0.0 {
             let s = seeds.derive("heldout");
             let (train, test) = train_test_split(
                 data,
-                c.test_fraction,
+                self.config.test_fraction,
                 &mut s.stream(0, Source::Preprocessing),
             )?;
             let model = self
@@ -149,51 +209,80 @@ impl Pipeline {
         } else {
             None
         };
-        lap("heldout_rmse", &mut timings);
+        laps.lap("heldout_rmse");
         let model = self.svd.fit(
             data,
             &mut seeds.derive("svd").stream(0, Source::Preprocessing),
         )?;
         let completed = CompletedMatrix::new(data, &model)?;
         let gamma = completed.preferences();
-        lap("completion", &mut timings);
-        let (labels, inertia, iterations) = if c.groups == 1 {
-            (vec![0; data.n_users()], None, 0)
+        laps.lap("completion");
+        Ok(Completion {
+            n_users: completed.n_users,
+            n_items: completed.n_items,
+            gamma,
+            observed: completed.observed,
+            heldout_rmse,
+            train_rmse: model.epoch_rmse().last().copied().unwrap_or(0.0),
+            timings: laps.timings,
+        })
+    }
+
+    /// The second step: k-means of the users on the rows of Γ into `groups` types (skipped for
+    /// one type; seeds `derive("kmeans")`, the same for every M) and the types' weights,
+    /// visibility and quality. `seeds` is the master sequence given to
+    /// [`Pipeline::complete`]; `groups` may differ from the configured one (the other
+    /// settings are kept).
+    pub fn group(
+        &self,
+        completion: &Completion,
+        groups: usize,
+        seeds: SeedSequence,
+    ) -> Result<PipelineOutput, DataError> {
+        let c = &self.config;
+        let (n_users, n_items) = (completion.n_users, completion.n_items);
+        check_groups(groups, n_users)?;
+        let mut laps = Laps::start();
+        laps.timings = completion.timings.clone();
+        let (labels, inertia, iterations) = if groups == 1 {
+            (vec![0; n_users], None, 0)
         } else {
-            let cl = self.kmeans.fit(
-                &gamma,
-                data.n_users(),
-                data.n_items(),
-                seeds.derive("kmeans"),
-            )?;
+            let other;
+            let kmeans = if groups == c.groups {
+                &self.kmeans
+            } else {
+                other = Self::kmeans_for(c, groups)?;
+                &other
+            };
+            let cl = kmeans.fit(&completion.gamma, n_users, n_items, seeds.derive("kmeans"))?;
             (cl.labels, Some(cl.inertia), cl.iterations)
         };
-        lap("kmeans", &mut timings);
+        laps.lap("kmeans");
         let preferences = group_preferences(
-            &gamma,
-            &completed.observed,
-            data.n_users(),
-            data.n_items(),
+            &completion.gamma,
+            &completion.observed,
+            n_users,
+            n_items,
             &labels,
-            c.groups,
+            groups,
             PreferenceConfig {
                 fill: c.fill,
                 variant: c.variant,
             },
         )?;
-        lap("preferences", &mut timings);
-        let mut groups = vec![Vec::new(); c.groups];
+        laps.lap("preferences");
+        let mut members = vec![Vec::new(); groups];
         for (u, &l) in labels.iter().enumerate() {
-            groups[l].push(u);
+            members[l].push(u);
         }
         Ok(PipelineOutput {
             preferences,
-            groups,
-            heldout_rmse,
-            train_rmse: model.epoch_rmse().last().copied().unwrap_or(0.0),
+            groups: members,
+            heldout_rmse: completion.heldout_rmse,
+            train_rmse: completion.train_rmse,
             inertia,
             kmeans_iterations: iterations,
-            timings,
+            timings: laps.timings,
         })
     }
 }
@@ -329,6 +418,34 @@ mod tests {
             .iter()
             .chain(&a.preferences.quality)
             .all(|x| (0.0..=1.0).contains(x)));
+    }
+
+    /// One completion grouped into several M gives exactly what a whole run for each M gives.
+    #[test]
+    fn one_completion_serves_every_number_of_types() {
+        let data = synthetic(4);
+        let seeds = SeedSequence::new(5);
+        let p = Pipeline::new(small(3)).unwrap();
+        let completion = p.complete(&data, seeds).unwrap();
+        for m in [1, 2, 3, 5] {
+            let whole = Pipeline::new(small(m)).unwrap().run(&data, seeds).unwrap();
+            let step = p.group(&completion, m, seeds).unwrap();
+            assert_eq!(step.preferences, whole.preferences, "M = {m}");
+            assert_eq!(step.groups, whole.groups, "M = {m}");
+            assert_eq!(step.inertia, whole.inertia, "M = {m}");
+            assert_eq!(step.kmeans_iterations, whole.kmeans_iterations, "M = {m}");
+            assert_eq!(step.heldout_rmse, whole.heldout_rmse, "M = {m}");
+            assert_eq!(step.train_rmse, whole.train_rmse, "M = {m}");
+            let phases: Vec<&str> = step.timings.iter().map(|(k, _)| k.as_str()).collect();
+            assert_eq!(
+                phases,
+                ["heldout_rmse", "completion", "kmeans", "preferences"]
+            );
+        }
+        let e = p.group(&completion, 0, seeds).unwrap_err().to_string();
+        assert!(e.contains("M = 0"), "{e}");
+        let e = p.group(&completion, 61, seeds).unwrap_err().to_string();
+        assert!(e.contains("M = 61") && e.contains("60"), "{e}");
     }
 
     #[test]
