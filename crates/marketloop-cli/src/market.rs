@@ -6,8 +6,7 @@ use crate::common::{print_stdout, Context, Format};
 use anyhow::Context as _;
 use marketloop_io::experiment::equilibrium::{DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE};
 use marketloop_io::experiment::{
-    execute, execute_in, print, Experiment, MarketDynamics, MarketEquilibrium, MarketSimulate,
-    Plan,
+    execute, execute_in, print, Experiment, MarketDynamics, MarketEquilibrium, MarketSimulate, Plan,
 };
 use marketloop_io::market_spec::ResolvedMarket;
 use std::path::{Path, PathBuf};
@@ -119,8 +118,14 @@ fn finish<E: Experiment>(e: &E, out: Option<&Path>) -> anyhow::Result<E::Summary
 
 fn equilibrium(a: EquilibriumArgs) -> anyhow::Result<()> {
     let r = load(&a.market)?;
-    let e = MarketEquilibrium::new(r, Some(a.market.clone()), a.tolerance, a.max_iterations, false)
-        .with_context(|| format!("market spec {}", a.market.display()))?;
+    let e = MarketEquilibrium::new(
+        r,
+        Some(a.market.clone()),
+        a.tolerance,
+        a.max_iterations,
+        false,
+    )
+    .with_context(|| format!("market spec {}", a.market.display()))?;
     let rep = finish(&e, a.out.as_deref()).context("no equilibrium")?;
     match a.format {
         Format::Json => print_stdout(&serde_json::to_string_pretty(&print::equilibrium_json(
@@ -137,7 +142,9 @@ fn dynamics(a: DynamicsArgs) -> anyhow::Result<()> {
     let rows = finish(&e, a.out.as_deref()).context("the deterministic dynamic cannot start")?;
     match a.format {
         Format::Json => print_stdout(&serde_json::to_string_pretty(&print::dynamics_json(
-            &rows, &a.market, e.note(),
+            &rows,
+            &a.market,
+            e.note(),
         ))?),
         Format::Table => print_stdout(&print::dynamics_text(&rows, &a.market, e.note())),
     }

@@ -206,9 +206,9 @@ impl SweepFile {
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         let kinds = Kind::names().join(", ");
         let kind: Kind = match doc.get("kind") {
-            Some(toml::Value::String(k)) => k.parse().map_err(|_| {
-                err(format!("kind = {k:?} is not known; allowed: {kinds}"))
-            })?,
+            Some(toml::Value::String(k)) => k
+                .parse()
+                .map_err(|_| err(format!("kind = {k:?} is not known; allowed: {kinds}")))?,
             Some(v) => return Err(err(format!("kind = {v} must be a string, one of {kinds}"))),
             None => return Err(err(format!("kind is missing; one of {kinds}"))),
         };

@@ -59,7 +59,12 @@ impl Compete {
     }
 
     fn names(&self) -> Vec<String> {
-        self.spec.game.algorithms.iter().map(|a| a.short()).collect()
+        self.spec
+            .game
+            .algorithms
+            .iter()
+            .map(|a| a.short())
+            .collect()
     }
 
     fn slot(&self, i: usize) -> String {
@@ -138,7 +143,14 @@ impl Compete {
         let c = &s.cell;
         let mut t = Table::new().with(
             "t",
-            Column::I64(self.spec.game.checkpoints.iter().map(|&x| x as i64).collect()),
+            Column::I64(
+                self.spec
+                    .game
+                    .checkpoints
+                    .iter()
+                    .map(|&x| x as i64)
+                    .collect(),
+            ),
         )?;
         for i in 0..self.names().len() {
             t.push(
@@ -184,8 +196,14 @@ impl Compete {
                 &format!("reputation_{col}"),
                 Column::F64(iso.mean_reputation[a].clone()),
             )?;
-            tab.push(&format!("reward_{col}"), Column::F64(iso.mean_reward[a].clone()))?;
-            tab.push(&format!("regret_{col}"), Column::F64(iso.mean_regret[a].clone()))?;
+            tab.push(
+                &format!("reward_{col}"),
+                Column::F64(iso.mean_reward[a].clone()),
+            )?;
+            tab.push(
+                &format!("regret_{col}"),
+                Column::F64(iso.mean_regret[a].clone()),
+            )?;
             rep_fig = rep_fig.with(Series::line(
                 n.clone(),
                 t.clone(),
@@ -210,7 +228,13 @@ impl Compete {
         for ((a, b), rel) in &iso.relative {
             let name = format!("{} vs {}", names[*a], names[*b]);
             tab.push(
-                &format!("relative_{}_{}_vs_{}_{}", a + 1, names[*a], b + 1, names[*b]),
+                &format!(
+                    "relative_{}_{}_vs_{}_{}",
+                    a + 1,
+                    names[*a],
+                    b + 1,
+                    names[*b]
+                ),
                 Column::F64(rel.clone()),
             )?;
             rel_fig = rel_fig.with(Series::line(name.clone(), t.clone(), rel.clone()));
@@ -280,9 +304,8 @@ impl Experiment for Compete {
         let outcomes = &s.outcomes;
         let firms = self.spec.game.algorithms.len();
         let t = self.spec.game.t as f64;
-        let f64s = |f: &dyn Fn(&CompetitionOutcome) -> f64| {
-            Column::F64(outcomes.iter().map(f).collect())
-        };
+        let f64s =
+            |f: &dyn Fn(&CompetitionOutcome) -> f64| Column::F64(outcomes.iter().map(f).collect());
         let mut runs =
             Table::new().with("run", Column::I64((0..outcomes.len() as i64).collect()))?;
         for i in 0..firms {
@@ -297,7 +320,10 @@ impl Experiment for Compete {
         )?;
         runs.push("market_regret", f64s(&|o| o.regret))?;
         for i in 0..firms {
-            runs.push(&format!("regret_firm{}", i + 1), f64s(&|o| o.firm_regret[i]))?;
+            runs.push(
+                &format!("regret_firm{}", i + 1),
+                f64s(&|o| o.firm_regret[i]),
+            )?;
             runs.push(
                 &format!("warm_start_regret_firm{}", i + 1),
                 f64s(&|o| o.warm_start_regret[i]),

@@ -131,10 +131,7 @@ impl Experiment for MarketDynamics {
                         .map(|n| format!(", {n}"))
                         .unwrap_or_default()
                 )],
-                tables: vec![(
-                    "Last 10 rows".into(),
-                    super::tail(&table, 10)?,
-                )],
+                tables: vec![("Last 10 rows".into(), super::tail(&table, 10)?)],
                 ..Section::default()
             }],
         });

@@ -275,7 +275,10 @@ impl Experiment for MarketEquilibrium {
              converged {}, proven unique {}.",
             e.items,
             e.types,
-            e.note.as_ref().map(|n| format!(", {n}")).unwrap_or_default(),
+            e.note
+                .as_ref()
+                .map(|n| format!(", {n}"))
+                .unwrap_or_default(),
             e.tome.method,
             e.tome.iterations,
             e.tome.residual,

@@ -32,10 +32,7 @@ impl Plan {
     /// Checks the plan for kind `E`: a replicated kind needs at least one run.
     pub fn check<E: Experiment>(&self) -> Result<(), IoError> {
         if E::REPLICATED && self.runs == 0 {
-            return Err(IoError::spec(
-                "runs",
-                "runs = 0: at least 1 run is needed",
-            ));
+            return Err(IoError::spec("runs", "runs = 0: at least 1 run is needed"));
         }
         Ok(())
     }

@@ -18,7 +18,9 @@
 //! [`Experiments`] base folder.
 
 use super::equilibrium::{DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE};
-use super::{execute, Compete, Experiment, MarketDynamics, MarketEquilibrium, MarketSimulate, Plan};
+use super::{
+    execute, Compete, Experiment, MarketDynamics, MarketEquilibrium, MarketSimulate, Plan,
+};
 use crate::compete_spec::CompeteSpec;
 use crate::market_spec::ResolvedMarket;
 use crate::table::Table;
@@ -86,15 +88,18 @@ impl std::str::FromStr for Kind {
     type Err = IoError;
 
     fn from_str(s: &str) -> Result<Self, IoError> {
-        Kind::ALL.into_iter().find(|k| k.name() == s).ok_or_else(|| {
-            IoError::spec(
-                "kind",
-                format!(
-                    "kind = {s:?} is not known; allowed: {}",
-                    Kind::names().join(", ")
-                ),
-            )
-        })
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| {
+                IoError::spec(
+                    "kind",
+                    format!(
+                        "kind = {s:?} is not known; allowed: {}",
+                        Kind::names().join(", ")
+                    ),
+                )
+            })
     }
 }
 
@@ -175,13 +180,18 @@ impl Experiments {
     /// Resolves and validates a spec document of `kind`.
     pub fn resolve(&self, kind: Kind, spec: &Value) -> Result<Resolved, IoError> {
         if kind == Kind::Compete {
-            return Ok(Resolved::Compete(Compete::new(compete_spec_from_value(spec)?)?));
+            return Ok(Resolved::Compete(Compete::new(compete_spec_from_value(
+                spec,
+            )?)?));
         }
         let (r, o) = market_document_kind(kind, spec, &self.base)?;
-        let missing = |field: &str, what: &str| IoError::spec(field, format!("{field} is missing ({what})"));
+        let missing =
+            |field: &str, what: &str| IoError::spec(field, format!("{field} is missing ({what})"));
         Ok(match kind {
             Kind::MarketSimulate => {
-                let steps = o.steps.ok_or_else(|| missing("steps", "users per run, e.g. steps = 100000"))?;
+                let steps = o
+                    .steps
+                    .ok_or_else(|| missing("steps", "users per run, e.g. steps = 100000"))?;
                 Resolved::MarketSimulate(MarketSimulate::new(r, None, steps, o.every, o.shares)?)
             }
             Kind::MarketEquilibrium => Resolved::MarketEquilibrium(MarketEquilibrium::new(
@@ -192,7 +202,9 @@ impl Experiments {
                 o.shares,
             )?),
             Kind::MarketDynamics => {
-                let iterations = o.iterations.ok_or_else(|| missing("iterations", "the number of iterations of eq. 6"))?;
+                let iterations = o
+                    .iterations
+                    .ok_or_else(|| missing("iterations", "the number of iterations of eq. 6"))?;
                 Resolved::MarketDynamics(MarketDynamics::new(r, None, iterations, o.shares)?)
             }
             Kind::Compete => unreachable!("handled above"),
@@ -327,8 +339,8 @@ pub fn compete_spec_from_value(spec: &Value) -> Result<CompeteSpec, IoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use marketloop_core::rng::SeedSequence;
     use crate::table::Column;
+    use marketloop_core::rng::SeedSequence;
     use marketloop_core::runner::Schedule;
     use serde_json::json;
 
@@ -375,7 +387,9 @@ mod tests {
     #[test]
     fn market_cell_is_the_simulation_of_the_cli() {
         let doc = market();
-        let t = Experiments::new().run(Kind::MarketSimulate, &doc, 5, 3).unwrap();
+        let t = Experiments::new()
+            .run(Kind::MarketSimulate, &doc, 5, 3)
+            .unwrap();
         assert_eq!(t.names(), ["run", "step", "efficiency", "entropy"]);
         // 3 runs x measurements at 1000, 2000, 2500.
         assert_eq!(t.n_rows(), 9);
@@ -388,7 +402,9 @@ mod tests {
         // The same numbers as the core's simulation with the same seed, run serially.
         let (r, opts) = market_document_kind(Kind::MarketSimulate, &doc, Path::new(".")).unwrap();
         let e = MarketSimulate::new(r, None, opts.steps.unwrap(), opts.every, false).unwrap();
-        let direct = e.simulation().run(SeedSequence::new(5), &[0, 1, 2], Schedule::Serial);
+        let direct = e
+            .simulation()
+            .run(SeedSequence::new(5), &[0, 1, 2], Schedule::Serial);
         let eff: Vec<f64> = direct
             .iter()
             .flat_map(|t| t.measurements.iter().map(|m| m.efficiency))
@@ -407,9 +423,13 @@ mod tests {
     fn market_ranking_table_travels_through_toml() {
         let mut doc = market();
         doc["ranking"] = json!({"strategy": "popularity", "position_bias": [1.0, 0.5, 0.25]});
-        let a = Experiments::new().run(Kind::MarketSimulate, &doc, 1, 2).unwrap();
+        let a = Experiments::new()
+            .run(Kind::MarketSimulate, &doc, 1, 2)
+            .unwrap();
         doc["ranking"]["strategy"] = json!("random");
-        let b = Experiments::new().run(Kind::MarketSimulate, &doc, 1, 2).unwrap();
+        let b = Experiments::new()
+            .run(Kind::MarketSimulate, &doc, 1, 2)
+            .unwrap();
         assert_eq!(a.n_rows(), 6);
         assert_ne!(a.column("efficiency"), b.column("efficiency"));
     }

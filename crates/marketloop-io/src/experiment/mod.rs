@@ -72,8 +72,11 @@ pub trait Experiment: Sync {
     fn replicate(&self, seeds: SeedSequence, r: u64) -> Result<Self::Replicate, IoError>;
 
     /// The results of the replicates (in replicate order).
-    fn summarize(&self, plan: &Plan, replicates: Vec<Self::Replicate>)
-        -> Result<Self::Summary, IoError>;
+    fn summarize(
+        &self,
+        plan: &Plan,
+        replicates: Vec<Self::Replicate>,
+    ) -> Result<Self::Summary, IoError>;
 
     /// The one long (tidy) table of the results: what Python and sweeps return.
     fn table(&self, summary: &Self::Summary) -> Result<Table, IoError>;

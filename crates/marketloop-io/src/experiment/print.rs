@@ -163,7 +163,10 @@ pub fn dynamics_text(rows: &[DynamicsStep], source: &Path, note: Option<&str>) -
             s += &format!("Gamma: not applicable ({why})\n");
         }
     }
-    s += &format!("{:>9}  {:>14}  {:>14}", "iteration", "efficiency", "entropy");
+    s += &format!(
+        "{:>9}  {:>14}  {:>14}",
+        "iteration", "efficiency", "entropy"
+    );
     if psi_applies {
         s += &format!("  {:>16}", "Psi");
     }

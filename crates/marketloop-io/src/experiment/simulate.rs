@@ -118,7 +118,11 @@ impl Experiment for MarketSimulate {
         Ok(self.sim.run_replicate(seeds, r))
     }
 
-    fn summarize(&self, _: &Plan, trajectories: Vec<Trajectory>) -> Result<SimulateSummary, IoError> {
+    fn summarize(
+        &self,
+        _: &Plan,
+        trajectories: Vec<Trajectory>,
+    ) -> Result<SimulateSummary, IoError> {
         let steps = self.sim.measurement_steps();
         let mut efficiency = Quartiles::default();
         let mut entropy = Quartiles::default();
@@ -151,7 +155,10 @@ impl Experiment for MarketSimulate {
         out.table("trajectories", self.table(s)?);
         let (e, h) = (&s.efficiency, &s.entropy);
         let summary = Table::new()
-            .with("step", Column::I64(s.steps.iter().map(|&x| x as i64).collect()))?
+            .with(
+                "step",
+                Column::I64(s.steps.iter().map(|&x| x as i64).collect()),
+            )?
             .with("efficiency_median", Column::F64(e.median.clone()))?
             .with("efficiency_q25", Column::F64(e.q25.clone()))?
             .with("efficiency_q75", Column::F64(e.q75.clone()))?
