@@ -1,15 +1,12 @@
 //! `marketloop reproduce competing-bandits`: every table of Section 5 and Appendix F of Aridor,
 //! Mansour, Slivkins & Wu, "Competing Bandits", and the figures. A thin layer over
 //! [`marketloop_io::reproduce::bandits`] (table numbering in its docs): parse the flags, run,
-//! print. Also holds small helpers shared with `marketloop compete`.
+//! print.
 
 use crate::common::{print_stdout, Context, Format};
 use anyhow::Context as _;
-use marketloop_core::bandits::Estimate;
-use marketloop_core::runner::{map_replicates, Schedule};
 use marketloop_io::reproduce::bandits::{self, BanditsConfig};
 use marketloop_io::reproduce::Progress;
-use marketloop_io::RunDir;
 use std::path::PathBuf;
 
 /// Arguments of `marketloop reproduce competing-bandits`.
@@ -40,11 +37,6 @@ pub struct BanditsArgs {
     pub out: PathBuf,
 }
 
-/// "mean±half-width" with three decimals.
-pub(crate) fn pm(e: &Estimate) -> String {
-    format!("{:.3}±{:.3}", e.mean, e.half_width)
-}
-
 /// Runs the command.
 pub fn run(args: BanditsArgs, ctx: &Context) -> anyhow::Result<()> {
     let (tables, figures) = bandits::parse_tables(&args.tables).context("--tables")?;
@@ -72,40 +64,4 @@ pub fn run(args: BanditsArgs, ctx: &Context) -> anyhow::Result<()> {
         Format::Json => print_stdout(&serde_json::to_string_pretty(&summary.to_json()?)?),
         Format::Table => print_stdout(&summary.to_text()?),
     }
-}
-
-/// Maps over run indices with per-run results saved to (and reused from) the run folder.
-pub(crate) fn resumable_runs<T, F>(
-    dir: &RunDir,
-    arm: &str,
-    runs: u64,
-    f: F,
-) -> anyhow::Result<(Vec<T>, usize)>
-where
-    T: serde::Serialize + serde::de::DeserializeOwned + Send,
-    F: Fn(u64) -> anyhow::Result<T> + Sync,
-{
-    let idx: Vec<u64> = (0..runs).collect();
-    let loaded = std::sync::atomic::AtomicUsize::new(0);
-    let out = map_replicates(
-        &idx,
-        Schedule::Parallel,
-        |r| -> anyhow::Result<(T, bool)> {
-            if let Some(v) = dir.load_replicate::<T>(arm, r)? {
-                loaded.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                return Ok((v, true));
-            }
-            Ok((f(r)?, false))
-        },
-        |r, (v, was_loaded)| -> anyhow::Result<()> {
-            if !*was_loaded {
-                dir.save_replicate(arm, r, v)?;
-            }
-            Ok(())
-        },
-    )?;
-    Ok((
-        out.into_iter().map(|(v, _)| v).collect(),
-        loaded.into_inner(),
-    ))
 }

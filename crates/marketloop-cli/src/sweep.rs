@@ -5,7 +5,7 @@
 
 use crate::common::Context;
 use anyhow::Context as _;
-use marketloop_io::experiment::{validate_spec_in, Experiments};
+use marketloop_io::experiment::Experiments;
 use marketloop_io::sweep::{run_sweep_local, SweepFile};
 use marketloop_io::{Manifest, RunDir};
 use serde_json::json;
@@ -34,8 +34,10 @@ pub fn run(a: SweepArgs, ctx: &Context) -> anyhow::Result<()> {
     let cells = s
         .cells()
         .with_context(|| format!("sweep file {}", a.sweep.display()))?;
+    let runner = Experiments::with_base(&file.base);
     for c in &cells {
-        validate_spec_in(&s.kind, &c.spec, &file.base)
+        runner
+            .validate(s.kind, &c.spec)
             .with_context(|| format!("sweep file {}: cell {}", a.sweep.display(), c.label))?;
     }
     let config = json!({
@@ -50,7 +52,6 @@ pub fn run(a: SweepArgs, ctx: &Context) -> anyhow::Result<()> {
     let mut dir = RunDir::open(&a.out, Manifest::new("sweep", s.seed, config), a.resume)?;
     let start = Instant::now();
     let pb = ctx.progress(cells.len() as u64, "cells");
-    let runner = Experiments::with_base(&file.base);
     let table = run_sweep_local(s, &runner, Some(dir.root()), &|done| {
         pb.set_position(done as u64)
     })

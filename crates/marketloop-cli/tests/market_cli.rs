@@ -350,7 +350,7 @@ fn bad_input_names_the_field_and_leaves_no_folder() {
         &[],
         &["visibility", "corrupt.npy"],
     );
-    bad(&dir, HETERO, &["--runs", "0"], &["--runs"]);
+    bad(&dir, HETERO, &["--runs", "0"], &["runs = 0", "at least 1"]);
     bad(&dir, HETERO, &["--every", "0"], &["every"]);
     let m = write(&dir, "ok.toml", HETERO);
     let o = run(&[

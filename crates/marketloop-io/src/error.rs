@@ -52,6 +52,15 @@ pub enum IoError {
     /// A data-set or preprocessing error.
     #[error(transparent)]
     Data(#[from] marketloop_data::DataError),
+    /// A sweep cell that failed (its label, and why).
+    #[error("sweep cell {label}: {source}")]
+    Cell {
+        /// The cell's canonical label.
+        label: String,
+        /// Why it failed.
+        #[source]
+        source: Box<IoError>,
+    },
     /// JSON (de)serialisation failed.
     #[error("{path}: {source}")]
     Json {
@@ -76,6 +85,7 @@ impl IoError {
     pub fn field(&self) -> Option<String> {
         match self {
             IoError::Spec { field, .. } => Some(field.clone()),
+            IoError::Cell { source, .. } => source.field(),
             IoError::Market(e) => e.field().map(str::to_string),
             IoError::Bandit(marketloop_core::bandits::BanditError::OutOfRange { name, .. }) => {
                 Some(name.clone())

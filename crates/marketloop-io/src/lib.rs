@@ -16,7 +16,8 @@
 //! - [`parquet_writer`]: `Table::to_parquet`, Parquet files without Arrow.
 //! - [`reproduce`]: the papers' experiments (config in, run folder out).
 //! - [`report`]: reports as data, rendered to a self-contained HTML page.
-//! - [`experiment`]: spec document -> engine -> tidy table, shared by CLI, Python and sweeps.
+//! - [`experiment`]: the experiment layer: one type per experiment kind ([`experiment::Experiment`])
+//!   and the one executor that runs any kind, with or without a run folder (CLI, Python, sweeps).
 //! - [`sweep`]: parameter grids over experiment specs, seeded per cell, resumable.
 #![deny(missing_docs)]
 

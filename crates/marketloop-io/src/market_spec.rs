@@ -418,8 +418,7 @@ impl ResolvedMarket {
             qual.data.clone(),
             feedback.clone(),
             initial.clone(),
-        )
-        .map_err(|e| ctx.err(e.to_string()))?;
+        )?;
 
         // ranking
         let ranking = match doc.get("ranking") {
@@ -435,14 +434,13 @@ impl ResolvedMarket {
         let visibility = match &ranking {
             None => Visibility::Static,
             Some((spec, bias)) => {
-                let bias_built = bias.build().map_err(|e| ctx.err(e.to_string()))?;
+                let bias_built = bias.build()?;
                 if let RankingSpec::Fixed { order } = spec {
                     marketloop_core::market::FixedRanking::new(
                         &market,
                         order,
                         bias_built.positions(),
-                    )
-                    .map_err(|e| ctx.err(e.to_string()))?;
+                    )?;
                 }
                 Visibility::Ranked {
                     ranking: spec.clone(),

@@ -33,6 +33,7 @@
 //! sweep file when the spec is inline).
 
 use crate::atomic::write_json_atomic;
+use crate::experiment::{Experiments, Kind};
 use crate::table::{Column, Table};
 use crate::IoError;
 use marketloop_core::rng::{stable_hash, SeedSequence};
@@ -48,7 +49,7 @@ use std::path::{Path, PathBuf};
 #[serde(deny_unknown_fields)]
 pub struct SweepSpec {
     /// Which experiment the base spec describes (e.g. `"market"`, `"compete"`).
-    pub kind: String,
+    pub kind: Kind,
     /// Replicates per cell.
     pub runs: u64,
     /// The sweep's master seed.
@@ -78,27 +79,37 @@ pub struct Cell {
 /// returning one tidy table (one row per replicate x measurement).
 pub trait CellRunner: Sync {
     /// Runs a cell.
-    fn run_cell(&self, kind: &str, spec: &Value, seed: u64, runs: u64) -> Result<Table, IoError>;
+    fn run_cell(&self, kind: Kind, spec: &Value, seed: u64, runs: u64) -> Result<Table, IoError>;
+}
+
+/// Cells run through the experiment layer (the same executor as the CLI and Python).
+impl CellRunner for Experiments {
+    fn run_cell(&self, kind: Kind, spec: &Value, seed: u64, runs: u64) -> Result<Table, IoError> {
+        self.run(kind, spec, seed, runs)
+    }
 }
 
 impl SweepSpec {
     /// Checks the grid: at least one replicate, every parameter with at least one value.
     pub fn validate(&self) -> Result<(), IoError> {
         if self.runs == 0 {
-            return Err(IoError::Table(
-                "sweep runs = 0 is not allowed: give at least 1 replicate per cell".into(),
+            return Err(IoError::spec(
+                "runs",
+                "sweep runs = 0 is not allowed: give at least 1 replicate per cell",
             ));
         }
         for (path, values) in &self.grid {
             if path.is_empty() {
-                return Err(IoError::Table(
-                    "sweep grid has an empty parameter path".into(),
+                return Err(IoError::spec(
+                    "grid",
+                    "sweep grid has an empty parameter path",
                 ));
             }
             if values.is_empty() {
-                return Err(IoError::Table(format!(
-                    "sweep grid parameter {path:?} has no values: give at least one"
-                )));
+                return Err(IoError::spec(
+                    format!("grid.{path}"),
+                    format!("sweep grid parameter {path:?} has no values: give at least one"),
+                ));
             }
         }
         Ok(())
@@ -193,27 +204,14 @@ impl SweepFile {
         let folder = path
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        let kind = match doc.get("kind") {
-            Some(toml::Value::String(k)) => k.clone(),
-            Some(v) => {
-                return Err(err(format!(
-                    "kind = {v} must be a string, one of {}",
-                    crate::experiment::KINDS.join(", ")
-                )))
-            }
-            None => {
-                return Err(err(format!(
-                    "kind is missing; one of {}",
-                    crate::experiment::KINDS.join(", ")
-                )))
-            }
+        let kinds = Kind::names().join(", ");
+        let kind: Kind = match doc.get("kind") {
+            Some(toml::Value::String(k)) => k
+                .parse()
+                .map_err(|_| err(format!("kind = {k:?} is not known; allowed: {kinds}")))?,
+            Some(v) => return Err(err(format!("kind = {v} must be a string, one of {kinds}"))),
+            None => return Err(err(format!("kind is missing; one of {kinds}"))),
         };
-        if !crate::experiment::KINDS.contains(&kind.as_str()) {
-            return Err(err(format!(
-                "kind = {kind:?} is not known; allowed: {}",
-                crate::experiment::KINDS.join(", ")
-            )));
-        }
         let whole = |key: &str, default: Option<u64>| -> Result<u64, IoError> {
             match doc.get(key) {
                 Some(toml::Value::Integer(i)) if *i >= 0 => Ok(*i as u64),
@@ -301,7 +299,7 @@ impl SweepFile {
             spec: serde_json::to_value(&spec).map_err(|e| err(format!("spec: {e}")))?,
             grid,
         };
-        sweep.validate().map_err(|e| err(e.to_string()))?;
+        sweep.validate()?;
         Ok(Self { sweep, base })
     }
 }
@@ -333,9 +331,10 @@ pub fn set_path(doc: &mut Value, path: &str, value: Value) -> Result<(), IoError
             _ => None,
         }
         .ok_or_else(|| {
-            IoError::Table(format!(
-                "sweep parameter {path:?}: {so_far:?} does not exist in the base spec"
-            ))
+            IoError::spec(
+                format!("grid.{path}"),
+                format!("sweep parameter {path:?}: {so_far:?} does not exist in the base spec"),
+            )
         })?;
     }
     match node {
@@ -346,17 +345,23 @@ pub fn set_path(doc: &mut Value, path: &str, value: Value) -> Result<(), IoError
         Value::Array(items) => {
             let i = leaf.parse::<usize>().ok().filter(|&i| i < items.len());
             let i = i.ok_or_else(|| {
-                IoError::Table(format!(
-                    "sweep parameter {path:?}: index {leaf:?} is not within the {} elements there",
-                    items.len()
-                ))
+                IoError::spec(
+                    format!("grid.{path}"),
+                    format!(
+                        "sweep parameter {path:?}: index {leaf:?} is not within the {} elements there",
+                        items.len()
+                    ),
+                )
             })?;
             items[i] = value;
             Ok(())
         }
-        _ => Err(IoError::Table(format!(
-            "sweep parameter {path:?}: its parent is not a table or an array in the base spec"
-        ))),
+        _ => Err(IoError::spec(
+            format!("grid.{path}"),
+            format!(
+                "sweep parameter {path:?}: its parent is not a table or an array in the base spec"
+            ),
+        )),
     }
 }
 
@@ -414,14 +419,17 @@ fn restore(columns: Vec<(String, StoredColumn)>) -> Result<Table, IoError> {
 /// Runs one cell and prefixes its table with the cell's parameter columns (`param:PATH`, as
 /// canonical JSON text) and its label and seed.
 pub fn run_one_cell(
-    kind: &str,
+    kind: Kind,
     runs: u64,
     cell: &Cell,
     runner: &dyn CellRunner,
 ) -> Result<Table, IoError> {
     let inner = runner
         .run_cell(kind, &cell.spec, cell.seed, runs)
-        .map_err(|e| IoError::Table(format!("sweep cell {}: {e}", cell.label)))?;
+        .map_err(|e| IoError::Cell {
+            label: cell.label.clone(),
+            source: Box::new(e),
+        })?;
     let n = inner.n_rows();
     let mut t = Table::new();
     t.push("cell", Column::Str(vec![cell.label.clone(); n]))?;
@@ -508,7 +516,7 @@ pub fn load_or_run(
             return Ok(t);
         }
     }
-    let t = run_one_cell(&sweep.kind, sweep.runs, cell, runner)?;
+    let t = run_one_cell(sweep.kind, sweep.runs, cell, runner)?;
     if let Some(dir) = dir {
         save_cell(sweep, cell, &t, dir)?;
     }
@@ -522,7 +530,7 @@ mod tests {
 
     struct Echo;
     impl CellRunner for Echo {
-        fn run_cell(&self, _k: &str, spec: &Value, seed: u64, runs: u64) -> Result<Table, IoError> {
+        fn run_cell(&self, _k: Kind, spec: &Value, seed: u64, runs: u64) -> Result<Table, IoError> {
             let x = spec["x"].as_f64().unwrap_or(0.0);
             Table::new()
                 .with("run", Column::I64((0..runs as i64).collect()))?
@@ -535,7 +543,7 @@ mod tests {
 
     fn sweep(grid: BTreeMap<String, Vec<Value>>) -> SweepSpec {
         SweepSpec {
-            kind: "echo".into(),
+            kind: Kind::Compete,
             runs: 2,
             seed: 9,
             spec: json!({"x": 0.0, "inner": {"y": 1}, "list": [1, 2]}),

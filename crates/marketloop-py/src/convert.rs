@@ -9,9 +9,15 @@ use pyo3::types::{PyBytes, PyList};
 /// Columns as Python sees them: (name, "f64" | "i64" | "str", bytes | list[str]).
 pub type Columns = Vec<(String, &'static str, Py<PyAny>)>;
 
-/// Any displayable library error -> `MarketloopError` with the full message.
+/// A library error -> `MarketloopError` with the full message, and the spec field it is about
+/// as `.field` (`None` when it names none).
 pub fn py_err(e: IoError) -> PyErr {
-    MarketloopError::new_err(e.to_string())
+    let field = e.field();
+    let err = MarketloopError::new_err(e.to_string());
+    Python::attach(|py| match err.value(py).setattr("field", field) {
+        Ok(()) => err,
+        Err(set) => set,
+    })
 }
 
 /// A table -> typed columns (numbers as little-endian bytes).

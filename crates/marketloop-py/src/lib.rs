@@ -15,11 +15,14 @@ use marketloop_data::fetch::{fetch_movielens_100k_with, FetchOptions, FetchSourc
 use marketloop_data::movielens;
 use marketloop_data::pipeline::{Pipeline, PipelineConfig};
 use marketloop_data::DataError;
-use marketloop_io::experiment::{self, Experiments, MarketOptions};
+use marketloop_io::experiment::{
+    execute, execute_in, Compete, Experiment, Experiments, Kind, MarketDynamics, MarketEquilibrium,
+    MarketSimulate, Plan,
+};
 use marketloop_io::market_spec::ResolvedMarket;
 use marketloop_io::reproduce::bandits::{self, BanditsConfig};
 use marketloop_io::reproduce::cultural::{self, CulturalConfig};
-use marketloop_io::sweep::{self, Cell, CellRunner, SweepSpec};
+use marketloop_io::sweep::{self, Cell, SweepSpec};
 use marketloop_io::IoError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -129,7 +132,7 @@ fn run_cell(py: Python<'_>, sweep: &str, cell: &str) -> PyResult<Columns> {
     let s = parse_sweep(sweep)?;
     let c = parse_cell(cell)?;
     let table = py
-        .detach(|| sweep::run_one_cell(&s.kind, s.runs, &c, &Experiments::new()))
+        .detach(|| sweep::run_one_cell(s.kind, s.runs, &c, &Experiments::new()))
         .map_err(py_err)?;
     columns_to_py(py, &table)
 }
@@ -146,7 +149,7 @@ fn run_cells(py: Python<'_>, sweep: &str, cells: Vec<String>) -> PyResult<Vec<Co
         .detach(|| {
             cells
                 .iter()
-                .map(|c| sweep::run_one_cell(&s.kind, s.runs, c, &Experiments::new()))
+                .map(|c| sweep::run_one_cell(s.kind, s.runs, c, &Experiments::new()))
                 .collect::<Result<Vec<_>, IoError>>()
         })
         .map_err(py_err)?;
@@ -173,8 +176,37 @@ fn save_cell(sweep: &str, cell: &str, columns: Bound<'_, PyAny>, out: &str) -> P
     sweep::save_cell(&s, &c, &table, Path::new(out)).map_err(py_err)
 }
 
-/// Runs one experiment of `kind` (see `marketloop_io::experiment::KINDS`) from its JSON spec:
-/// `runs` replicates with master seed `seed` (GIL released). Returns the tidy result columns.
+fn parse_kind(kind: &str) -> PyResult<Kind> {
+    kind.parse().map_err(py_err)
+}
+
+/// Runs `e` under `plan` on `threads` workers (GIL released): into the run folder `out` (the
+/// same folder the CLI writes; `resume` continues an interrupted one), or without a folder.
+fn run_kind<E>(
+    py: Python<'_>,
+    e: &E,
+    plan: Plan,
+    threads: Option<usize>,
+    out: Option<PathBuf>,
+    resume: bool,
+) -> PyResult<E::Summary>
+where
+    E: Experiment,
+    E::Summary: Send,
+{
+    py.detach(|| {
+        with_threads(threads, || {
+            let done = match &out {
+                Some(dir) => execute_in(e, &plan, dir, resume, &|_| {})?,
+                None => execute(e, &plan, &|_| {})?,
+            };
+            Ok(done.summary)
+        })
+    })
+}
+
+/// Runs one experiment of `kind` (one of `KINDS`) from its JSON spec: `runs` replicates with
+/// master seed `seed` (GIL released). Returns the tidy result columns.
 #[pyfunction]
 #[pyo3(signature = (kind, spec, seed, runs, threads=None))]
 fn run_experiment(
@@ -185,20 +217,46 @@ fn run_experiment(
     runs: u64,
     threads: Option<usize>,
 ) -> PyResult<Columns> {
+    let kind = parse_kind(kind)?;
     let value = parse_json(&format!("{kind} spec"), spec)?;
-    let table = py.detach(|| {
-        with_threads(threads, || {
-            Experiments::new().run_cell(kind, &value, seed, runs)
-        })
-    })?;
+    let table =
+        py.detach(|| with_threads(threads, || Experiments::new().run(kind, &value, seed, runs)))?;
     columns_to_py(py, &table)
+}
+
+/// Runs a competition from its JSON spec with master seed `seed` and `runs` games (GIL
+/// released), into the run folder `out` if given (the folder `marketloop compete` writes).
+/// Returns the per-run columns.
+#[pyfunction]
+#[pyo3(signature = (spec, seed, runs, threads=None, out=None, resume=false))]
+#[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
+fn run_compete(
+    py: Python<'_>,
+    spec: &str,
+    seed: u64,
+    runs: u64,
+    threads: Option<usize>,
+    out: Option<PathBuf>,
+    resume: bool,
+) -> PyResult<Columns> {
+    let value = parse_json("compete spec", spec)?;
+    let e = match Experiments::new()
+        .resolve(Kind::Compete, &value)
+        .map_err(py_err)?
+    {
+        marketloop_io::experiment::kind::Resolved::Compete(e) => e,
+        _ => unreachable!("a compete spec resolves to a competition"),
+    };
+    let summary = run_kind(py, &e, Plan::new(seed, runs), threads, out, resume)?;
+    columns_to_py(py, &Compete::table(&e, &summary).map_err(py_err)?)
 }
 
 /// Checks a spec of `kind` without running it.
 #[pyfunction]
 fn validate_spec(kind: &str, spec: &str) -> PyResult<()> {
+    let kind = parse_kind(kind)?;
     let value = parse_json(&format!("{kind} spec"), spec)?;
-    experiment::validate_spec(kind, &value).map_err(py_err)
+    Experiments::new().validate(kind, &value).map_err(py_err)
 }
 
 /// A resolved, validated trial-offer market (the Python `Market` keeps its spec as plain data
@@ -206,13 +264,16 @@ fn validate_spec(kind: &str, spec: &str) -> PyResult<()> {
 #[pyclass(name = "PyMarket", module = "marketloop._core", frozen)]
 struct PyMarket {
     resolved: ResolvedMarket,
+    source: Option<PathBuf>,
 }
 
 #[pymethods]
 impl PyMarket {
-    /// Resolves a market spec given as JSON text (the fields of the market TOML).
+    /// Resolves a market spec given as JSON text (the fields of the market TOML); `source`
+    /// names the TOML file it came from, if any (recorded in run folders, as the CLI does).
     #[new]
-    fn new(spec: &str) -> PyResult<Self> {
+    #[pyo3(signature = (spec, source=None))]
+    fn new(spec: &str, source: Option<PathBuf>) -> PyResult<Self> {
         let value = parse_json("market spec", spec)?;
         let text = toml::to_string(&value).map_err(|e| {
             MarketloopError::new_err(format!(
@@ -221,7 +282,7 @@ impl PyMarket {
         })?;
         let resolved = ResolvedMarket::parse(&text, Path::new("<market spec>"), Path::new("."))
             .map_err(py_err)?;
-        Ok(Self { resolved })
+        Ok(Self { resolved, source })
     }
 
     /// Number of items n.
@@ -241,26 +302,32 @@ impl PyMarket {
         self.resolved.config.to_string()
     }
 
-    /// The TOME and its objectives as JSON text.
+    /// The TOME and its objectives as JSON text; with `out`, also the run folder of
+    /// `marketloop market equilibrium --out`.
+    #[pyo3(signature = (tolerance, max_iterations, out=None, resume=false))]
     fn equilibrium(
         &self,
         py: Python<'_>,
         tolerance: f64,
         max_iterations: usize,
+        out: Option<PathBuf>,
+        resume: bool,
     ) -> PyResult<String> {
-        let opts = MarketOptions {
+        let e = MarketEquilibrium::new(
+            self.resolved.clone(),
+            self.source.clone(),
             tolerance,
             max_iterations,
-            ..MarketOptions::default()
-        };
-        let rep = py
-            .detach(|| experiment::market_equilibrium(&self.resolved, &opts))
-            .map_err(py_err)?;
+            false,
+        )
+        .map_err(py_err)?;
+        let rep = run_kind(py, &e, Plan::new(0, 0), None, out, resume)?;
         serde_json::to_string(&rep).map_err(|e| json_err("equilibrium", e))
     }
 
-    /// `runs` replicates of `steps` users, a measurement every `every` steps (GIL released).
-    #[pyo3(signature = (steps, runs, seed, every, shares, threads=None))]
+    /// `runs` replicates of `steps` users, a measurement every `every` steps (GIL released);
+    /// with `out`, also the run folder of `marketloop market simulate --out`.
+    #[pyo3(signature = (steps, runs, seed, every, shares, threads=None, out=None, resume=false))]
     #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn simulate(
         &self,
@@ -271,34 +338,41 @@ impl PyMarket {
         every: u64,
         shares: bool,
         threads: Option<usize>,
+        out: Option<PathBuf>,
+        resume: bool,
     ) -> PyResult<Columns> {
-        let opts = MarketOptions {
-            steps: Some(steps),
+        let e = MarketSimulate::new(
+            self.resolved.clone(),
+            self.source.clone(),
+            steps,
             every,
             shares,
-            ..MarketOptions::default()
-        };
-        let table = py.detach(|| {
-            with_threads(threads, || {
-                let sim = experiment::market_simulation(&self.resolved, &opts)?;
-                let t = experiment::simulate_market(&sim, seed, runs)?;
-                experiment::trajectories_table(&sim, &t)
-            })
-        })?;
-        columns_to_py(py, &table)
+        )
+        .map_err(py_err)?;
+        let summary = run_kind(py, &e, Plan::new(seed, runs), threads, out, resume)?;
+        columns_to_py(py, &e.table(&summary).map_err(py_err)?)
     }
 
-    /// The deterministic dynamic (eq. 6) as long rows (iteration, measure, value).
-    fn dynamics(&self, py: Python<'_>, iterations: usize, shares: bool) -> PyResult<Columns> {
-        let opts = MarketOptions {
-            iterations: Some(iterations),
+    /// The deterministic dynamic (eq. 6) as long rows (iteration, measure, value); with `out`,
+    /// also the run folder of `marketloop market dynamics --out`.
+    #[pyo3(signature = (iterations, shares, out=None, resume=false))]
+    fn dynamics(
+        &self,
+        py: Python<'_>,
+        iterations: usize,
+        shares: bool,
+        out: Option<PathBuf>,
+        resume: bool,
+    ) -> PyResult<Columns> {
+        let e = MarketDynamics::new(
+            self.resolved.clone(),
+            self.source.clone(),
+            iterations,
             shares,
-            ..MarketOptions::default()
-        };
-        let table = py
-            .detach(|| experiment::market_dynamics(&self.resolved, &opts))
-            .map_err(py_err)?;
-        columns_to_py(py, &table)
+        )
+        .map_err(py_err)?;
+        let steps = run_kind(py, &e, Plan::new(0, 0), None, out, resume)?;
+        columns_to_py(py, &e.table(&steps).map_err(py_err)?)
     }
 }
 
@@ -484,7 +558,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MarketloopError", m.py().get_type::<MarketloopError>())?;
     m.add("__version__", marketloop_core::VERSION)?;
     m.add("GENERATOR", marketloop_core::rng::GENERATOR)?;
-    m.add("KINDS", experiment::KINDS.to_vec())?;
+    m.add("KINDS", Kind::names())?;
     m.add_class::<PyMarket>()?;
     m.add_function(wrap_pyfunction!(toml_to_json, m)?)?;
     m.add_function(wrap_pyfunction!(sweep_cells, m)?)?;
@@ -494,6 +568,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(load_cell, m)?)?;
     m.add_function(wrap_pyfunction!(save_cell, m)?)?;
     m.add_function(wrap_pyfunction!(run_experiment, m)?)?;
+    m.add_function(wrap_pyfunction!(run_compete, m)?)?;
     m.add_function(wrap_pyfunction!(validate_spec, m)?)?;
     m.add_function(wrap_pyfunction!(reproduce_cultural, m)?)?;
     m.add_function(wrap_pyfunction!(cultural_defaults, m)?)?;

@@ -24,6 +24,9 @@ from .competition import Competition
 from .market import Equilibrium, Market
 from .sweep import sweep, sweep_cells
 
+# Errors raised by the Rust layer carry the spec field they are about; others name none.
+MarketloopError.field = None
+
 __all__ = [
     "Competition",
     "Equilibrium",

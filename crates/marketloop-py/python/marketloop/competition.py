@@ -52,11 +52,16 @@ class Competition:
         seed: Optional[int] = None,
         runs: Optional[int] = None,
         threads: Optional[int] = None,
+        out: Union[None, str, Path] = None,
+        resume: bool = False,
     ) -> pd.DataFrame:
         """Runs the games: one row per run (market shares, EEOG, regrets, final reputations).
 
         ``seed`` and ``runs`` default to the spec's (or the paper's: seed 0, N = 1000). The
-        GIL is released; ``threads`` sets the worker count and never changes the results.
+        GIL is released; ``threads`` sets the worker count and never changes the results. With
+        ``out``, also writes the run folder of ``marketloop compete SPEC.toml --out OUT`` (the
+        same files, byte for byte, for the same spec); ``resume=True`` continues an interrupted
+        one.
         """
         seed = self.spec.get("seed", 0) if seed is None else seed
         runs = self.spec.get("runs", 1000) if runs is None else runs
@@ -66,7 +71,14 @@ class Competition:
         if runs < 1:
             raise _core.MarketloopError(f"runs = {runs} must be at least 1")
         return to_frame(
-            _core.run_experiment(self.kind, json.dumps(self.spec), int(seed), int(runs), threads)
+            _core.run_compete(
+                json.dumps(self.spec),
+                int(seed),
+                int(runs),
+                threads,
+                None if out is None else str(out),
+                bool(resume),
+            )
         )
 
     def to_dict(self) -> Dict[str, Any]:

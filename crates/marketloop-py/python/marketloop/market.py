@@ -15,6 +15,10 @@ from ._frames import absolute_files, plain, to_frame, whole
 
 __all__ = ["Equilibrium", "Market"]
 
+
+def _out(out: Union[None, str, Path]) -> Optional[str]:
+    return None if out is None else str(out)
+
 _MARKET_KEYS = ("items", "weights", "visibility", "quality", "feedback", "initial_counts", "ranking")
 
 
@@ -102,6 +106,7 @@ class Market:
         self.spec: Dict[str, Any] = {
             k: plain(v, k) for k, v in fields.items() if v is not None
         }
+        self._source: Optional[str] = None
         self._handle: Optional[_core.PyMarket] = None
         self._core()  # validate now, so a bad market fails where it is written
 
@@ -121,7 +126,12 @@ class Market:
             raise _core.MarketloopError(
                 f"market spec: unknown key `{unknown[0]}`; allowed: {', '.join(_MARKET_KEYS)}"
             )
-        return cls(**absolute_files(doc, base))
+        market = cls(**absolute_files(doc, base))
+        if path is not None and path.is_file():
+            # Run folders record the file the spec came from, as the CLI does.
+            market._source = str(source)
+            market._handle = None
+        return market
 
     @classmethod
     def from_spec(cls, spec: Dict[str, Any]) -> "Market":
@@ -130,7 +140,7 @@ class Market:
 
     def _core(self) -> "_core.PyMarket":
         if self._handle is None:
-            self._handle = _core.PyMarket(json.dumps(self.spec))
+            self._handle = _core.PyMarket(json.dumps(self.spec), self._source)
         return self._handle
 
     @property
@@ -143,13 +153,23 @@ class Market:
         """Number of user types m."""
         return self._core().types
 
-    def equilibrium(self, *, tolerance: float = 1e-12, max_iterations: int = 100_000) -> Equilibrium:
+    def equilibrium(
+        self,
+        *,
+        tolerance: float = 1e-12,
+        max_iterations: int = 100_000,
+        out: Union[None, str, Path] = None,
+        resume: bool = False,
+    ) -> Equilibrium:
         """The TOME (closed form, Prop. C.1 reduction, or fixed point of eq. 6) and every objective.
 
         Under a quality or fixed ranking the effective visibility vhat * iota(rank) is used (as
-        the CLI does); random and popularity rankings have no static equilibrium.
+        the CLI does); random and popularity rankings have no static equilibrium. With ``out``,
+        also writes the run folder of ``marketloop market equilibrium --out OUT``.
         """
-        d = json.loads(self._core().equilibrium(float(tolerance), int(max_iterations)))
+        d = json.loads(
+            self._core().equilibrium(float(tolerance), int(max_iterations), _out(out), bool(resume))
+        )
         d["shares"] = np.asarray(d["shares"], dtype=float)
         if d.get("nash_exponents") is not None:
             d["nash_exponents"] = np.asarray(d["nash_exponents"], dtype=float)
@@ -164,6 +184,8 @@ class Market:
         every: int = 1000,
         shares: bool = False,
         threads: Optional[int] = None,
+        out: Union[None, str, Path] = None,
+        resume: bool = False,
     ) -> pd.DataFrame:
         """``runs`` replicates of ``steps`` users each, a measurement every ``every`` steps and
         after the last one.
@@ -172,7 +194,8 @@ class Market:
         ``share_0 .. share_{n-1}`` with ``shares=True``) — the numbers of
         ``marketloop market simulate --steps S --runs R --seed SEED --every K``. The GIL is
         released; ``threads`` sets the worker count (default: every core), which never changes
-        the results.
+        the results. With ``out``, also writes the run folder of ``marketloop market simulate
+        --out OUT`` (the same files, byte for byte); ``resume=True`` continues an interrupted one.
         """
         return to_frame(
             self._core().simulate(
@@ -182,15 +205,29 @@ class Market:
                 whole(every, "every"),
                 bool(shares),
                 None if threads is None else whole(threads, "threads"),
+                _out(out),
+                bool(resume),
             )
         )
 
-    def dynamics(self, *, iterations: int, shares: bool = False) -> pd.DataFrame:
+    def dynamics(
+        self,
+        *,
+        iterations: int,
+        shares: bool = False,
+        out: Union[None, str, Path] = None,
+        resume: bool = False,
+    ) -> pd.DataFrame:
         """The deterministic dynamic (eq. 6) from the initial shares: one row per iteration
         t = 0..iterations with ``efficiency``, ``entropy`` and, where they apply, ``psi``
         (homogeneous markets) and ``gamma`` (q_ij = q_j; from t = 1), plus ``share_j`` columns
-        with ``shares=True``. Missing values (an objective before it applies) are NaN."""
-        long = to_frame(self._core().dynamics(whole(iterations, "iterations"), bool(shares)))
+        with ``shares=True``. Missing values (an objective before it applies) are NaN. With
+        ``out``, also writes the run folder of ``marketloop market dynamics --out OUT``."""
+        long = to_frame(
+            self._core().dynamics(
+                whole(iterations, "iterations"), bool(shares), _out(out), bool(resume)
+            )
+        )
         order = list(dict.fromkeys(long["measure"]))
         wide = long.pivot(index="iteration", columns="measure", values="value")[order]
         wide.columns.name = None
@@ -201,10 +238,11 @@ class Market:
         return json.loads(json.dumps(self.spec))
 
     def __getstate__(self) -> Dict[str, Any]:
-        return {"spec": self.spec}
+        return {"spec": self.spec, "source": self._source}
 
     def __setstate__(self, state: Dict[str, Any]) -> None:
         self.spec = state["spec"]
+        self._source = state.get("source")
         self._handle = None
 
     def __eq__(self, other: object) -> bool:

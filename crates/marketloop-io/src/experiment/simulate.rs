@@ -1,0 +1,394 @@
+//! `market simulate`: replicated stochastic simulations of one market — per-run trajectories of
+//! efficiency and entropy (optionally the shares), their median and quartiles over runs, the
+//! end state of every run, two figures and a report with its findings.
+
+use super::{tail, Experiment, Outputs, Plan};
+use crate::market_spec::ResolvedMarket;
+use crate::report::{Finding, Report, Section};
+use crate::table::{Column, Table};
+use crate::{Figure, IoError, Series};
+use marketloop_core::market::equilibrium::residual;
+use marketloop_core::market::measures::entropy;
+use marketloop_core::market::{solve_tome, Simulation, TomeOptions, Trajectory, Visibility};
+use marketloop_core::rng::SeedSequence;
+use marketloop_core::stats::quartiles;
+use serde_json::json;
+use std::path::PathBuf;
+
+/// Replicated simulations of a resolved market: `steps` users per run, a measurement every
+/// `every` steps and after the last.
+#[derive(Clone, Debug)]
+pub struct MarketSimulate {
+    market: ResolvedMarket,
+    sim: Simulation,
+    shares: bool,
+    source: Option<PathBuf>,
+}
+
+/// The median and quartiles over runs of one measure, at every measurement.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Quartiles {
+    /// 25% quantile.
+    pub q25: Vec<f64>,
+    /// Median.
+    pub median: Vec<f64>,
+    /// 75% quantile.
+    pub q75: Vec<f64>,
+}
+
+impl Quartiles {
+    fn push(&mut self, values: &mut [f64]) {
+        let (a, b, c) = quartiles(values);
+        self.q25.push(a);
+        self.median.push(b);
+        self.q75.push(c);
+    }
+}
+
+/// The results of a simulation.
+#[derive(Clone, Debug)]
+pub struct SimulateSummary {
+    /// Every run, in run order.
+    pub trajectories: Vec<Trajectory>,
+    /// The steps at which measurements were taken.
+    pub steps: Vec<u64>,
+    /// Efficiency over runs, per measurement.
+    pub efficiency: Quartiles,
+    /// Entropy over runs, per measurement.
+    pub entropy: Quartiles,
+}
+
+impl MarketSimulate {
+    /// Validates the simulation of `market`; `source` names the spec file (recorded in the
+    /// manifest and shown in the report), if there is one.
+    pub fn new(
+        market: ResolvedMarket,
+        source: Option<PathBuf>,
+        steps: u64,
+        every: u64,
+        shares: bool,
+    ) -> Result<Self, IoError> {
+        let sim = Simulation::new(
+            market.market.clone(),
+            market.visibility.clone(),
+            steps,
+            every,
+            shares,
+        )?;
+        Ok(Self {
+            market,
+            sim,
+            shares,
+            source,
+        })
+    }
+
+    /// The validated simulation.
+    pub fn simulation(&self) -> &Simulation {
+        &self.sim
+    }
+
+    fn source_name(&self) -> String {
+        self.source
+            .as_ref()
+            .map_or_else(|| "<market spec>".into(), |p| p.display().to_string())
+    }
+}
+
+impl Experiment for MarketSimulate {
+    const COMMAND: &'static str = "market simulate";
+    const ARM: &'static str = "market";
+    const PHASE: &'static str = "simulation";
+    const REPLICATED: bool = true;
+    type Replicate = Trajectory;
+    type Summary = SimulateSummary;
+
+    fn config(&self, plan: &Plan) -> serde_json::Value {
+        json!({
+            "market_file": self.source,
+            "market": self.market.config,
+            "steps": self.sim.steps(),
+            "runs": plan.runs,
+            "every": self.sim.every(),
+            "shares": self.shares,
+        })
+    }
+
+    fn replicate(&self, seeds: SeedSequence, r: u64) -> Result<Trajectory, IoError> {
+        Ok(self.sim.run_replicate(seeds, r))
+    }
+
+    fn summarize(
+        &self,
+        _: &Plan,
+        trajectories: Vec<Trajectory>,
+    ) -> Result<SimulateSummary, IoError> {
+        let steps = self.sim.measurement_steps();
+        let mut efficiency = Quartiles::default();
+        let mut entropy = Quartiles::default();
+        for k in 0..steps.len() {
+            let mut e: Vec<f64> = trajectories
+                .iter()
+                .map(|t| t.measurements[k].efficiency)
+                .collect();
+            let mut h: Vec<f64> = trajectories
+                .iter()
+                .map(|t| t.measurements[k].entropy)
+                .collect();
+            efficiency.push(&mut e);
+            entropy.push(&mut h);
+        }
+        Ok(SimulateSummary {
+            trajectories,
+            steps,
+            efficiency,
+            entropy,
+        })
+    }
+
+    fn table(&self, s: &SimulateSummary) -> Result<Table, IoError> {
+        trajectories_table(&self.sim, self.shares, &s.trajectories)
+    }
+
+    fn outputs(&self, plan: &Plan, s: &SimulateSummary) -> Result<Outputs, IoError> {
+        let mut out = Outputs::default();
+        out.table("trajectories", self.table(s)?);
+        let (e, h) = (&s.efficiency, &s.entropy);
+        let summary = Table::new()
+            .with(
+                "step",
+                Column::I64(s.steps.iter().map(|&x| x as i64).collect()),
+            )?
+            .with("efficiency_median", Column::F64(e.median.clone()))?
+            .with("efficiency_q25", Column::F64(e.q25.clone()))?
+            .with("efficiency_q75", Column::F64(e.q75.clone()))?
+            .with("entropy_median", Column::F64(h.median.clone()))?
+            .with("entropy_q25", Column::F64(h.q25.clone()))?
+            .with("entropy_q75", Column::F64(h.q75.clone()))?;
+        out.table("summary", summary.clone());
+        out.table("runs", runs_table(&s.trajectories)?);
+        let figures = self.figures(plan, s);
+        let report = self.report(plan, s, &summary, &figures)?;
+        for (stem, f) in figures {
+            out.figure(stem, f);
+        }
+        out.report = Some(report);
+        Ok(out)
+    }
+}
+
+fn purchases(t: &Trajectory) -> u64 {
+    t.final_counts.iter().sum::<u64>() - t.initial_counts.iter().sum::<u64>()
+}
+
+/// Per-run end state: `run, efficiency, entropy, purchases, idle_users`.
+fn runs_table(trajectories: &[Trajectory]) -> Result<Table, IoError> {
+    let last = |f: fn(&marketloop_core::market::Measurement) -> f64| -> Vec<f64> {
+        trajectories
+            .iter()
+            .map(|t| t.measurements.last().map_or(0.0, f))
+            .collect()
+    };
+    Table::new()
+        .with(
+            "run",
+            Column::I64(trajectories.iter().map(|t| t.replicate as i64).collect()),
+        )?
+        .with("efficiency", Column::F64(last(|m| m.efficiency)))?
+        .with("entropy", Column::F64(last(|m| m.entropy)))?
+        .with(
+            "purchases",
+            Column::I64(trajectories.iter().map(|t| purchases(t) as i64).collect()),
+        )?
+        .with(
+            "idle_users",
+            Column::I64(trajectories.iter().map(|t| t.idle as i64).collect()),
+        )
+}
+
+impl MarketSimulate {
+    fn figures(&self, plan: &Plan, s: &SimulateSummary) -> Vec<(&'static str, Figure)> {
+        let x: Vec<f64> = s.steps.iter().map(|&v| v as f64).collect();
+        let label = format!("{} ({} runs)", self.sim.visibility().name(), plan.runs);
+        let figure = |title: &str, y: &str, q: &Quartiles| {
+            Figure::new(title, "step (users arrived)", y).with(
+                Series::line(format!("median, {label}"), x.clone(), q.median.clone())
+                    .with_band(q.q25.clone(), q.q75.clone()),
+            )
+        };
+        vec![
+            (
+                "fig_efficiency",
+                figure(
+                    "Market efficiency over time",
+                    "efficiency (purchases / users)",
+                    &s.efficiency,
+                ),
+            ),
+            (
+                "fig_entropy",
+                figure(
+                    "Diversity over time",
+                    "entropy of market shares (nats)",
+                    &s.entropy,
+                ),
+            ),
+        ]
+    }
+
+    fn report(
+        &self,
+        plan: &Plan,
+        s: &SimulateSummary,
+        summary: &Table,
+        figures: &[(&'static str, Figure)],
+    ) -> Result<Report, IoError> {
+        let n = self.sim.market().n_items();
+        let last = s.steps.len() - 1;
+        let (e, h) = (&s.efficiency, &s.entropy);
+        let source = self.source_name();
+        let mut section = Section {
+            heading: format!("{} on {source}", self.sim.visibility().name()),
+            paragraphs: vec![format!(
+                "{} items, {} user types, {} runs of {} users (seed {}), a measurement every {} steps. \
+                 At step {}: median efficiency {:.4} (25-75%: {:.4}-{:.4}), median entropy {:.4} nats \
+                 (25-75%: {:.4}-{:.4}; maximum ln n = {:.4}).",
+                n,
+                self.sim.market().n_types(),
+                plan.runs,
+                self.sim.steps(),
+                plan.seed,
+                self.sim.every(),
+                s.steps[last],
+                e.median[last],
+                e.q25[last],
+                e.q75[last],
+                h.median[last],
+                h.q25[last],
+                h.q75[last],
+                (n as f64).ln()
+            )],
+            tables: vec![(
+                "Median and quartiles over runs (last 10 measurements)".into(),
+                tail(summary, 10)?,
+            )],
+            figures: figures
+                .iter()
+                .map(|(stem, f)| (f.title.clone(), (*stem).to_string()))
+                .collect(),
+            findings: Vec::new(),
+        };
+        let t = &s.trajectories;
+        let bought: u64 = t.iter().map(purchases).sum();
+        let tried: u64 = t.iter().map(|t| t.trials.iter().sum::<u64>()).sum();
+        let idle: u64 = t.iter().map(|t| t.idle).sum();
+        section.findings.push(Finding {
+            claim: "Counts are conserved: every user tries at most one item and buys at most what she tried".into(),
+            holds: tried + idle == plan.runs * self.sim.steps() && bought <= tried,
+            evidence: format!("{tried} trials + {idle} idle users = {} users; {bought} purchases", tried + idle),
+        });
+        if let Some(f) = self.tome_finding(t) {
+            section.findings.push(f);
+        }
+        Ok(Report {
+            title: format!("marketloop market simulate: {source}"),
+            sections: vec![section],
+        })
+    }
+
+    /// With fixed visibility and every r_i in (0, 1), the shares should approach the interior
+    /// TOME (Thms 3.4, 3.7): compares the mean L1 distance of the initial and final shares to it.
+    fn tome_finding(&self, trajectories: &[Trajectory]) -> Option<Finding> {
+        let r = &self.market;
+        if !matches!(r.visibility, Visibility::Static)
+            || !r.market.feedback().iter().all(|&x| x > 0.0 && x < 1.0)
+        {
+            return None;
+        }
+        let tome = solve_tome(&r.market, TomeOptions::default()).ok()?;
+        if !tome.converged {
+            return None;
+        }
+        let dist = |counts: &[u64]| -> f64 {
+            let d: f64 = counts.iter().map(|&c| c as f64).sum();
+            counts
+                .iter()
+                .zip(&tome.shares)
+                .map(|(&c, s)| (c as f64 / d - s).abs())
+                .sum()
+        };
+        let k = trajectories.len() as f64;
+        let mean = |f: &dyn Fn(&Trajectory) -> f64| trajectories.iter().map(f).sum::<f64>() / k;
+        let d0 = mean(&|t| dist(&t.initial_counts));
+        let d1 = mean(&|t| dist(&t.final_counts));
+        let final_h = mean(&|t| {
+            let sh: Vec<f64> = t.final_counts.iter().map(|&c| c as f64).collect();
+            entropy(&sh)
+        });
+        let res = residual(&r.market, &tome.shares)
+            .map(|x| format!("{x:.1e}"))
+            .unwrap_or_else(|_| "undefined".into());
+        Some(Finding {
+            claim: "The market shares approach the interior TOME (Thms 3.4 / 3.7; guaranteed for \
+                    homogeneous markets and for common r with v_ij = v_j or q_ij = q_j)"
+                .into(),
+            holds: d1 < d0,
+            evidence: format!(
+                "mean L1 distance to the TOME of {}: {d0:.4} at the start, {d1:.4} at the end \
+                 (TOME residual {res}, TOME entropy {:.4}, final entropy {final_h:.4})",
+                self.source_name(),
+                entropy(&tome.shares)
+            ),
+        })
+    }
+}
+
+/// One row per run x measurement: `run, step, efficiency, entropy` and, if recorded,
+/// `share_0 .. share_{n-1}` with `with_shares` (the columns of `trajectories.csv` of
+/// `marketloop market simulate`).
+pub fn trajectories_table(
+    sim: &Simulation,
+    with_shares: bool,
+    trajectories: &[Trajectory],
+) -> Result<Table, IoError> {
+    let n = sim.market().n_items();
+    let rows: usize = trajectories.iter().map(|t| t.measurements.len()).sum();
+    let mut run = Vec::with_capacity(rows);
+    let mut step = Vec::with_capacity(rows);
+    let mut eff = Vec::with_capacity(rows);
+    let mut ent = Vec::with_capacity(rows);
+    let mut share_cols: Vec<Vec<f64>> = if with_shares {
+        vec![Vec::with_capacity(rows); n]
+    } else {
+        Vec::new()
+    };
+    for t in trajectories {
+        for m in &t.measurements {
+            run.push(t.replicate as i64);
+            step.push(m.step as i64);
+            eff.push(m.efficiency);
+            ent.push(m.entropy);
+            if with_shares {
+                let sh = m.shares.as_deref().ok_or_else(|| {
+                    IoError::spec(
+                        "shares",
+                        "a saved replicate has no shares although shares = true; \
+                         rerun into a new folder",
+                    )
+                })?;
+                for (c, &s) in share_cols.iter_mut().zip(sh) {
+                    c.push(s);
+                }
+            }
+        }
+    }
+    let mut t = Table::new()
+        .with("run", Column::I64(run))?
+        .with("step", Column::I64(step))?
+        .with("efficiency", Column::F64(eff))?
+        .with("entropy", Column::F64(ent))?;
+    for (j, c) in share_cols.into_iter().enumerate() {
+        t.push(&format!("share_{j}"), Column::F64(c))?;
+    }
+    Ok(t)
+}

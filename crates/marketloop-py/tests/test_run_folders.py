@@ -1,0 +1,109 @@
+"""Python writes the same run folders as the CLI: for every kind, the same spec and seed give
+the same files, byte for byte (only the manifest's start time and timings, and the report's
+lines showing them, may differ). Errors carry the spec field they are about as ``.field``."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+import marketloop as ml
+
+from conftest import TWO_TYPES_TOML
+
+COMPETE_TOML = """
+seed = 7
+runs = 12
+instance = "uniform"
+k = 4
+algorithms = ["TS", "BG"]
+t = 150
+t0 = 5
+window = 30
+checkpoints = [50, 100]
+"""
+
+TIME_LINES = ("<dt>started</dt>", "<dt>timings</dt>")
+
+
+def files(root: Path):
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def assert_same_folder(cli_dir: Path, py_dir: Path):
+    assert files(cli_dir) == files(py_dir)
+    assert "manifest.json" in files(cli_dir) and "run.json" in files(cli_dir)
+    for name in files(cli_dir):
+        a, b = (cli_dir / name).read_bytes(), (py_dir / name).read_bytes()
+        if name == "manifest.json":
+            ja, jb = json.loads(a), json.loads(b)
+            for j in (ja, jb):
+                j.pop("started_unix")
+                j.pop("timings")
+            assert ja == jb, name
+        elif name == "report.html":
+            keep = lambda t: [l for l in t.decode().splitlines() if not l.startswith(TIME_LINES)]
+            assert keep(a) == keep(b), name
+        else:
+            assert a == b, f"{name} differs"
+
+
+@pytest.fixture
+def spec_dir(tmp_path, monkeypatch):
+    (tmp_path / "m.toml").write_text(TWO_TYPES_TOML)
+    (tmp_path / "c.toml").write_text(COMPETE_TOML)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_market_simulate_folder_equals_the_cli(cli, spec_dir):
+    cli("-q", "market", "simulate", "m.toml", "--steps", "3000", "--runs", "3", "--seed", "4",
+        "--every", "500", "--shares", "--out", "cli")
+    df = ml.Market.from_toml("m.toml").simulate(
+        steps=3000, runs=3, seed=4, every=500, shares=True, out="py"
+    )
+    assert_same_folder(spec_dir / "cli", spec_dir / "py")
+    assert len(df) == 3 * 6
+    # Resuming a finished folder reuses every replicate and gives the same table.
+    again = ml.Market.from_toml("m.toml").simulate(
+        steps=3000, runs=3, seed=4, every=500, shares=True, out="py", resume=True
+    )
+    assert again.equals(df)
+    with pytest.raises(ml.MarketloopError, match="--resume"):
+        ml.Market.from_toml("m.toml").simulate(steps=3000, runs=3, seed=4, every=500, out="py")
+
+
+def test_market_equilibrium_and_dynamics_folders_equal_the_cli(cli, spec_dir):
+    cli("-q", "market", "equilibrium", "m.toml", "--out", "cli-eq")
+    eq = ml.Market.from_toml("m.toml").equilibrium(out="py-eq")
+    assert_same_folder(spec_dir / "cli-eq", spec_dir / "py-eq")
+    assert eq.converged
+    cli("-q", "market", "dynamics", "m.toml", "--iterations", "15", "--shares", "--out", "cli-dy")
+    ml.Market.from_toml("m.toml").dynamics(iterations=15, shares=True, out="py-dy")
+    assert_same_folder(spec_dir / "cli-dy", spec_dir / "py-dy")
+
+
+def test_compete_folder_equals_the_cli(cli, spec_dir):
+    cli("-q", "compete", "c.toml", "--out", "cli")
+    df = ml.Competition.from_toml("c.toml").run(out="py")
+    assert_same_folder(spec_dir / "cli", spec_dir / "py")
+    assert len(df) == 12
+    assert (spec_dir / "py" / "fig_isolation_relative.svg").is_file()
+
+
+def test_errors_carry_the_spec_field(spec_dir):
+    with pytest.raises(ml.MarketloopError) as e:
+        ml.Market(weights=[0.4, 0.5], visibility=[[1, 1], [1, 1]], quality=[[1, 1], [1, 1]],
+                  feedback=0.5)
+    assert e.value.field == "weights"
+    with pytest.raises(ml.MarketloopError) as e:
+        ml.Market.from_toml("m.toml").simulate(steps=100, runs=0)
+    assert e.value.field == "runs"
+    with pytest.raises(ml.MarketloopError) as e:
+        ml.Market.from_toml("m.toml").simulate(steps=100, every=0)
+    assert e.value.field == "every"
+    # Errors that name no field say so.
+    with pytest.raises(ml.MarketloopError) as e:
+        ml.Market.from_toml("m.toml").simulate(steps=100, out="x")
+        ml.Market.from_toml("m.toml").simulate(steps=100, out="x")
+    assert e.value.field is None
