@@ -132,3 +132,8 @@ pub fn tail(t: &Table, k: usize) -> Result<Table, IoError> {
     }
     Ok(out)
 }
+
+/// How a market spec is named in reports: its file, or `<market spec>` when it has none.
+fn source_name(source: Option<&std::path::Path>) -> String {
+    source.map_or_else(|| "<market spec>".into(), |p| p.display().to_string())
+}
