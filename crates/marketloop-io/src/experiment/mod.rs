@@ -10,7 +10,7 @@
 //! - [`equilibrium`]: `market equilibrium`, the TOME and every objective at it.
 //! - [`dynamics`]: `market dynamics`, the deterministic dynamic (eq. 6).
 //! - [`compete`]: `compete`, one competing-bandits experiment.
-//! - [`print`]: what the command line prints for each kind (text and `--format json`).
+//! - [`print`](mod@print): what the command line prints for each kind (text and `--format json`).
 //! - [`kind`]: the kinds by name ([`Kind`]), spec documents (JSON values, as sweeps and Python
 //!   give them) resolved into the kinds, and [`Experiments`], which runs a document of any kind.
 //!
