@@ -114,27 +114,26 @@ impl Experiment for MarketDynamics {
 
     fn outputs(&self, _: &Plan, steps: &Vec<DynamicsStep>) -> Result<Outputs, IoError> {
         let table = self.table(steps)?;
-        let source = self
-            .source
-            .as_ref()
-            .map_or_else(|| "<market spec>".into(), |p| p.display().to_string());
-        let mut out = Outputs::default();
-        out.report = Some(Report {
-            title: format!("marketloop market dynamics: {source}"),
-            sections: vec![Section {
-                heading: format!("Deterministic dynamic (eq. 6) of {source}"),
-                paragraphs: vec![format!(
-                    "{} iterations from the initial shares{}.",
-                    self.iterations,
-                    self.note
-                        .as_ref()
-                        .map(|n| format!(", {n}"))
-                        .unwrap_or_default()
-                )],
-                tables: vec![("Last 10 rows".into(), super::tail(&table, 10)?)],
-                ..Section::default()
-            }],
-        });
+        let source = super::source_name(self.source.as_deref());
+        let mut out = Outputs {
+            report: Some(Report {
+                title: format!("marketloop market dynamics: {source}"),
+                sections: vec![Section {
+                    heading: format!("Deterministic dynamic (eq. 6) of {source}"),
+                    paragraphs: vec![format!(
+                        "{} iterations from the initial shares{}.",
+                        self.iterations,
+                        self.note
+                            .as_ref()
+                            .map(|n| format!(", {n}"))
+                            .unwrap_or_default()
+                    )],
+                    tables: vec![("Last 10 rows".into(), super::tail(&table, 10)?)],
+                    ..Section::default()
+                }],
+            }),
+            ..Outputs::default()
+        };
         out.table("dynamics", table);
         Ok(out)
     }

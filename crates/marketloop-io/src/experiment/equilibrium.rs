@@ -266,10 +266,7 @@ impl Experiment for MarketEquilibrium {
 
     fn outputs(&self, _: &Plan, e: &EquilibriumReport) -> Result<Outputs, IoError> {
         let table = self.table(e)?;
-        let source = self
-            .source
-            .as_ref()
-            .map_or_else(|| "<market spec>".into(), |p| p.display().to_string());
+        let source = super::source_name(self.source.as_deref());
         let mut paragraphs = vec![format!(
             "{} items, {} user types{}. TOME by {:?} in {} iterations, residual {:.3e}, \
              converged {}, proven unique {}.",
@@ -290,16 +287,18 @@ impl Experiment for MarketEquilibrium {
                 .iter()
                 .map(|(k, why)| format!("{k}: not applicable ({why})")),
         );
-        let mut out = Outputs::default();
-        out.report = Some(Report {
-            title: format!("marketloop market equilibrium: {source}"),
-            sections: vec![Section {
-                heading: format!("TOME of {source}"),
-                paragraphs,
-                tables: vec![("The equilibrium and its objectives".into(), table.clone())],
-                ..Section::default()
-            }],
-        });
+        let mut out = Outputs {
+            report: Some(Report {
+                title: format!("marketloop market equilibrium: {source}"),
+                sections: vec![Section {
+                    heading: format!("TOME of {source}"),
+                    paragraphs,
+                    tables: vec![("The equilibrium and its objectives".into(), table.clone())],
+                    ..Section::default()
+                }],
+            }),
+            ..Outputs::default()
+        };
         out.table("equilibrium", table);
         Ok(out)
     }

@@ -10,7 +10,7 @@
 //! - [`equilibrium`]: `market equilibrium`, the TOME and every objective at it.
 //! - [`dynamics`]: `market dynamics`, the deterministic dynamic (eq. 6).
 //! - [`compete`]: `compete`, one competing-bandits experiment.
-//! - [`print`]: what the command line prints for each kind (text and `--format json`).
+//! - [`print`](mod@print): what the command line prints for each kind (text and `--format json`).
 //! - [`kind`]: the kinds by name ([`Kind`]), spec documents (JSON values, as sweeps and Python
 //!   give them) resolved into the kinds, and [`Experiments`], which runs a document of any kind.
 //!
@@ -131,4 +131,9 @@ pub fn tail(t: &Table, k: usize) -> Result<Table, IoError> {
         out.push(name, c)?;
     }
     Ok(out)
+}
+
+/// How a market spec is named in reports: its file, or `<market spec>` when it has none.
+fn source_name(source: Option<&std::path::Path>) -> String {
+    source.map_or_else(|| "<market spec>".into(), |p| p.display().to_string())
 }

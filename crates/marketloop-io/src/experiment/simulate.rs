@@ -89,9 +89,7 @@ impl MarketSimulate {
     }
 
     fn source_name(&self) -> String {
-        self.source
-            .as_ref()
-            .map_or_else(|| "<market spec>".into(), |p| p.display().to_string())
+        super::source_name(self.source.as_deref())
     }
 }
 
