@@ -3,6 +3,7 @@
 
 use crate::common::Context;
 use anyhow::Context as _;
+use clap::builder::TypedValueParser as _;
 use marketloop_core::market::TieRule;
 use marketloop_data::{FillRule, Variant};
 use marketloop_io::reproduce::cultural::{self, CulturalConfig, InputKind, Scale};
@@ -35,24 +36,6 @@ pub enum InputsArg {
     Movielens,
     /// The authors' own matrices (see --inputs-dir).
     Zhu2023,
-}
-
-/// Popularity tie rule.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TiesArg {
-    /// The item that reached the count first ranks higher.
-    FirstToReach,
-    /// Uniformly random order within ties.
-    Random,
-    /// Lower item index first.
-    LowestIndex,
-    /// Higher item index first.
-    HighestIndex,
-    /// numpy's `np.argsort(-shares)` order (slower: an O(n) partial sort per purchase).
-    NumpyArgsortNegated,
-    /// numpy's `np.argsort(shares)[::-1]` order, the paper's published values (slower: an O(n)
-    /// partial sort per purchase).
-    NumpyArgsortReversed,
 }
 
 /// Arguments of `reproduce cultural-market`.
@@ -99,9 +82,17 @@ pub struct CulturalArgs {
     /// Feedback exponent r of every user type.
     #[arg(long, default_value_t = 0.5)]
     feedback: f64,
-    /// Popularity tie rule.
-    #[arg(long, value_enum, default_value = "first-to-reach")]
-    ties: TiesArg,
+    /// Popularity tie rule: first-to-reach (the item that reached the count first ranks
+    /// higher), random, lowest-index, highest-index, numpy-argsort-negated (NumPy's
+    /// `argsort(-shares)`), numpy-argsort-reversed (NumPy's `argsort(shares)[::-1]`, the
+    /// published values). The two NumPy rules cost an O(n) partial sort per purchase.
+    #[arg(
+        long,
+        default_value = "first-to-reach",
+        value_parser = clap::builder::PossibleValuesParser::new(TieRule::NAMES)
+            .try_map(|s| s.parse::<TieRule>())
+    )]
+    ties: TieRule,
     /// Continue an interrupted run in --out, reusing its finished replicates.
     #[arg(long)]
     resume: bool,
@@ -134,14 +125,7 @@ impl CulturalArgs {
             every: self.every,
             seed: self.seed,
             feedback: self.feedback,
-            ties: match self.ties {
-                TiesArg::FirstToReach => TieRule::FirstToReach,
-                TiesArg::Random => TieRule::Random,
-                TiesArg::LowestIndex => TieRule::LowestIndex,
-                TiesArg::HighestIndex => TieRule::HighestIndex,
-                TiesArg::NumpyArgsortNegated => TieRule::NumpyArgsortNegated,
-                TiesArg::NumpyArgsortReversed => TieRule::NumpyArgsortReversed,
-            },
+            ties: self.ties,
             fill: FillRule::AllUsers,
             ..CulturalConfig::default()
         }

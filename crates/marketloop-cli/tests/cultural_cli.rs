@@ -219,6 +219,20 @@ fn bad_flags_fail_with_a_clear_message() {
     assert_eq!(r.status.code(), Some(2));
     let e = String::from_utf8_lossy(&r.stderr);
     assert!(e.contains("huge") && e.contains("quick"), "{e}");
+    // The tie rule is parsed by the core's own names (no mirror enum in the CLI).
+    let r = run_cli(&[
+        "reproduce",
+        "cultural-market",
+        "--ties",
+        "lowest",
+        "--out",
+        o,
+    ]);
+    assert_eq!(r.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&r.stderr);
+    for name in marketloop_core::market::TieRule::NAMES {
+        assert!(e.contains(name), "{name} missing from: {e}");
+    }
     let r = run_cli(&["reproduce", "cultural-market", "--groups", "0", "--out", o]);
     assert_eq!(r.status.code(), Some(1));
     let e = String::from_utf8_lossy(&r.stderr);
