@@ -50,7 +50,7 @@ fn setup(cfg: &CulturalConfig, n: usize, notes: &[String]) -> Section {
     setup.paragraphs.push(format!(
         "Zhu, Cheung & Xie, Section 5 and Appendix E. {n} items; settings: homogeneous (M = 1) \
          and heterogeneous M in {:?}; {} items; ranking strategies random, popularity (ties: \
-         {:?}) and quality; the 50 MusicLab position weights; feedback exponent r = {}; initial \
+         {}) and quality; the 50 MusicLab position weights; feedback exponent r = {}; initial \
          counts uniform in {{{}..{}}} per item and run; {runs} runs x {steps} steps, a \
          measurement every {every} steps; scale {:?}; master seed {}. Every arm runs replicate \
          r from the same seed (common random numbers: same initial counts and user, choice and \
@@ -132,7 +132,7 @@ fn comparison_section(cfg: &CulturalConfig, comparison: &Table, comparable: bool
         )
     });
     comp.paragraphs.push(format!(
-        "Popularity ranking orders tied market shares by the rule {:?}. The paper does not say \
+        "Popularity ranking orders tied market shares by the rule {}. The paper does not say \
          how ties are ordered, and the popularity medians depend on it (with many items tied at \
          their initial counts, the tie rule decides which items reach the top 50 positions \
          first): a fixed index order is the least efficient, first-to-reach the most. Reading \
