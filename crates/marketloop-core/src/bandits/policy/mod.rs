@@ -20,10 +20,12 @@
 //! `thompson` Thompson sampling, with its exact samplers in `beta_sampler` (Gamma and Beta) and
 //! `weak_arm` (inversion of weak arms' draws); `ucb`, `elimination` and `explore_first` the
 //! three frequentist algorithms; `greedy_modified` the paper's greedy modification; `kind` the
-//! names ([`AlgorithmKind`] and its parser) and the dispatch enum [`Policy`]. Every item is
-//! re-exported here.
+//! names ([`AlgorithmKind`] and its parser) and the dispatch enum [`Policy`]; `dynamic` the
+//! object-safe form [`DynBanditPolicy`] (implemented by every `BanditPolicy`) and
+//! [`BoxedPolicy`]. Every item is re-exported here.
 
 mod beta_sampler;
+mod dynamic;
 mod elimination;
 mod explore_first;
 mod greedy;
@@ -35,6 +37,7 @@ mod ucb;
 mod weak_arm;
 
 pub use beta_sampler::{BetaSampler, GammaSampler};
+pub use dynamic::{BoxedPolicy, DynBanditPolicy};
 pub use elimination::SuccessiveElimination;
 pub use explore_first::ExploreFirst;
 pub use greedy::{BayesEpsilonGreedy, BayesGreedy, StaticGreedy};
