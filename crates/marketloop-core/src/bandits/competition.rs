@@ -204,6 +204,23 @@ impl<A: AlgorithmSpec> CompetitionConfig<A> {
         }
     }
 
+    /// The same game with other algorithms (e.g. built-ins replaced or joined by user
+    /// algorithms, [`FirmAlgorithm`](super::FirmAlgorithm)); not validated.
+    pub fn with_algorithms<B>(self, algorithms: Vec<B>) -> CompetitionConfig<B> {
+        CompetitionConfig {
+            algorithms,
+            prior: self.prior,
+            tie: self.tie,
+            response: self.response,
+            scenario: self.scenario,
+            t: self.t,
+            t0: self.t0,
+            window: self.window,
+            warm_start_rows: self.warm_start_rows,
+            checkpoints: self.checkpoints,
+        }
+    }
+
     /// "TS vs BG" style label.
     pub fn label(&self) -> String {
         self.algorithms

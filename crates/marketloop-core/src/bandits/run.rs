@@ -296,3 +296,78 @@ impl<'t, P: DynBanditPolicy + Clone> CompetitionRun<'t, P> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bandits::{AlgorithmKind as A, Experiment, FirmAlgorithm, Scenario};
+
+    #[test]
+    fn stepping_to_t_gives_the_whole_run() {
+        let base = CompetitionConfig {
+            checkpoints: vec![7, 500, 2000],
+            ..CompetitionConfig::paper(A::ThompsonSampling, A::BayesGreedy, 20).unwrap()
+        };
+        let cfgs = vec![
+            base.clone(),
+            CompetitionConfig {
+                algorithms: vec![A::beg(), A::ThompsonSampling, A::BayesGreedy],
+                scenario: Scenario::DataAdvantage { x: 100 },
+                ..base.clone()
+            },
+        ];
+        let instance = InstanceSpec::heavy_tail(10);
+        let seed = SeedSequence::new(2019);
+        let exp = Experiment::new(instance.clone(), cfgs.clone(), seed).unwrap();
+        for run in 0..4 {
+            let whole = exp.run_replicate(run).unwrap();
+            for (cfg, want) in cfgs.iter().zip(&whole) {
+                let mut game = CompetitionRun::start(cfg, &instance, &seed, run).unwrap();
+                assert_eq!(game.state().round, 0);
+                assert_eq!(game.state().shares, vec![0.0; cfg.algorithms.len()]);
+                let mut played = 0;
+                let mut last_regret = 0.0;
+                for n in [1, 6, 0, 300, 193, 1000, 5000] {
+                    played += game.step(n);
+                    let s = game.state();
+                    assert_eq!(s.round, played);
+                    assert_eq!(s.chosen.iter().sum::<u32>() as usize, played);
+                    assert!((s.shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+                    assert!(s.regret >= last_regret);
+                    last_regret = s.regret;
+                }
+                assert_eq!(played, cfg.t);
+                assert!(game.is_finished());
+                assert_eq!(game.step(10), 0);
+                assert_eq!(&game.outcome(), want, "run {run}, {}", cfg.label());
+                let s = game.state();
+                assert_eq!(s.reputation, want.final_reputation);
+                assert_eq!(s.regret, want.regret);
+            }
+        }
+    }
+
+    #[test]
+    fn a_started_game_with_user_algorithms_steps_like_the_built_ins() {
+        let instance = InstanceSpec::uniform(6);
+        let seed = SeedSequence::new(9);
+        let cfg = CompetitionConfig::paper(A::ThompsonSampling, A::Ucb1, 30).unwrap();
+        let boxed = cfg
+            .clone()
+            .with_algorithms(vec![
+                FirmAlgorithm::from(A::ThompsonSampling),
+                A::Ucb1.into(),
+            ])
+            .validated()
+            .unwrap();
+        let mut a = CompetitionRun::start(&cfg, &instance, &seed, 3).unwrap();
+        let mut b = CompetitionRun::start(&boxed, &instance, &seed, 3).unwrap();
+        for n in [10, 90, 1900] {
+            a.step(n);
+            b.step(n);
+            assert_eq!(a.state(), b.state());
+        }
+        assert_eq!(a.outcome(), b.outcome());
+        assert_eq!(a.firm(0).served(), 30 + u64::from(a.outcome().chosen[0]));
+    }
+}
