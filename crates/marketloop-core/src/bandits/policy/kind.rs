@@ -1,10 +1,11 @@
 //! The algorithms by name: [`AlgorithmKind`] (serde-friendly, with its text parser) and
 //! [`Policy`], the built algorithm of any kind, dispatched by `match` (static dispatch).
 
+use super::exp3::check_gamma;
 use super::{
-    check_unit, ArgmaxTie, BanditError, BanditPolicy, BayesEpsilonGreedy, BayesGreedy,
-    BetaPosterior, BetaPrior, ExploreFirst, GreedyModified, StaticGreedy, SuccessiveElimination,
-    ThompsonSampling, Ucb1,
+    check_unit, ArgmaxTie, BanditError, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BayesUcb,
+    BetaPosterior, BetaPrior, Exp3, ExploreFirst, GreedyModified, KlUcb, StaticGreedy,
+    SuccessiveElimination, ThompsonSampling, Ucb1,
 };
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -14,9 +15,10 @@ use std::str::FromStr;
 /// The algorithms by name, with their parameters (serde-friendly, for configs).
 ///
 /// Text form (see [`AlgorithmKind::from_str`]): `SG`, `BG`, `BEG`, `BEG(eps=0.1)`, `TS`, `UCB1`,
-/// `SE`, `EF(m=20)`, `GM(TS, p=0.5)`; long names (`StaticGreedy`, `BayesGreedy`,
-/// `DynamicGreedy`, `BayesEpsilonGreedy`, `ThompsonSampling`, `SuccessiveElimination`,
-/// `ExploreFirst`, `GreedyModified`) are accepted too, case-insensitively.
+/// `SE`, `EF(m=20)`, `GM(TS, p=0.5)`, `KL-UCB`, `Bayes-UCB`, `EXP3`, `EXP3(gamma=0.05)`; long
+/// names (`StaticGreedy`, `BayesGreedy`, `DynamicGreedy`, `BayesEpsilonGreedy`,
+/// `ThompsonSampling`, `SuccessiveElimination`, `ExploreFirst`, `GreedyModified`) are accepted
+/// too, case-insensitively.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "name", rename_all = "kebab-case")]
 pub enum AlgorithmKind {
@@ -47,10 +49,19 @@ pub enum AlgorithmKind {
         /// Mixing parameter p.
         p: f64,
     },
+    /// [`KlUcb`].
+    KlUcb,
+    /// [`BayesUcb`].
+    BayesUcb,
+    /// [`Exp3`].
+    Exp3 {
+        /// Exploration rate gamma in (0, 1] (default 0.1).
+        gamma: f64,
+    },
 }
 
 /// Names accepted by [`AlgorithmKind::from_str`], for error messages.
-pub const ALGORITHM_NAMES: &str = "SG (StaticGreedy), BG (BayesGreedy, DynamicGreedy), BEG[(eps=0.05)] (BayesEpsilonGreedy), TS (ThompsonSampling), UCB1, SE (SuccessiveElimination), EF(m=M) (ExploreFirst), GM(BASE, p=P) (GreedyModified)";
+pub const ALGORITHM_NAMES: &str = "SG (StaticGreedy), BG (BayesGreedy, DynamicGreedy), BEG[(eps=0.05)] (BayesEpsilonGreedy), TS (ThompsonSampling), UCB1, SE (SuccessiveElimination), EF(m=M) (ExploreFirst), GM(BASE, p=P) (GreedyModified), KL-UCB (KLUCB), Bayes-UCB (BayesUCB), EXP3[(gamma=0.1)]";
 
 impl AlgorithmKind {
     /// BayesEpsilonGreedy with the paper's eps = 0.05.
@@ -70,6 +81,10 @@ impl AlgorithmKind {
             AlgorithmKind::SuccessiveElimination => "SE".into(),
             AlgorithmKind::ExploreFirst { per_arm } => format!("EF(m={per_arm})"),
             AlgorithmKind::GreedyModified { base, p } => format!("GM({}, p={p})", base.short()),
+            AlgorithmKind::KlUcb => "KL-UCB".into(),
+            AlgorithmKind::BayesUcb => "Bayes-UCB".into(),
+            AlgorithmKind::Exp3 { gamma } if *gamma == 0.1 => "EXP3".into(),
+            AlgorithmKind::Exp3 { gamma } => format!("EXP3(gamma={gamma})"),
         }
     }
 
@@ -88,6 +103,7 @@ impl AlgorithmKind {
                 check_unit("mixing parameter p of the greedy modification", *p)?;
                 base.validate()
             }
+            AlgorithmKind::Exp3 { gamma } => check_gamma(*gamma),
             _ => Ok(()),
         }
     }
@@ -114,6 +130,9 @@ impl AlgorithmKind {
                 let b = base.build(k, prior, tie)?;
                 Policy::GreedyModified(Box::new(GreedyModified::new(b, *p, tie)?))
             }
+            AlgorithmKind::KlUcb => Policy::KlUcb(KlUcb::new(k, prior, tie)?),
+            AlgorithmKind::BayesUcb => Policy::BayesUcb(BayesUcb::new(k, prior, tie)?),
+            AlgorithmKind::Exp3 { gamma } => Policy::Exp3(Exp3::new(k, *gamma, prior)?),
         })
     }
 }
@@ -209,6 +228,15 @@ impl FromStr for AlgorithmKind {
                 }
                 AlgorithmKind::ExploreFirst { per_arm: m as u32 }
             }
+            "klucb" => no_args(AlgorithmKind::KlUcb)?,
+            "bayesucb" => no_args(AlgorithmKind::BayesUcb)?,
+            "exp3" => {
+                let gamma = match args {
+                    Some(a) => kv(a, "gamma")?.unwrap_or(0.1),
+                    None => 0.1,
+                };
+                AlgorithmKind::Exp3 { gamma }
+            }
             "gm" | "greedymodified" | "greedymodification" => {
                 let a = args
                     .ok_or_else(|| parse_err("GM needs a base and p, e.g. GM(TS, p=0.5)".into()))?;
@@ -255,6 +283,12 @@ pub enum Policy {
     ExploreFirst(ExploreFirst),
     /// See [`GreedyModified`].
     GreedyModified(Box<GreedyModified<Policy>>),
+    /// See [`KlUcb`].
+    KlUcb(KlUcb),
+    /// See [`BayesUcb`].
+    BayesUcb(BayesUcb),
+    /// See [`Exp3`].
+    Exp3(Exp3),
 }
 
 macro_rules! dispatch {
@@ -268,6 +302,9 @@ macro_rules! dispatch {
             Policy::SuccessiveElimination($p) => $e,
             Policy::ExploreFirst($p) => $e,
             Policy::GreedyModified($p) => $e,
+            Policy::KlUcb($p) => $e,
+            Policy::BayesUcb($p) => $e,
+            Policy::Exp3($p) => $e,
         }
     };
 }
@@ -343,6 +380,27 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("-0.1"), "{e}");
+        for (text, kind, short) in [
+            ("KL-UCB", AlgorithmKind::KlUcb, "KL-UCB"),
+            ("klucb", AlgorithmKind::KlUcb, "KL-UCB"),
+            ("Bayes-UCB", AlgorithmKind::BayesUcb, "Bayes-UCB"),
+            ("EXP3", AlgorithmKind::Exp3 { gamma: 0.1 }, "EXP3"),
+            (
+                "exp3(gamma=0.05)",
+                AlgorithmKind::Exp3 { gamma: 0.05 },
+                "EXP3(gamma=0.05)",
+            ),
+        ] {
+            let got = text.parse::<AlgorithmKind>().unwrap();
+            assert_eq!(got, kind, "{text}");
+            assert_eq!(got.short(), short);
+            assert_eq!(short.parse::<AlgorithmKind>().unwrap(), kind);
+        }
+        let e = "EXP3(gamma=0)"
+            .parse::<AlgorithmKind>()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("gamma of EXP3 = 0 must lie in (0, 1]"), "{e}");
         assert!("EF".parse::<AlgorithmKind>().is_err());
         assert!("EF(m=0)".parse::<AlgorithmKind>().is_err());
         assert!("GM(TS, p=2)".parse::<AlgorithmKind>().is_err());
