@@ -1,7 +1,7 @@
 //! The Bernoulli index algorithms: KL-UCB (the upper KL confidence bound of the empirical mean)
 //! and Bayes-UCB (an upper quantile of the Beta posterior).
 
-use super::special::{beta_quantile, kl_bernoulli, kl_upper_bound};
+use super::special::{beta_quantile, kl_upper_bound};
 use super::{argmax, check_k, ArgmaxTie, BanditError, BanditPolicy, BetaPosterior, BetaPrior};
 use rand::Rng;
 
@@ -119,14 +119,9 @@ impl BanditPolicy for BayesUcb {
     }
 }
 
-/// kl(p, q) of the index, for tests of the bound.
-#[cfg(test)]
-fn kl(p: f64, q: f64) -> f64 {
-    kl_bernoulli(p, q)
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::special::kl_bernoulli as kl;
     use super::*;
     use crate::bandits::policy::tests::beta_cdf_int;
     use crate::rng::{SeedSequence, Source};
