@@ -368,6 +368,33 @@ mod tests {
     }
 
     #[test]
+    fn every_built_in_competes_with_any_number_of_firms() {
+        let names = [
+            "KL-UCB",
+            "Bayes-UCB",
+            "EXP3",
+            "EG",
+            "ETE(n=50)",
+            "TS",
+            "GM(KL-UCB, p=0.5)",
+        ];
+        let algorithms: Vec<AlgorithmKind> = names.iter().map(|n| n.parse().unwrap()).collect();
+        let cfg = CompetitionConfig {
+            algorithms,
+            t: 400,
+            ..CompetitionConfig::paper(AlgorithmKind::BayesGreedy, AlgorithmKind::BayesGreedy, 20)
+                .unwrap()
+        };
+        let exp =
+            Experiment::new(InstanceSpec::uniform(5), vec![cfg], SeedSequence::new(2)).unwrap();
+        for o in &exp.run(3, Schedule::Serial).unwrap()[0] {
+            assert_eq!(o.chosen.len(), names.len());
+            assert_eq!(o.chosen.iter().sum::<u32>(), 400);
+            assert!(o.warm_start_regret.iter().all(|&r| r >= 0.0));
+        }
+    }
+
+    #[test]
     fn bad_user_algorithms_are_reported() {
         let wrong_k = FirmAlgorithm::custom("wrong K", |k| user_bg(k + 1));
         let e = wrong_k

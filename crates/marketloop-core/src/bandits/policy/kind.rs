@@ -1,11 +1,12 @@
 //! The algorithms by name: [`AlgorithmKind`] (serde-friendly, with its text parser) and
 //! [`Policy`], the built algorithm of any kind, dispatched by `match` (static dispatch).
 
+use super::empirical::check_budget;
 use super::exp3::check_gamma;
 use super::{
     check_unit, ArgmaxTie, BanditError, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BayesUcb,
-    BetaPosterior, BetaPrior, Exp3, ExploreFirst, GreedyModified, KlUcb, StaticGreedy,
-    SuccessiveElimination, ThompsonSampling, Ucb1,
+    BetaPosterior, BetaPrior, EpsilonGreedy, Exp3, ExploreFirst, ExploreThenExploit,
+    GreedyModified, KlUcb, StaticGreedy, SuccessiveElimination, ThompsonSampling, Ucb1,
 };
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -15,7 +16,8 @@ use std::str::FromStr;
 /// The algorithms by name, with their parameters (serde-friendly, for configs).
 ///
 /// Text form (see [`AlgorithmKind::from_str`]): `SG`, `BG`, `BEG`, `BEG(eps=0.1)`, `TS`, `UCB1`,
-/// `SE`, `EF(m=20)`, `GM(TS, p=0.5)`, `KL-UCB`, `Bayes-UCB`, `EXP3`, `EXP3(gamma=0.05)`; long
+/// `SE`, `EF(m=20)`, `GM(TS, p=0.5)`, `KL-UCB`, `Bayes-UCB`, `EXP3`, `EXP3(gamma=0.05)`,
+/// `EG`, `EG(eps=0.1)`, `ETE(n=200)`; long
 /// names (`StaticGreedy`, `BayesGreedy`, `DynamicGreedy`, `BayesEpsilonGreedy`,
 /// `ThompsonSampling`, `SuccessiveElimination`, `ExploreFirst`, `GreedyModified`) are accepted
 /// too, case-insensitively.
@@ -58,10 +60,20 @@ pub enum AlgorithmKind {
         /// Exploration rate gamma in (0, 1] (default 0.1).
         gamma: f64,
     },
+    /// [`EpsilonGreedy`] (non-Bayesian).
+    EpsilonGreedy {
+        /// Exploration probability (default 0.05).
+        eps: f64,
+    },
+    /// [`ExploreThenExploit`].
+    ExploreThenExploit {
+        /// Exploration budget in rounds.
+        budget: u64,
+    },
 }
 
 /// Names accepted by [`AlgorithmKind::from_str`], for error messages.
-pub const ALGORITHM_NAMES: &str = "SG (StaticGreedy), BG (BayesGreedy, DynamicGreedy), BEG[(eps=0.05)] (BayesEpsilonGreedy), TS (ThompsonSampling), UCB1, SE (SuccessiveElimination), EF(m=M) (ExploreFirst), GM(BASE, p=P) (GreedyModified), KL-UCB (KLUCB), Bayes-UCB (BayesUCB), EXP3[(gamma=0.1)]";
+pub const ALGORITHM_NAMES: &str = "SG (StaticGreedy), BG (BayesGreedy, DynamicGreedy), BEG[(eps=0.05)] (BayesEpsilonGreedy), TS (ThompsonSampling), UCB1, SE (SuccessiveElimination), EF(m=M) (ExploreFirst), GM(BASE, p=P) (GreedyModified), KL-UCB (KLUCB), Bayes-UCB (BayesUCB), EXP3[(gamma=0.1)], EG[(eps=0.05)] (EpsilonGreedy), ETE(n=N) (ExploreThenExploit)";
 
 impl AlgorithmKind {
     /// BayesEpsilonGreedy with the paper's eps = 0.05.
@@ -85,6 +97,9 @@ impl AlgorithmKind {
             AlgorithmKind::BayesUcb => "Bayes-UCB".into(),
             AlgorithmKind::Exp3 { gamma } if *gamma == 0.1 => "EXP3".into(),
             AlgorithmKind::Exp3 { gamma } => format!("EXP3(gamma={gamma})"),
+            AlgorithmKind::EpsilonGreedy { eps } if *eps == 0.05 => "EG".into(),
+            AlgorithmKind::EpsilonGreedy { eps } => format!("EG(eps={eps})"),
+            AlgorithmKind::ExploreThenExploit { budget } => format!("ETE(n={budget})"),
         }
     }
 
@@ -104,6 +119,8 @@ impl AlgorithmKind {
                 base.validate()
             }
             AlgorithmKind::Exp3 { gamma } => check_gamma(*gamma),
+            AlgorithmKind::EpsilonGreedy { eps } => check_unit("epsilon of EpsilonGreedy", *eps),
+            AlgorithmKind::ExploreThenExploit { budget } => check_budget(*budget),
             _ => Ok(()),
         }
     }
@@ -133,6 +150,12 @@ impl AlgorithmKind {
             AlgorithmKind::KlUcb => Policy::KlUcb(KlUcb::new(k, prior, tie)?),
             AlgorithmKind::BayesUcb => Policy::BayesUcb(BayesUcb::new(k, prior, tie)?),
             AlgorithmKind::Exp3 { gamma } => Policy::Exp3(Exp3::new(k, *gamma, prior)?),
+            AlgorithmKind::EpsilonGreedy { eps } => {
+                Policy::EpsilonGreedy(EpsilonGreedy::new(k, *eps, prior, tie)?)
+            }
+            AlgorithmKind::ExploreThenExploit { budget } => {
+                Policy::ExploreThenExploit(ExploreThenExploit::new(k, *budget, prior, tie)?)
+            }
         })
     }
 }
@@ -237,6 +260,30 @@ impl FromStr for AlgorithmKind {
                 };
                 AlgorithmKind::Exp3 { gamma }
             }
+            "eg" | "epsilongreedy" => {
+                let eps = match args {
+                    Some(a) => kv(a, "eps")?.unwrap_or(0.05),
+                    None => 0.05,
+                };
+                AlgorithmKind::EpsilonGreedy { eps }
+            }
+            "ete" | "explorethenexploit" => {
+                let n = args
+                    .map(|a| kv(a, "n"))
+                    .transpose()?
+                    .flatten()
+                    .ok_or_else(|| {
+                        parse_err("ExploreThenExploit needs n=BUDGET, e.g. ETE(n=200)".into())
+                    })?;
+                if !(n >= 1.0 && n.fract() == 0.0 && n <= 9.007_199_254_740_992e15) {
+                    return Err(BanditError::range(
+                        "exploration budget n of ExploreThenExploit",
+                        n,
+                        "whole numbers in [1, 2^53]",
+                    ));
+                }
+                AlgorithmKind::ExploreThenExploit { budget: n as u64 }
+            }
             "gm" | "greedymodified" | "greedymodification" => {
                 let a = args
                     .ok_or_else(|| parse_err("GM needs a base and p, e.g. GM(TS, p=0.5)".into()))?;
@@ -289,6 +336,10 @@ pub enum Policy {
     BayesUcb(BayesUcb),
     /// See [`Exp3`].
     Exp3(Exp3),
+    /// See [`EpsilonGreedy`].
+    EpsilonGreedy(EpsilonGreedy),
+    /// See [`ExploreThenExploit`].
+    ExploreThenExploit(ExploreThenExploit),
 }
 
 macro_rules! dispatch {
@@ -305,6 +356,8 @@ macro_rules! dispatch {
             Policy::KlUcb($p) => $e,
             Policy::BayesUcb($p) => $e,
             Policy::Exp3($p) => $e,
+            Policy::EpsilonGreedy($p) => $e,
+            Policy::ExploreThenExploit($p) => $e,
         }
     };
 }
@@ -390,6 +443,17 @@ mod tests {
                 AlgorithmKind::Exp3 { gamma: 0.05 },
                 "EXP3(gamma=0.05)",
             ),
+            ("EG", AlgorithmKind::EpsilonGreedy { eps: 0.05 }, "EG"),
+            (
+                "epsilon-greedy(eps=0.1)",
+                AlgorithmKind::EpsilonGreedy { eps: 0.1 },
+                "EG(eps=0.1)",
+            ),
+            (
+                "ETE(n=200)",
+                AlgorithmKind::ExploreThenExploit { budget: 200 },
+                "ETE(n=200)",
+            ),
         ] {
             let got = text.parse::<AlgorithmKind>().unwrap();
             assert_eq!(got, kind, "{text}");
@@ -401,6 +465,9 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("gamma of EXP3 = 0 must lie in (0, 1]"), "{e}");
+        assert!("ETE".parse::<AlgorithmKind>().is_err());
+        assert!("ETE(n=0)".parse::<AlgorithmKind>().is_err());
+        assert!("EG(eps=2)".parse::<AlgorithmKind>().is_err());
         assert!("EF".parse::<AlgorithmKind>().is_err());
         assert!("EF(m=0)".parse::<AlgorithmKind>().is_err());
         assert!("GM(TS, p=2)".parse::<AlgorithmKind>().is_err());

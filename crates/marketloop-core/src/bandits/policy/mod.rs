@@ -20,7 +20,8 @@
 //! `thompson` Thompson sampling, with its exact samplers in `beta_sampler` (Gamma and Beta) and
 //! `weak_arm` (inversion of weak arms' draws); `ucb`, `elimination` and `explore_first` the
 //! three frequentist algorithms; `kl_ucb` the Bernoulli index algorithms KL-UCB and Bayes-UCB
-//! (their special functions in `special`); `exp3` EXP3; `greedy_modified` the paper's greedy modification; `kind` the
+//! (their special functions in `special`); `exp3` EXP3; `empirical` the non-Bayesian
+//! epsilon-greedy and explore-then-exploit; `greedy_modified` the paper's greedy modification; `kind` the
 //! names ([`AlgorithmKind`] and its parser) and the dispatch enum [`Policy`]; `dynamic` the
 //! object-safe form [`DynBanditPolicy`] (implemented by every `BanditPolicy`) and
 //! [`BoxedPolicy`]. Every item is re-exported here.
@@ -28,6 +29,7 @@
 mod beta_sampler;
 mod dynamic;
 mod elimination;
+mod empirical;
 mod exp3;
 mod explore_first;
 mod greedy;
@@ -43,6 +45,7 @@ mod weak_arm;
 pub use beta_sampler::{BetaSampler, GammaSampler};
 pub use dynamic::{BoxedPolicy, DynBanditPolicy};
 pub use elimination::SuccessiveElimination;
+pub use empirical::{EpsilonGreedy, ExploreThenExploit};
 pub use exp3::Exp3;
 pub use explore_first::ExploreFirst;
 pub use greedy::{BayesEpsilonGreedy, BayesGreedy, StaticGreedy};
