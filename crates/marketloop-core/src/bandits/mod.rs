@@ -6,7 +6,8 @@
 //! - [`table`]: realization tables with per-phase row blocks (common random numbers).
 //! - [`policy`]: the [`BanditPolicy`] trait, [`ArgmaxTie`] and the algorithms (one file per
 //!   family: greedy, Thompson sampling and its exact samplers, UCB1, Successive Elimination,
-//!   Explore-First, the greedy modification), [`AlgorithmKind`] and the dispatch enum [`Policy`].
+//!   Explore-First, the greedy modification, KL-UCB and Bayes-UCB, EXP3, the non-Bayesian
+//!   epsilon-greedy and explore-then-exploit), [`AlgorithmKind`] and the dispatch enum [`Policy`].
 //! - [`plugin`]: [`AlgorithmSpec`], what every config is generic over: built-in names
 //!   ([`AlgorithmKind`], static dispatch) or [`FirmAlgorithm`] (built-ins and user algorithms,
 //!   any [`DynBanditPolicy`], boxed).
@@ -45,9 +46,10 @@ pub use isolation::{disadvantaged_period, IsolationConfig, IsolationSummary};
 pub use metrics::{median, CellSummary, Estimate};
 pub use plugin::{AlgorithmSpec, CustomAlgorithm, FirmAlgorithm};
 pub use policy::{
-    AlgorithmKind, ArgmaxTie, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BetaPosterior,
-    BetaPrior, BetaSampler, BoxedPolicy, DynBanditPolicy, ExploreFirst, GammaSampler,
-    GreedyModified, Policy, StaticGreedy, SuccessiveElimination, ThompsonSampling, Ucb1,
+    AlgorithmKind, ArgmaxTie, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BayesUcb,
+    BetaPosterior, BetaPrior, BetaSampler, BoxedPolicy, DynBanditPolicy, EpsilonGreedy, Exp3,
+    ExploreFirst, ExploreThenExploit, GammaSampler, GreedyModified, KlUcb, Policy, StaticGreedy,
+    SuccessiveElimination, ThompsonSampling, Ucb1,
 };
 pub use response::{
     HardMax, HardMaxRandom, Reputation, Response, ResponseFunction, ResponseSpec, SoftMax,
