@@ -14,10 +14,11 @@
 //! firms), users' choices from `Source::Response`.
 
 use super::firm::check_window;
+use super::run::CompetitionRun;
 use super::table::{PhaseRows, WarmStartRows};
 use super::{
-    AlgorithmKind, ArgmaxTie, BanditError, BetaPrior, Firm, FirmSpec, InstanceSpec, MeanVector,
-    Phase, Policy, RealizationTable, ResponseFunction, ResponseSpec, TableLayout,
+    AlgorithmKind, AlgorithmSpec, ArgmaxTie, BanditError, BetaPrior, Firm, FirmSpec, InstanceSpec,
+    MeanVector, Phase, RealizationTable, ResponseSpec, TableLayout,
 };
 use crate::rng::{PortableRng, SeedSequence, Source};
 use crate::runner::{map_replicates, Schedule};
@@ -73,10 +74,14 @@ impl Scenario {
 }
 
 /// One game's setup: firms, response, scenario, horizons. Validated by [`CompetitionConfig::validated`].
+///
+/// `A` describes each firm's algorithm: built-in names ([`AlgorithmKind`], the default: static
+/// dispatch) or any [`AlgorithmSpec`], e.g. [`FirmAlgorithm`](super::FirmAlgorithm) to mix user
+/// algorithms with built-ins. Both run through the same engine code.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CompetitionConfig {
+pub struct CompetitionConfig<A = AlgorithmKind> {
     /// Algorithms by firm slot (slot 0 is the incumbent in first-mover scenarios).
-    pub algorithms: Vec<AlgorithmKind>,
+    pub algorithms: Vec<A>,
     /// Prior of the Bayesian algorithms.
     pub prior: BetaPrior,
     /// Tie rule inside the algorithms.
@@ -115,7 +120,9 @@ impl CompetitionConfig {
         }
         .validated()
     }
+}
 
+impl<A: AlgorithmSpec> CompetitionConfig<A> {
     /// Validates every field and returns the config.
     pub fn validated(self) -> Result<Self, BanditError> {
         let n = self.algorithms.len();
@@ -138,7 +145,7 @@ impl CompetitionConfig {
             _ => {}
         }
         for a in &self.algorithms {
-            a.validate()?;
+            a.check()?;
         }
         BetaPrior::new(self.prior.alpha, self.prior.beta)?;
         self.response.build()?;
@@ -188,7 +195,7 @@ impl CompetitionConfig {
     }
 
     /// The firm of slot `slot` (which must be below the number of algorithms).
-    pub fn firm(&self, slot: usize) -> FirmSpec {
+    pub fn firm(&self, slot: usize) -> FirmSpec<A> {
         FirmSpec {
             algorithm: self.algorithms[slot].clone(),
             prior: self.prior,
@@ -197,11 +204,28 @@ impl CompetitionConfig {
         }
     }
 
+    /// The same game with other algorithms (e.g. built-ins replaced or joined by user
+    /// algorithms, [`FirmAlgorithm`](super::FirmAlgorithm)); not validated.
+    pub fn with_algorithms<B>(self, algorithms: Vec<B>) -> CompetitionConfig<B> {
+        CompetitionConfig {
+            algorithms,
+            prior: self.prior,
+            tie: self.tie,
+            response: self.response,
+            scenario: self.scenario,
+            t: self.t,
+            t0: self.t0,
+            window: self.window,
+            warm_start_rows: self.warm_start_rows,
+            checkpoints: self.checkpoints,
+        }
+    }
+
     /// "TS vs BG" style label.
     pub fn label(&self) -> String {
         self.algorithms
             .iter()
-            .map(|a| a.short())
+            .map(|a| a.label())
             .collect::<Vec<_>>()
             .join(" vs ")
     }
@@ -249,8 +273,8 @@ pub fn draw_means(
 /// A firm and its exploration stream part-way through its pre-game history, with the regret
 /// accrued in the current stage.
 #[derive(Clone, Debug)]
-struct Prepared {
-    firm: Firm<Policy>,
+struct Prepared<P> {
+    firm: Firm<P>,
     rng: PortableRng,
     regret: f64,
 }
@@ -266,9 +290,9 @@ enum History {
 
 /// Everything a firm's state after `n` rounds of a stage depends on, besides `n` and the run.
 #[derive(Clone, Debug, PartialEq)]
-struct StageKey {
+struct StageKey<A> {
     slot: usize,
-    firm: FirmSpec,
+    firm: FirmSpec<A>,
     phase: Phase,
     history: History,
 }
@@ -283,26 +307,37 @@ struct StageKey {
 /// for every X) therefore start from a cached state and serve only the missing rounds: the
 /// results are bit-identical to serving every round from scratch (same draws in the same order,
 /// regret summed in the same order), at a fraction of the cost.
-#[derive(Debug, Default)]
-pub struct PrefixCache {
-    entries: Vec<(StageKey, Vec<(usize, Prepared)>)>,
+#[derive(Debug)]
+#[allow(clippy::type_complexity)]
+pub struct PrefixCache<A: AlgorithmSpec = AlgorithmKind> {
+    entries: Vec<(StageKey<A>, Vec<(usize, Prepared<A::Policy>)>)>,
+}
+
+impl<A: AlgorithmSpec> Default for PrefixCache<A> {
+    fn default() -> Self {
+        PrefixCache {
+            entries: Vec::new(),
+        }
+    }
 }
 
 impl PrefixCache {
-    /// An empty cache (one per run).
+    /// An empty cache (one per run) for built-in algorithms.
     pub fn new() -> Self {
         Self::default()
     }
+}
 
+impl<A: AlgorithmSpec> PrefixCache<A> {
     /// The state after `n` rounds of stage `key`, started from `start()` if the key is new.
     fn advance(
         &mut self,
-        key: StageKey,
+        key: StageKey<A>,
         n: usize,
-        start: impl FnOnce() -> Result<Prepared, BanditError>,
+        start: impl FnOnce() -> Result<Prepared<A::Policy>, BanditError>,
         rows: PhaseRows<'_>,
         means: &MeanVector,
-    ) -> Result<Prepared, BanditError> {
+    ) -> Result<Prepared<A::Policy>, BanditError> {
         let i = match self.entries.iter().position(|(k, _)| *k == key) {
             Some(i) => i,
             None => {
@@ -319,7 +354,7 @@ impl PrefixCache {
             .ok_or_else(|| BanditError::Mismatch("prefix cache without a start state".into()))?;
         let mut p = from.clone();
         p.firm
-            .serve_rows(rows, done..n, means, &mut p.rng, &mut p.regret);
+            .serve_rows_on(rows, done..n, means, &mut p.rng, &mut p.regret);
         if done != n {
             states.push((n, p.clone()));
         }
@@ -329,26 +364,41 @@ impl PrefixCache {
 
 /// Plays one game of `cfg` on `means` and `table` (which must hold `cfg.layout()`), with the
 /// streams of run `run` of the instance seeds `seeds`.
-pub fn run_competition(
-    cfg: &CompetitionConfig,
+pub fn run_competition<A: AlgorithmSpec>(
+    cfg: &CompetitionConfig<A>,
     means: &MeanVector,
     table: &RealizationTable,
     seeds: &SeedSequence,
     run: u64,
 ) -> Result<CompetitionOutcome, BanditError> {
-    run_competition_cached(cfg, means, table, seeds, run, &mut PrefixCache::new())
+    run_competition_cached(cfg, means, table, seeds, run, &mut PrefixCache::default())
 }
 
 /// As [`run_competition`], reusing (and filling) `cache`, which must only hold states of the
 /// same run, mean vector and table.
-pub fn run_competition_cached(
-    cfg: &CompetitionConfig,
+pub fn run_competition_cached<A: AlgorithmSpec>(
+    cfg: &CompetitionConfig<A>,
     means: &MeanVector,
     table: &RealizationTable,
     seeds: &SeedSequence,
     run: u64,
-    cache: &mut PrefixCache,
+    cache: &mut PrefixCache<A>,
 ) -> Result<CompetitionOutcome, BanditError> {
+    let mut game = start_game(cfg, means, table, seeds, run, cache)?;
+    game.step(cfg.t);
+    Ok(game.outcome())
+}
+
+/// Checks that `table` fits `cfg` and `means`, plays every firm's pre-game history (from
+/// `cache` where it can) and returns the game at round 0.
+pub(super) fn start_game<'t, A: AlgorithmSpec>(
+    cfg: &CompetitionConfig<A>,
+    means: &'t MeanVector,
+    table: &'t RealizationTable,
+    seeds: &SeedSequence,
+    run: u64,
+    cache: &mut PrefixCache<A>,
+) -> Result<CompetitionRun<'t, A::Policy>, BanditError> {
     let k = means.k();
     if table.k() != k {
         return Err(BanditError::Mismatch(format!(
@@ -363,19 +413,17 @@ pub fn run_competition_cached(
         table.require(Phase::WarmStart(s), n)?;
     }
     let n = cfg.algorithms.len();
-    let response = cfg.response.build()?;
-    let mut resp_rng = seeds.stream(run, Source::Response);
 
     // The pre-game history of every firm: (slot 0 in first-mover scenarios) the monopoly
     // period and the scenario's wipe or reset, then the warm start.
     let x = cfg.scenario.monopoly_rounds();
-    let mut firms: Vec<Firm<Policy>> = Vec::with_capacity(n);
+    let mut firms: Vec<Firm<A::Policy>> = Vec::with_capacity(n);
     let mut rngs: Vec<PortableRng> = Vec::with_capacity(n);
     let mut warm_start_regret = Vec::with_capacity(n);
     let mut monopoly_regret = 0.0;
     for s in 0..n {
         let spec = cfg.firm(s);
-        let fresh = || -> Result<Prepared, BanditError> {
+        let fresh = || -> Result<Prepared<A::Policy>, BanditError> {
             Ok(Prepared {
                 firm: spec.build(k)?,
                 rng: seeds.exploration_stream(run, s),
@@ -396,7 +444,7 @@ pub fn run_competition_cached(
             p.regret = 0.0;
             match cfg.scenario {
                 Scenario::DataAdvantage { .. } => p.firm.wipe_reputation(),
-                Scenario::ReputationAdvantage { .. } => p.firm.reset_policy(),
+                Scenario::ReputationAdvantage { .. } => p.firm.reset_algorithm(),
                 _ => {}
             }
             (
@@ -421,76 +469,34 @@ pub fn run_competition_cached(
         warm_start_regret.push(p.regret);
     }
 
-    let mut chosen = vec![0u32; n];
-    let mut firm_regret = vec![0.0; n];
-    let mut reps: Vec<_> = firms.iter().map(|f| f.reputation()).collect();
-    let game = table.phase(Phase::Game);
-    let mut checkpoints: Vec<(usize, usize)> = cfg
-        .checkpoints
-        .iter()
-        .copied()
-        .enumerate()
-        .map(|(i, c)| (c, i))
-        .collect();
-    checkpoints.sort_unstable();
-    let mut next_cp = 0;
-    let mut checkpoint_chosen = vec![Vec::new(); checkpoints.len()];
-    let mut checkpoint_regret = vec![0.0; checkpoints.len()];
-    let mut regret = 0.0;
-    let mut last = usize::MAX;
-    let mut run_start = 0u32;
-    for t in 0..cfg.t {
-        let i = if n == 1 {
-            0
-        } else {
-            response.choose(&reps, &mut resp_rng)
-        };
-        let (arm, _) = firms[i].serve(game, t, &mut rngs[i]);
-        reps[i] = firms[i].reputation();
-        let gap = means.gap(arm);
-        regret += gap;
-        firm_regret[i] += gap;
-        chosen[i] += 1;
-        if i != last {
-            run_start = t as u32;
-            last = i;
-        }
-        while next_cp < checkpoints.len() && checkpoints[next_cp].0 == t + 1 {
-            let slot = checkpoints[next_cp].1;
-            checkpoint_chosen[slot] = chosen.clone();
-            checkpoint_regret[slot] = regret;
-            next_cp += 1;
-        }
-    }
-    Ok(CompetitionOutcome {
-        chosen,
-        eeog: run_start,
-        regret,
-        firm_regret,
+    CompetitionRun::from_parts(
+        cfg,
+        means,
+        table,
+        firms,
+        rngs,
+        seeds.stream(run, Source::Response),
         warm_start_regret,
         monopoly_regret,
-        final_reputation: firms.iter().map(|f| f.reputation().value()).collect(),
-        checkpoint_chosen,
-        checkpoint_regret,
-    })
+    )
 }
 
 /// Several games on one instance, all sharing each run's mean vector and table.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Experiment {
+pub struct Experiment<A = AlgorithmKind> {
     /// The instance.
     pub instance: InstanceSpec,
     /// The games (cells).
-    pub cells: Vec<CompetitionConfig>,
+    pub cells: Vec<CompetitionConfig<A>>,
     /// The master seed (the instance's seed is derived from it).
     pub seed: SeedSequence,
 }
 
-impl Experiment {
+impl<A: AlgorithmSpec> Experiment<A> {
     /// Validates the instance and the cells.
     pub fn new(
         instance: InstanceSpec,
-        cells: Vec<CompetitionConfig>,
+        cells: Vec<CompetitionConfig<A>>,
         seed: SeedSequence,
     ) -> Result<Self, BanditError> {
         instance.validate()?;
@@ -517,7 +523,7 @@ impl Experiment {
         let seeds = instance_seeds(&self.seed, &self.instance);
         let means = draw_means(&self.instance, &seeds, run)?;
         let table = RealizationTable::generate(&means, &self.layout(), &seeds, run)?;
-        let mut cache = PrefixCache::new();
+        let mut cache = PrefixCache::default();
         self.cells
             .iter()
             .map(|c| run_competition_cached(c, &means, &table, &seeds, run, &mut cache))

@@ -7,18 +7,22 @@
 
 use super::table::PhaseRows;
 use super::{
-    AlgorithmKind, ArgmaxTie, BanditError, BanditPolicy, BetaPrior, MeanVector, Policy, Reputation,
+    AlgorithmKind, AlgorithmSpec, ArgmaxTie, BanditError, BanditPolicy, BetaPrior, DynBanditPolicy,
+    MeanVector, Reputation,
 };
+use crate::rng::PortableRng;
 use rand::Rng;
 use std::ops::Range;
 
 /// What a new firm is made of besides the number of arms: its algorithm, the prior of the
 /// Bayesian algorithms, the argmax tie rule and the reputation window. Competition and isolation
-/// build every firm from one.
+/// build every firm from one. `A` is the algorithm description: a built-in name
+/// ([`AlgorithmKind`], the default, building the static-dispatch [`Policy`](super::Policy)) or
+/// any [`AlgorithmSpec`] (e.g. [`FirmAlgorithm`](super::FirmAlgorithm) for user algorithms).
 #[derive(Clone, Debug, PartialEq)]
-pub struct FirmSpec {
+pub struct FirmSpec<A = AlgorithmKind> {
     /// The algorithm.
-    pub algorithm: AlgorithmKind,
+    pub algorithm: A,
     /// Prior of the Bayesian algorithms.
     pub prior: BetaPrior,
     /// Tie rule inside the algorithm.
@@ -27,10 +31,13 @@ pub struct FirmSpec {
     pub window: usize,
 }
 
-impl FirmSpec {
+impl<A: AlgorithmSpec> FirmSpec<A> {
     /// A new firm on `k` arms: the algorithm at its prior, an empty reputation window.
-    pub fn build(&self, k: usize) -> Result<Firm<Policy>, BanditError> {
-        Firm::new(self.algorithm.build(k, self.prior, self.tie)?, self.window)
+    pub fn build(&self, k: usize) -> Result<Firm<A::Policy>, BanditError> {
+        Firm::new(
+            self.algorithm.build_policy(k, self.prior, self.tie)?,
+            self.window,
+        )
     }
 }
 
@@ -45,7 +52,7 @@ pub struct Firm<P> {
     served: u64,
 }
 
-impl<P: BanditPolicy> Firm<P> {
+impl<P> Firm<P> {
     /// A firm using `policy` with a reputation window of `window` >= 1 users.
     pub fn new(policy: P, window: usize) -> Result<Self, BanditError> {
         check_window(window)?;
@@ -57,22 +64,6 @@ impl<P: BanditPolicy> Firm<P> {
             sum: 0,
             served: 0,
         })
-    }
-
-    /// Serves one user: the algorithm picks an arm, the user gets `rows`' reward for `row`, the
-    /// algorithm and the reputation learn it. Returns (arm, reward).
-    #[inline]
-    pub fn serve<R: Rng + ?Sized>(
-        &mut self,
-        rows: PhaseRows<'_>,
-        row: usize,
-        rng: &mut R,
-    ) -> (usize, bool) {
-        let arm = self.policy.select(rng);
-        let reward = rows.reward(row, arm);
-        self.policy.update(arm, reward);
-        self.record(reward);
-        (arm, reward)
     }
 
     /// Adds one reward to the reputation window.
@@ -116,14 +107,77 @@ impl<P: BanditPolicy> Firm<P> {
         self.sum = 0;
     }
 
-    /// Resets the algorithm to its prior; the reputation is kept.
-    pub fn reset_policy(&mut self) {
-        self.policy.reset();
-    }
-
     /// The algorithm.
     pub fn policy(&self) -> &P {
         &self.policy
+    }
+}
+
+/// The engine's form, for any algorithm ([`DynBanditPolicy`]: built-ins by static dispatch,
+/// user algorithms boxed), on the firm's own [`PortableRng`] stream.
+impl<P: DynBanditPolicy> Firm<P> {
+    /// Serves one user: the algorithm picks an arm, the user gets `rows`' reward for `row`, the
+    /// algorithm and the reputation learn it. Returns (arm, reward).
+    #[inline]
+    pub fn serve_on(
+        &mut self,
+        rows: PhaseRows<'_>,
+        row: usize,
+        rng: &mut PortableRng,
+    ) -> (usize, bool) {
+        let arm = self.policy.dyn_select(rng);
+        let reward = rows.reward(row, arm);
+        self.policy.dyn_update(arm, reward);
+        self.record(reward);
+        (arm, reward)
+    }
+
+    /// Serves one user alone per row of `rows` in `range`, in order, adding each round's regret
+    /// (from the means) to `regret` as it goes (so a stage served in several pieces sums its
+    /// regret in the same order as one served at once).
+    #[inline]
+    pub fn serve_rows_on(
+        &mut self,
+        rows: PhaseRows<'_>,
+        range: Range<usize>,
+        means: &MeanVector,
+        rng: &mut PortableRng,
+        regret: &mut f64,
+    ) {
+        for t in range {
+            let (arm, _) = self.serve_on(rows, t, rng);
+            *regret += means.gap(arm);
+        }
+    }
+
+    /// Resets the algorithm to its prior; the reputation is kept.
+    pub fn reset_algorithm(&mut self) {
+        self.policy.dyn_reset();
+    }
+}
+
+/// The generic-generator form for statically typed algorithms ([`BanditPolicy`]); the same
+/// rounds as [`Firm::serve_on`] when `rng` is the firm's stream.
+impl<P: BanditPolicy> Firm<P> {
+    /// Serves one user: the algorithm picks an arm, the user gets `rows`' reward for `row`, the
+    /// algorithm and the reputation learn it. Returns (arm, reward).
+    #[inline]
+    pub fn serve<R: Rng + ?Sized>(
+        &mut self,
+        rows: PhaseRows<'_>,
+        row: usize,
+        rng: &mut R,
+    ) -> (usize, bool) {
+        let arm = self.policy.select(rng);
+        let reward = rows.reward(row, arm);
+        self.policy.update(arm, reward);
+        self.record(reward);
+        (arm, reward)
+    }
+
+    /// Resets the algorithm to its prior; the reputation is kept.
+    pub fn reset_policy(&mut self) {
+        self.policy.reset();
     }
 
     /// Serves `n` users alone from rows 0..n of `rows` (warm start, monopoly, isolation) and

@@ -10,7 +10,7 @@
 use super::competition::{draw_means, instance_seeds};
 use super::firm::check_window;
 use super::{
-    AlgorithmKind, ArgmaxTie, BanditError, BetaPrior, FirmSpec, InstanceSpec, Phase,
+    AlgorithmKind, AlgorithmSpec, ArgmaxTie, BanditError, BetaPrior, FirmSpec, InstanceSpec, Phase,
     RealizationTable, Reputation, TableLayout,
 };
 use crate::rng::SeedSequence;
@@ -21,13 +21,14 @@ use std::cmp::Ordering;
 /// Runs per parallel chunk.
 pub const CHUNK: u64 = 25;
 
-/// What to run in isolation.
+/// What to run in isolation. `A` describes the algorithms (built-in names by default, or any
+/// [`AlgorithmSpec`], e.g. [`FirmAlgorithm`](super::FirmAlgorithm) with user algorithms).
 #[derive(Clone, Debug, PartialEq)]
-pub struct IsolationConfig {
+pub struct IsolationConfig<A = AlgorithmKind> {
     /// The instance.
     pub instance: InstanceSpec,
     /// The algorithms (each runs alone, all on the same tables).
-    pub algorithms: Vec<AlgorithmKind>,
+    pub algorithms: Vec<A>,
     /// Prior of the Bayesian algorithms.
     pub prior: BetaPrior,
     /// Tie rule inside the algorithms.
@@ -74,7 +75,7 @@ struct Chunk {
     snaps: Vec<Vec<Vec<f64>>>,
 }
 
-impl IsolationConfig {
+impl<A: AlgorithmSpec> IsolationConfig<A> {
     /// Validates and runs `runs` runs.
     pub fn run(&self, runs: u64, schedule: Schedule) -> Result<IsolationSummary, BanditError> {
         self.instance.validate()?;
@@ -86,7 +87,7 @@ impl IsolationConfig {
             ));
         }
         for a in &self.algorithms {
-            a.validate()?;
+            a.check()?;
         }
         if self.rounds == 0 {
             return Err(BanditError::range(
@@ -177,7 +178,7 @@ impl IsolationConfig {
     }
 
     /// The firm of algorithm `a` (which must be below the number of algorithms).
-    pub fn firm(&self, a: usize) -> FirmSpec {
+    pub fn firm(&self, a: usize) -> FirmSpec<A> {
         FirmSpec {
             algorithm: self.algorithms[a].clone(),
             prior: self.prior,
@@ -205,7 +206,7 @@ impl IsolationConfig {
             isolation: l,
             ..TableLayout::default()
         };
-        let firms: Vec<FirmSpec> = (0..na).map(|a| self.firm(a)).collect();
+        let firms: Vec<FirmSpec<A>> = (0..na).map(|a| self.firm(a)).collect();
         let mut reps: Vec<Vec<Reputation>> = vec![vec![Reputation::default(); l]; na];
         for run in from..to {
             let means = draw_means(&self.instance, &seeds, run)?;
@@ -216,7 +217,7 @@ impl IsolationConfig {
                 let mut rng = seeds.exploration_stream(run, a);
                 let mut cum = 0.0;
                 for t in 0..l {
-                    let (arm, _) = firm.serve(rows, t, &mut rng);
+                    let (arm, _) = firm.serve_on(rows, t, &mut rng);
                     let r = firm.reputation();
                     reps[a][t] = r;
                     c.rep[a][t] += r.value();

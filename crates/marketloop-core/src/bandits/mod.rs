@@ -6,12 +6,17 @@
 //! - [`table`]: realization tables with per-phase row blocks (common random numbers).
 //! - [`policy`]: the [`BanditPolicy`] trait, [`ArgmaxTie`] and the algorithms (one file per
 //!   family: greedy, Thompson sampling and its exact samplers, UCB1, Successive Elimination,
-//!   Explore-First, the greedy modification), [`AlgorithmKind`] and the dispatch enum [`Policy`].
+//!   Explore-First, the greedy modification, KL-UCB and Bayes-UCB, EXP3, the non-Bayesian
+//!   epsilon-greedy and explore-then-exploit), [`AlgorithmKind`] and the dispatch enum [`Policy`].
+//! - [`plugin`]: [`AlgorithmSpec`], what every config is generic over: built-in names
+//!   ([`AlgorithmKind`], static dispatch) or [`FirmAlgorithm`] (built-ins and user algorithms,
+//!   any [`DynBanditPolicy`], boxed).
 //! - [`response`]: the [`ResponseFunction`] trait: HardMax, HardMax&Random, SoftMax.
 //! - [`firm`]: a firm = algorithm + sliding-window reputation, built from a [`FirmSpec`]; its
 //!   exploration stream is [`SeedSequence::exploration_stream`](crate::rng::SeedSequence::exploration_stream)
 //!   of its slot.
 //! - [`competition`]: scenarios, one game, experiments sharing tables across cells.
+//! - [`run`]: step-by-step control of one game ([`CompetitionRun`]: start, `step(n)`, `state()`).
 //! - [`isolation`]: performance in isolation, relative reputation, exploration disadvantage.
 //! - [`metrics`]: estimates with t half-widths, medians, histograms, per-cell summaries.
 //! - [`game`]: the competition game: dominant strategies and pure Nash equilibria.
@@ -23,8 +28,10 @@ pub mod game;
 pub mod instance;
 pub mod isolation;
 pub mod metrics;
+pub mod plugin;
 pub mod policy;
 pub mod response;
+pub mod run;
 pub mod table;
 
 pub use competition::{
@@ -37,14 +44,17 @@ pub use game::{CompetitionGame, GameAnalysis};
 pub use instance::{InstanceSpec, MeanVector, NeedlePosition};
 pub use isolation::{disadvantaged_period, IsolationConfig, IsolationSummary};
 pub use metrics::{median, CellSummary, Estimate};
+pub use plugin::{AlgorithmSpec, CustomAlgorithm, FirmAlgorithm};
 pub use policy::{
-    AlgorithmKind, ArgmaxTie, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BetaPosterior,
-    BetaPrior, BetaSampler, ExploreFirst, GammaSampler, GreedyModified, Policy, StaticGreedy,
+    AlgorithmKind, ArgmaxTie, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BayesUcb,
+    BetaPosterior, BetaPrior, BetaSampler, BoxedPolicy, DynBanditPolicy, EpsilonGreedy, Exp3,
+    ExploreFirst, ExploreThenExploit, GammaSampler, GreedyModified, KlUcb, Policy, StaticGreedy,
     SuccessiveElimination, ThompsonSampling, Ucb1,
 };
 pub use response::{
     HardMax, HardMaxRandom, Reputation, Response, ResponseFunction, ResponseSpec, SoftMax,
 };
+pub use run::{CompetitionRun, CompetitionState};
 pub use table::{Phase, RealizationTable, TableLayout, WarmStartRows};
 #[cfg(test)]
 mod paper_tests;

@@ -1,10 +1,12 @@
 //! The algorithms by name: [`AlgorithmKind`] (serde-friendly, with its text parser) and
 //! [`Policy`], the built algorithm of any kind, dispatched by `match` (static dispatch).
 
+use super::empirical::check_budget;
+use super::exp3::check_gamma;
 use super::{
-    check_unit, ArgmaxTie, BanditError, BanditPolicy, BayesEpsilonGreedy, BayesGreedy,
-    BetaPosterior, BetaPrior, ExploreFirst, GreedyModified, StaticGreedy, SuccessiveElimination,
-    ThompsonSampling, Ucb1,
+    check_unit, ArgmaxTie, BanditError, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BayesUcb,
+    BetaPosterior, BetaPrior, EpsilonGreedy, Exp3, ExploreFirst, ExploreThenExploit,
+    GreedyModified, KlUcb, StaticGreedy, SuccessiveElimination, ThompsonSampling, Ucb1,
 };
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -14,9 +16,11 @@ use std::str::FromStr;
 /// The algorithms by name, with their parameters (serde-friendly, for configs).
 ///
 /// Text form (see [`AlgorithmKind::from_str`]): `SG`, `BG`, `BEG`, `BEG(eps=0.1)`, `TS`, `UCB1`,
-/// `SE`, `EF(m=20)`, `GM(TS, p=0.5)`; long names (`StaticGreedy`, `BayesGreedy`,
-/// `DynamicGreedy`, `BayesEpsilonGreedy`, `ThompsonSampling`, `SuccessiveElimination`,
-/// `ExploreFirst`, `GreedyModified`) are accepted too, case-insensitively.
+/// `SE`, `EF(m=20)`, `GM(TS, p=0.5)`, `KL-UCB`, `Bayes-UCB`, `EXP3`, `EXP3(gamma=0.05)`,
+/// `EG`, `EG(eps=0.1)`, `ETE(n=200)`; long
+/// names (`StaticGreedy`, `BayesGreedy`, `DynamicGreedy`, `BayesEpsilonGreedy`,
+/// `ThompsonSampling`, `SuccessiveElimination`, `ExploreFirst`, `GreedyModified`) are accepted
+/// too, case-insensitively.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "name", rename_all = "kebab-case")]
 pub enum AlgorithmKind {
@@ -47,10 +51,29 @@ pub enum AlgorithmKind {
         /// Mixing parameter p.
         p: f64,
     },
+    /// [`KlUcb`].
+    KlUcb,
+    /// [`BayesUcb`].
+    BayesUcb,
+    /// [`Exp3`].
+    Exp3 {
+        /// Exploration rate gamma in (0, 1] (default 0.1).
+        gamma: f64,
+    },
+    /// [`EpsilonGreedy`] (non-Bayesian).
+    EpsilonGreedy {
+        /// Exploration probability (default 0.05).
+        eps: f64,
+    },
+    /// [`ExploreThenExploit`].
+    ExploreThenExploit {
+        /// Exploration budget in rounds.
+        budget: u64,
+    },
 }
 
 /// Names accepted by [`AlgorithmKind::from_str`], for error messages.
-pub const ALGORITHM_NAMES: &str = "SG (StaticGreedy), BG (BayesGreedy, DynamicGreedy), BEG[(eps=0.05)] (BayesEpsilonGreedy), TS (ThompsonSampling), UCB1, SE (SuccessiveElimination), EF(m=M) (ExploreFirst), GM(BASE, p=P) (GreedyModified)";
+pub const ALGORITHM_NAMES: &str = "SG (StaticGreedy), BG (BayesGreedy, DynamicGreedy), BEG[(eps=0.05)] (BayesEpsilonGreedy), TS (ThompsonSampling), UCB1, SE (SuccessiveElimination), EF(m=M) (ExploreFirst), GM(BASE, p=P) (GreedyModified), KL-UCB (KLUCB), Bayes-UCB (BayesUCB), EXP3[(gamma=0.1)], EG[(eps=0.05)] (EpsilonGreedy), ETE(n=N) (ExploreThenExploit)";
 
 impl AlgorithmKind {
     /// BayesEpsilonGreedy with the paper's eps = 0.05.
@@ -70,6 +93,13 @@ impl AlgorithmKind {
             AlgorithmKind::SuccessiveElimination => "SE".into(),
             AlgorithmKind::ExploreFirst { per_arm } => format!("EF(m={per_arm})"),
             AlgorithmKind::GreedyModified { base, p } => format!("GM({}, p={p})", base.short()),
+            AlgorithmKind::KlUcb => "KL-UCB".into(),
+            AlgorithmKind::BayesUcb => "Bayes-UCB".into(),
+            AlgorithmKind::Exp3 { gamma } if *gamma == 0.1 => "EXP3".into(),
+            AlgorithmKind::Exp3 { gamma } => format!("EXP3(gamma={gamma})"),
+            AlgorithmKind::EpsilonGreedy { eps } if *eps == 0.05 => "EG".into(),
+            AlgorithmKind::EpsilonGreedy { eps } => format!("EG(eps={eps})"),
+            AlgorithmKind::ExploreThenExploit { budget } => format!("ETE(n={budget})"),
         }
     }
 
@@ -88,6 +118,9 @@ impl AlgorithmKind {
                 check_unit("mixing parameter p of the greedy modification", *p)?;
                 base.validate()
             }
+            AlgorithmKind::Exp3 { gamma } => check_gamma(*gamma),
+            AlgorithmKind::EpsilonGreedy { eps } => check_unit("epsilon of EpsilonGreedy", *eps),
+            AlgorithmKind::ExploreThenExploit { budget } => check_budget(*budget),
             _ => Ok(()),
         }
     }
@@ -113,6 +146,15 @@ impl AlgorithmKind {
             AlgorithmKind::GreedyModified { base, p } => {
                 let b = base.build(k, prior, tie)?;
                 Policy::GreedyModified(Box::new(GreedyModified::new(b, *p, tie)?))
+            }
+            AlgorithmKind::KlUcb => Policy::KlUcb(KlUcb::new(k, prior, tie)?),
+            AlgorithmKind::BayesUcb => Policy::BayesUcb(BayesUcb::new(k, prior, tie)?),
+            AlgorithmKind::Exp3 { gamma } => Policy::Exp3(Exp3::new(k, *gamma, prior)?),
+            AlgorithmKind::EpsilonGreedy { eps } => {
+                Policy::EpsilonGreedy(EpsilonGreedy::new(k, *eps, prior, tie)?)
+            }
+            AlgorithmKind::ExploreThenExploit { budget } => {
+                Policy::ExploreThenExploit(ExploreThenExploit::new(k, *budget, prior, tie)?)
             }
         })
     }
@@ -209,6 +251,39 @@ impl FromStr for AlgorithmKind {
                 }
                 AlgorithmKind::ExploreFirst { per_arm: m as u32 }
             }
+            "klucb" => no_args(AlgorithmKind::KlUcb)?,
+            "bayesucb" => no_args(AlgorithmKind::BayesUcb)?,
+            "exp3" => {
+                let gamma = match args {
+                    Some(a) => kv(a, "gamma")?.unwrap_or(0.1),
+                    None => 0.1,
+                };
+                AlgorithmKind::Exp3 { gamma }
+            }
+            "eg" | "epsilongreedy" => {
+                let eps = match args {
+                    Some(a) => kv(a, "eps")?.unwrap_or(0.05),
+                    None => 0.05,
+                };
+                AlgorithmKind::EpsilonGreedy { eps }
+            }
+            "ete" | "explorethenexploit" => {
+                let n = args
+                    .map(|a| kv(a, "n"))
+                    .transpose()?
+                    .flatten()
+                    .ok_or_else(|| {
+                        parse_err("ExploreThenExploit needs n=BUDGET, e.g. ETE(n=200)".into())
+                    })?;
+                if !(n >= 1.0 && n.fract() == 0.0 && n <= 9.007_199_254_740_992e15) {
+                    return Err(BanditError::range(
+                        "exploration budget n of ExploreThenExploit",
+                        n,
+                        "whole numbers in [1, 2^53]",
+                    ));
+                }
+                AlgorithmKind::ExploreThenExploit { budget: n as u64 }
+            }
             "gm" | "greedymodified" | "greedymodification" => {
                 let a = args
                     .ok_or_else(|| parse_err("GM needs a base and p, e.g. GM(TS, p=0.5)".into()))?;
@@ -255,6 +330,16 @@ pub enum Policy {
     ExploreFirst(ExploreFirst),
     /// See [`GreedyModified`].
     GreedyModified(Box<GreedyModified<Policy>>),
+    /// See [`KlUcb`].
+    KlUcb(KlUcb),
+    /// See [`BayesUcb`].
+    BayesUcb(BayesUcb),
+    /// See [`Exp3`].
+    Exp3(Exp3),
+    /// See [`EpsilonGreedy`].
+    EpsilonGreedy(EpsilonGreedy),
+    /// See [`ExploreThenExploit`].
+    ExploreThenExploit(ExploreThenExploit),
 }
 
 macro_rules! dispatch {
@@ -268,6 +353,11 @@ macro_rules! dispatch {
             Policy::SuccessiveElimination($p) => $e,
             Policy::ExploreFirst($p) => $e,
             Policy::GreedyModified($p) => $e,
+            Policy::KlUcb($p) => $e,
+            Policy::BayesUcb($p) => $e,
+            Policy::Exp3($p) => $e,
+            Policy::EpsilonGreedy($p) => $e,
+            Policy::ExploreThenExploit($p) => $e,
         }
     };
 }
@@ -343,6 +433,41 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("-0.1"), "{e}");
+        for (text, kind, short) in [
+            ("KL-UCB", AlgorithmKind::KlUcb, "KL-UCB"),
+            ("klucb", AlgorithmKind::KlUcb, "KL-UCB"),
+            ("Bayes-UCB", AlgorithmKind::BayesUcb, "Bayes-UCB"),
+            ("EXP3", AlgorithmKind::Exp3 { gamma: 0.1 }, "EXP3"),
+            (
+                "exp3(gamma=0.05)",
+                AlgorithmKind::Exp3 { gamma: 0.05 },
+                "EXP3(gamma=0.05)",
+            ),
+            ("EG", AlgorithmKind::EpsilonGreedy { eps: 0.05 }, "EG"),
+            (
+                "epsilon-greedy(eps=0.1)",
+                AlgorithmKind::EpsilonGreedy { eps: 0.1 },
+                "EG(eps=0.1)",
+            ),
+            (
+                "ETE(n=200)",
+                AlgorithmKind::ExploreThenExploit { budget: 200 },
+                "ETE(n=200)",
+            ),
+        ] {
+            let got = text.parse::<AlgorithmKind>().unwrap();
+            assert_eq!(got, kind, "{text}");
+            assert_eq!(got.short(), short);
+            assert_eq!(short.parse::<AlgorithmKind>().unwrap(), kind);
+        }
+        let e = "EXP3(gamma=0)"
+            .parse::<AlgorithmKind>()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("gamma of EXP3 = 0 must lie in (0, 1]"), "{e}");
+        assert!("ETE".parse::<AlgorithmKind>().is_err());
+        assert!("ETE(n=0)".parse::<AlgorithmKind>().is_err());
+        assert!("EG(eps=2)".parse::<AlgorithmKind>().is_err());
         assert!("EF".parse::<AlgorithmKind>().is_err());
         assert!("EF(m=0)".parse::<AlgorithmKind>().is_err());
         assert!("GM(TS, p=2)".parse::<AlgorithmKind>().is_err());

@@ -19,27 +19,39 @@
 //! prior and posteriors; `greedy` StaticGreedy, BayesGreedy and BayesEpsilonGreedy;
 //! `thompson` Thompson sampling, with its exact samplers in `beta_sampler` (Gamma and Beta) and
 //! `weak_arm` (inversion of weak arms' draws); `ucb`, `elimination` and `explore_first` the
-//! three frequentist algorithms; `greedy_modified` the paper's greedy modification; `kind` the
-//! names ([`AlgorithmKind`] and its parser) and the dispatch enum [`Policy`]. Every item is
-//! re-exported here.
+//! three frequentist algorithms; `kl_ucb` the Bernoulli index algorithms KL-UCB and Bayes-UCB
+//! (their special functions in `special`); `exp3` EXP3; `empirical` the non-Bayesian
+//! epsilon-greedy and explore-then-exploit; `greedy_modified` the paper's greedy modification; `kind` the
+//! names ([`AlgorithmKind`] and its parser) and the dispatch enum [`Policy`]; `dynamic` the
+//! object-safe form [`DynBanditPolicy`] (implemented by every `BanditPolicy`) and
+//! [`BoxedPolicy`]. Every item is re-exported here.
 
 mod beta_sampler;
+mod dynamic;
 mod elimination;
+mod empirical;
+mod exp3;
 mod explore_first;
 mod greedy;
 mod greedy_modified;
 mod kind;
+mod kl_ucb;
 mod posterior;
+mod special;
 mod thompson;
 mod ucb;
 mod weak_arm;
 
 pub use beta_sampler::{BetaSampler, GammaSampler};
+pub use dynamic::{BoxedPolicy, DynBanditPolicy};
 pub use elimination::SuccessiveElimination;
+pub use empirical::{EpsilonGreedy, ExploreThenExploit};
+pub use exp3::Exp3;
 pub use explore_first::ExploreFirst;
 pub use greedy::{BayesEpsilonGreedy, BayesGreedy, StaticGreedy};
 pub use greedy_modified::GreedyModified;
 pub use kind::{AlgorithmKind, Policy, ALGORITHM_NAMES};
+pub use kl_ucb::{BayesUcb, KlUcb};
 pub use posterior::{BetaPosterior, BetaPrior};
 pub use thompson::ThompsonSampling;
 pub use ucb::Ucb1;

@@ -1,0 +1,373 @@
+//! Step-by-step control of one competition game: [`CompetitionRun`], a started game that owns
+//! its firms, their exploration streams and the users' response stream, played `step(n)` rounds
+//! at a time, with [`CompetitionRun::state`] between steps.
+//!
+//! [`run_competition`](super::competition::run_competition) is this object stepped to T in one
+//! call, so stepping to T in any pieces gives exactly its outcome (same draws, same order, same
+//! sums).
+
+use super::competition::{draw_means, instance_seeds, start_game, PrefixCache};
+use super::{
+    AlgorithmSpec, BanditError, CompetitionConfig, CompetitionOutcome, DynBanditPolicy, Firm,
+    InstanceSpec, MeanVector, Phase, RealizationTable, Reputation, Response, ResponseFunction,
+};
+use crate::rng::{PortableRng, SeedSequence};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+/// A snapshot of a game between steps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompetitionState {
+    /// Game rounds played so far.
+    pub round: usize,
+    /// Game rounds in all (T).
+    pub horizon: usize,
+    /// Game rounds won so far, by firm slot (users served in the game).
+    pub chosen: Vec<u32>,
+    /// Users served in every phase (monopoly period, warm start, game), by slot.
+    pub served: Vec<u64>,
+    /// Current reputations, by slot.
+    pub reputation: Vec<f64>,
+    /// Market shares so far (`chosen / round`; all 0 before the first round).
+    pub shares: Vec<f64>,
+    /// Cumulative market regret of the game so far.
+    pub regret: f64,
+    /// Cumulative game regret by slot.
+    pub firm_regret: Vec<f64>,
+}
+
+/// A started game: its firms after their pre-game history (monopoly period, warm start), ready
+/// to play game rounds. Built by [`CompetitionRun::start`] (owning its mean vector and table) or
+/// [`CompetitionRun::start_on`] (borrowing them).
+#[derive(Clone, Debug)]
+pub struct CompetitionRun<'t, P> {
+    means: Cow<'t, MeanVector>,
+    table: Cow<'t, RealizationTable>,
+    response: Response,
+    resp_rng: PortableRng,
+    firms: Vec<Firm<P>>,
+    rngs: Vec<PortableRng>,
+    reps: Vec<Reputation>,
+    horizon: usize,
+    round: usize,
+    chosen: Vec<u32>,
+    firm_regret: Vec<f64>,
+    regret: f64,
+    last: usize,
+    run_start: u32,
+    /// (checkpoint round, index in the config's list), sorted.
+    checkpoints: Vec<(usize, usize)>,
+    next_cp: usize,
+    checkpoint_chosen: Vec<Vec<u32>>,
+    checkpoint_regret: Vec<f64>,
+    warm_start_regret: Vec<f64>,
+    monopoly_regret: f64,
+}
+
+impl<P: DynBanditPolicy + Clone> CompetitionRun<'static, P> {
+    /// Starts run `run` of `cfg` on `instance` with master seed `seed`, exactly as
+    /// [`Experiment::run_replicate`](super::Experiment::run_replicate) does: the run's mean
+    /// vector and realization table (from the instance's seeds), then every firm's pre-game
+    /// history. The game is at round 0.
+    pub fn start<A: AlgorithmSpec<Policy = P>>(
+        cfg: &CompetitionConfig<A>,
+        instance: &InstanceSpec,
+        seed: &SeedSequence,
+        run: u64,
+    ) -> Result<Self, BanditError> {
+        instance.validate()?;
+        let cfg = cfg.clone().validated()?;
+        let seeds = instance_seeds(seed, instance);
+        let means = draw_means(instance, &seeds, run)?;
+        let table = RealizationTable::generate(&means, &cfg.layout(), &seeds, run)?;
+        let game = start_game(
+            &cfg,
+            &means,
+            &table,
+            &seeds,
+            run,
+            &mut PrefixCache::default(),
+        )?;
+        Ok(game.into_owned())
+    }
+}
+
+impl<'t, P: DynBanditPolicy + Clone> CompetitionRun<'t, P> {
+    /// Starts the game of `cfg` on `means` and `table` (which must hold `cfg.layout()`) with
+    /// the streams of run `run` of the instance seeds `seeds` (as
+    /// [`run_competition`](super::competition::run_competition)).
+    pub fn start_on<A: AlgorithmSpec<Policy = P>>(
+        cfg: &CompetitionConfig<A>,
+        means: &'t MeanVector,
+        table: &'t RealizationTable,
+        seeds: &SeedSequence,
+        run: u64,
+    ) -> Result<Self, BanditError> {
+        start_game(cfg, means, table, seeds, run, &mut PrefixCache::default())
+    }
+
+    /// Assembles a game at round 0 from its firms after their pre-game history.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn from_parts<A: AlgorithmSpec>(
+        cfg: &CompetitionConfig<A>,
+        means: &'t MeanVector,
+        table: &'t RealizationTable,
+        firms: Vec<Firm<P>>,
+        rngs: Vec<PortableRng>,
+        resp_rng: PortableRng,
+        warm_start_regret: Vec<f64>,
+        monopoly_regret: f64,
+    ) -> Result<Self, BanditError> {
+        let n = firms.len();
+        let mut checkpoints: Vec<(usize, usize)> = cfg
+            .checkpoints
+            .iter()
+            .copied()
+            .enumerate()
+            .map(|(i, c)| (c, i))
+            .collect();
+        checkpoints.sort_unstable();
+        Ok(CompetitionRun {
+            means: Cow::Borrowed(means),
+            table: Cow::Borrowed(table),
+            response: cfg.response.build()?,
+            resp_rng,
+            reps: firms.iter().map(|f| f.reputation()).collect(),
+            firms,
+            rngs,
+            horizon: cfg.t,
+            round: 0,
+            chosen: vec![0; n],
+            firm_regret: vec![0.0; n],
+            regret: 0.0,
+            last: usize::MAX,
+            run_start: 0,
+            checkpoint_chosen: vec![Vec::new(); checkpoints.len()],
+            checkpoint_regret: vec![0.0; checkpoints.len()],
+            checkpoints,
+            next_cp: 0,
+            warm_start_regret,
+            monopoly_regret,
+        })
+    }
+
+    /// The same game owning its mean vector and table (copied if borrowed).
+    pub fn into_owned(self) -> CompetitionRun<'static, P> {
+        CompetitionRun {
+            means: Cow::Owned(self.means.into_owned()),
+            table: Cow::Owned(self.table.into_owned()),
+            response: self.response,
+            resp_rng: self.resp_rng,
+            firms: self.firms,
+            rngs: self.rngs,
+            reps: self.reps,
+            horizon: self.horizon,
+            round: self.round,
+            chosen: self.chosen,
+            firm_regret: self.firm_regret,
+            regret: self.regret,
+            last: self.last,
+            run_start: self.run_start,
+            checkpoints: self.checkpoints,
+            next_cp: self.next_cp,
+            checkpoint_chosen: self.checkpoint_chosen,
+            checkpoint_regret: self.checkpoint_regret,
+            warm_start_regret: self.warm_start_regret,
+            monopoly_regret: self.monopoly_regret,
+        }
+    }
+
+    /// Plays up to `n` game rounds (fewer once the horizon T is reached); returns how many were
+    /// played. In each: the user compares reputations with the response function (no draw with
+    /// one firm), the chosen firm serves the round's game row, the others see nothing.
+    pub fn step(&mut self, n: usize) -> usize {
+        let CompetitionRun {
+            means,
+            table,
+            response,
+            resp_rng,
+            firms,
+            rngs,
+            reps,
+            horizon,
+            round,
+            chosen,
+            firm_regret,
+            regret,
+            last,
+            run_start,
+            checkpoints,
+            next_cp,
+            checkpoint_chosen,
+            checkpoint_regret,
+            ..
+        } = self;
+        let means: &MeanVector = means;
+        let game = table.phase(Phase::Game);
+        let single = firms.len() == 1;
+        let from = *round;
+        let to = from.saturating_add(n).min(*horizon);
+        for t in from..to {
+            let i = if single {
+                0
+            } else {
+                response.choose(reps, resp_rng)
+            };
+            let (arm, _) = firms[i].serve_on(game, t, &mut rngs[i]);
+            reps[i] = firms[i].reputation();
+            let gap = means.gap(arm);
+            *regret += gap;
+            firm_regret[i] += gap;
+            chosen[i] += 1;
+            if i != *last {
+                *run_start = t as u32;
+                *last = i;
+            }
+            while *next_cp < checkpoints.len() && checkpoints[*next_cp].0 == t + 1 {
+                let slot = checkpoints[*next_cp].1;
+                checkpoint_chosen[slot] = chosen.clone();
+                checkpoint_regret[slot] = *regret;
+                *next_cp += 1;
+            }
+        }
+        *round = to;
+        to - from
+    }
+
+    /// Game rounds played so far.
+    pub fn round(&self) -> usize {
+        self.round
+    }
+
+    /// Whether all T game rounds have been played.
+    pub fn is_finished(&self) -> bool {
+        self.round == self.horizon
+    }
+
+    /// The firm of slot `slot` (its algorithm through [`Firm::policy`]).
+    pub fn firm(&self, slot: usize) -> &Firm<P> {
+        &self.firms[slot]
+    }
+
+    /// The run's mean vector.
+    pub fn means(&self) -> &MeanVector {
+        &self.means
+    }
+
+    /// A snapshot of the game now.
+    pub fn state(&self) -> CompetitionState {
+        let shares = self
+            .chosen
+            .iter()
+            .map(|&c| {
+                if self.round == 0 {
+                    0.0
+                } else {
+                    f64::from(c) / self.round as f64
+                }
+            })
+            .collect();
+        CompetitionState {
+            round: self.round,
+            horizon: self.horizon,
+            chosen: self.chosen.clone(),
+            served: self.firms.iter().map(|f| f.served()).collect(),
+            reputation: self.reps.iter().map(|r| r.value()).collect(),
+            shares,
+            regret: self.regret,
+            firm_regret: self.firm_regret.clone(),
+        }
+    }
+
+    /// The outcome of the rounds played so far (the game's outcome once finished; the
+    /// effective end of game counts within the rounds played, checkpoints not yet reached are
+    /// empty with regret 0).
+    pub fn outcome(&self) -> CompetitionOutcome {
+        CompetitionOutcome {
+            chosen: self.chosen.clone(),
+            eeog: self.run_start,
+            regret: self.regret,
+            firm_regret: self.firm_regret.clone(),
+            warm_start_regret: self.warm_start_regret.clone(),
+            monopoly_regret: self.monopoly_regret,
+            final_reputation: self.firms.iter().map(|f| f.reputation().value()).collect(),
+            checkpoint_chosen: self.checkpoint_chosen.clone(),
+            checkpoint_regret: self.checkpoint_regret.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bandits::{AlgorithmKind as A, Experiment, FirmAlgorithm, Scenario};
+
+    #[test]
+    fn stepping_to_t_gives_the_whole_run() {
+        let base = CompetitionConfig {
+            checkpoints: vec![7, 500, 2000],
+            ..CompetitionConfig::paper(A::ThompsonSampling, A::BayesGreedy, 20).unwrap()
+        };
+        let cfgs = vec![
+            base.clone(),
+            CompetitionConfig {
+                algorithms: vec![A::beg(), A::ThompsonSampling, A::BayesGreedy],
+                scenario: Scenario::DataAdvantage { x: 100 },
+                ..base.clone()
+            },
+        ];
+        let instance = InstanceSpec::heavy_tail(10);
+        let seed = SeedSequence::new(2019);
+        let exp = Experiment::new(instance.clone(), cfgs.clone(), seed).unwrap();
+        for run in 0..4 {
+            let whole = exp.run_replicate(run).unwrap();
+            for (cfg, want) in cfgs.iter().zip(&whole) {
+                let mut game = CompetitionRun::start(cfg, &instance, &seed, run).unwrap();
+                assert_eq!(game.state().round, 0);
+                assert_eq!(game.state().shares, vec![0.0; cfg.algorithms.len()]);
+                let mut played = 0;
+                let mut last_regret = 0.0;
+                for n in [1, 6, 0, 300, 193, 1000, 5000] {
+                    played += game.step(n);
+                    let s = game.state();
+                    assert_eq!(s.round, played);
+                    assert_eq!(s.chosen.iter().sum::<u32>() as usize, played);
+                    assert!((s.shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+                    assert!(s.regret >= last_regret);
+                    last_regret = s.regret;
+                }
+                assert_eq!(played, cfg.t);
+                assert!(game.is_finished());
+                assert_eq!(game.step(10), 0);
+                assert_eq!(&game.outcome(), want, "run {run}, {}", cfg.label());
+                let s = game.state();
+                assert_eq!(s.reputation, want.final_reputation);
+                assert_eq!(s.regret, want.regret);
+            }
+        }
+    }
+
+    #[test]
+    fn a_started_game_with_user_algorithms_steps_like_the_built_ins() {
+        let instance = InstanceSpec::uniform(6);
+        let seed = SeedSequence::new(9);
+        let cfg = CompetitionConfig::paper(A::ThompsonSampling, A::Ucb1, 30).unwrap();
+        let boxed = cfg
+            .clone()
+            .with_algorithms(vec![
+                FirmAlgorithm::from(A::ThompsonSampling),
+                A::Ucb1.into(),
+            ])
+            .validated()
+            .unwrap();
+        let mut a = CompetitionRun::start(&cfg, &instance, &seed, 3).unwrap();
+        let mut b = CompetitionRun::start(&boxed, &instance, &seed, 3).unwrap();
+        for n in [10, 90, 1900] {
+            a.step(n);
+            b.step(n);
+            assert_eq!(a.state(), b.state());
+        }
+        assert_eq!(a.outcome(), b.outcome());
+        assert_eq!(a.firm(0).served(), 30 + u64::from(a.outcome().chosen[0]));
+    }
+}
