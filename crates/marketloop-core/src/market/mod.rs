@@ -45,7 +45,7 @@ pub use measures::{Measures, NashWelfare, Objective};
 pub use model::{InitialCounts, Market, MarketBuilder};
 pub use position_bias::{PositionBias, PositionBiasSpec, MUSICLAB_WEIGHTS};
 pub use ranking::{
-    FixedOrder, FixedRanking, PopularityRanking, QualityRanking, RandomRanking, RankingPolicy,
-    RankingSpec, TieRule,
+    ExploreThenExploit, FixedOrder, FixedRanking, PlatformState, PopularityRanking,
+    QualityRanking, RandomRanking, RankingPolicy, RankingSpec, TieRule,
 };
 pub use simulation::{Measurement, Simulation, Trajectory, Visibility};

@@ -88,6 +88,21 @@ pub trait TrialSampler {
         item: usize,
         ranking: &mut R,
     );
+
+    /// The step of user `step` (0-based) ended with `outcome`; `state` includes it. Called once
+    /// per step, after [`on_purchase`](Self::on_purchase). The default does nothing; [`Ranked`]
+    /// hands it to its policy's [`RankingPolicy::observe`](crate::market::RankingPolicy::observe)
+    /// so a ranking can learn in the loop.
+    #[inline]
+    fn observe<R: Rng + ?Sized>(
+        &mut self,
+        _market: &Market,
+        _state: &CountState,
+        _step: u64,
+        _outcome: &StepOutcome,
+        _ranking: &mut R,
+    ) {
+    }
 }
 
 /// What happened in one step.
@@ -142,36 +157,51 @@ impl<'m, S: TrialSampler> Engine<'m, S> {
     /// One user arrives, maybe tries an item, maybe buys it.
     #[inline]
     pub fn step(&mut self, streams: &mut Streams) -> StepOutcome {
-        let market = self.market;
-        let i = if market.n_types() == 1 {
-            0
-        } else {
-            self.arrival.sample(streams.arrival.random::<f64>())
-        };
-        let u_buy = streams.purchase.random::<f64>();
-        let tried = self.sampler.sample(
-            market,
-            &self.state,
-            i,
-            &mut streams.choice,
-            &mut streams.ranking,
-        );
-        self.state.record_trial(tried);
-        let mut bought = false;
-        if let Some(j) = tried {
-            if u_buy < market.quality()[i * market.n_items() + j] {
-                bought = true;
-                self.state.purchase(j);
-                self.sampler
-                    .on_purchase(market, &self.state, j, &mut streams.ranking);
-            }
-        }
-        StepOutcome {
-            user_type: i,
-            tried,
-            bought,
+        advance(
+            self.market,
+            &mut self.state,
+            &mut self.sampler,
+            &self.arrival,
+            streams,
+        )
+    }
+}
+
+/// One step of the dynamic on its parts (shared by [`Engine`] and the owned
+/// [`Run`](crate::market::Run)): arrival, purchase coin, trial, purchase, then the sampler's
+/// [`TrialSampler::observe`].
+#[inline(always)]
+pub(crate) fn advance<S: TrialSampler>(
+    market: &Market,
+    state: &mut CountState,
+    sampler: &mut S,
+    arrival: &AliasTable,
+    streams: &mut Streams,
+) -> StepOutcome {
+    let step = state.arrivals();
+    let i = if market.n_types() == 1 {
+        0
+    } else {
+        arrival.sample(streams.arrival.random::<f64>())
+    };
+    let u_buy = streams.purchase.random::<f64>();
+    let tried = sampler.sample(market, state, i, &mut streams.choice, &mut streams.ranking);
+    state.record_trial(tried);
+    let mut bought = false;
+    if let Some(j) = tried {
+        if u_buy < market.quality()[i * market.n_items() + j] {
+            bought = true;
+            state.purchase(j);
+            sampler.on_purchase(market, state, j, &mut streams.ranking);
         }
     }
+    let outcome = StepOutcome {
+        user_type: i,
+        tried,
+        bought,
+    };
+    sampler.observe(market, state, step, &outcome, &mut streams.ranking);
+    outcome
 }
 
 #[cfg(test)]
