@@ -210,7 +210,9 @@ mod tests {
     use crate::market::choice::{ChoiceModel, ChoiceSampler, Slate};
     use crate::market::model::InitialCounts;
     use crate::market::position_bias::PositionBias;
-    use crate::market::ranking::{FixedOrder, FixedRanking, RandomRanking};
+    use crate::market::ranking::{
+        FixedOrder, FixedRanking, PlatformState, RandomRanking, RankingPolicy,
+    };
     use crate::market::sampling::SumTree;
     use crate::market::testing::assert_frequencies;
 
@@ -251,6 +253,84 @@ mod tests {
         let mut rng = SeedSequence::new(0).stream(0, Source::Ranking);
         assert!(Engine::new(&mk, StaticVisibility::new(), vec![1], &mut rng).is_err());
         assert!(Engine::new(&mk, StaticVisibility::new(), vec![1, 0], &mut rng).is_err());
+    }
+
+    /// A user ranking that shows a fixed global order and records what its hooks see.
+    #[derive(Clone, Debug, Default)]
+    struct Recorder {
+        order: Vec<u32>,
+        ranked: Vec<(u64, usize, u64)>,
+        observed: Vec<(u64, StepOutcome, u64)>,
+    }
+
+    impl RankingPolicy for Recorder {
+        fn reset<R: Rng + ?Sized>(&mut self, counts: &[u64], _rng: &mut R) {
+            // the top 3 (the positions of the test's bias) of the reversed index order
+            self.order = (0..counts.len() as u32).rev().take(3).collect();
+        }
+
+        fn shown<R: Rng + ?Sized>(&mut self, _user_type: usize, _rng: &mut R) -> &[u32] {
+            &self.order
+        }
+
+        fn rank<R: Rng + ?Sized>(&mut self, p: &PlatformState<'_>, _rng: &mut R) -> &[u32] {
+            let share_sum: f64 = (0..p.counts().len()).map(|j| p.share(j)).sum();
+            assert!((share_sum - 1.0).abs() < 1e-12);
+            self.ranked.push((p.step, p.user_type, p.state.arrivals()));
+            &self.order
+        }
+
+        fn on_purchase<R: Rng + ?Sized>(&mut self, _item: usize, _counts: &[u64], _rng: &mut R) {}
+
+        fn is_static(&self) -> bool {
+            false
+        }
+
+        fn observe<R: Rng + ?Sized>(
+            &mut self,
+            step: u64,
+            outcome: &StepOutcome,
+            state: &CountState,
+            _rng: &mut R,
+        ) {
+            self.observed.push((step, *outcome, state.arrivals()));
+        }
+    }
+
+    #[test]
+    fn ranking_hooks_see_the_arriving_user_and_every_outcome() {
+        let mk = moving_market();
+        let bias = PositionBias::new(vec![0.9, 0.6, 0.3]).unwrap();
+        let run = |sampler| {
+            let mut streams = Streams::new(SeedSequence::new(8), 0);
+            let mut e = Engine::new(&mk, sampler, vec![1; 10], &mut streams.ranking).unwrap();
+            let outcomes: Vec<StepOutcome> = (0..2000).map(|_| e.step(&mut streams)).collect();
+            (e, outcomes)
+        };
+        let (e, outcomes) = run(Ranked::new(Recorder::default(), &bias));
+        let rec = e.sampler().policy();
+        assert_eq!(rec.ranked.len(), 2000);
+        assert_eq!(rec.observed.len(), 2000);
+        for (t, o) in outcomes.iter().enumerate() {
+            let t = t as u64;
+            assert_eq!(rec.ranked[t as usize], (t, o.user_type, t));
+            assert_eq!(rec.observed[t as usize], (t, *o, t + 1));
+        }
+        assert!(outcomes.iter().any(|o| o.bought));
+        // the same order as a built-in fixed ranking: the same run
+        let order = FixedOrder::Global((0..10).rev().collect());
+        let fixed = FixedRanking::new(&mk, &order, 3).unwrap();
+        let mut streams = Streams::new(SeedSequence::new(8), 0);
+        let mut f = Engine::new(
+            &mk,
+            Ranked::new(fixed, &bias),
+            vec![1; 10],
+            &mut streams.ranking,
+        )
+        .unwrap();
+        let fixed_outcomes: Vec<StepOutcome> = (0..2000).map(|_| f.step(&mut streams)).collect();
+        assert_eq!(fixed_outcomes, outcomes);
+        assert_eq!(f.state().counts(), e.state().counts());
     }
 
     /// A second choice rule, written as a user would: type i tries item j with probability
