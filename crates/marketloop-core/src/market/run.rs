@@ -303,11 +303,12 @@ impl<'m, S> Run<'m, S> {
 mod tests {
     use super::*;
     use crate::market::choice::{ChoiceModel, MultinomialLogit};
+    use crate::market::engine::Engine;
     use crate::market::model::InitialCounts;
     use crate::market::observer::FnObserver;
     use crate::market::position_bias::PositionBias;
     use crate::market::ranking::{ExploreThenExploit, RankingSpec, TieRule};
-    use crate::market::simulation::{Simulation, Visibility};
+    use crate::market::simulation::{BuiltinSampler, Simulation, Visibility};
     use crate::runner::Schedule;
 
     fn market() -> Market {
@@ -369,6 +370,63 @@ mod tests {
                 }
                 assert_eq!(outcomes, 1000);
                 assert_eq!(run.finish().0, want, "{vis:?}, one by one");
+            }
+        }
+    }
+
+    /// The whole-run loop as it was before runs and observers: an [`Engine`] stepped to each
+    /// measurement step, measured in place.
+    fn engine_loop<S: TrialSampler>(
+        sim: &Simulation,
+        sampler: S,
+        seeds: SeedSequence,
+        r: u64,
+    ) -> Trajectory {
+        let mk = sim.market();
+        let initial = mk.initial_counts(&mut seeds.stream(r, Source::Initial));
+        let mut streams = Streams::new(seeds, r);
+        let mut e = Engine::new(mk, sampler, initial.clone(), &mut streams.ranking).unwrap();
+        let mut measurements = Vec::new();
+        let mut done = 0;
+        for target in sim.measurement_steps() {
+            while done < target {
+                e.step(&mut streams);
+                done += 1;
+            }
+            let st = e.state();
+            measurements.push(Measurement {
+                step: done,
+                efficiency: st.efficiency(),
+                entropy: st.entropy(),
+                shares: sim.record_shares().then(|| st.shares()),
+            });
+        }
+        Trajectory {
+            replicate: r,
+            initial_counts: initial,
+            measurements,
+            final_counts: e.state().counts().to_vec(),
+            trials: e.state().trials().to_vec(),
+            idle: e.state().idle(),
+        }
+    }
+
+    #[test]
+    fn observers_measure_exactly_what_the_engine_loop_measured() {
+        let seeds = SeedSequence::new(31);
+        for vis in arms() {
+            for record in [false, true] {
+                let sim = Simulation::new(market(), vis.clone(), 777, 100, record).unwrap();
+                for r in [0, 5] {
+                    let want = match sim.sampler() {
+                        BuiltinSampler::Static(s) => engine_loop(&sim, s, seeds, r),
+                        BuiltinSampler::Random(s) => engine_loop(&sim, s, seeds, r),
+                        BuiltinSampler::Popularity(s) => engine_loop(&sim, s, seeds, r),
+                        BuiltinSampler::Quality(s) => engine_loop(&sim, s, seeds, r),
+                        BuiltinSampler::Fixed(s) => engine_loop(&sim, s, seeds, r),
+                    };
+                    assert_eq!(sim.run_replicate(seeds, r), want, "{vis:?}");
+                }
             }
         }
     }

@@ -366,6 +366,9 @@ fn collect(out: Result<Vec<Trajectory>, std::convert::Infallible>) -> Vec<Trajec
 /// The trial sampler of a built-in [`Visibility`] (what [`Simulation::start`] steps): one
 /// variant per strategy, each forwarding to its statically dispatched sampler (one `match` per
 /// step; whole runs through [`Simulation::run_replicate`] skip even that).
+// One value per run, never moved in the step loop: boxing the large popularity variant would only
+// add a pointer chase per step.
+#[allow(clippy::large_enum_variant)]
 pub enum BuiltinSampler<C: ChoiceModel = MultinomialLogit> {
     /// The market's fixed visibility.
     Static(StaticVisibility<C>),
