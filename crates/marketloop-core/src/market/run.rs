@@ -505,6 +505,18 @@ mod tests {
         run.run_to_end();
         assert_eq!(run.trajectory(), a[1]);
         assert!(run.sampler().policy().estimate(0, 1).is_some());
+        // with a user observer, in parallel: the same trajectories plus the observer's column
+        let observed = sim.run_observed(seeds, &[0, 1, 2], Schedule::Parallel, make, |r| {
+            let o = FnObserver::new(["replicate"], move |v: &RunView<'_>, out: &mut [f64]| {
+                assert_eq!(v.replicate, r);
+                out[0] = r as f64;
+            });
+            vec![Box::new(o) as BoxedObserver<'_>]
+        });
+        for ((t, obs), want) in observed.iter().zip(&a) {
+            assert_eq!(t, want);
+            assert_eq!(obs.column("replicate"), Some(vec![t.replicate as f64; 4]));
+        }
         // the same setup under an explicitly given logit is the same simulation
         let logit = sim.clone().with_choice(MultinomialLogit);
         assert_eq!(logit.run_replicate(seeds, 0), sim.run_replicate(seeds, 0));

@@ -11,11 +11,12 @@ use super::choice::{ChoiceModel, MultinomialLogit};
 use super::engine::{Ranked, StaticVisibility, StepOutcome, TrialSampler};
 use super::error::MarketError;
 use super::model::Market;
+use super::observer::Observations;
 use super::position_bias::PositionBias;
 use super::ranking::{
     FixedRanking, PopularityRanking, QualityRanking, RandomRanking, RankingPolicy, RankingSpec,
 };
-use super::run::Run;
+use super::run::{BoxedObserver, Run};
 use super::state::CountState;
 use crate::rng::SeedSequence;
 use crate::runner::{map_replicates, Schedule};
@@ -353,6 +354,45 @@ impl<C: ChoiceModel + Clone> Simulation<C> {
             |r| Ok(self.run_replicate_with(seeds, r, make(r))),
             |_, _| Ok(()),
         ))
+    }
+}
+
+impl<C: ChoiceModel + Clone + Sync> Simulation<C> {
+    /// Runs the given replicates, replicate r under the trial sampler `make(r)` with the extra
+    /// observers `observers(r)` (after the built-in ones), returning each replicate's
+    /// [`Trajectory`] and its full [`Observations`] table; in the order of `replicates`,
+    /// identical for any schedule or thread count.
+    pub fn run_observed<'s, S, F, G>(
+        &'s self,
+        seeds: SeedSequence,
+        replicates: &[u64],
+        schedule: Schedule,
+        make: F,
+        observers: G,
+    ) -> Vec<(Trajectory, Observations)>
+    where
+        S: TrialSampler,
+        F: Fn(u64) -> S + Sync,
+        G: Fn(u64) -> Vec<BoxedObserver<'s>> + Sync,
+    {
+        let out: Result<Vec<_>, std::convert::Infallible> = map_replicates(
+            replicates,
+            schedule,
+            |r| {
+                let mut run = self.start_with(seeds, r, make(r));
+                for o in observers(r) {
+                    run.add_observer(o)
+                        .expect("no measurement before the first step");
+                }
+                run.run_to_end();
+                Ok(run.finish())
+            },
+            |_, _| Ok(()),
+        );
+        match out {
+            Ok(v) => v,
+            Err(e) => match e {},
+        }
     }
 }
 
