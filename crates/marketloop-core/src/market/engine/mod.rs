@@ -8,7 +8,10 @@
 //!    step; a zero denominator means she tries nothing);
 //! 3. she buys it with probability q_ij (one uniform of the `Purchase` stream per step, drawn
 //!    even when nothing is tried, so the t-th user's coin is the same in every experiment arm);
-//! 4. a purchase adds 1 to d_j.
+//! 4. a purchase adds 1 to d_j;
+//! 5. the sampler's [`TrialSampler::observe`] sees the outcome (under a ranking, the policy's
+//!    [`observe`](crate::market::RankingPolicy::observe): how a ranking learns in the loop; the
+//!    built-ins ignore it and draw nothing).
 //!
 //! What she sees is a [`TrialSampler`], generic over the
 //! [`ChoiceModel`](crate::market::choice::ChoiceModel) (default: the logit):
