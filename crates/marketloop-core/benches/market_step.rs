@@ -2,15 +2,17 @@
 //! coin, bookkeeping) on the Figure-2 workload shape: n = 1682 items, r = 0.5, initial counts
 //! uniform in {2, 3}, homogeneous (m = 1) and heterogeneous (m = 100) users; static visibility
 //! with 50 visible items per type, and each ranking strategy with the 50 MusicLab positions.
-//! Plus one whole 300,000-step replicate per ranking strategy (the Figure-2 unit of work).
+//! Plus one whole 300,000-step replicate per ranking strategy (the Figure-2 unit of work), run
+//! whole and stepped by the caller; and a step of the learning explore-then-exploit ranking.
 //!
 //! Run: `cargo bench -p marketloop-core --bench market_step`.
 //! Synthetic preferences (fixed seed) stand in for MovieLens: the cost does not depend on them.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use marketloop_core::market::{
-    Engine, InitialCounts, Market, PopularityRanking, PositionBias, QualityRanking, RandomRanking,
-    Ranked, RankingSpec, Simulation, StaticVisibility, Streams, TieRule, TrialSampler, Visibility,
+    Engine, ExploreThenExploit, InitialCounts, Market, PopularityRanking, PositionBias,
+    QualityRanking, RandomRanking, Ranked, RankingSpec, Simulation, StaticVisibility, Streams,
+    TieRule, TrialSampler, Visibility,
 };
 use marketloop_core::rng::{SeedSequence, Source};
 use rand::Rng;
@@ -101,6 +103,13 @@ fn steps(c: &mut Criterion) {
             &mk,
             Ranked::new(QualityRanking::new(&mk, p), &bias),
         );
+        // exploring for the first 50k of the 100k warm-up steps, then exploiting
+        bench_engine(
+            c,
+            &format!("step explore-then-exploit (exploiting) m={m}"),
+            &mk,
+            Ranked::new(ExploreThenExploit::new(&mk, p, 50_000), &bias),
+        );
     }
 }
 
@@ -129,6 +138,14 @@ fn replicate(c: &mut Criterion) {
         .unwrap();
         g.bench_function(name, |b| {
             b.iter(|| black_box(sim.run_replicate(SeedSequence::new(3), 0)))
+        });
+        // the same replicate stepped by the caller, 1000 steps per call (Simulation::start)
+        g.bench_function(format!("{name}, stepped"), |b| {
+            b.iter(|| {
+                let mut run = sim.start(SeedSequence::new(3), 0);
+                while run.step(1000) > 0 {}
+                black_box(run.trajectory())
+            })
         });
     }
     g.finish();

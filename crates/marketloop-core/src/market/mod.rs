@@ -15,7 +15,11 @@
 //! - [`state`]: the counts and running totals of a running replicate.
 //! - [`engine`]: one replicate of the stochastic dynamic, step by step, generic over what users
 //!   see (fixed visibility or a ranking) and the choice rule.
-//! - [`simulation`]: replicated runs with periodic measurements, parallel over replicates.
+//! - [`run`]: one started replicate, stepped by the caller ([`Run`]), measuring with
+//!   [`observer`]s ([`Observer`]: named values every K steps; efficiency, entropy and shares are
+//!   built-in observers).
+//! - [`simulation`]: replicated runs with periodic measurements, parallel over replicates, under
+//!   any choice rule and any trial sampler (a user's ranking policy or choice rule included).
 //!
 //! Indices are 0-based; matrices are row-major m x n (types x items).
 
@@ -25,8 +29,10 @@ pub mod equilibrium;
 pub mod error;
 pub mod measures;
 pub mod model;
+pub mod observer;
 pub mod position_bias;
 pub mod ranking;
+pub mod run;
 pub mod sampling;
 pub mod simulation;
 pub mod state;
@@ -43,9 +49,11 @@ pub use equilibrium::{
 pub use error::MarketError;
 pub use measures::{Measures, NashWelfare, Objective};
 pub use model::{InitialCounts, Market, MarketBuilder};
+pub use observer::{Efficiency, Entropy, FnObserver, Observations, Observer, RunView, Shares};
 pub use position_bias::{PositionBias, PositionBiasSpec, MUSICLAB_WEIGHTS};
 pub use ranking::{
-    FixedOrder, FixedRanking, PopularityRanking, QualityRanking, RandomRanking, RankingPolicy,
-    RankingSpec, TieRule,
+    ExploreThenExploit, FixedOrder, FixedRanking, PlatformState, PopularityRanking, QualityRanking,
+    RandomRanking, RankingPolicy, RankingSpec, TieRule,
 };
-pub use simulation::{Measurement, Simulation, Trajectory, Visibility};
+pub use run::{BoxedObserver, Run};
+pub use simulation::{BuiltinSampler, Measurement, Simulation, Trajectory, Visibility};

@@ -7,16 +7,22 @@
 //! (seed, replicate), every visibility/ranking strategy starts from the same initial counts and
 //! sees the same sequence of user types and the same choice and purchase uniforms.
 
-use super::engine::{Engine, Ranked, StaticVisibility, Streams, TrialSampler};
+use super::choice::{ChoiceModel, MultinomialLogit};
+use super::engine::{Ranked, StaticVisibility, StepOutcome, TrialSampler};
 use super::error::MarketError;
 use super::model::Market;
+use super::observer::Observations;
 use super::position_bias::PositionBias;
 use super::ranking::{
     FixedRanking, PopularityRanking, QualityRanking, RandomRanking, RankingPolicy, RankingSpec,
 };
-use crate::rng::{SeedSequence, Source};
+use super::run::{BoxedObserver, Run};
+use super::state::CountState;
+use crate::rng::SeedSequence;
 use crate::runner::{map_replicates, Schedule};
+use rand::Rng;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// Where visibility comes from in a simulation.
 #[derive(Clone, Debug, PartialEq)]
@@ -72,20 +78,30 @@ pub struct Trajectory {
     pub idle: u64,
 }
 
-/// A validated simulation setup.
+/// A validated simulation setup, under the choice rule `C` (default: the multinomial logit of
+/// eq. 1; any [`ChoiceModel`] via [`with_choice`](Simulation::with_choice)).
+///
+/// Whole runs: [`run_replicate`](Self::run_replicate) and [`run`](Self::run) (the built-in
+/// visibility), [`run_replicate_with`](Self::run_replicate_with) and
+/// [`run_with`](Self::run_with) (any [`TrialSampler`], e.g. any [`RankingPolicy`] through
+/// [`ranked`](Self::ranked)). Step by step: [`start`](Self::start) /
+/// [`start_with`](Self::start_with) return a [`Run`]; stepping it to the end gives the same
+/// [`Trajectory`].
 #[derive(Clone, Debug)]
-pub struct Simulation {
+pub struct Simulation<C = MultinomialLogit> {
     market: Market,
     visibility: Visibility,
     steps: u64,
     every: u64,
     record_shares: bool,
+    choice: C,
 }
 
 impl Simulation {
     /// `steps` >= 1 users per replicate, a measurement after every `every` >= 1 steps and after
     /// the last step; `record_shares` keeps the full share vector at each measurement.
-    /// A fixed ranking is validated against the market here.
+    /// A fixed ranking is validated against the market here. The choice rule is the
+    /// multinomial logit; see [`with_choice`](Simulation::with_choice).
     pub fn new(
         market: Market,
         visibility: Visibility,
@@ -118,9 +134,12 @@ impl Simulation {
             steps,
             every,
             record_shares,
+            choice: MultinomialLogit,
         })
     }
+}
 
+impl<C> Simulation<C> {
     /// The market.
     pub fn market(&self) -> &Market {
         &self.market
@@ -141,6 +160,28 @@ impl Simulation {
         self.every
     }
 
+    /// Whether the share vector is recorded at each measurement.
+    pub fn record_shares(&self) -> bool {
+        self.record_shares
+    }
+
+    /// The choice rule.
+    pub fn choice(&self) -> &C {
+        &self.choice
+    }
+
+    /// The same setup under the choice rule `choice`.
+    pub fn with_choice<D: ChoiceModel + Clone>(self, choice: D) -> Simulation<D> {
+        Simulation {
+            market: self.market,
+            visibility: self.visibility,
+            steps: self.steps,
+            every: self.every,
+            record_shares: self.record_shares,
+            choice,
+        }
+    }
+
     /// Steps at which measurements are taken.
     pub fn measurement_steps(&self) -> Vec<u64> {
         let mut s: Vec<u64> = (1..=self.steps / self.every)
@@ -151,86 +192,126 @@ impl Simulation {
         }
         s
     }
+}
 
-    /// Runs replicate `replicate` of the experiment with master seed `seeds`.
-    pub fn run_replicate(&self, seeds: SeedSequence, replicate: u64) -> Trajectory {
+impl<C: ChoiceModel + Clone> Simulation<C> {
+    /// The trial sampler of the built-in visibility ([`visibility`](Self::visibility)) under
+    /// this simulation's choice rule.
+    pub fn sampler(&self) -> BuiltinSampler<C> {
         let mk = &self.market;
-        let positions = |b: &PositionBias| b.positions();
+        let c = self.choice.clone();
         match &self.visibility {
-            Visibility::Static => self.drive(seeds, replicate, StaticVisibility::new()),
-            Visibility::Ranked { ranking, bias } => match ranking {
-                RankingSpec::Random => self.drive_ranked(
-                    seeds,
-                    replicate,
-                    RandomRanking::new(mk.n_items(), positions(bias)),
-                    bias,
-                ),
-                RankingSpec::Popularity { ties } => self.drive_ranked(
-                    seeds,
-                    replicate,
-                    PopularityRanking::new(mk.n_items(), positions(bias), *ties),
-                    bias,
-                ),
-                RankingSpec::Quality => self.drive_ranked(
-                    seeds,
-                    replicate,
-                    QualityRanking::new(mk, positions(bias)),
-                    bias,
-                ),
-                RankingSpec::Fixed { order } => {
-                    let f = FixedRanking::new(mk, order, positions(bias))
-                        .expect("validated in Simulation::new");
-                    self.drive_ranked(seeds, replicate, f, bias)
+            Visibility::Static => BuiltinSampler::Static(StaticVisibility::with_choice(c)),
+            Visibility::Ranked { ranking, bias } => {
+                let p = bias.positions();
+                match ranking {
+                    RankingSpec::Random => BuiltinSampler::Random(Ranked::with_choice(
+                        RandomRanking::new(mk.n_items(), p),
+                        bias,
+                        c,
+                    )),
+                    RankingSpec::Popularity { ties } => {
+                        BuiltinSampler::Popularity(Ranked::with_choice(
+                            PopularityRanking::new(mk.n_items(), p, *ties),
+                            bias,
+                            c,
+                        ))
+                    }
+                    RankingSpec::Quality => BuiltinSampler::Quality(Ranked::with_choice(
+                        QualityRanking::new(mk, p),
+                        bias,
+                        c,
+                    )),
+                    RankingSpec::Fixed { order } => BuiltinSampler::Fixed(Ranked::with_choice(
+                        FixedRanking::new(mk, order, p).expect("validated in Simulation::new"),
+                        bias,
+                        c,
+                    )),
                 }
-            },
+            }
         }
     }
 
-    fn drive_ranked<P: RankingPolicy>(
+    /// A sampler showing what `policy` (any [`RankingPolicy`], a user's too) ranks, under the
+    /// position bias `bias` and this simulation's choice rule; for
+    /// [`start_with`](Self::start_with), [`run_replicate_with`](Self::run_replicate_with) and
+    /// [`run_with`](Self::run_with).
+    pub fn ranked<P: RankingPolicy>(&self, policy: P, bias: &PositionBias) -> Ranked<P, C> {
+        Ranked::with_choice(policy, bias, self.choice.clone())
+    }
+
+    /// Starts replicate `replicate` (master seed `seeds`) of the built-in visibility, to be
+    /// stepped by the caller; stepped to the end in any chunks, its
+    /// [`trajectory`](Run::trajectory) equals [`run_replicate`](Self::run_replicate)'s.
+    pub fn start(&self, seeds: SeedSequence, replicate: u64) -> Run<'_, BuiltinSampler<C>> {
+        self.start_with(seeds, replicate, self.sampler())
+    }
+
+    /// As [`start`](Self::start), but the run owns a copy of the market (it may outlive `self`).
+    pub fn start_owned(
         &self,
         seeds: SeedSequence,
         replicate: u64,
-        policy: P,
-        bias: &PositionBias,
-    ) -> Trajectory {
-        self.drive(seeds, replicate, Ranked::new(policy, bias))
+    ) -> Run<'static, BuiltinSampler<C>>
+    where
+        C: 'static,
+    {
+        Run::new(
+            Cow::Owned(self.market.clone()),
+            self.sampler(),
+            seeds,
+            replicate,
+            self.steps,
+            self.every,
+            self.record_shares,
+        )
+        .expect("validated in Simulation::new")
     }
 
-    fn drive<S: TrialSampler>(
+    /// Starts replicate `replicate` with the trial sampler `sampler` (what users see and how
+    /// they choose; [`visibility`](Self::visibility) and [`choice`](Self::choice) are not
+    /// used), this simulation's market, steps, interval and share recording.
+    pub fn start_with<S: TrialSampler>(
+        &self,
+        seeds: SeedSequence,
+        replicate: u64,
+        sampler: S,
+    ) -> Run<'_, S> {
+        Run::new(
+            Cow::Borrowed(&self.market),
+            sampler,
+            seeds,
+            replicate,
+            self.steps,
+            self.every,
+            self.record_shares,
+        )
+        .expect("validated in Simulation::new")
+    }
+
+    /// Runs replicate `replicate` of the experiment with master seed `seeds`.
+    pub fn run_replicate(&self, seeds: SeedSequence, replicate: u64) -> Trajectory {
+        // One monomorphised run per built-in sampler: no dispatch inside the step loop.
+        match self.sampler() {
+            BuiltinSampler::Static(s) => self.run_replicate_with(seeds, replicate, s),
+            BuiltinSampler::Random(s) => self.run_replicate_with(seeds, replicate, s),
+            BuiltinSampler::Popularity(s) => self.run_replicate_with(seeds, replicate, s),
+            BuiltinSampler::Quality(s) => self.run_replicate_with(seeds, replicate, s),
+            BuiltinSampler::Fixed(s) => self.run_replicate_with(seeds, replicate, s),
+        }
+    }
+
+    /// Runs replicate `replicate` under the trial sampler `sampler` (see
+    /// [`start_with`](Self::start_with)).
+    pub fn run_replicate_with<S: TrialSampler>(
         &self,
         seeds: SeedSequence,
         replicate: u64,
         sampler: S,
     ) -> Trajectory {
-        let mk = &self.market;
-        let initial = mk.initial_counts(&mut seeds.stream(replicate, Source::Initial));
-        let mut streams = Streams::new(seeds, replicate);
-        let mut engine = Engine::new(mk, sampler, initial.clone(), &mut streams.ranking)
-            .expect("initial counts come from a validated market");
-        let mut measurements = Vec::with_capacity((self.steps / self.every + 1) as usize);
-        let mut done = 0;
-        for target in self.measurement_steps() {
-            while done < target {
-                engine.step(&mut streams);
-                done += 1;
-            }
-            let st = engine.state();
-            measurements.push(Measurement {
-                step: done,
-                efficiency: st.efficiency(),
-                entropy: st.entropy(),
-                shares: self.record_shares.then(|| st.shares()),
-            });
-        }
-        let st = engine.state();
-        Trajectory {
-            replicate,
-            initial_counts: initial,
-            measurements,
-            final_counts: st.counts().to_vec(),
-            trials: st.trials().to_vec(),
-            idle: st.idle(),
-        }
+        let mut run = self.start_with(seeds, replicate, sampler);
+        run.run_to_end();
+        run.trajectory()
     }
 
     /// Runs the given replicates (results in the order of `replicates`, identical for any
@@ -240,11 +321,72 @@ impl Simulation {
         seeds: SeedSequence,
         replicates: &[u64],
         schedule: Schedule,
-    ) -> Vec<Trajectory> {
-        let out: Result<Vec<Trajectory>, std::convert::Infallible> = map_replicates(
+    ) -> Vec<Trajectory>
+    where
+        C: Sync,
+    {
+        collect(map_replicates(
             replicates,
             schedule,
             |r| Ok(self.run_replicate(seeds, r)),
+            |_, _| Ok(()),
+        ))
+    }
+
+    /// Runs the given replicates, replicate r under the trial sampler `make(r)` (see
+    /// [`start_with`](Self::start_with)); results in the order of `replicates`, identical for
+    /// any schedule or thread count.
+    pub fn run_with<S, F>(
+        &self,
+        seeds: SeedSequence,
+        replicates: &[u64],
+        schedule: Schedule,
+        make: F,
+    ) -> Vec<Trajectory>
+    where
+        C: Sync,
+        S: TrialSampler,
+        F: Fn(u64) -> S + Sync,
+    {
+        collect(map_replicates(
+            replicates,
+            schedule,
+            |r| Ok(self.run_replicate_with(seeds, r, make(r))),
+            |_, _| Ok(()),
+        ))
+    }
+}
+
+impl<C: ChoiceModel + Clone + Sync> Simulation<C> {
+    /// Runs the given replicates, replicate r under the trial sampler `make(r)` with the extra
+    /// observers `observers(r)` (after the built-in ones), returning each replicate's
+    /// [`Trajectory`] and its full [`Observations`] table; in the order of `replicates`,
+    /// identical for any schedule or thread count.
+    pub fn run_observed<'s, S, F, G>(
+        &'s self,
+        seeds: SeedSequence,
+        replicates: &[u64],
+        schedule: Schedule,
+        make: F,
+        observers: G,
+    ) -> Vec<(Trajectory, Observations)>
+    where
+        S: TrialSampler,
+        F: Fn(u64) -> S + Sync,
+        G: Fn(u64) -> Vec<BoxedObserver<'s>> + Sync,
+    {
+        let out: Result<Vec<_>, std::convert::Infallible> = map_replicates(
+            replicates,
+            schedule,
+            |r| {
+                let mut run = self.start_with(seeds, r, make(r));
+                for o in observers(r) {
+                    run.add_observer(o)
+                        .expect("no measurement before the first step");
+                }
+                run.run_to_end();
+                Ok(run.finish())
+            },
             |_, _| Ok(()),
         );
         match out {
@@ -254,15 +396,95 @@ impl Simulation {
     }
 }
 
+fn collect(out: Result<Vec<Trajectory>, std::convert::Infallible>) -> Vec<Trajectory> {
+    match out {
+        Ok(v) => v,
+        Err(e) => match e {},
+    }
+}
+
+/// The trial sampler of a built-in [`Visibility`] (what [`Simulation::start`] steps): one
+/// variant per strategy, each forwarding to its statically dispatched sampler (one `match` per
+/// step; whole runs through [`Simulation::run_replicate`] skip even that).
+// One value per run, never moved in the step loop: boxing the large popularity variant would only
+// add a pointer chase per step.
+#[allow(clippy::large_enum_variant)]
+pub enum BuiltinSampler<C: ChoiceModel = MultinomialLogit> {
+    /// The market's fixed visibility.
+    Static(StaticVisibility<C>),
+    /// A random ranking.
+    Random(Ranked<RandomRanking, C>),
+    /// A popularity ranking.
+    Popularity(Ranked<PopularityRanking, C>),
+    /// A quality ranking.
+    Quality(Ranked<QualityRanking, C>),
+    /// A fixed ranking.
+    Fixed(Ranked<FixedRanking, C>),
+}
+
+macro_rules! each_sampler {
+    ($self:expr, $s:ident => $e:expr) => {
+        match $self {
+            BuiltinSampler::Static($s) => $e,
+            BuiltinSampler::Random($s) => $e,
+            BuiltinSampler::Popularity($s) => $e,
+            BuiltinSampler::Quality($s) => $e,
+            BuiltinSampler::Fixed($s) => $e,
+        }
+    };
+}
+
+impl<C: ChoiceModel> TrialSampler for BuiltinSampler<C> {
+    fn start<R: Rng + ?Sized>(&mut self, market: &Market, state: &CountState, rng: &mut R) {
+        each_sampler!(self, s => s.start(market, state, rng))
+    }
+
+    #[inline]
+    fn sample<R: Rng + ?Sized>(
+        &mut self,
+        market: &Market,
+        state: &CountState,
+        user_type: usize,
+        choice: &mut R,
+        ranking: &mut R,
+    ) -> Option<usize> {
+        each_sampler!(self, s => s.sample(market, state, user_type, choice, ranking))
+    }
+
+    #[inline]
+    fn on_purchase<R: Rng + ?Sized>(
+        &mut self,
+        market: &Market,
+        state: &CountState,
+        item: usize,
+        ranking: &mut R,
+    ) {
+        each_sampler!(self, s => s.on_purchase(market, state, item, ranking))
+    }
+
+    #[inline]
+    fn observe<R: Rng + ?Sized>(
+        &mut self,
+        market: &Market,
+        state: &CountState,
+        step: u64,
+        outcome: &StepOutcome,
+        ranking: &mut R,
+    ) {
+        each_sampler!(self, s => s.observe(market, state, step, outcome, ranking))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::market::choice::{ChoiceModel, MultinomialLogit};
-    use crate::market::engine::Engine;
+    use crate::market::engine::{Engine, Streams};
     use crate::market::equilibrium::{solve_tome, TomeOptions};
     use crate::market::model::InitialCounts;
     use crate::market::ranking::{FixedOrder, TieRule};
     use crate::market::testing::assert_frequencies;
+    use crate::rng::Source;
     use rand::Rng;
 
     /// A market whose counts never change (q = 0) so trial probabilities stay fixed.

@@ -8,7 +8,10 @@
 //!    step; a zero denominator means she tries nothing);
 //! 3. she buys it with probability q_ij (one uniform of the `Purchase` stream per step, drawn
 //!    even when nothing is tried, so the t-th user's coin is the same in every experiment arm);
-//! 4. a purchase adds 1 to d_j.
+//! 4. a purchase adds 1 to d_j;
+//! 5. the sampler's [`TrialSampler::observe`] sees the outcome (under a ranking, the policy's
+//!    [`observe`](crate::market::RankingPolicy::observe): how a ranking learns in the loop; the
+//!    built-ins ignore it and draw nothing).
 //!
 //! What she sees is a [`TrialSampler`], generic over the
 //! [`ChoiceModel`](crate::market::choice::ChoiceModel) (default: the logit):
@@ -88,6 +91,21 @@ pub trait TrialSampler {
         item: usize,
         ranking: &mut R,
     );
+
+    /// The step of user `step` (0-based) ended with `outcome`; `state` includes it. Called once
+    /// per step, after [`on_purchase`](Self::on_purchase). The default does nothing; [`Ranked`]
+    /// hands it to its policy's [`RankingPolicy::observe`](crate::market::RankingPolicy::observe)
+    /// so a ranking can learn in the loop.
+    #[inline]
+    fn observe<R: Rng + ?Sized>(
+        &mut self,
+        _market: &Market,
+        _state: &CountState,
+        _step: u64,
+        _outcome: &StepOutcome,
+        _ranking: &mut R,
+    ) {
+    }
 }
 
 /// What happened in one step.
@@ -142,36 +160,51 @@ impl<'m, S: TrialSampler> Engine<'m, S> {
     /// One user arrives, maybe tries an item, maybe buys it.
     #[inline]
     pub fn step(&mut self, streams: &mut Streams) -> StepOutcome {
-        let market = self.market;
-        let i = if market.n_types() == 1 {
-            0
-        } else {
-            self.arrival.sample(streams.arrival.random::<f64>())
-        };
-        let u_buy = streams.purchase.random::<f64>();
-        let tried = self.sampler.sample(
-            market,
-            &self.state,
-            i,
-            &mut streams.choice,
-            &mut streams.ranking,
-        );
-        self.state.record_trial(tried);
-        let mut bought = false;
-        if let Some(j) = tried {
-            if u_buy < market.quality()[i * market.n_items() + j] {
-                bought = true;
-                self.state.purchase(j);
-                self.sampler
-                    .on_purchase(market, &self.state, j, &mut streams.ranking);
-            }
-        }
-        StepOutcome {
-            user_type: i,
-            tried,
-            bought,
+        advance(
+            self.market,
+            &mut self.state,
+            &mut self.sampler,
+            &self.arrival,
+            streams,
+        )
+    }
+}
+
+/// One step of the dynamic on its parts (shared by [`Engine`] and the owned
+/// [`Run`](crate::market::Run)): arrival, purchase coin, trial, purchase, then the sampler's
+/// [`TrialSampler::observe`].
+#[inline(always)]
+pub(crate) fn advance<S: TrialSampler>(
+    market: &Market,
+    state: &mut CountState,
+    sampler: &mut S,
+    arrival: &AliasTable,
+    streams: &mut Streams,
+) -> StepOutcome {
+    let step = state.arrivals();
+    let i = if market.n_types() == 1 {
+        0
+    } else {
+        arrival.sample(streams.arrival.random::<f64>())
+    };
+    let u_buy = streams.purchase.random::<f64>();
+    let tried = sampler.sample(market, state, i, &mut streams.choice, &mut streams.ranking);
+    state.record_trial(tried);
+    let mut bought = false;
+    if let Some(j) = tried {
+        if u_buy < market.quality()[i * market.n_items() + j] {
+            bought = true;
+            state.purchase(j);
+            sampler.on_purchase(market, state, j, &mut streams.ranking);
         }
     }
+    let outcome = StepOutcome {
+        user_type: i,
+        tried,
+        bought,
+    };
+    sampler.observe(market, state, step, &outcome, &mut streams.ranking);
+    outcome
 }
 
 #[cfg(test)]
@@ -180,7 +213,9 @@ mod tests {
     use crate::market::choice::{ChoiceModel, ChoiceSampler, Slate};
     use crate::market::model::InitialCounts;
     use crate::market::position_bias::PositionBias;
-    use crate::market::ranking::{FixedOrder, FixedRanking, RandomRanking};
+    use crate::market::ranking::{
+        FixedOrder, FixedRanking, PlatformState, RandomRanking, RankingPolicy,
+    };
     use crate::market::sampling::SumTree;
     use crate::market::testing::assert_frequencies;
 
@@ -221,6 +256,84 @@ mod tests {
         let mut rng = SeedSequence::new(0).stream(0, Source::Ranking);
         assert!(Engine::new(&mk, StaticVisibility::new(), vec![1], &mut rng).is_err());
         assert!(Engine::new(&mk, StaticVisibility::new(), vec![1, 0], &mut rng).is_err());
+    }
+
+    /// A user ranking that shows a fixed global order and records what its hooks see.
+    #[derive(Clone, Debug, Default)]
+    struct Recorder {
+        order: Vec<u32>,
+        ranked: Vec<(u64, usize, u64)>,
+        observed: Vec<(u64, StepOutcome, u64)>,
+    }
+
+    impl RankingPolicy for Recorder {
+        fn reset<R: Rng + ?Sized>(&mut self, counts: &[u64], _rng: &mut R) {
+            // the top 3 (the positions of the test's bias) of the reversed index order
+            self.order = (0..counts.len() as u32).rev().take(3).collect();
+        }
+
+        fn shown<R: Rng + ?Sized>(&mut self, _user_type: usize, _rng: &mut R) -> &[u32] {
+            &self.order
+        }
+
+        fn rank<R: Rng + ?Sized>(&mut self, p: &PlatformState<'_>, _rng: &mut R) -> &[u32] {
+            let share_sum: f64 = (0..p.counts().len()).map(|j| p.share(j)).sum();
+            assert!((share_sum - 1.0).abs() < 1e-12);
+            self.ranked.push((p.step, p.user_type, p.state.arrivals()));
+            &self.order
+        }
+
+        fn on_purchase<R: Rng + ?Sized>(&mut self, _item: usize, _counts: &[u64], _rng: &mut R) {}
+
+        fn is_static(&self) -> bool {
+            false
+        }
+
+        fn observe<R: Rng + ?Sized>(
+            &mut self,
+            step: u64,
+            outcome: &StepOutcome,
+            state: &CountState,
+            _rng: &mut R,
+        ) {
+            self.observed.push((step, *outcome, state.arrivals()));
+        }
+    }
+
+    #[test]
+    fn ranking_hooks_see_the_arriving_user_and_every_outcome() {
+        let mk = moving_market();
+        let bias = PositionBias::new(vec![0.9, 0.6, 0.3]).unwrap();
+        let run = |sampler| {
+            let mut streams = Streams::new(SeedSequence::new(8), 0);
+            let mut e = Engine::new(&mk, sampler, vec![1; 10], &mut streams.ranking).unwrap();
+            let outcomes: Vec<StepOutcome> = (0..2000).map(|_| e.step(&mut streams)).collect();
+            (e, outcomes)
+        };
+        let (e, outcomes) = run(Ranked::new(Recorder::default(), &bias));
+        let rec = e.sampler().policy();
+        assert_eq!(rec.ranked.len(), 2000);
+        assert_eq!(rec.observed.len(), 2000);
+        for (t, o) in outcomes.iter().enumerate() {
+            let t = t as u64;
+            assert_eq!(rec.ranked[t as usize], (t, o.user_type, t));
+            assert_eq!(rec.observed[t as usize], (t, *o, t + 1));
+        }
+        assert!(outcomes.iter().any(|o| o.bought));
+        // the same order as a built-in fixed ranking: the same run
+        let order = FixedOrder::Global((0..10).rev().collect());
+        let fixed = FixedRanking::new(&mk, &order, 3).unwrap();
+        let mut streams = Streams::new(SeedSequence::new(8), 0);
+        let mut f = Engine::new(
+            &mk,
+            Ranked::new(fixed, &bias),
+            vec![1; 10],
+            &mut streams.ranking,
+        )
+        .unwrap();
+        let fixed_outcomes: Vec<StepOutcome> = (0..2000).map(|_| f.step(&mut streams)).collect();
+        assert_eq!(fixed_outcomes, outcomes);
+        assert_eq!(f.state().counts(), e.state().counts());
     }
 
     /// A second choice rule, written as a user would: type i tries item j with probability

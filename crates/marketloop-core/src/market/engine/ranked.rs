@@ -2,11 +2,11 @@
 //! and the user picks from that [`Slate`] by the choice rule (for the logit, O(P) per step for
 //! P positions, whatever the catalogue size).
 
-use super::TrialSampler;
+use super::{StepOutcome, TrialSampler};
 use crate::market::choice::{ChoiceModel, MultinomialLogit, Slate};
 use crate::market::model::Market;
 use crate::market::position_bias::PositionBias;
-use crate::market::ranking::RankingPolicy;
+use crate::market::ranking::{PlatformState, RankingPolicy};
 use crate::market::state::CountState;
 use rand::Rng;
 
@@ -80,7 +80,13 @@ impl<P: RankingPolicy, C: ChoiceModel> TrialSampler for Ranked<P, C> {
         choice: &mut R,
         ranking: &mut R,
     ) -> Option<usize> {
-        let items = self.policy.shown(user_type, ranking);
+        let ctx = PlatformState {
+            market,
+            state,
+            user_type,
+            step: state.arrivals(),
+        };
+        let items = self.policy.rank(&ctx, ranking);
         let slate = match self.fixed.get(user_type) {
             Some(fixed) => Slate::new(items, fixed),
             None => Slate::ranked(items, market.visibility_row(user_type), &self.iota),
@@ -98,5 +104,17 @@ impl<P: RankingPolicy, C: ChoiceModel> TrialSampler for Ranked<P, C> {
         ranking: &mut R,
     ) {
         self.policy.on_purchase(item, state.counts(), ranking);
+    }
+
+    #[inline]
+    fn observe<R: Rng + ?Sized>(
+        &mut self,
+        _market: &Market,
+        state: &CountState,
+        step: u64,
+        outcome: &StepOutcome,
+        ranking: &mut R,
+    ) {
+        self.policy.observe(step, outcome, state, ranking);
     }
 }

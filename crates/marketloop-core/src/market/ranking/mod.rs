@@ -10,10 +10,14 @@
 //! - [`QualityRanking`]: per user type, items by descending q_ij (an oracle; precomputed; ties
 //!   by lower item index).
 //! - [`FixedRanking`]: a user-supplied order, global or per type.
+//! - [`ExploreThenExploit`]: a learning ranking: random rankings for a budget of steps while it
+//!   estimates q_ij from its own trials and purchases (through [`RankingPolicy::observe`]),
+//!   then per type by the estimates.
 //!
 //! Files: [`TieRule`] in `tie_rule.rs`, NumPy's argsort tie order (for the `numpy-argsort-*`
 //! rules) in `numpy_order.rs`, one file per policy.
 
+mod explore_exploit;
 mod fixed;
 mod numpy_order;
 mod popularity;
@@ -21,18 +25,53 @@ mod quality;
 mod random;
 mod tie_rule;
 
+pub use explore_exploit::ExploreThenExploit;
 pub use fixed::FixedRanking;
 pub use popularity::PopularityRanking;
 pub use quality::QualityRanking;
 pub use random::{bounded_u32, RandomRanking};
 pub use tie_rule::TieRule;
 
+use super::engine::StepOutcome;
 use super::error::MarketError;
 use super::model::Market;
+use super::state::CountState;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+/// What a ranking sees when a user arrives: the platform state it ranks from.
+#[derive(Clone, Copy, Debug)]
+pub struct PlatformState<'a> {
+    /// The market (w, v, q, r).
+    pub market: &'a Market,
+    /// Counts d_j, running totals, trials per item (see [`CountState`]); shares are
+    /// `counts[j] / total` ([`CountState::shares`] allocates, so call it sparingly).
+    pub state: &'a CountState,
+    /// The arriving user's type.
+    pub user_type: usize,
+    /// The arriving user's index t = 0, 1, ... (users arrived before her).
+    pub step: u64,
+}
+
+impl PlatformState<'_> {
+    /// Purchase counts d_j (initial counts included).
+    pub fn counts(&self) -> &[u64] {
+        self.state.counts()
+    }
+
+    /// Market share phi_j = d_j / D of item `item` (O(1)).
+    pub fn share(&self, item: usize) -> f64 {
+        self.state.counts()[item] as f64 / self.state.total() as f64
+    }
+}
+
 /// A platform's ranking of items, queried once per arriving user.
+///
+/// The engine asks [`rank`](Self::rank) (by default [`shown`](Self::shown) for the arriving
+/// user's type) once per step, tells [`on_purchase`](Self::on_purchase) about each purchase and
+/// [`observe`](Self::observe) about every step's outcome (trial, purchase or nothing), so a
+/// ranking may learn in the loop. The built-ins use the defaults of `rank` and `observe`, which
+/// draw nothing: their random draws are unchanged by the hooks.
 pub trait RankingPolicy {
     /// Starts a replicate with the given initial counts (random choices use `rng`, the
     /// replicate's `Ranking` stream).
@@ -47,6 +86,27 @@ pub trait RankingPolicy {
     /// Whether the ranking depends on the user type only (then visibility is static and the
     /// equilibrium theory applies to the effective visibility).
     fn is_static(&self) -> bool;
+
+    /// The items at positions 1, 2, ..., min(P, n) for the user arriving in `platform`, who may
+    /// be ranked from the whole platform state (counts, shares, her type, the step). Draws use
+    /// `rng`, the replicate's `Ranking` stream. Default: [`shown`](Self::shown) for her type.
+    #[inline]
+    fn rank<R: Rng + ?Sized>(&mut self, platform: &PlatformState<'_>, rng: &mut R) -> &[u32] {
+        self.shown(platform.user_type, rng)
+    }
+
+    /// User `step` (0-based) arrived and `outcome` happened (her type, the item she tried if
+    /// any, whether she bought it); `state` already includes it. Called once per step, after
+    /// [`on_purchase`](Self::on_purchase); `rng` is the `Ranking` stream. Default: nothing.
+    #[inline]
+    fn observe<R: Rng + ?Sized>(
+        &mut self,
+        _step: u64,
+        _outcome: &StepOutcome,
+        _state: &CountState,
+        _rng: &mut R,
+    ) {
+    }
 }
 
 /// A ranking strategy as written in a config.
