@@ -32,7 +32,7 @@ use marketloop_core::bandits::{
     ResponseSpec, Scenario, WarmStartRows,
 };
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
@@ -41,7 +41,7 @@ struct RawSpec {
     runs: Option<i64>,
     instance: Option<String>,
     k: Option<i64>,
-    needle: Option<toml::Value>,
+    needle: Option<serde_json::Value>,
     means: Option<Vec<f64>>,
     algorithms: Option<Vec<String>>,
     scenario: Option<String>,
@@ -84,12 +84,29 @@ impl CompeteSpec {
 
     /// Resolves spec text; `path` is only used in error messages.
     pub fn from_toml(text: &str, path: &Path) -> Result<Self, IoError> {
-        let bad = |message: String| IoError::Invalid {
-            path: PathBuf::from(path),
-            message,
-        };
-        let raw: RawSpec =
-            toml::from_str(text).map_err(|e| bad(format!("not a valid compete spec: {e}")))?;
+        crate::spec::market::from_toml::<RawSpec>(text, path, "compete")?.resolve()
+    }
+
+    /// Resolves a spec given as a JSON value (Python keywords, sweep cells).
+    pub fn from_value(spec: &serde_json::Value) -> Result<Self, IoError> {
+        crate::spec::market::from_value::<RawSpec>(spec, "compete")?.resolve()
+    }
+}
+
+/// A spec error whose field is the first name in backticks of `message` (`field \`t0\` = 0`).
+fn bad(message: String) -> IoError {
+    let field = message
+        .split_once('`')
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map_or("compete", |(f, _)| f)
+        .to_string();
+    IoError::spec(field, message)
+}
+
+impl RawSpec {
+    /// Resolves the fields as written into a validated spec (every default filled in).
+    fn resolve(self) -> Result<CompeteSpec, IoError> {
+        let raw = self;
         let nonneg =
             |field: &str, v: Option<i64>, default: i64, min: i64| -> Result<u64, IoError> {
                 let v = v.unwrap_or(default);
@@ -116,8 +133,10 @@ impl CompeteSpec {
             "needle-in-haystack" => {
                 let needle = match &raw.needle {
                     None => NeedlePosition::Random,
-                    Some(toml::Value::String(s)) if s == "random" => NeedlePosition::Random,
-                    Some(toml::Value::Integer(i)) if *i >= 0 => NeedlePosition::Fixed(*i as usize),
+                    Some(serde_json::Value::String(s)) if s == "random" => NeedlePosition::Random,
+                    Some(serde_json::Value::Number(i)) if i.as_u64().is_some() => {
+                        NeedlePosition::Fixed(i.as_u64().unwrap_or_default() as usize)
+                    }
                     Some(v) => {
                         return Err(bad(format!(
                             "field `needle` = {v} must be \"random\" or an arm index in [0, {}]",
@@ -139,7 +158,7 @@ impl CompeteSpec {
                     return Err(bad("field `k` is not allowed with instance = \"means\" (K is the length of `means`)".into()));
                 }
                 InstanceSpec::Means {
-                    means: raw.means.clone().ok_or_else(|| bad("instance = \"means\" needs the field `means`".into()))?,
+                    means: raw.means.clone().ok_or_else(|| bad("field `means` is missing: instance = \"means\" needs the arm means".into()))?,
                 }
             }
             other => {
@@ -173,7 +192,7 @@ impl CompeteSpec {
         let x_of = || -> Result<usize, IoError> {
             match x {
                 None => Err(bad(format!(
-                    "scenario = {scenario_name:?} needs the field `x` (the monopoly period X)"
+                    "field `x` is missing: scenario = {scenario_name:?} needs the monopoly period X"
                 ))),
                 Some(v) if v < 0 => Err(bad(format!("field `x` = {v} must lie in [0, infinity)"))),
                 Some(v) => Ok(v as usize),
@@ -228,7 +247,7 @@ impl CompeteSpec {
             "softmax" => ResponseSpec::SoftMax {
                 temperature: raw
                     .temperature
-                    .ok_or_else(|| bad("response = \"softmax\" needs the field `temperature`".into()))?,
+                    .ok_or_else(|| bad("field `temperature` is missing: response = \"softmax\" needs it".into()))?,
             },
             other => {
                 return Err(bad(format!(
@@ -335,6 +354,22 @@ mod tests {
     }
 
     #[test]
+    fn unknown_keys_and_bad_values_name_the_field() {
+        let e = parse("t = 10\ncolour = 1").unwrap_err();
+        assert!(
+            e.contains("colour: compete spec: line 2, column 1: unknown key `colour`; allowed: seed, runs, instance"),
+            "{e}"
+        );
+        let e = CompeteSpec::from_value(&serde_json::json!({"t0": 0})).unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("t0"));
+        let e = CompeteSpec::from_value(
+            &serde_json::json!({"needle": -1, "instance": "needle-in-haystack"}),
+        )
+        .unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("needle"));
+    }
+
+    #[test]
     fn bad_specs_name_the_field() {
         let cases = [
             ("k = 0", "field `k` = 0"),
@@ -352,7 +387,7 @@ mod tests {
                 "scenario = \"first-mover\"\nx = -5",
                 "field `x` = -5 must lie in [0, infinity)",
             ),
-            ("scenario = \"first-mover\"", "needs the field `x`"),
+            ("scenario = \"first-mover\"", "field `x` is missing"),
             (
                 "instance = \"means\"\nmeans = [0.5, 1.5]",
                 "mean of arm 1 = 1.5 must lie in [0, 1]",
@@ -362,7 +397,7 @@ mod tests {
                 "response = \"hardmax-random\"\neps = 2.0",
                 "epsilon of HardMax&Random = 2",
             ),
-            ("response = \"softmax\"", "needs the field `temperature`"),
+            ("response = \"softmax\"", "field `temperature` is missing"),
             ("instance = \"gaussian\"", "unknown instance \"gaussian\""),
             ("colour = 3", "colour"),
             ("runs = 0", "field `runs` = 0"),

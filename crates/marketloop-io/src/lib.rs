@@ -11,13 +11,14 @@
 //! - [`run`]: run folders, manifests, and the per-replicate store behind `--resume`.
 //! - [`figure`]: figures as data, rendered to SVG and PNG.
 //! - [`manifest`]: what every output records about how it was made.
-//! - [`market_spec`]: the market TOML of `marketloop market ...`, resolved into core types.
+//! - [`market_spec`]: the market TOML of `marketloop market ...` (re-exports of [`spec::market`]).
 //! - [`matrix`]: dense matrices in `.npy` and CSV files, and JSON group lists.
 //! - [`parquet_writer`]: `Table::to_parquet`, Parquet files without Arrow.
 //! - [`reproduce`]: the papers' experiments (config in, run folder out).
 //! - [`report`]: reports as data, rendered to a self-contained HTML page.
 //! - [`experiment`]: the experiment layer: one type per experiment kind ([`experiment::Experiment`])
 //!   and the one executor that runs any kind, with or without a run folder (CLI, Python, sweeps).
+//! - [`spec`]: typed specs (serde structs, unknown keys rejected), resolved once into core types.
 //! - [`sweep`]: parameter grids over experiment specs, seeded per cell, resumable.
 #![deny(missing_docs)]
 
@@ -33,6 +34,7 @@ pub mod parquet_writer;
 pub mod report;
 pub mod reproduce;
 pub mod run;
+pub mod spec;
 pub mod sweep;
 pub mod table;
 

@@ -34,6 +34,7 @@
 
 use crate::atomic::write_json_atomic;
 use crate::experiment::{Experiments, Kind};
+use crate::spec::values::Checked;
 use crate::table::{Column, Table};
 use crate::IoError;
 use marketloop_core::rng::{stable_hash, SeedSequence};
@@ -158,7 +159,17 @@ pub struct SweepFile {
     pub base: PathBuf,
 }
 
-const SWEEP_KEYS: &[&str] = &["kind", "runs", "seed", "spec", "spec_file", "grid"];
+/// A sweep file as written (unknown keys are rejected, naming the allowed ones).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SweepToml {
+    kind: Option<Checked<String>>,
+    runs: Option<Checked<u64>>,
+    seed: Option<Checked<u64>>,
+    spec_file: Option<Checked<String>>,
+    spec: Option<Checked<serde_json::Map<String, Value>>>,
+    grid: Option<Checked<serde_json::Map<String, Value>>>,
+}
 
 fn toml_table(text: &str, path: &Path) -> Result<toml::Table, IoError> {
     text.parse().map_err(|e: toml::de::Error| {
@@ -192,69 +203,73 @@ impl SweepFile {
             path: path.to_path_buf(),
             message,
         };
-        let doc = toml_table(text, path)?;
-        for k in doc.keys() {
-            if !SWEEP_KEYS.contains(&k.as_str()) {
-                return Err(err(format!(
-                    "unknown key `{k}`; allowed: {}",
-                    SWEEP_KEYS.join(", ")
-                )));
-            }
-        }
+        let doc: SweepToml = crate::spec::market::from_toml(text, path, "sweep")?;
         let folder = path
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         let kinds = Kind::names().join(", ");
-        let kind: Kind = match doc.get("kind") {
-            Some(toml::Value::String(k)) => k
+        let kind: Kind = match &doc.kind {
+            Some(Checked::Valid(k)) => k
                 .parse()
                 .map_err(|_| err(format!("kind = {k:?} is not known; allowed: {kinds}")))?,
-            Some(v) => return Err(err(format!("kind = {v} must be a string, one of {kinds}"))),
+            Some(Checked::Invalid(v)) => {
+                return Err(err(format!("kind = {v} must be a string, one of {kinds}")))
+            }
             None => return Err(err(format!("kind is missing; one of {kinds}"))),
         };
-        let whole = |key: &str, default: Option<u64>| -> Result<u64, IoError> {
-            match doc.get(key) {
-                Some(toml::Value::Integer(i)) if *i >= 0 => Ok(*i as u64),
-                Some(v) => Err(err(format!("{key} = {v} must be a whole number >= 0"))),
-                None => default.ok_or_else(|| err(format!("{key} is missing"))),
+        let whole = |key: &str, v: &Option<Checked<u64>>, default: Option<u64>| match v {
+            Some(Checked::Valid(i)) => Ok(*i),
+            Some(Checked::Invalid(v)) => {
+                Err(err(format!("{key} = {v} must be a whole number >= 0")))
             }
+            None => default.ok_or_else(|| err(format!("{key} is missing"))),
         };
-        let runs = whole("runs", None)?;
-        let seed = whole("seed", Some(0))?;
-        let (mut spec, base) = match doc.get("spec_file") {
-            None => (toml::Table::new(), folder.clone()),
-            Some(toml::Value::String(f)) => {
+        let runs = whole("runs", &doc.runs, None)?;
+        let seed = whole("seed", &doc.seed, Some(0))?;
+        let (mut spec, base) = match &doc.spec_file {
+            None => (serde_json::Map::new(), folder.clone()),
+            Some(Checked::Valid(f)) => {
                 let p = folder.join(f);
                 let text = std::fs::read_to_string(&p)
                     .map_err(|e| err(format!("spec_file = {f:?}: {}", IoError::os(&p, e))))?;
                 let base = p
                     .parent()
                     .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-                (toml_table(&text, &p)?, base)
+                let table = toml_table(&text, &p)?;
+                let map = match serde_json::to_value(&table) {
+                    Ok(Value::Object(map)) => map,
+                    _ => return Err(err(format!("spec_file = {f:?}: not a table of fields"))),
+                };
+                (map, base)
             }
-            Some(v) => return Err(err(format!("spec_file = {v} must be a file name (string)"))),
+            Some(Checked::Invalid(v)) => {
+                return Err(err(format!("spec_file = {v} must be a file name (string)")))
+            }
         };
-        match doc.get("spec") {
+        match &doc.spec {
             None => {}
-            Some(toml::Value::Table(t)) => {
+            Some(Checked::Valid(t)) => {
                 for (k, v) in t {
                     spec.insert(k.clone(), v.clone());
                 }
             }
-            Some(v) => return Err(err(format!("spec = {v} must be a [spec] table of fields"))),
+            Some(Checked::Invalid(v)) => {
+                return Err(err(format!("spec = {v} must be a [spec] table of fields")))
+            }
         }
-        if !doc.contains_key("spec") && !doc.contains_key("spec_file") {
+        if doc.spec.is_none() && doc.spec_file.is_none() {
             return Err(err(
                 "the base spec is missing: give spec_file = \"market.toml\" and/or a [spec] table"
                     .into(),
             ));
         }
         let mut grid = BTreeMap::new();
-        match doc.get("grid") {
-            Some(toml::Value::Table(t)) => {
+        match &doc.grid {
+            Some(Checked::Valid(t)) => {
                 // Dotted keys (`ranking.strategy = [..]`) and sub-tables (`[grid.ranking]`)
                 // are TOML tables: flatten them back into dotted parameter paths.
-                let mut stack: Vec<(String, &toml::Table)> = vec![(String::new(), t)];
+                let mut stack: Vec<(String, &serde_json::Map<String, Value>)> =
+                    vec![(String::new(), t)];
                 while let Some((prefix, table)) = stack.pop() {
                     for (k, v) in table {
                         let path = if prefix.is_empty() {
@@ -262,30 +277,23 @@ impl SweepFile {
                         } else {
                             format!("{prefix}.{k}")
                         };
-                        let values = match v {
-                            toml::Value::Table(sub) => {
-                                stack.push((path, sub));
-                                continue;
+                        match v {
+                            Value::Object(sub) => stack.push((path, sub)),
+                            Value::Array(values) => {
+                                grid.insert(path, values.clone());
                             }
-                            toml::Value::Array(values) => values,
                             other => {
                                 return Err(err(format!(
                                     "grid.{path} = {other} must be a list of values (one per cell)"
                                 )))
                             }
-                        };
-                        let values = values
-                            .iter()
-                            .map(|x| {
-                                serde_json::to_value(x)
-                                    .map_err(|e| err(format!("grid.{path}: {e}")))
-                            })
-                            .collect::<Result<Vec<_>, _>>()?;
-                        grid.insert(path, values);
+                        }
                     }
                 }
             }
-            Some(v) => return Err(err(format!("grid = {v} must be a [grid] table"))),
+            Some(Checked::Invalid(v)) => {
+                return Err(err(format!("grid = {v} must be a [grid] table")))
+            }
             None => {
                 return Err(err(
                     "grid is missing: give a [grid] table of parameter = [values]".into(),
@@ -296,7 +304,7 @@ impl SweepFile {
             kind,
             runs,
             seed,
-            spec: serde_json::to_value(&spec).map_err(|e| err(format!("spec: {e}")))?,
+            spec: Value::Object(spec),
             grid,
         };
         sweep.validate()?;
@@ -527,6 +535,27 @@ pub fn load_or_run(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn sweep_files_reject_unknown_keys_naming_the_allowed_ones() {
+        let text = "kind = \"compete\"\nruns = 2\n[spec]\nt = 10\n[grid]\nt0 = [1, 2]\n";
+        let f = SweepFile::parse(text, Path::new("s.toml")).unwrap();
+        assert_eq!(f.sweep.spec, json!({"t": 10}));
+        assert_eq!(f.sweep.grid["t0"], vec![json!(1), json!(2)]);
+        let e = SweepFile::parse(&format!("colour = 1\n{text}"), Path::new("s.toml")).unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("colour"));
+        assert!(
+            e.to_string()
+                .contains("unknown key `colour`; allowed: kind, runs, seed, spec_file, spec, grid"),
+            "{e}"
+        );
+        let e = SweepFile::parse(&text.replace("runs = 2", "runs = -2"), Path::new("s.toml"))
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("runs = -2 must be a whole number"),
+            "{e}"
+        );
+    }
 
     struct Echo;
     impl CellRunner for Echo {

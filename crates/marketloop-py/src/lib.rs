@@ -275,13 +275,7 @@ impl PyMarket {
     #[pyo3(signature = (spec, source=None))]
     fn new(spec: &str, source: Option<PathBuf>) -> PyResult<Self> {
         let value = parse_json("market spec", spec)?;
-        let text = toml::to_string(&value).map_err(|e| {
-            MarketloopError::new_err(format!(
-                "market spec cannot be read as a TOML document ({e}); give a table of fields"
-            ))
-        })?;
-        let resolved = ResolvedMarket::parse(&text, Path::new("<market spec>"), Path::new("."))
-            .map_err(py_err)?;
+        let resolved = ResolvedMarket::from_value(&value, Path::new(".")).map_err(py_err)?;
         Ok(Self { resolved, source })
     }
 

@@ -102,6 +102,14 @@ def test_errors_carry_the_spec_field(spec_dir):
     with pytest.raises(ml.MarketloopError) as e:
         ml.Market.from_toml("m.toml").simulate(steps=100, every=0)
     assert e.value.field == "every"
+    # An unknown keyword is named, with the allowed ones (the list lives in Rust only).
+    with pytest.raises(ml.MarketloopError, match="unknown key `colour`; allowed: items, weights") as e:
+        ml.Market(visibility=[1, 1], quality=[1, 1], feedback=0.5, colour=1)
+    assert e.value.field == "colour"
+    # Compete specs name their field too.
+    with pytest.raises(ml.MarketloopError) as e:
+        ml.Competition(t0=0)
+    assert e.value.field == "t0"
     # Errors that name no field say so.
     with pytest.raises(ml.MarketloopError) as e:
         ml.Market.from_toml("m.toml").simulate(steps=100, out="x")

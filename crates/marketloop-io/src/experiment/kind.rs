@@ -223,17 +223,6 @@ impl Experiments {
     }
 }
 
-/// A spec document (JSON value) as TOML text, so every front end shares one parser and its
-/// error messages.
-fn to_toml_text(spec: &Value, what: &str) -> Result<String, IoError> {
-    toml::to_string(spec).map_err(|e| {
-        IoError::spec(
-            what,
-            format!("the spec cannot be read as a TOML document ({e}); give a table of fields"),
-        )
-    })
-}
-
 /// The run settings of a market document (the fields besides the market's own).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MarketOptions {
@@ -325,15 +314,13 @@ pub fn market_document_kind(
             _ => unreachable!("every extra key is handled"),
         }
     }
-    let text = to_toml_text(&Value::Object(market), "market")?;
-    let r = ResolvedMarket::parse(&text, Path::new("<market spec>"), base)?;
+    let r = ResolvedMarket::from_value(&Value::Object(market), base)?;
     Ok((r, opts))
 }
 
 /// Resolves a `compete` spec given as a JSON value.
 pub fn compete_spec_from_value(spec: &Value) -> Result<CompeteSpec, IoError> {
-    let text = to_toml_text(spec, "compete")?;
-    CompeteSpec::from_toml(&text, Path::new("<compete spec>"))
+    CompeteSpec::from_value(spec)
 }
 
 #[cfg(test)]

@@ -19,9 +19,6 @@ __all__ = ["Equilibrium", "Market"]
 def _out(out: Union[None, str, Path]) -> Optional[str]:
     return None if out is None else str(out)
 
-_MARKET_KEYS = ("items", "weights", "visibility", "quality", "feedback", "initial_counts", "ranking")
-
-
 @dataclasses.dataclass(frozen=True)
 class Equilibrium:
     """The trial-offer market equilibrium (TOME) and every objective at it.
@@ -73,6 +70,9 @@ class Market:
       "order": ..}``;
     - ``items``: n (optional; taken from the matrices).
 
+    Any other keyword is an error naming it and the allowed keys (the market spec's one field
+    list, kept in Rust).
+
     Bad input raises :class:`marketloop.MarketloopError` (a ``ValueError``) with the CLI's
     message, naming the field, the value and what is allowed. A ``Market`` is plain data: it
     pickles (for joblib, multiprocessing and Ray) and two markets with equal specs are equal.
@@ -91,6 +91,7 @@ class Market:
         initial_counts: Any = None,
         ranking: Union[None, str, Dict[str, Any]] = None,
         items: Optional[int] = None,
+        **unknown: Any,
     ) -> None:
         if r is not None and feedback is not None:
             raise _core.MarketloopError("give the feedback exponent once: r or feedback, not both")
@@ -103,6 +104,8 @@ class Market:
             ranking={"strategy": ranking} if isinstance(ranking, str) else ranking,
             items=items,
         )
+        # Any other keyword goes to the spec, where Rust names it and the allowed keys.
+        fields.update(unknown)
         self.spec: Dict[str, Any] = {
             k: plain(v, k) for k, v in fields.items() if v is not None
         }
@@ -120,13 +123,10 @@ class Market:
             raise _core.MarketloopError(f"{source}: no such market TOML file")
         else:
             text, base = str(source), Path.cwd()
-        doc = json.loads(_core.toml_to_json(text))
-        unknown = sorted(set(doc) - set(_MARKET_KEYS))
-        if unknown:
-            raise _core.MarketloopError(
-                f"market spec: unknown key `{unknown[0]}`; allowed: {', '.join(_MARKET_KEYS)}"
-            )
-        market = cls(**absolute_files(doc, base))
+        doc = absolute_files(json.loads(_core.toml_to_json(text)), base)
+        # Rust's market spec names an unknown key and the allowed ones (the one field list).
+        _core.PyMarket(json.dumps(doc))
+        market = cls(**doc)
         if path is not None and path.is_file():
             # Run folders record the file the spec came from, as the CLI does.
             market._source = str(source)

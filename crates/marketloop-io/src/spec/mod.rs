@@ -1,0 +1,13 @@
+//! Typed specs: one serde struct per spec, parsed once (from TOML text or a JSON value, with
+//! unknown keys rejected) and resolved once into validated core types.
+//!
+//! - [`market`]: the market spec ([`MarketSpec`] -> [`ResolvedMarket`]).
+//! - [`ranking`]: its `[ranking]` table ([`RankingTable`]).
+//! - [`values`]: shared value shapes ("a number or one per type", "inline matrix or file").
+
+pub mod market;
+pub mod ranking;
+pub mod values;
+
+pub use market::{MarketSpec, ResolvedMarket};
+pub use ranking::RankingTable;
