@@ -1,6 +1,8 @@
-//! The competition engine: scenarios (simultaneous entry, monopoly, first mover, data or
-//! reputation advantage only), one game per (config, instance, run), and experiments that share
-//! each run's mean vector and realization table across all their cells (common random numbers).
+//! The competition setup: scenarios (simultaneous entry, monopoly, first mover, data or
+//! reputation advantage only), a game's config and outcome, the instance's streams, and every
+//! firm's pre-game history (shared across cells through [`PrefixCache`]). The game itself is
+//! played by [`CompetitionRun`](super::run::CompetitionRun); experiments of several cells are in
+//! [`experiment`](super::experiment).
 //!
 //! Order of one run: (first-mover scenarios) the incumbent, firm slot 0, serves X users alone on
 //! the monopoly rows; data-advantage-only then wipes its reputation, reputation-advantage-only
@@ -14,14 +16,12 @@
 //! firms), users' choices from `Source::Response`.
 
 use super::firm::check_window;
-use super::run::CompetitionRun;
 use super::table::{PhaseRows, WarmStartRows};
 use super::{
     AlgorithmKind, AlgorithmSpec, ArgmaxTie, BanditError, BetaPrior, Firm, FirmSpec, InstanceSpec,
     MeanVector, Phase, RealizationTable, ResponseSpec, TableLayout,
 };
 use crate::rng::{PortableRng, SeedSequence, Source};
-use crate::runner::{map_replicates, Schedule};
 use serde::{Deserialize, Serialize};
 
 /// How the market starts.
@@ -362,43 +362,26 @@ impl<A: AlgorithmSpec> PrefixCache<A> {
     }
 }
 
-/// Plays one game of `cfg` on `means` and `table` (which must hold `cfg.layout()`), with the
-/// streams of run `run` of the instance seeds `seeds`.
-pub fn run_competition<A: AlgorithmSpec>(
-    cfg: &CompetitionConfig<A>,
-    means: &MeanVector,
-    table: &RealizationTable,
-    seeds: &SeedSequence,
-    run: u64,
-) -> Result<CompetitionOutcome, BanditError> {
-    run_competition_cached(cfg, means, table, seeds, run, &mut PrefixCache::default())
+/// Every firm of one game after its pre-game history, with its exploration stream, and the
+/// users' response stream: what a game starts from at round 0.
+pub(super) struct PreGame<P> {
+    pub(super) firms: Vec<Firm<P>>,
+    pub(super) rngs: Vec<PortableRng>,
+    pub(super) resp_rng: PortableRng,
+    pub(super) warm_start_regret: Vec<f64>,
+    pub(super) monopoly_regret: f64,
 }
 
-/// As [`run_competition`], reusing (and filling) `cache`, which must only hold states of the
-/// same run, mean vector and table.
-pub fn run_competition_cached<A: AlgorithmSpec>(
+/// Checks that `table` fits `cfg` and `means` and plays every firm's pre-game history (from
+/// `cache` where it can).
+pub(super) fn pre_game<A: AlgorithmSpec>(
     cfg: &CompetitionConfig<A>,
     means: &MeanVector,
     table: &RealizationTable,
     seeds: &SeedSequence,
     run: u64,
     cache: &mut PrefixCache<A>,
-) -> Result<CompetitionOutcome, BanditError> {
-    let mut game = start_game(cfg, means, table, seeds, run, cache)?;
-    game.step(cfg.t);
-    Ok(game.outcome())
-}
-
-/// Checks that `table` fits `cfg` and `means`, plays every firm's pre-game history (from
-/// `cache` where it can) and returns the game at round 0.
-pub(super) fn start_game<'t, A: AlgorithmSpec>(
-    cfg: &CompetitionConfig<A>,
-    means: &'t MeanVector,
-    table: &'t RealizationTable,
-    seeds: &SeedSequence,
-    run: u64,
-    cache: &mut PrefixCache<A>,
-) -> Result<CompetitionRun<'t, A::Policy>, BanditError> {
+) -> Result<PreGame<A::Policy>, BanditError> {
     let k = means.k();
     if table.k() != k {
         return Err(BanditError::Mismatch(format!(
@@ -469,96 +452,21 @@ pub(super) fn start_game<'t, A: AlgorithmSpec>(
         warm_start_regret.push(p.regret);
     }
 
-    CompetitionRun::from_parts(
-        cfg,
-        means,
-        table,
+    Ok(PreGame {
         firms,
         rngs,
-        seeds.stream(run, Source::Response),
+        resp_rng: seeds.stream(run, Source::Response),
         warm_start_regret,
         monopoly_regret,
-    )
-}
-
-/// Several games on one instance, all sharing each run's mean vector and table.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Experiment<A = AlgorithmKind> {
-    /// The instance.
-    pub instance: InstanceSpec,
-    /// The games (cells).
-    pub cells: Vec<CompetitionConfig<A>>,
-    /// The master seed (the instance's seed is derived from it).
-    pub seed: SeedSequence,
-}
-
-impl<A: AlgorithmSpec> Experiment<A> {
-    /// Validates the instance and the cells.
-    pub fn new(
-        instance: InstanceSpec,
-        cells: Vec<CompetitionConfig<A>>,
-        seed: SeedSequence,
-    ) -> Result<Self, BanditError> {
-        instance.validate()?;
-        let cells = cells
-            .into_iter()
-            .map(CompetitionConfig::validated)
-            .collect::<Result<_, _>>()?;
-        Ok(Experiment {
-            instance,
-            cells,
-            seed,
-        })
-    }
-
-    /// The rows every run's table holds (the union of the cells' layouts).
-    pub fn layout(&self) -> TableLayout {
-        self.cells
-            .iter()
-            .fold(TableLayout::default(), |acc, c| acc.union(&c.layout()))
-    }
-
-    /// Run `run` of every cell: one mean vector, one table, then each cell's game.
-    pub fn run_replicate(&self, run: u64) -> Result<Vec<CompetitionOutcome>, BanditError> {
-        let seeds = instance_seeds(&self.seed, &self.instance);
-        let means = draw_means(&self.instance, &seeds, run)?;
-        let table = RealizationTable::generate(&means, &self.layout(), &seeds, run)?;
-        let mut cache = PrefixCache::default();
-        self.cells
-            .iter()
-            .map(|c| run_competition_cached(c, &means, &table, &seeds, run, &mut cache))
-            .collect()
-    }
-
-    /// Runs 0..runs of every cell; returns `[cell][run]`.
-    pub fn run(
-        &self,
-        runs: u64,
-        schedule: Schedule,
-    ) -> Result<Vec<Vec<CompetitionOutcome>>, BanditError> {
-        let idx: Vec<u64> = (0..runs).collect();
-        let per_run = map_replicates(&idx, schedule, |r| self.run_replicate(r), |_, _| Ok(()))?;
-        Ok(transpose(per_run, self.cells.len()))
-    }
-}
-
-/// Turns `[run][cell]` into `[cell][run]`.
-pub fn transpose<T>(per_run: Vec<Vec<T>>, cells: usize) -> Vec<Vec<T>> {
-    let mut out: Vec<Vec<T>> = (0..cells)
-        .map(|_| Vec::with_capacity(per_run.len()))
-        .collect();
-    for row in per_run {
-        for (c, x) in row.into_iter().enumerate() {
-            out[c].push(x);
-        }
-    }
-    out
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bandits::{run_competition, Experiment};
     use crate::bandits::{AlgorithmKind as A, Reputation};
+    use crate::runner::Schedule;
 
     fn nih() -> InstanceSpec {
         InstanceSpec::needle_in_haystack(10)

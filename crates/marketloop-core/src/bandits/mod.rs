@@ -15,14 +15,17 @@
 //! - [`firm`]: a firm = algorithm + sliding-window reputation, built from a [`FirmSpec`]; its
 //!   exploration stream is [`SeedSequence::exploration_stream`](crate::rng::SeedSequence::exploration_stream)
 //!   of its slot.
-//! - [`competition`]: scenarios, one game, experiments sharing tables across cells.
-//! - [`run`]: step-by-step control of one game ([`CompetitionRun`]: start, `step(n)`, `state()`).
+//! - [`competition`]: scenarios, a game's config and outcome, the pre-game history of firms.
+//! - [`run`]: one game, step by step ([`CompetitionRun`]: start, `step(n)`, `state()`), and
+//!   whole games ([`run_competition`]).
+//! - [`experiment`]: several games sharing each run's mean vector and table across cells.
 //! - [`isolation`]: performance in isolation, relative reputation, exploration disadvantage.
 //! - [`metrics`]: estimates with t half-widths, medians, histograms, per-cell summaries.
 //! - [`game`]: the competition game: dominant strategies and pure Nash equilibria.
 
 pub mod competition;
 mod error;
+pub mod experiment;
 pub mod firm;
 pub mod game;
 pub mod instance;
@@ -35,10 +38,10 @@ pub mod run;
 pub mod table;
 
 pub use competition::{
-    draw_means, instance_seeds, run_competition, CompetitionConfig, CompetitionOutcome, Experiment,
-    Scenario,
+    draw_means, instance_seeds, CompetitionConfig, CompetitionOutcome, Scenario,
 };
 pub use error::BanditError;
+pub use experiment::Experiment;
 pub use firm::{Firm, FirmSpec};
 pub use game::{CompetitionGame, GameAnalysis};
 pub use instance::{InstanceSpec, MeanVector, NeedlePosition};
@@ -54,6 +57,7 @@ pub use policy::{
 pub use response::{
     HardMax, HardMaxRandom, Reputation, Response, ResponseFunction, ResponseSpec, SoftMax,
 };
+pub use run::run_competition;
 pub use run::{CompetitionRun, CompetitionState};
 pub use table::{Phase, RealizationTable, TableLayout, WarmStartRows};
 #[cfg(test)]

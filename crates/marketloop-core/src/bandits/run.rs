@@ -2,11 +2,11 @@
 //! its firms, their exploration streams and the users' response stream, played `step(n)` rounds
 //! at a time, with [`CompetitionRun::state`] between steps.
 //!
-//! [`run_competition`](super::competition::run_competition) is this object stepped to T in one
+//! [`run_competition`] is this object stepped to T in one
 //! call, so stepping to T in any pieces gives exactly its outcome (same draws, same order, same
 //! sums).
 
-use super::competition::{draw_means, instance_seeds, start_game, PrefixCache};
+use super::competition::{draw_means, instance_seeds, pre_game, PrefixCache};
 use super::{
     AlgorithmSpec, BanditError, CompetitionConfig, CompetitionOutcome, DynBanditPolicy, Firm,
     InstanceSpec, MeanVector, Phase, RealizationTable, Reputation, Response, ResponseFunction,
@@ -95,7 +95,7 @@ impl<P: DynBanditPolicy + Clone> CompetitionRun<'static, P> {
 impl<'t, P: DynBanditPolicy + Clone> CompetitionRun<'t, P> {
     /// Starts the game of `cfg` on `means` and `table` (which must hold `cfg.layout()`) with
     /// the streams of run `run` of the instance seeds `seeds` (as
-    /// [`run_competition`](super::competition::run_competition)).
+    /// [`run_competition`]).
     pub fn start_on<A: AlgorithmSpec<Policy = P>>(
         cfg: &CompetitionConfig<A>,
         means: &'t MeanVector,
@@ -295,6 +295,56 @@ impl<'t, P: DynBanditPolicy + Clone> CompetitionRun<'t, P> {
             checkpoint_regret: self.checkpoint_regret.clone(),
         }
     }
+}
+
+/// Checks that `table` fits `cfg` and `means`, plays every firm's pre-game history (from
+/// `cache` where it can) and returns the game at round 0.
+pub(super) fn start_game<'t, A: AlgorithmSpec>(
+    cfg: &CompetitionConfig<A>,
+    means: &'t MeanVector,
+    table: &'t RealizationTable,
+    seeds: &SeedSequence,
+    run: u64,
+    cache: &mut PrefixCache<A>,
+) -> Result<CompetitionRun<'t, A::Policy>, BanditError> {
+    let g = pre_game(cfg, means, table, seeds, run, cache)?;
+    CompetitionRun::from_parts(
+        cfg,
+        means,
+        table,
+        g.firms,
+        g.rngs,
+        g.resp_rng,
+        g.warm_start_regret,
+        g.monopoly_regret,
+    )
+}
+
+/// Plays one game of `cfg` on `means` and `table` (which must hold `cfg.layout()`), with the
+/// streams of run `run` of the instance seeds `seeds`.
+pub fn run_competition<A: AlgorithmSpec>(
+    cfg: &CompetitionConfig<A>,
+    means: &MeanVector,
+    table: &RealizationTable,
+    seeds: &SeedSequence,
+    run: u64,
+) -> Result<CompetitionOutcome, BanditError> {
+    run_competition_cached(cfg, means, table, seeds, run, &mut PrefixCache::default())
+}
+
+/// As [`run_competition`], reusing (and filling) `cache`, which must only hold states of the
+/// same run, mean vector and table.
+pub fn run_competition_cached<A: AlgorithmSpec>(
+    cfg: &CompetitionConfig<A>,
+    means: &MeanVector,
+    table: &RealizationTable,
+    seeds: &SeedSequence,
+    run: u64,
+    cache: &mut PrefixCache<A>,
+) -> Result<CompetitionOutcome, BanditError> {
+    let mut game = start_game(cfg, means, table, seeds, run, cache)?;
+    game.step(cfg.t);
+    Ok(game.outcome())
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 //!   one policy per file, NumPy's argsort tie order in `ranking/numpy_order.rs`.
 //! - [`sampling`]: sum trees and alias tables.
 //! - [`state`]: the counts and running totals of a running replicate.
+//! - [`trajectory`]: what a run returns (measurements every K steps, the end state).
 //! - [`engine`]: one replicate of the stochastic dynamic, step by step, generic over what users
 //!   see (fixed visibility or a ranking) and the choice rule.
 //! - [`run`]: one started replicate, stepped by the caller ([`Run`]), measuring with
@@ -38,6 +39,7 @@ pub mod simulation;
 pub mod state;
 #[cfg(test)]
 mod testing;
+pub mod trajectory;
 
 pub use choice::{ChoiceModel, ChoiceSampler, LogitSampler, MultinomialLogit, Slate};
 pub use engine::{

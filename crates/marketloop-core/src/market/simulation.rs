@@ -18,10 +18,10 @@ use super::ranking::{
 };
 use super::run::{BoxedObserver, Run};
 use super::state::CountState;
+pub use super::trajectory::{Measurement, Trajectory};
 use crate::rng::SeedSequence;
 use crate::runner::{map_replicates, Schedule};
 use rand::Rng;
-use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 /// Where visibility comes from in a simulation.
@@ -46,36 +46,6 @@ impl Visibility {
             Visibility::Ranked { ranking, .. } => ranking.name(),
         }
     }
-}
-
-/// One measurement of a running market.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Measurement {
-    /// Users arrived so far.
-    pub step: u64,
-    /// Purchases / arrivals so far.
-    pub efficiency: f64,
-    /// Entropy of the market shares (nats).
-    pub entropy: f64,
-    /// The market shares, if recorded.
-    pub shares: Option<Vec<f64>>,
-}
-
-/// The result of one replicate.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Trajectory {
-    /// The replicate index.
-    pub replicate: u64,
-    /// The initial counts d^0.
-    pub initial_counts: Vec<u64>,
-    /// Measurements in step order.
-    pub measurements: Vec<Measurement>,
-    /// Counts at the end.
-    pub final_counts: Vec<u64>,
-    /// Trials per item over the run.
-    pub trials: Vec<u64>,
-    /// Users who tried nothing.
-    pub idle: u64,
 }
 
 /// A validated simulation setup, under the choice rule `C` (default: the multinomial logit of
