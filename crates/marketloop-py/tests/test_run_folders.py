@@ -91,6 +91,13 @@ def test_compete_folder_equals_the_cli(cli, spec_dir):
     assert (spec_dir / "py" / "fig_isolation_relative.svg").is_file()
 
 
+def test_reproduce_competing_bandits_folder_equals_the_cli(cli, spec_dir):
+    cli("-q", "reproduce", "competing-bandits", "--tables", "1", "--runs", "20", "--seed", "3",
+        "--out", "cli")
+    ml.reproduce.competing_bandits(out=spec_dir / "py", tables=[1], runs=20, seed=3)
+    assert_same_folder(spec_dir / "cli", spec_dir / "py")
+
+
 def test_errors_carry_the_spec_field(spec_dir):
     with pytest.raises(ml.MarketloopError) as e:
         ml.Market(weights=[0.4, 0.5], visibility=[[1, 1], [1, 1]], quality=[[1, 1], [1, 1]],
