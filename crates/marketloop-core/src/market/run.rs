@@ -70,18 +70,7 @@ impl<'m, S: TrialSampler> Run<'m, S> {
         every: u64,
         record_shares: bool,
     ) -> Result<Self, MarketError> {
-        if horizon == 0 {
-            return Err(MarketError::Simulation {
-                field: "steps",
-                message: "steps = 0: at least 1 is needed".into(),
-            });
-        }
-        if every == 0 {
-            return Err(MarketError::Simulation {
-                field: "every",
-                message: "every = 0: the measurement interval must be at least 1 step".into(),
-            });
-        }
+        check_schedule(horizon, every)?;
         let initial = market.initial_counts(&mut seeds.stream(replicate, Source::Initial));
         let mut streams = Streams::new(seeds, replicate);
         let state = CountState::new(&market, initial.clone())?;
@@ -297,6 +286,23 @@ impl<'m, S> Run<'m, S> {
         let t = self.trajectory();
         (t, self.table)
     }
+}
+
+/// Checks a run's schedule: `steps` >= 1 users and a measurement every `every` >= 1 steps.
+pub(super) fn check_schedule(steps: u64, every: u64) -> Result<(), MarketError> {
+    if steps == 0 {
+        return Err(MarketError::Simulation {
+            field: "steps",
+            message: "steps = 0: at least 1 is needed".into(),
+        });
+    }
+    if every == 0 {
+        return Err(MarketError::Simulation {
+            field: "every",
+            message: "every = 0: the measurement interval must be at least 1 step".into(),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

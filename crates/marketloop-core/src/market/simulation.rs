@@ -16,7 +16,7 @@ use super::position_bias::PositionBias;
 use super::ranking::{
     FixedRanking, PopularityRanking, QualityRanking, RandomRanking, RankingPolicy, RankingSpec,
 };
-use super::run::{BoxedObserver, Run};
+use super::run::{check_schedule, BoxedObserver, Run};
 use super::state::CountState;
 pub use super::trajectory::{Measurement, Trajectory};
 use crate::rng::SeedSequence;
@@ -79,18 +79,7 @@ impl Simulation {
         every: u64,
         record_shares: bool,
     ) -> Result<Self, MarketError> {
-        if steps == 0 {
-            return Err(MarketError::Simulation {
-                field: "steps",
-                message: "steps = 0: at least 1 is needed".into(),
-            });
-        }
-        if every == 0 {
-            return Err(MarketError::Simulation {
-                field: "every",
-                message: "every = 0: the measurement interval must be at least 1 step".into(),
-            });
-        }
+        check_schedule(steps, every)?;
         if let Visibility::Ranked {
             ranking: RankingSpec::Fixed { order },
             bias,
