@@ -6,13 +6,6 @@ use super::{
 };
 use rand::Rng;
 
-/// Empirical means of `post` into `out` (0 for an arm never pulled).
-fn empirical_means(post: &BetaPosterior, out: &mut [f64]) {
-    for (a, m) in out.iter_mut().enumerate() {
-        *m = f64::from(post.successes(a)) / f64::from(post.pulls(a).max(1));
-    }
-}
-
 /// Epsilon-greedy on empirical means: each arm once (in index order, drawing nothing), then in
 /// every round one uniform coin: with probability eps a uniformly random arm (of all K), else
 /// the argmax of the empirical means (ties by the tie rule).
@@ -50,7 +43,7 @@ impl BanditPolicy for EpsilonGreedy {
         if rng.random::<f64>() < self.eps {
             return rng.random_range(0..k);
         }
-        empirical_means(&self.post, &mut self.means);
+        self.post.empirical_means(&mut self.means);
         argmax(&self.means, self.tie, rng)
     }
     fn update(&mut self, arm: usize, reward: bool) {
@@ -126,7 +119,7 @@ impl BanditPolicy for ExploreThenExploit {
         if let Some(a) = self.committed {
             return a;
         }
-        empirical_means(&self.post, &mut self.means);
+        self.post.empirical_means(&mut self.means);
         let a = argmax(&self.means, self.tie, rng);
         self.committed = Some(a);
         a

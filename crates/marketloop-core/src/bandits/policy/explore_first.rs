@@ -54,9 +54,7 @@ impl BanditPolicy for ExploreFirst {
         if let Some(a) = self.committed {
             return a;
         }
-        for (a, m) in self.explore_means.iter_mut().enumerate() {
-            *m = f64::from(self.post.successes(a)) / f64::from(self.post.pulls(a).max(1));
-        }
+        self.post.empirical_means(&mut self.explore_means);
         let a = argmax(&self.explore_means, self.tie, rng);
         self.committed = Some(a);
         a

@@ -100,6 +100,14 @@ impl BetaPosterior {
         self.successes[arm]
     }
 
+    /// The empirical mean reward of every arm (successes / pulls; 0 for an arm never pulled)
+    /// into `out` (length K): what the non-Bayesian algorithms rank by.
+    pub fn empirical_means(&self, out: &mut [f64]) {
+        for (a, m) in out.iter_mut().enumerate() {
+            *m = f64::from(self.successes(a)) / f64::from(self.pulls(a).max(1));
+        }
+    }
+
     /// Number of arms.
     pub fn k(&self) -> usize {
         self.successes.len()
