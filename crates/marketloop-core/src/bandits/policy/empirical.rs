@@ -37,7 +37,7 @@ impl BanditPolicy for EpsilonGreedy {
     }
     fn select<R: Rng + ?Sized>(&mut self, rng: &mut R) -> usize {
         let k = self.post.k();
-        if let Some(a) = (0..k).find(|&a| self.post.pulls(a) == 0) {
+        if let Some(a) = self.post.first_unpulled() {
             return a;
         }
         if rng.random::<f64>() < self.eps {

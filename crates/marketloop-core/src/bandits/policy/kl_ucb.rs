@@ -45,7 +45,7 @@ impl BanditPolicy for KlUcb {
         self.post.k()
     }
     fn select<R: Rng + ?Sized>(&mut self, rng: &mut R) -> usize {
-        if let Some(a) = (0..self.post.k()).find(|&a| self.post.pulls(a) == 0) {
+        if let Some(a) = self.post.first_unpulled() {
             return a;
         }
         for a in 0..self.post.k() {

@@ -108,6 +108,12 @@ impl BetaPosterior {
         }
     }
 
+    /// The lowest-index arm never pulled, if any (how the index policies start: each arm once,
+    /// in index order, drawing nothing).
+    pub fn first_unpulled(&self) -> Option<usize> {
+        (0..self.k()).find(|&a| self.pulls(a) == 0)
+    }
+
     /// Number of arms.
     pub fn k(&self) -> usize {
         self.successes.len()

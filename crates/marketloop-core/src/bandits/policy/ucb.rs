@@ -31,7 +31,7 @@ impl BanditPolicy for Ucb1 {
         self.post.k()
     }
     fn select<R: Rng + ?Sized>(&mut self, rng: &mut R) -> usize {
-        if let Some(a) = (0..self.post.k()).find(|&a| self.post.pulls(a) == 0) {
+        if let Some(a) = self.post.first_unpulled() {
             return a;
         }
         let ln_t = (self.total as f64).ln();
