@@ -215,9 +215,26 @@ impl<C: ChoiceModel + Clone> Simulation<C> {
     where
         C: 'static,
     {
-        Run::new(
+        self.run_on(
             Cow::Owned(self.market.clone()),
             self.sampler(),
+            seeds,
+            replicate,
+        )
+    }
+
+    /// A run of `market` (this simulation's, borrowed or owned) with this simulation's steps,
+    /// interval and share recording; the schedule was validated in [`Simulation::new`].
+    fn run_on<'m, S: TrialSampler>(
+        &self,
+        market: Cow<'m, Market>,
+        sampler: S,
+        seeds: SeedSequence,
+        replicate: u64,
+    ) -> Run<'m, S> {
+        Run::new(
+            market,
+            sampler,
             seeds,
             replicate,
             self.steps,
@@ -236,16 +253,7 @@ impl<C: ChoiceModel + Clone> Simulation<C> {
         replicate: u64,
         sampler: S,
     ) -> Run<'_, S> {
-        Run::new(
-            Cow::Borrowed(&self.market),
-            sampler,
-            seeds,
-            replicate,
-            self.steps,
-            self.every,
-            self.record_shares,
-        )
-        .expect("validated in Simulation::new")
+        self.run_on(Cow::Borrowed(&self.market), sampler, seeds, replicate)
     }
 
     /// Runs replicate `replicate` of the experiment with master seed `seeds`.
