@@ -11,7 +11,8 @@
 //! - [`plugin`]: [`AlgorithmSpec`], what every config is generic over: built-in names
 //!   ([`AlgorithmKind`], static dispatch) or [`FirmAlgorithm`] (built-ins and user algorithms,
 //!   any [`DynBanditPolicy`], boxed).
-//! - [`response`]: the [`ResponseFunction`] trait: HardMax, HardMax&Random, SoftMax.
+//! - [`response`]: the [`ResponseFunction`] trait: HardMax, HardMax&Random, SoftMax, SoftMax&Random,
+//!   the multinomial-logit, uniform and heterogeneous-HardMax agents.
 //! - [`firm`]: a firm = algorithm + sliding-window reputation, built from a [`FirmSpec`]; its
 //!   exploration stream is [`SeedSequence::exploration_stream`](crate::rng::SeedSequence::exploration_stream)
 //!   of its slot.
@@ -55,7 +56,8 @@ pub use policy::{
     SuccessiveElimination, ThompsonSampling, Ucb1,
 };
 pub use response::{
-    HardMax, HardMaxRandom, Reputation, Response, ResponseFunction, ResponseSpec, SoftMax,
+    Arrival, HardMax, HardMaxRandom, HeterogeneousHardMax, Reputation, Response, ResponseFunction,
+    ResponseSpec, SoftMax, SoftMaxRandom, Uniform, WithRandom,
 };
 pub use run::run_competition;
 pub use run::{CompetitionRun, CompetitionState};

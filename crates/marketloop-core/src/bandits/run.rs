@@ -8,8 +8,9 @@
 
 use super::competition::{draw_means, instance_seeds, pre_game, PrefixCache};
 use super::{
-    AlgorithmSpec, BanditError, CompetitionConfig, CompetitionOutcome, DynBanditPolicy, Firm,
-    InstanceSpec, MeanVector, Phase, RealizationTable, Reputation, Response, ResponseFunction,
+    AlgorithmSpec, Arrival, BanditError, CompetitionConfig, CompetitionOutcome, DynBanditPolicy,
+    Firm, InstanceSpec, MeanVector, Phase, RealizationTable, Reputation, Response,
+    ResponseFunction,
 };
 use crate::rng::{PortableRng, SeedSequence};
 use serde::{Deserialize, Serialize};
@@ -48,6 +49,8 @@ pub struct CompetitionRun<'t, P> {
     firms: Vec<Firm<P>>,
     rngs: Vec<PortableRng>,
     reps: Vec<Reputation>,
+    /// Each firm's most recent game-round recommendation (for informed response functions).
+    recent: Vec<Option<u32>>,
     horizon: usize,
     round: usize,
     chosen: Vec<u32>,
@@ -133,6 +136,7 @@ impl<'t, P: DynBanditPolicy + Clone> CompetitionRun<'t, P> {
             response: cfg.response.build()?,
             resp_rng,
             reps: firms.iter().map(|f| f.reputation()).collect(),
+            recent: vec![None; n],
             firms,
             rngs,
             horizon: cfg.t,
@@ -161,6 +165,7 @@ impl<'t, P: DynBanditPolicy + Clone> CompetitionRun<'t, P> {
             firms: self.firms,
             rngs: self.rngs,
             reps: self.reps,
+            recent: self.recent,
             horizon: self.horizon,
             round: self.round,
             chosen: self.chosen,
@@ -189,6 +194,7 @@ impl<'t, P: DynBanditPolicy + Clone> CompetitionRun<'t, P> {
             firms,
             rngs,
             reps,
+            recent,
             horizon,
             round,
             chosen,
@@ -205,15 +211,18 @@ impl<'t, P: DynBanditPolicy + Clone> CompetitionRun<'t, P> {
         let means: &MeanVector = means;
         let game = table.phase(Phase::Game);
         let single = firms.len() == 1;
+        let arms = means.k();
         let from = *round;
         let to = from.saturating_add(n).min(*horizon);
         for t in from..to {
             let i = if single {
                 0
             } else {
-                response.choose(reps, resp_rng)
+                let arrival = Arrival { reps, recent, arms };
+                response.choose_informed(&arrival, resp_rng)
             };
             let (arm, _) = firms[i].serve_on(game, t, &mut rngs[i]);
+            recent[i] = Some(arm as u32);
             reps[i] = firms[i].reputation();
             let gap = means.gap(arm);
             *regret += gap;
@@ -419,5 +428,54 @@ mod tests {
         }
         assert_eq!(a.outcome(), b.outcome());
         assert_eq!(a.firm(0).served(), 30 + u64::from(a.outcome().chosen[0]));
+    }
+
+    #[test]
+    fn the_authors_agents_play_whole_games() {
+        use crate::bandits::ResponseSpec;
+        let instance = InstanceSpec::heavy_tail(10);
+        let seed = SeedSequence::new(17);
+        let base = CompetitionConfig::paper(A::ThompsonSampling, A::BayesGreedy, 20).unwrap();
+        // Uniform agents ignore reputations: firm 0's game share over R runs of T rounds has
+        // mean 1/2 and standard deviation 1/(2 sqrt(R T)); a 5-sd band.
+        let uniform = CompetitionConfig {
+            response: ResponseSpec::Uniform,
+            ..base.clone()
+        };
+        let runs = 40;
+        let mut won = 0u64;
+        for run in 0..runs {
+            let mut game = CompetitionRun::start(&uniform, &instance, &seed, run).unwrap();
+            game.step(uniform.t);
+            won += u64::from(game.outcome().chosen[0]);
+        }
+        let total = (runs as usize * uniform.t) as f64;
+        let sd = 0.5 / total.sqrt();
+        assert!(
+            (won as f64 / total - 0.5).abs() < 5.0 * sd,
+            "{won} of {total}"
+        );
+        for response in [
+            ResponseSpec::HeterogeneousHardMax,
+            ResponseSpec::MultinomialLogit,
+            ResponseSpec::SoftMaxRandom {
+                eps: 0.1,
+                temperature: 0.05,
+            },
+        ] {
+            let cfg = CompetitionConfig {
+                response,
+                ..base.clone()
+            };
+            let mut a = CompetitionRun::start(&cfg, &instance, &seed, 2).unwrap();
+            let mut b = a.clone();
+            a.step(cfg.t);
+            for n in [1, 99, 1900] {
+                b.step(n);
+            }
+            let (oa, ob) = (a.outcome(), b.outcome());
+            assert_eq!(oa, ob, "{}", response.short());
+            assert_eq!(oa.chosen.iter().sum::<u32>() as usize, cfg.t);
+        }
     }
 }
