@@ -99,7 +99,7 @@ impl<F> WithRandom<F> {
     pub fn with(eps: f64, inner: F, name: &str) -> Result<Self, BanditError> {
         if !(0.0..=1.0).contains(&eps) {
             return Err(BanditError::range(
-                &format!("epsilon of {name}"),
+                format!("epsilon of {name}"),
                 eps,
                 "[0, 1]",
             ));
