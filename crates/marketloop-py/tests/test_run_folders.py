@@ -98,6 +98,20 @@ def test_reproduce_competing_bandits_folder_equals_the_cli(cli, spec_dir):
     assert_same_folder(spec_dir / "cli", spec_dir / "py")
 
 
+ZHU_INPUTS = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "zhu2023-inputs"
+
+
+@pytest.mark.skipif(not ZHU_INPUTS.is_dir(), reason="the authors' inputs are not beside the checkout")
+def test_reproduce_cultural_market_folder_equals_the_cli(cli, spec_dir):
+    args = dict(runs=2, steps=2000, every=500, seed=5)
+    cli("-q", "reproduce", "cultural-market", "--inputs", "zhu2023", "--inputs-dir",
+        str(ZHU_INPUTS), "--runs", "2", "--steps", "2000", "--every", "500", "--seed", "5",
+        "--out", "cli")
+    ml.reproduce.cultural_market(out=spec_dir / "py", inputs="zhu2023", inputs_dir=ZHU_INPUTS,
+                                 **args)
+    assert_same_folder(spec_dir / "cli", spec_dir / "py")
+
+
 def test_errors_carry_the_spec_field(spec_dir):
     with pytest.raises(ml.MarketloopError) as e:
         ml.Market(weights=[0.4, 0.5], visibility=[[1, 1], [1, 1]], quality=[[1, 1], [1, 1]],

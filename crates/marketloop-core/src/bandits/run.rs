@@ -41,10 +41,10 @@ pub struct CompetitionState {
 /// to play game rounds. Built by [`CompetitionRun::start`] (owning its mean vector and table) or
 /// [`CompetitionRun::start_on`] (borrowing them).
 #[derive(Clone, Debug)]
-pub struct CompetitionRun<'t, P> {
+pub struct CompetitionRun<'t, P, F = Response> {
     means: Cow<'t, MeanVector>,
     table: Cow<'t, RealizationTable>,
-    response: Response,
+    response: F,
     resp_rng: PortableRng,
     firms: Vec<Firm<P>>,
     rngs: Vec<PortableRng>,
@@ -154,13 +154,42 @@ impl<'t, P: DynBanditPolicy + Clone> CompetitionRun<'t, P> {
             monopoly_regret,
         })
     }
+}
 
+impl<'t, P: DynBanditPolicy + Clone, F: ResponseFunction> CompetitionRun<'t, P, F> {
     /// The same game owning its mean vector and table (copied if borrowed).
-    pub fn into_owned(self) -> CompetitionRun<'static, P> {
+    pub fn into_owned(self) -> CompetitionRun<'static, P, F> {
+        self.convert(|means, table, response| {
+            (
+                Cow::Owned(means.into_owned()),
+                Cow::Owned(table.into_owned()),
+                response,
+            )
+        })
+    }
+
+    /// The same game, from now on with users who choose by `response` (a user's
+    /// [`ResponseFunction`]) instead of the config's; their draws still come from the run's
+    /// `Source::Response` stream.
+    pub fn with_response<G: ResponseFunction>(self, response: G) -> CompetitionRun<'t, P, G> {
+        self.convert(|means, table, _| (means, table, response))
+    }
+
+    /// Moves every part into a new run, mapping the mean vector, table and response function.
+    #[allow(clippy::type_complexity)]
+    fn convert<'u, G>(
+        self,
+        map: impl FnOnce(
+            Cow<'t, MeanVector>,
+            Cow<'t, RealizationTable>,
+            F,
+        ) -> (Cow<'u, MeanVector>, Cow<'u, RealizationTable>, G),
+    ) -> CompetitionRun<'u, P, G> {
+        let (means, table, response) = map(self.means, self.table, self.response);
         CompetitionRun {
-            means: Cow::Owned(self.means.into_owned()),
-            table: Cow::Owned(self.table.into_owned()),
-            response: self.response,
+            means,
+            table,
+            response,
             resp_rng: self.resp_rng,
             firms: self.firms,
             rngs: self.rngs,
@@ -477,5 +506,38 @@ mod tests {
             assert_eq!(oa, ob, "{}", response.short());
             assert_eq!(oa.chosen.iter().sum::<u32>() as usize, cfg.t);
         }
+    }
+
+    #[test]
+    fn a_users_response_function_replaces_the_configs() {
+        use crate::bandits::{HardMax, Reputation, ResponseFunction};
+        use rand::Rng;
+        let instance = InstanceSpec::needle_in_haystack(5);
+        let seed = SeedSequence::new(23);
+        let cfg = CompetitionConfig::paper(A::ThompsonSampling, A::BayesGreedy, 20).unwrap();
+        // The built-in HardMax handed in as a user's response function is the same game.
+        let mut built_in = CompetitionRun::start(&cfg, &instance, &seed, 1).unwrap();
+        let mut handed = CompetitionRun::start(&cfg, &instance, &seed, 1)
+            .unwrap()
+            .with_response(HardMax::fair());
+        built_in.step(cfg.t);
+        handed.step(cfg.t);
+        assert_eq!(built_in.outcome(), handed.outcome());
+        // A user's rule: loyal users who always pick the last firm.
+        #[derive(Clone, Debug)]
+        struct Loyal;
+        impl ResponseFunction for Loyal {
+            fn choose<R: Rng + ?Sized>(&self, reps: &[Reputation], _rng: &mut R) -> usize {
+                reps.len() - 1
+            }
+            fn probability(&self, reps: &[Reputation], i: usize) -> f64 {
+                f64::from(u8::from(i + 1 == reps.len()))
+            }
+        }
+        let mut loyal = CompetitionRun::start(&cfg, &instance, &seed, 1)
+            .unwrap()
+            .with_response(Loyal);
+        loyal.step(cfg.t);
+        assert_eq!(loyal.outcome().chosen, vec![0, cfg.t as u32]);
     }
 }
