@@ -1,11 +1,13 @@
 //! The popularity ranking (MusicLab): items by descending purchase count, kept sorted
-//! incrementally (O(1) to O(P) per purchase, never O(n) except for the NumPy tie rules), with
+//! incrementally (O(1) to O(P) per purchase, never O(n) except for the NumPy tie rules when a
+//! purchase can change NumPy's sort), with
 //! ties ordered by a [`TieRule`].
 
 use super::numpy_order::{numpy_best_first, NumpyArgsort};
 use super::random::bounded_u32;
 use super::{RankingPolicy, TieRule};
 use rand::Rng;
+use std::collections::HashMap;
 
 const NONE: u32 = u32::MAX;
 
@@ -46,6 +48,8 @@ pub struct PopularityRanking {
     clock: u64,
     top: Vec<u32>,
     top_pos: Vec<u32>,
+    // Numpy rules: how many items hold each count (to skip re-sorts that cannot change).
+    census: HashMap<u64, u32>,
     // Random ties: the full order, positions, count blocks.
     order: Vec<u32>,
     pos: Vec<u32>,
@@ -66,6 +70,7 @@ impl PopularityRanking {
             clock: 0,
             top: Vec::with_capacity(positions.min(n_items)),
             top_pos: vec![NONE; n_items],
+            census: HashMap::new(),
             order: Vec::new(),
             pos: vec![0; n_items],
             blocks: Vec::new(),
@@ -163,6 +168,40 @@ impl PopularityRanking {
         }
     }
 
+    /// The numpy tie rules after item `j`'s count changed from `old`: argsort from scratch,
+    /// keep the top k — unless the sort cannot come out differently.
+    ///
+    /// NumPy's introsort looks at the counts only through comparisons `a < b`, so its whole
+    /// trace (pivots, partitions, the final permutation) is a function of the outcomes of
+    /// those comparisons. Moving j's count from `old` to `new` flips the outcome of a
+    /// comparison of j with item x only if x's count lies in [old, new]; if no other item holds
+    /// a count in that range, every comparison comes out as before, hence the same order and
+    /// no re-sort. With one-unit purchases that is "no other item has count old or old + 1",
+    /// checked in O(1) with the census of counts. (This skips most purchases of popular items;
+    /// `numpy_rules_skip_only_re_sorts_that_change_nothing` checks it against the full
+    /// emulation on every step of long runs.)
+    fn numpy_purchase(&mut self, j: usize, old: u64) {
+        let new = self.counts[j];
+        let others_at = |census: &HashMap<u64, u32>, c: u64, own: u32| {
+            census.get(&c).copied().unwrap_or(0) > own
+        };
+        let must_sort = if new == old + 1 {
+            others_at(&self.census, old, 1) || others_at(&self.census, new, 0)
+        } else {
+            new != old
+        };
+        if let Some(c) = self.census.get_mut(&old) {
+            *c -= 1;
+            if *c == 0 {
+                self.census.remove(&old);
+            }
+        }
+        *self.census.entry(new).or_insert(0) += 1;
+        if must_sort {
+            self.numpy_order();
+        }
+    }
+
     /// The numpy tie rules: argsort from scratch, keep the top k.
     fn numpy_order(&mut self) {
         numpy_best_first(
@@ -240,7 +279,13 @@ impl RankingPolicy for PopularityRanking {
                 }
                 self.order = order;
             }
-            TieRule::NumpyArgsortNegated | TieRule::NumpyArgsortReversed => self.numpy_order(),
+            TieRule::NumpyArgsortNegated | TieRule::NumpyArgsortReversed => {
+                self.census.clear();
+                for &c in counts {
+                    *self.census.entry(c).or_insert(0) += 1;
+                }
+                self.numpy_order();
+            }
             rule => {
                 for (j, s) in self.stamp.iter_mut().enumerate() {
                     *s = if rule == TieRule::HighestIndex {
@@ -271,13 +316,15 @@ impl RankingPolicy for PopularityRanking {
 
     #[inline]
     fn on_purchase<R: Rng + ?Sized>(&mut self, item: usize, counts: &[u64], rng: &mut R) {
-        self.counts[item] = counts[item];
+        let old = std::mem::replace(&mut self.counts[item], counts[item]);
         if self.k == 0 {
             return;
         }
         match self.ties {
             TieRule::Random => self.purchase_random(item, rng),
-            TieRule::NumpyArgsortNegated | TieRule::NumpyArgsortReversed => self.numpy_order(),
+            TieRule::NumpyArgsortNegated | TieRule::NumpyArgsortReversed => {
+                self.numpy_purchase(item, old)
+            }
             _ => self.purchase_keyed(item),
         }
     }
@@ -439,6 +486,43 @@ mod tests {
         }
         for &c in &at {
             assert!((c as f64 - 10_000.0).abs() < 408.0, "{at:?}");
+        }
+    }
+
+    #[test]
+    fn numpy_rules_skip_only_re_sorts_that_change_nothing() {
+        // Long runs of skewed purchases (many ties among the unpopular items, unique counts
+        // among the popular ones): after every purchase the incrementally kept top k equals
+        // a fresh emulation of NumPy's argsort.
+        use rand::Rng;
+        for ties in [TieRule::NumpyArgsortReversed, TieRule::NumpyArgsortNegated] {
+            for (n, k) in [(200usize, 50usize), (40, 40), (7, 3)] {
+                let mut rng = SeedSequence::new(n as u64).stream(0, Source::Ranking);
+                let init: Vec<u64> = (0..n).map(|j| 2 + (j % 2) as u64).collect();
+                let mut counts = init.clone();
+                let mut p = PopularityRanking::new(n, k, ties);
+                p.reset(&counts, &mut rng);
+                let (mut scratch, mut fresh) = (Vec::new(), Vec::new());
+                let mut skipped = 0;
+                for step in 0..20_000 {
+                    // item j with probability proportional to (j + 1)^3
+                    let u: f64 = rng.random::<f64>();
+                    let j = ((u.powf(0.25)) * n as f64) as usize % n;
+                    counts[j] += 1;
+                    let before = p.top.clone();
+                    let old = p.counts[j];
+                    let must = p.census.get(&old).copied().unwrap_or(0) > 1
+                        || p.census.contains_key(&(old + 1));
+                    p.on_purchase(j, &counts, &mut rng);
+                    skipped += usize::from(!must);
+                    numpy_best_first(argsort_of(ties), &counts, k, &mut scratch, &mut fresh);
+                    assert_eq!(p.top, fresh, "{ties:?} n {n} step {step}");
+                    if !must {
+                        assert_eq!(before, fresh);
+                    }
+                }
+                assert!(skipped > 1000, "{ties:?} n {n}: only {skipped} skips");
+            }
         }
     }
 }
