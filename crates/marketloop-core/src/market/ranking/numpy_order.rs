@@ -13,12 +13,13 @@ pub(super) enum NumpyArgsort {
     Reversed,
 }
 
-/// The first `k` items by descending count, best first, in the order `how` gives, written to
-/// `out`; `scratch` is the argsort buffer. Sorts only the partitions that reach the first k
-/// places.
-pub(super) fn numpy_best_first(
+/// The first `k` items by descending key (purchase counts, or qualities for the quality
+/// ranking), best first, in the order `how` gives, written to `out`; `scratch` is the argsort
+/// buffer. Sorts only the partitions that reach the first k places. Keys compare with `<` as
+/// NumPy's do (no NaN reaches here: markets reject them).
+pub(super) fn numpy_best_first<T: PartialOrd>(
     how: NumpyArgsort,
-    counts: &[u64],
+    counts: &[T],
     k: usize,
     scratch: &mut Vec<u32>,
     out: &mut Vec<u32>,
