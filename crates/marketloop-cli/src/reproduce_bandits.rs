@@ -22,10 +22,19 @@ pub struct BanditsArgs {
     /// Master seed.
     #[arg(long, default_value_t = 2019)]
     pub seed: u64,
+    /// `paper` (the text's reading) or `authors-code` (the authors' code's conventions: the
+    /// needle at arm 5, one shared table of warm-start rewards); the two options below override
+    /// it.
+    #[arg(long, default_value = "paper")]
+    pub protocol: String,
     /// Needle-in-Haystack needle position: `random` (the paper's text) or an arm index (the
-    /// authors' code used K/2 = 5).
-    #[arg(long, default_value = "random")]
-    pub needle: String,
+    /// authors' code used K/2 = 5). Default: the protocol's.
+    #[arg(long)]
+    pub needle: Option<String>,
+    /// Warm-start rows: `per-firm` (the paper's text) or `shared` (the authors' code).
+    /// Default: the protocol's.
+    #[arg(long)]
+    pub warm_start_rows: Option<String>,
     /// Continue an interrupted run in --out, reusing its finished pieces.
     #[arg(long)]
     pub resume: bool,
@@ -40,13 +49,26 @@ pub struct BanditsArgs {
 /// Runs the command.
 pub fn run(args: BanditsArgs, ctx: &Context) -> anyhow::Result<()> {
     let (tables, figures) = bandits::parse_tables(&args.tables).context("--tables")?;
-    let needle = bandits::parse_needle(&args.needle).context("--needle")?;
+    let needle = args
+        .needle
+        .as_deref()
+        .map(bandits::parse_needle)
+        .transpose()
+        .context("--needle")?;
+    let warm_start_rows = args
+        .warm_start_rows
+        .as_deref()
+        .map(bandits::parse_warm_start_rows)
+        .transpose()
+        .context("--warm-start-rows")?;
     let config = BanditsConfig {
         tables,
         figures,
         runs: args.runs,
         seed: args.seed,
         needle,
+        warm_start_rows,
+        protocol: args.protocol.parse().context("--protocol")?,
     };
     if let Err(e) = config.resolve() {
         // Name the flag of the field the error is about.

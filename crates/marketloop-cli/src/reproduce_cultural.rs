@@ -7,7 +7,7 @@ use clap::builder::TypedValueParser as _;
 use marketloop_core::market::TieRule;
 use marketloop_data::{FillRule, Variant};
 use marketloop_io::reproduce::cultural::{self, CulturalConfig, InputKind, Scale};
-use marketloop_io::reproduce::Progress;
+use marketloop_io::reproduce::{Progress, Protocol};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -85,14 +85,28 @@ pub struct CulturalArgs {
     /// Popularity tie rule: first-to-reach (the item that reached the count first ranks
     /// higher), random, lowest-index, highest-index, numpy-argsort-negated (NumPy's
     /// `argsort(-shares)`), numpy-argsort-reversed (NumPy's `argsort(shares)[::-1]`, the
-    /// published values). The two NumPy rules cost an O(n) partial sort per purchase.
+    /// published values). The two NumPy rules re-sort only when a purchase can change NumPy's
+    /// order. Default: the protocol's (first-to-reach; the authors' code:
+    /// numpy-argsort-reversed).
     #[arg(
         long,
-        default_value = "first-to-reach",
         value_parser = clap::builder::PossibleValuesParser::new(TieRule::NAMES)
             .try_map(|s| s.parse::<TieRule>())
     )]
-    ties: TieRule,
+    ties: Option<TieRule>,
+    /// Quality-ranking order of equal qualities (any rule but random). Default: the
+    /// protocol's (lowest-index; the authors' code: numpy-argsort-reversed).
+    #[arg(
+        long,
+        value_parser = clap::builder::PossibleValuesParser::new(TieRule::NAMES)
+            .try_map(|s| s.parse::<TieRule>())
+    )]
+    quality_ties: Option<TieRule>,
+    /// `paper` (the text's reading) or `authors-code` (the authors' code: NumPy's
+    /// `argsort(x)[::-1]` order for tied shares and tied qualities); --ties and --quality-ties
+    /// override it.
+    #[arg(long, default_value = "paper", value_parser = parse_protocol)]
+    protocol: Protocol,
     /// Continue an interrupted run in --out, reusing its finished replicates.
     #[arg(long)]
     resume: bool,
@@ -126,10 +140,16 @@ impl CulturalArgs {
             seed: self.seed,
             feedback: self.feedback,
             ties: self.ties,
+            quality_ties: self.quality_ties,
+            protocol: self.protocol,
             fill: FillRule::AllUsers,
             ..CulturalConfig::default()
         }
     }
+}
+
+fn parse_protocol(s: &str) -> Result<Protocol, String> {
+    s.parse().map_err(|e: marketloop_io::IoError| e.to_string())
 }
 
 /// Runs the command.

@@ -5,9 +5,13 @@
 //!
 //! - [`bandits`]: Aridor, Mansour, Slivkins & Wu, competing bandits (Section 5, Appendix F).
 //! - [`cultural`]: Zhu, Cheung & Xie, personalised cultural markets (Figure 2, Appendix E).
+//! - [`Protocol`]: the paper's text or the authors' code, where the two differ (both).
 
 pub mod bandits;
 pub mod cultural;
+mod protocol;
+
+pub use protocol::Protocol;
 
 /// A progress event of a long-running reproduction.
 #[derive(Clone, Debug, PartialEq)]

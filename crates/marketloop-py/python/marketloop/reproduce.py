@@ -108,7 +108,9 @@ def competing_bandits(
     figures: Optional[bool] = None,
     runs: int = 1000,
     seed: int = 2019,
-    needle: Union[str, int] = "random",
+    needle: Optional[Union[str, int]] = None,
+    warm_start_rows: Optional[str] = None,
+    protocol: str = "paper",
     resume: bool = False,
 ) -> Reproduction:
     """Section 5 and Appendix F of Aridor, Mansour, Slivkins & Wu, as
@@ -124,8 +126,14 @@ def competing_bandits(
         Make the performance-in-isolation figures (default: with ``tables="all"``).
     runs, seed : int
         N runs (the paper: 1000) and the master seed.
-    needle : "random" or int
+    protocol : "paper" or "authors-code"
+        The paper's text, or the conventions of the authors' code (the needle at arm 5, one
+        shared table of warm-start rewards); ``needle`` and ``warm_start_rows`` override it.
+    needle : "random" or int, optional
         Needle-in-Haystack needle position: random (the paper's text) or a fixed arm index.
+    warm_start_rows : "per-firm" or "shared", optional
+        Each firm's own warm-start users (the paper's text) or one shared table (the authors'
+        code).
     """
     if isinstance(tables, str):
         if tables != "all":
@@ -140,7 +148,9 @@ def competing_bandits(
         figures=bool(figures),
         runs=runs,
         seed=seed,
-        needle=needle if isinstance(needle, str) else {"fixed": int(needle)},
+        needle=needle if needle is None or isinstance(needle, str) else {"fixed": int(needle)},
+        warm_start_rows=warm_start_rows,
+        protocol=protocol,
     )
     out_path = Path(out).resolve()
     summary = json.loads(

@@ -119,14 +119,20 @@ impl<'a> Pieces<'a> {
     }
 }
 
-/// The paper's game between `first` and `second` with warm start `t0` and `change` applied.
+/// The paper's game between `first` and `second` with warm start `t0`, the warm-start rows of
+/// `cfg`'s protocol, and `change` applied.
 fn game(
+    cfg: &BanditsConfig,
     first: &str,
     second: &str,
     t0: usize,
     change: impl FnOnce(CompetitionConfig) -> CompetitionConfig,
 ) -> Result<CompetitionConfig, IoError> {
-    Ok(change(CompetitionConfig::paper(alg(first), alg(second), t0)?).validated()?)
+    let paper = CompetitionConfig {
+        warm_start_rows: cfg.warm_rows(),
+        ..CompetitionConfig::paper(alg(first), alg(second), t0)?
+    };
+    Ok(change(paper).validated()?)
 }
 
 /// Simultaneous entry under HardMax (tables 1, 3 and 7): every pair at every warm start.
@@ -153,7 +159,7 @@ pub(super) fn simultaneous_entry(
 ) -> Result<SimultaneousEntry, IoError> {
     let start = Instant::now();
     let insts = if k == 10 {
-        instances(cfg.needle, k)
+        instances(cfg.needle_position(), k)
     } else {
         vec![("HT", InstanceSpec::heavy_tail(k))]
     };
@@ -168,7 +174,7 @@ pub(super) fn simultaneous_entry(
         let mut configs = Vec::new();
         for &(a, b) in &se.pairs {
             for &t0 in &se.t0s {
-                configs.push(game(a, b, t0, |c| CompetitionConfig { t, ..c })?);
+                configs.push(game(cfg, a, b, t0, |c| CompetitionConfig { t, ..c })?);
             }
         }
         let exp = Experiment::new(inst, configs, SeedSequence::new(cfg.seed))?;
@@ -217,13 +223,13 @@ pub(super) fn first_mover(
         cells: Vec::new(),
         seconds: 0.0,
     };
-    for (label, inst) in instances(cfg.needle, 10) {
+    for (label, inst) in instances(cfg.needle_position(), 10) {
         let mut configs = Vec::new();
         for &x in xs {
             for kind in kinds {
                 for e in DISPLAY_ALGS {
                     for inc in DISPLAY_ALGS {
-                        configs.push(game(inc, e, 20, |c| CompetitionConfig {
+                        configs.push(game(cfg, inc, e, 20, |c| CompetitionConfig {
                             algorithms: vec![alg(inc), alg(e)],
                             scenario: kind(x),
                             ..c
@@ -287,11 +293,11 @@ pub(super) fn hardmax_random(
         seconds: 0.0,
     };
     let tmax = HORIZONS[HORIZONS.len() - 1];
-    for (label, inst) in instances(cfg.needle, 10) {
+    for (label, inst) in instances(cfg.needle_position(), 10) {
         let mut configs = Vec::new();
         for &(a, b) in &hmr.pairs {
             for &r in &hmr.responses {
-                configs.push(game(a, b, 20, |c| CompetitionConfig {
+                configs.push(game(cfg, a, b, 20, |c| CompetitionConfig {
                     t: tmax,
                     response: r,
                     checkpoints: HORIZONS.to_vec(),
@@ -365,10 +371,10 @@ pub(super) fn regret_by_competition(
         seconds: 0.0,
     };
     let responses: Vec<ResponseSpec> = rc.levels.iter().filter_map(|l| l.1).collect();
-    for (label, inst) in instances(cfg.needle, 10) {
+    for (label, inst) in instances(cfg.needle_position(), 10) {
         let mut configs = Vec::new();
         for &a in &rc.algorithms {
-            configs.push(game(a, a, 20, |c| CompetitionConfig {
+            configs.push(game(cfg, a, a, 20, |c| CompetitionConfig {
                 algorithms: vec![alg(a)],
                 scenario: Scenario::Monopoly,
                 ..c
@@ -376,7 +382,10 @@ pub(super) fn regret_by_competition(
         }
         for &(a, b) in &rc.pairs {
             for &r in &responses {
-                configs.push(game(a, b, 20, |c| CompetitionConfig { response: r, ..c })?);
+                configs.push(game(cfg, a, b, 20, |c| CompetitionConfig {
+                    response: r,
+                    ..c
+                })?);
             }
         }
         let exp = Experiment::new(inst, configs, SeedSequence::new(cfg.seed))?;
@@ -428,7 +437,7 @@ pub(super) fn isolation(
         summaries: Vec::new(),
         seconds: 0.0,
     };
-    for (label, inst) in instances(cfg.needle, 10) {
+    for (label, inst) in instances(cfg.needle_position(), 10) {
         let study = IsolationConfig {
             instance: inst,
             algorithms: ISOLATION_ALGS.iter().map(|a| alg(a)).collect(),

@@ -1,8 +1,9 @@
 //! What to reproduce: [`BanditsConfig`] (tables, figures, runs, seed, needle), its validation,
 //! the command-line parsers of its fields, and the resolved config the manifest records.
 
+use crate::reproduce::Protocol;
 use crate::IoError;
-use marketloop_core::bandits::NeedlePosition;
+use marketloop_core::bandits::{NeedlePosition, WarmStartRows};
 use serde::{Deserialize, Serialize};
 
 /// The command name recorded in manifests (and checked on resume).
@@ -29,9 +30,15 @@ pub struct BanditsConfig {
     pub runs: u64,
     /// Master seed.
     pub seed: u64,
-    /// Needle-in-Haystack needle position: random (the paper's text, default) or a fixed arm
-    /// index in [0, 9] (the authors' code used K/2 = 5).
-    pub needle: NeedlePosition,
+    /// Needle-in-Haystack needle position: random (the paper's text) or a fixed arm index in
+    /// [0, 9] (the authors' code used K/2 = 5). Default: the protocol's.
+    pub needle: Option<NeedlePosition>,
+    /// Which warm-start rows the firms read: their own (`per-firm`, the paper's text) or one
+    /// shared table (`shared`, the authors' code). Default: the protocol's.
+    pub warm_start_rows: Option<WarmStartRows>,
+    /// The paper's text (`paper`, default) or the authors' code (`authors-code`): sets the
+    /// defaults of `needle` and `warm_start_rows`.
+    pub protocol: Protocol,
 }
 
 impl Default for BanditsConfig {
@@ -41,7 +48,9 @@ impl Default for BanditsConfig {
             figures: true,
             runs: 1000,
             seed: 2019,
-            needle: NeedlePosition::Random,
+            needle: None,
+            warm_start_rows: None,
+            protocol: Protocol::Paper,
         }
     }
 }
@@ -74,12 +83,32 @@ impl BanditsConfig {
                 ),
             ));
         }
-        if let NeedlePosition::Fixed(i) = c.needle {
+        if let NeedlePosition::Fixed(i) = c.needle_position() {
             if i >= 10 {
                 return Err(IoError::spec("needle", format!("{i} {ALLOWED_NEEDLE}")));
             }
         }
+        c.needle = Some(c.needle_position());
+        c.warm_start_rows = Some(c.warm_rows());
         Ok(c)
+    }
+
+    /// The needle position: the `needle` option, else the protocol's (random in the paper's
+    /// text, arm K/2 = 5 in the authors' code).
+    pub fn needle_position(&self) -> NeedlePosition {
+        self.needle.unwrap_or(match self.protocol {
+            Protocol::Paper => NeedlePosition::Random,
+            Protocol::AuthorsCode => NeedlePosition::Fixed(5),
+        })
+    }
+
+    /// The warm-start rows: the `warm_start_rows` option, else the protocol's (per firm in the
+    /// paper's text, shared in the authors' code).
+    pub fn warm_rows(&self) -> WarmStartRows {
+        self.warm_start_rows.unwrap_or(match self.protocol {
+            Protocol::Paper => WarmStartRows::PerFirm,
+            Protocol::AuthorsCode => WarmStartRows::Shared,
+        })
     }
 
     /// Whether table `n` is selected.
@@ -100,13 +129,16 @@ impl BanditsConfig {
     }
 
     /// The config as the manifest records it (and `resume` compares): the selection, the runs,
-    /// the needle and the paper's fixed settings.
+    /// the protocol with the needle and warm-start rows it resolved to, and the paper's fixed
+    /// settings.
     pub(super) fn manifest_json(&self) -> serde_json::Value {
         serde_json::json!({
             "paper": "Aridor, Mansour, Slivkins, Wu: Competing Bandits (Section 5, Appendix F)",
-            "tables": self.tables, "figures": self.figures, "runs": self.runs, "needle": self.needle,
+            "tables": self.tables, "figures": self.figures, "runs": self.runs,
+            "protocol": self.protocol, "needle": self.needle_position(),
+            "warm_start_rows": self.warm_rows(),
             "defaults": {"K": 10, "T": 2000, "M": 100, "eps_BEG": 0.05, "prior": [1.0, 1.0], "tie_rule": "lowest-index",
-                         "warm_start_rows": "per-firm", "response": "HardMax (fair ties)"},
+                         "response": "HardMax (fair ties)"},
         })
     }
 }
@@ -161,6 +193,18 @@ pub fn parse_needle(text: &str) -> Result<NeedlePosition, IoError> {
         .ok_or_else(|| IoError::spec("needle", format!("{text:?} {ALLOWED_NEEDLE}")))
 }
 
+/// Parses warm-start rows: `per-firm` or `shared`.
+pub fn parse_warm_start_rows(text: &str) -> Result<WarmStartRows, IoError> {
+    match text {
+        "per-firm" => Ok(WarmStartRows::PerFirm),
+        "shared" => Ok(WarmStartRows::Shared),
+        other => Err(IoError::spec(
+            "warm_start_rows",
+            format!("{other:?} is not a warm-start row layout; allowed: per-firm, shared"),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,7 +230,7 @@ mod tests {
         assert_eq!(e.field().as_deref(), Some("runs"));
         assert!(e.to_string().contains("runs = 1"), "{e}");
         let e = bad(BanditsConfig {
-            needle: NeedlePosition::Fixed(10),
+            needle: Some(NeedlePosition::Fixed(10)),
             ..BanditsConfig::default()
         });
         assert_eq!(e.field().as_deref(), Some("needle"));
@@ -196,6 +240,31 @@ mod tests {
             ..BanditsConfig::default()
         });
         assert!(e.to_string().contains("nothing selected"), "{e}");
+    }
+
+    #[test]
+    fn the_protocol_sets_the_defaults_the_options_override() {
+        let paper = BanditsConfig::default().resolve().unwrap();
+        assert_eq!(paper.needle, Some(NeedlePosition::Random));
+        assert_eq!(paper.warm_start_rows, Some(WarmStartRows::PerFirm));
+        let code = BanditsConfig {
+            protocol: Protocol::AuthorsCode,
+            ..BanditsConfig::default()
+        };
+        let resolved = code.resolve().unwrap();
+        assert_eq!(resolved.needle, Some(NeedlePosition::Fixed(5)));
+        assert_eq!(resolved.warm_start_rows, Some(WarmStartRows::Shared));
+        let mixed = BanditsConfig {
+            needle: Some(NeedlePosition::Random),
+            ..code
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(mixed.needle, Some(NeedlePosition::Random));
+        assert_eq!(mixed.warm_start_rows, Some(WarmStartRows::Shared));
+        assert_eq!(mixed.manifest_json()["protocol"], "authors-code");
+        // Resolving twice changes nothing (what resume compares).
+        assert_eq!(mixed.resolve().unwrap(), mixed);
     }
 
     #[test]
@@ -228,6 +297,17 @@ mod tests {
         assert_eq!(
             parse_needle("10").unwrap_err().field().as_deref(),
             Some("needle")
+        );
+        assert_eq!(
+            parse_warm_start_rows("shared").unwrap(),
+            WarmStartRows::Shared
+        );
+        assert_eq!(
+            parse_warm_start_rows("both")
+                .unwrap_err()
+                .field()
+                .as_deref(),
+            Some("warm_start_rows")
         );
     }
 }

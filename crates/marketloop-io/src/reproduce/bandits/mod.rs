@@ -49,7 +49,9 @@ mod summary;
 mod tables;
 mod write;
 
-pub use config::{parse_needle, parse_tables, BanditsConfig, COMMAND, TABLE_NUMBERS};
+pub use config::{
+    parse_needle, parse_tables, parse_warm_start_rows, BanditsConfig, COMMAND, TABLE_NUMBERS,
+};
 pub use summary::{BanditsFinding, BanditsSummary, ProducedTable};
 
 use super::Progress;
@@ -89,7 +91,7 @@ pub fn run(
     write::write_results(&mut dir, &tables, isolation.as_ref())?;
     let elapsed = total.elapsed().as_secs_f64();
     dir.manifest_mut().timings.insert("total".into(), elapsed);
-    dir.write_report(&report::report(&tables, isolation.as_ref())?)?;
+    dir.write_report(&report::report(&cfg, &tables, isolation.as_ref())?)?;
     let manifest = dir.finish()?;
     Ok(BanditsSummary {
         out: out.to_path_buf(),

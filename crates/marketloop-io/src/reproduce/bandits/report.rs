@@ -2,25 +2,31 @@
 //! section per table made, and the isolation study's section.
 
 use super::cells::yes;
+use super::config::BanditsConfig;
 use super::figures::IsolationFigures;
 use super::paper::TABLES;
 use super::summary::ProducedTable;
 use crate::report::{Report, Section};
 use crate::table::{Column, Table};
 use crate::IoError;
+use marketloop_core::bandits::{NeedlePosition, WarmStartRows};
 
 /// The report's title.
 const TITLE: &str = "Competing bandits: the perils of exploration under competition (reproduction)";
 
 /// The model common to every table, stated once at the top of the report.
-const MODEL: &str = "Model: K = 10 Bernoulli arms, Beta(1,1) priors, BEG eps = 0.05, reputation = mean reward of the last M = 100 users, HardMax with fair ties unless stated. Each firm warm-starts on its own rows of the realization table; all experiments on an instance share the mean vectors and tables (common random numbers). Games: strategies ordered BG < BEG < TS; two shares tie unless they differ by more than their combined 95% half-width, and ties go to the simpler algorithm.";
+const MODEL: &str = "Model: K = 10 Bernoulli arms, Beta(1,1) priors, BEG eps = 0.05, reputation = mean reward of the last M = 100 users, HardMax with fair ties unless stated. All experiments on an instance share the mean vectors and tables (common random numbers). Games: strategies ordered BG < BEG < TS; two shares tie unless they differ by more than their combined 95% half-width, and ties go to the simpler algorithm.";
 
-/// The whole report: the index, each table's section, then the isolation study's.
+/// The whole report: the index (with the protocol), each table's section, then the isolation
+/// study's.
 pub(super) fn report(
+    cfg: &BanditsConfig,
     tables: &[ProducedTable],
     isolation: Option<&IsolationFigures>,
 ) -> Result<Report, IoError> {
-    let mut sections = vec![index_section(tables)?];
+    let mut index = index_section(tables)?;
+    index.paragraphs.push(protocol_line(cfg));
+    let mut sections = vec![index];
     sections.extend(tables.iter().map(ProducedTable::report_section));
     sections.extend(isolation.map(|i| i.section.clone()));
     Ok(Report {
@@ -52,6 +58,23 @@ fn index_section(tables: &[ProducedTable]) -> Result<Section, IoError> {
     })
 }
 
+/// Which reading of the paper ran: the protocol and the conventions it resolved to.
+fn protocol_line(cfg: &BanditsConfig) -> String {
+    let needle = match cfg.needle_position() {
+        NeedlePosition::Random => "a uniformly random arm per mean vector".to_string(),
+        NeedlePosition::Fixed(i) => format!("arm {i}"),
+    };
+    let rows = match cfg.warm_rows() {
+        WarmStartRows::PerFirm => "each firm warm-starts on its own rows of the realization table",
+        WarmStartRows::Shared => "both firms warm-start on the same rows (one shared table)",
+    };
+    format!(
+        "Protocol: {} (--protocol paper follows the paper's text, authors-code the authors' \
+         public code). Needle-in-Haystack needle: {needle}; warm start: {rows}.",
+        cfg.protocol
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,8 +83,18 @@ mod tests {
     #[test]
     fn index_marks_the_tables_made() {
         let p = ProducedTable::new(table_info(3), Table::new(), Table::new(), 0.0);
-        let r = report(&[p], None).unwrap();
+        let cfg = BanditsConfig {
+            protocol: crate::reproduce::Protocol::AuthorsCode,
+            ..BanditsConfig::default()
+        };
+        let r = report(&cfg, &[p], None).unwrap();
         assert_eq!(r.title, TITLE);
+        assert_eq!(
+            r.sections[0].paragraphs[1],
+            "Protocol: authors-code (--protocol paper follows the paper's text, authors-code the \
+             authors' public code). Needle-in-Haystack needle: arm 5; warm start: both firms \
+             warm-start on the same rows (one shared table)."
+        );
         assert_eq!(r.sections.len(), 2);
         assert_eq!(r.sections[1].heading, table_info(3).heading);
         let (_, t) = &r.sections[0].tables[0];

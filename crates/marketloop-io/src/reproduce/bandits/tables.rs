@@ -125,9 +125,53 @@ pub(super) fn table1(se: &SimultaneousEntry) -> Result<ProducedTable, IoError> {
     Ok(p)
 }
 
-/// Table 7: simultaneous entry with K = 3, T = 5000 (no reference values).
+/// Table 7: simultaneous entry with K = 3, T = 5000 (no reference values), with the effective
+/// end of game of every cell next to the share, as in the paper's Table 21 (long table: the
+/// columns `eeog_mean` and `eeog_median`).
 pub(super) fn table7(se: &SimultaneousEntry) -> Result<ProducedTable, IoError> {
-    shares_table(se, 7, false)
+    let mut p = shares_table(se, 7, false)?;
+    let (mut mean, mut median) = (Vec::new(), Vec::new());
+    for pair in 0..se.pairs.len() {
+        for (_, i, t) in entry_columns(se) {
+            let c = &se.cells[i][pair][t];
+            mean.push(c.eeog_mean);
+            median.push(c.eeog_median);
+        }
+    }
+    p.long.push("eeog_mean", Column::F64(mean))?;
+    p.long.push("eeog_median", Column::F64(median))?;
+    p.section
+        .tables
+        .push(("EEOG mean / median".into(), eeog_display(se)?));
+    p.section.paragraphs.push(EEOG_DEFINITION.into());
+    Ok(p)
+}
+
+/// What the effective end of game is, for the report.
+const EEOG_DEFINITION: &str = "EEOG = the number of game rounds before the final run of rounds in which every user chose the same firm (0 if one firm won every round). Cells: mean / median over the runs.";
+
+/// The effective end of game of every cell: pairs by rows, (instance, T0) by columns, cells
+/// "mean / median".
+fn eeog_display(se: &SimultaneousEntry) -> Result<Table, IoError> {
+    let mut display = Table::new().with(
+        "pair",
+        Column::Str(se.pairs.iter().map(|&p| vs(p)).collect()),
+    )?;
+    for (name, i, t) in entry_columns(se) {
+        display.push(
+            &name,
+            Column::Str(
+                se.cells[i]
+                    .iter()
+                    .map(|per_t0| {
+                        let c = &per_t0[t];
+                        format!("{:.0} / {:.0}", c.eeog_mean, c.eeog_median)
+                    })
+                    .collect(),
+            ),
+        )?;
+    }
+    Ok(display)
 }
 
 /// The paper's headline findings on Table 1 (each needs its cells in the grid; the
@@ -170,23 +214,11 @@ fn headline_findings(se: &SimultaneousEntry) -> Vec<Finding> {
 
 /// Table 3: effective end of game (mean / median) of the simultaneous-entry games.
 pub(super) fn table3(se: &SimultaneousEntry) -> Result<ProducedTable, IoError> {
-    let mut display = Table::new().with(
-        "pair",
-        Column::Str(se.pairs.iter().map(|&p| vs(p)).collect()),
-    )?;
+    let display = eeog_display(se)?;
     let (mut inst, mut t0s, mut pairs, mut mean, mut median) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (name, i, t) in entry_columns(se) {
+    for (_, i, t) in entry_columns(se) {
         let cells: Vec<_> = se.cells[i].iter().map(|per_t0| &per_t0[t]).collect();
-        display.push(
-            &name,
-            Column::Str(
-                cells
-                    .iter()
-                    .map(|c| format!("{:.0} / {:.0}", c.eeog_mean, c.eeog_median))
-                    .collect(),
-            ),
-        )?;
         for (&pair, c) in se.pairs.iter().zip(&cells) {
             inst.push(se.instances[i].to_string());
             t0s.push(se.t0s[t] as i64);
@@ -202,9 +234,7 @@ pub(super) fn table3(se: &SimultaneousEntry) -> Result<ProducedTable, IoError> {
         .with("eeog_mean", Column::F64(mean))?
         .with("eeog_median", Column::F64(median))?;
     let mut p = ProducedTable::new(table_info(3), display.clone(), long, se.seconds);
-    p.section.paragraphs.push(
-        "EEOG = the number of game rounds before the final run of rounds in which every user chose the same firm (0 if one firm won every round). Cells: mean / median over the runs.".into(),
-    );
+    p.section.paragraphs.push(EEOG_DEFINITION.into());
     p.section
         .tables
         .push(("EEOG mean / median".into(), display));
@@ -608,14 +638,27 @@ mod tests {
         let p = table7(&se).unwrap();
         assert_eq!(p.stem, "table7_k3_heavy_tail");
         assert!(p.findings.is_empty());
-        assert_eq!(p.section.tables.len(), 1);
+        assert_eq!(p.section.tables.len(), 2);
+        // The effective end of game next to each share (the paper's Table 21).
+        assert_eq!(p.section.tables[1].0, "EEOG mean / median");
+        assert_eq!(
+            strs(p.section.tables[1].1.column("HT 20")),
+            vec!["80 / 70", "70 / 60", "60 / 50"]
+        );
+        assert_eq!(
+            p.long.column("eeog_median"),
+            Some(&Column::F64(vec![70.0, 60.0, 50.0]))
+        );
         assert_eq!(
             strs(p.display.column("pair")),
             vec!["TS vs BG", "TS vs BEG", "BG vs BEG"]
         );
         assert_eq!(
             p.section.paragraphs,
-            vec!["HT, T0 = 20: weakly dominant: TS; strictly dominant: TS; pure Nash equilibria: (TS firm 1, TS firm 2)"]
+            vec![
+                "HT, T0 = 20: weakly dominant: TS; strictly dominant: TS; pure Nash equilibria: (TS firm 1, TS firm 2)",
+                EEOG_DEFINITION
+            ]
         );
     }
 

@@ -9,7 +9,8 @@ use super::Progress;
 use crate::run::RunDir;
 use crate::IoError;
 use marketloop_core::market::{
-    InitialCounts, Market, PositionBias, RankingSpec, Simulation, TieRule, Trajectory, Visibility,
+    InitialCounts, Market, PositionBias, QualityRanking, RankingSpec, Simulation, TieRule,
+    Trajectory, Visibility,
 };
 use marketloop_core::rng::SeedSequence;
 use marketloop_core::runner::Schedule;
@@ -60,6 +61,9 @@ pub(super) struct Arm {
     pub key: String,
     /// The simulation.
     pub sim: Simulation,
+    /// For a quality arm whose ties are not ordered by index: its ranking (run through
+    /// [`Simulation::ranked`], the path any user ranking takes).
+    pub quality: Option<QualityRanking>,
 }
 
 /// The three strategies of Section 5, in the figure's order.
@@ -104,8 +108,15 @@ pub(super) fn arms(
     };
     let mut arms = Vec::new();
     for (s, (&groups, market)) in ms.iter().zip(markets).enumerate() {
-        for spec in strategies(cfg.ties) {
+        for spec in strategies(cfg.popularity_ties()) {
             let strategy = spec.name();
+            let quality = match (&spec, cfg.quality_order_ties()) {
+                (RankingSpec::Quality, TieRule::LowestIndex | TieRule::FirstToReach) => None,
+                (RankingSpec::Quality, ties) => {
+                    Some(QualityRanking::with_ties(market, bias.positions(), ties)?)
+                }
+                _ => None,
+            };
             let visibility = Visibility::Ranked {
                 ranking: spec,
                 bias: bias.clone(),
@@ -118,6 +129,7 @@ pub(super) fn arms(
                 },
                 key: format!("M{groups}{suffix}-{strategy}"),
                 sim: Simulation::new(market.clone(), visibility, steps, every, false)?,
+                quality,
             });
         }
     }
@@ -167,7 +179,13 @@ pub(super) fn simulate(
             Schedule::Parallel,
             |r| {
                 let start = Instant::now();
-                let t = arm.sim.run_replicate(seeds, r);
+                let t = match &arm.quality {
+                    None => arm.sim.run_replicate(seeds, r),
+                    Some(q) => {
+                        let ranked = arm.sim.ranked(q.clone(), &PositionBias::musiclab());
+                        arm.sim.run_replicate_with(seeds, r, ranked)
+                    }
+                };
                 ns.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
                 computed.fetch_add(1, Ordering::Relaxed);
                 Ok(t)

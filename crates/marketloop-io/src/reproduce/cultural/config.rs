@@ -2,6 +2,7 @@
 //! Python), its scale and input kinds, and [`CulturalConfig::resolve`], the one place its
 //! defaults are filled in and every setting is checked.
 
+use crate::reproduce::Protocol;
 use crate::IoError;
 use marketloop_core::market::TieRule;
 use marketloop_data::{BiasedSvd, FillRule, KMeansConfig, SvdConfig, Variant};
@@ -75,8 +76,16 @@ pub struct CulturalConfig {
     pub initial_low: u64,
     /// See `initial_low`.
     pub initial_high: u64,
-    /// Tie rule of the popularity ranking.
-    pub ties: TieRule,
+    /// Tie rule of the popularity ranking. Default: the protocol's (`first-to-reach` for the
+    /// paper, `numpy-argsort-reversed` for the authors' code).
+    pub ties: Option<TieRule>,
+    /// Tie rule of the quality ranking for equal qualities (a fixed order, so not `random`).
+    /// Default: the protocol's (`lowest-index` for the paper, `numpy-argsort-reversed` for the
+    /// authors' code, which sorts with `np.argsort(q)[::-1]`).
+    pub quality_ties: Option<TieRule>,
+    /// The paper's text (`paper`, default) or the authors' code (`authors-code`): sets the
+    /// defaults of `ties` and `quality_ties`.
+    pub protocol: Protocol,
     /// Fill rule for group entries with no data (MovieLens inputs).
     pub fill: FillRule,
     /// The completion model (MovieLens inputs).
@@ -104,7 +113,9 @@ impl Default for CulturalConfig {
             feedback: 0.5,
             initial_low: 2,
             initial_high: 3,
-            ties: TieRule::FirstToReach,
+            ties: None,
+            quality_ties: None,
+            protocol: Protocol::Paper,
             fill: FillRule::AllUsers,
             svd: SvdConfig::default(),
             kmeans_restarts: KMeansConfig::default().restarts,
@@ -125,12 +136,37 @@ impl CulturalConfig {
         if c.cache.is_none() {
             c.cache = Some(marketloop_data::default_cache_dir());
         }
+        c.ties = Some(c.popularity_ties());
+        c.quality_ties = Some(c.quality_order_ties());
+        if c.quality_order_ties() == TieRule::Random {
+            return Err(IoError::spec(
+                "quality_ties",
+                "random: the quality ranking is a fixed order; allowed: first-to-reach, \
+                 lowest-index, highest-index, numpy-argsort-negated, numpy-argsort-reversed",
+            ));
+        }
         c.check_schedule()?;
         c.check_groups()?;
         c.check_market()?;
         c.check_preprocessing()?;
         c.check_inputs()?;
         Ok(c)
+    }
+
+    /// The popularity ranking's tie rule: `ties`, else the protocol's.
+    pub fn popularity_ties(&self) -> TieRule {
+        self.ties.unwrap_or(match self.protocol {
+            Protocol::Paper => TieRule::FirstToReach,
+            Protocol::AuthorsCode => TieRule::NumpyArgsortReversed,
+        })
+    }
+
+    /// The quality ranking's tie rule: `quality_ties`, else the protocol's.
+    pub fn quality_order_ties(&self) -> TieRule {
+        self.quality_ties.unwrap_or(match self.protocol {
+            Protocol::Paper => TieRule::LowestIndex,
+            Protocol::AuthorsCode => TieRule::NumpyArgsortReversed,
+        })
     }
 
     /// (runs, steps, every), the scale's defaults where unset.

@@ -52,17 +52,20 @@ fn setup(cfg: &CulturalConfig, n: usize, notes: &[String]) -> Section {
          and heterogeneous M in {:?}; {} items; ranking strategies random, popularity (ties: \
          {}) and quality; the 50 MusicLab position weights; feedback exponent r = {}; initial \
          counts uniform in {{{}..{}}} per item and run; {runs} runs x {steps} steps, a \
-         measurement every {every} steps; scale {:?}; master seed {}. Every arm runs replicate \
+         measurement every {every} steps; scale {:?}; master seed {}; protocol {} (quality \
+         ties: {}). Every arm runs replicate \
          r from the same seed (common random numbers: same initial counts and user, choice and \
          purchase streams).",
         cfg.groups,
         variant_name(cfg.variant),
-        cfg.ties,
+        cfg.popularity_ties(),
         cfg.feedback,
         cfg.initial_low,
         cfg.initial_high,
         cfg.scale,
-        cfg.seed
+        cfg.seed,
+        cfg.protocol,
+        cfg.quality_order_ties()
     ));
     setup.paragraphs.extend(notes.iter().cloned());
     setup
@@ -140,7 +143,7 @@ fn comparison_section(cfg: &CulturalConfig, comparison: &Table, comparable: bool
          `--ties numpy-argsort-reversed` reproduces exactly (at about 30 times the cost of a \
          popularity step), gives the published popularity values. See the README for the \
          measured sensitivity.",
-        cfg.ties
+        cfg.popularity_ties()
     ));
     comp.tables.push((
         "Median efficiency and entropy vs the paper".into(),

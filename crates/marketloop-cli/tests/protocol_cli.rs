@@ -1,0 +1,154 @@
+//! `--protocol paper|authors-code` on both reproductions: the switch sets the authors' code's
+//! conventions (needle at arm 5 and shared warm-start rows; NumPy's tie order for tied shares
+//! and tied qualities), each option still overrides it, the manifest records what ran and the
+//! report says so; the paper protocol's numbers are those of the individual defaults.
+
+use std::path::Path;
+
+mod common;
+use common::{ok, run_args, stderr, tmp};
+
+fn manifest_config(dir: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    let m: serde_json::Value = serde_json::from_str(&text).unwrap();
+    m["config"].clone()
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap()
+}
+
+fn bandits(out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "--quiet",
+        "reproduce",
+        "competing-bandits",
+        "--tables",
+        "1,7",
+        "--runs",
+        "8",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    ok(run_args(&args));
+}
+
+#[test]
+fn competing_bandits_protocols() {
+    let root = tmp("bandits");
+    let (paper, code, mixed) = (root.join("paper"), root.join("code"), root.join("mixed"));
+    bandits(&paper, &[]);
+    bandits(&code, &["--protocol", "authors-code"]);
+    bandits(
+        &mixed,
+        &["--protocol", "authors-code", "--needle", "random"],
+    );
+    let c = manifest_config(&paper);
+    assert_eq!(
+        (c["protocol"].as_str(), c["needle"].as_str()),
+        (Some("paper"), Some("random"))
+    );
+    assert_eq!(c["warm_start_rows"], "per-firm");
+    let c = manifest_config(&code);
+    assert_eq!(c["protocol"], "authors-code");
+    assert_eq!(c["needle"], serde_json::json!({"fixed": 5}));
+    assert_eq!(c["warm_start_rows"], "shared");
+    let c = manifest_config(&mixed);
+    assert_eq!(
+        (c["needle"].as_str(), c["warm_start_rows"].as_str()),
+        (Some("random"), Some("shared"))
+    );
+    assert!(read(&code, "report.html").contains("Protocol: authors-code"));
+    assert!(read(&paper, "report.html").contains("Protocol: paper"));
+    // Shared warm-start rows change the games; the paper protocol is the defaults' run.
+    let t1 = "table1_simultaneous_entry_long.csv";
+    assert_ne!(read(&paper, t1), read(&code, t1));
+    // Table 7 (the paper's Table 21) carries the effective end of game of every cell.
+    let long = read(&paper, "table7_k3_heavy_tail_long.csv");
+    assert!(
+        long.starts_with("instance,t0,pair,mean,half_width,variance,eeog_mean,eeog_median"),
+        "{long}"
+    );
+    let bad = run_args(&[
+        "--quiet",
+        "reproduce",
+        "competing-bandits",
+        "--protocol",
+        "authors",
+        "--out",
+        root.join("bad").to_str().unwrap(),
+    ]);
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("allowed: paper, authors-code"),
+        "{}",
+        stderr(&bad)
+    );
+    assert!(
+        !root.join("bad").exists(),
+        "nothing is written for a bad flag"
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn cultural_market_protocols_on_the_authors_inputs() {
+    let inputs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/zhu2023-inputs");
+    if !inputs.is_dir() {
+        eprintln!("skipped: {} is not there", inputs.display());
+        return;
+    }
+    let root = tmp("cultural");
+    let run = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "--quiet",
+            "reproduce",
+            "cultural-market",
+            "--inputs",
+            "zhu2023",
+            "--inputs-dir",
+            inputs.to_str().unwrap(),
+            "--runs",
+            "1",
+            "--steps",
+            "4000",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        ok(run_args(&args));
+    };
+    let (paper, code) = (root.join("paper"), root.join("code"));
+    run(&paper, &[]);
+    run(&code, &["--protocol", "authors-code"]);
+    let c = manifest_config(&code);
+    assert_eq!(c["ties"], "numpy-argsort-reversed");
+    assert_eq!(c["quality_ties"], "numpy-argsort-reversed");
+    let c = manifest_config(&paper);
+    assert_eq!(
+        (c["ties"].as_str(), c["quality_ties"].as_str()),
+        (Some("first-to-reach"), Some("lowest-index"))
+    );
+    let rows = |dir: &Path, what: &str| -> Vec<String> {
+        read(dir, "summary.csv")
+            .lines()
+            .filter(|l| l.contains(what))
+            .map(String::from)
+            .collect()
+    };
+    // 13 of the 100 groups tie among their top qualities: the heterogeneous quality ranking
+    // changes with NumPy's order; the homogeneous one (no ties at the top) does not.
+    assert_ne!(
+        rows(&paper, "heterogeneous,100,quality"),
+        rows(&code, "heterogeneous,100,quality")
+    );
+    assert_eq!(
+        rows(&paper, "homogeneous,1,quality"),
+        rows(&code, "homogeneous,1,quality")
+    );
+    assert_eq!(rows(&paper, ",random,"), rows(&code, ",random,"));
+    assert!(read(&code, "report.html")
+        .contains("protocol authors-code (quality ties: numpy-argsort-reversed)"));
+    std::fs::remove_dir_all(&root).unwrap();
+}
