@@ -291,8 +291,9 @@ impl Observer for PyObserver {
 /// What a run with plug-ins is made of (kept by `PyMarketRun` and `simulate_plugins`).
 struct Parts {
     sim: Simulation,
+    /// The ranking plug-in (object, name, has observe) and its position bias.
     ranking: Option<(Py<PyAny>, String, bool, PositionBias)>,
-    observers: Vec<(Vec<String>, Py<PyAny>, String)>,
+    observers: ObserverArgs,
     ctx: Arc<Context>,
 }
 
@@ -303,15 +304,13 @@ enum AnyRun {
 }
 
 impl Parts {
-    #[allow(clippy::too_many_arguments)] // the Python keyword arguments
     fn new(
-        py: Python<'_>,
         market: &PyMarket,
         steps: u64,
         every: u64,
         shares: bool,
-        ranking: Option<(Py<PyAny>, String, bool, Option<Vec<f64>>)>,
-        observers: Vec<(Vec<String>, Py<PyAny>, String)>,
+        ranking: RankingArg,
+        observers: ObserverArgs,
     ) -> PyResult<Self> {
         let r = &market.resolved;
         let sim = Simulation::new(r.market.clone(), r.visibility.clone(), steps, every, shares)
@@ -333,7 +332,6 @@ impl Parts {
                 Some((obj, name, observes, bias))
             }
         };
-        let _ = py;
         Ok(Parts {
             sim,
             ranking,
@@ -499,7 +497,7 @@ impl PyMarketRun {
         ranking: RankingArg,
         observers: ObserverArgs,
     ) -> PyResult<Self> {
-        let parts = Parts::new(py, market, steps, every, shares, ranking, observers)?;
+        let parts = Parts::new(market, steps, every, shares, ranking, observers)?;
         let run = parts.start(py, seed, replicate)?;
         parts.check(py, replicate)?;
         Ok(PyMarketRun {
@@ -562,7 +560,7 @@ pub fn simulate_plugins(
             "runs = 0: at least 1 run is needed",
         ));
     }
-    let parts = Parts::new(py, market, steps, every, shares, ranking, observers)?;
+    let parts = Parts::new(market, steps, every, shares, ranking, observers)?;
     let mut done = Vec::new();
     for r in 0..runs {
         let mut run = parts.start(py, seed, r)?;
