@@ -185,7 +185,8 @@ def test_a_user_kl_ucb_in_a_local_sweep_equals_its_single_runs(tmp_path):
     assert df["cell"].nunique() == 4 and len(df) == 12
     cells = ml.sweep_cells(SWEEP_BASE, SWEEP_GRID, runs=3, seed=9)
     c = cells[1]
-    single = ml.Competition(**dict(c["spec"], algorithms=[UserKLUCB(), c["spec"]["algorithms"][1]]))
+    assert isinstance(c["spec"]["algorithms"][0], UserKLUCB)
+    single = ml.Competition(**c["spec"])
     got = df[df["cell"] == c["label"]][list(single.run(seed=c["seed"], runs=3).columns)]
     pd.testing.assert_frame_equal(got.reset_index(drop=True), single.run(seed=c["seed"], runs=3))
     # Resume from stored cells.

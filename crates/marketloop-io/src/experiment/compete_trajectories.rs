@@ -323,4 +323,32 @@ mod tests {
         assert_eq!(long.n_rows(), 5 * 300_usize.div_ceil(7) * 3);
         assert!(CompeteTrajectories::new(compete, 0).is_err());
     }
+
+    #[test]
+    fn boxed_algorithms_give_the_built_in_tables_and_record_their_labels() {
+        use marketloop_core::bandits::FirmAlgorithm;
+        let compete = Compete::new(spec()).unwrap();
+        let plan = Plan::new(3, 4);
+        let want = execute(&compete, &plan, &|_| {}).unwrap().summary;
+        let boxed: Vec<FirmAlgorithm> = spec()
+            .game
+            .algorithms
+            .into_iter()
+            .map(FirmAlgorithm::Builtin)
+            .collect();
+        let user = Compete::new(spec())
+            .unwrap()
+            .with_algorithms(boxed.clone())
+            .unwrap();
+        let got = execute(&user, &plan, &|_| {}).unwrap().summary;
+        assert_eq!(user.table(&got).unwrap(), compete.table(&want).unwrap());
+        assert_eq!(
+            user.config(&plan)["game"]["algorithms"],
+            serde_json::json!(["TS", "BG", "BEG"])
+        );
+        let short = Compete::new(spec())
+            .unwrap()
+            .with_algorithms(boxed[..2].to_vec());
+        assert!(short.unwrap_err().to_string().contains("2 algorithms given"));
+    }
 }

@@ -10,7 +10,8 @@ the same numbers, for any thread count and after a resume.
 one after the other on one worker thread; runs of built-ins only keep releasing the GIL and
 using every core. With ``backend="ray"`` sweeps, plug-ins travel pickled to the workers, so
 they must pickle (define them at module level, in a module the workers can import, or register
-it with ``cloudpickle.register_pickle_by_value``).
+it with ``cloudpickle.register_pickle_by_value``). The plug-ins run on a worker thread, so Ctrl-C
+takes effect when the run returns.
 
 **Errors.** A plug-in that raises, returns anything but an arm index in ``0..k`` (a float, NaN,
 a bool, a list, an index out of range) or cannot be copied stops the run with

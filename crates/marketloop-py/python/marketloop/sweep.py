@@ -83,9 +83,16 @@ def sweep_cells(
     kind: Optional[str] = None,
     **settings: Any,
 ) -> List[Dict[str, Any]]:
-    """The cells of a sweep: index, params, canonical label, derived seed and resolved spec."""
+    """The cells of a sweep: index, params, canonical label, derived seed and resolved spec (a
+    plug-in algorithm's slot holds the plug-in object, so ``Competition(**cell["spec"])``
+    rebuilds the cell's competition)."""
+    plugins = _plugins(spec, grid)
     doc = _document(spec, kind, grid, runs, seed, settings)
-    return json.loads(_core.sweep_cells(json.dumps(doc)))
+    cells = json.loads(_core.sweep_cells(json.dumps(doc)))
+    for c in cells:
+        for slot, _, obj in plugins:
+            c["spec"]["algorithms"][slot] = obj
+    return cells
 
 
 def sweep(

@@ -5,8 +5,8 @@
 //! `marketloop.Rng`) and `update(arm, reward)`, exactly where it calls a built-in's. The bound
 //! methods are looked up once per copy, so a round costs two Python calls and nothing else.
 //!
-//! A plug-in that raises, returns something other than an arm index in `0..k` (a float, NaN, a
-//! list, a bool, an index out of range) or is interrupted (Ctrl-C) is recorded in the run's
+//! A plug-in that raises or returns something other than an arm index in `0..k` (a float, NaN,
+//! a list, a bool, an index out of range) is recorded in the run's
 //! [`Context`] with its firm slot and step; from then on the firm answers arm 0 without calling
 //! Python (the replicate is discarded) and the run stops with a `MarketloopError` naming the
 //! plug-in, the step and the replicate.
@@ -42,9 +42,6 @@ pub struct PyBandit {
     steps: u64,
     origin: Arc<Origin>,
 }
-
-/// How often (in steps) a running plug-in checks for Ctrl-C.
-const SIGNAL_EVERY: u64 = 4096;
 
 fn deepcopy<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     obj.py().import("copy")?.getattr("deepcopy")?.call1((obj,))
@@ -136,12 +133,6 @@ impl DynBanditPolicy for PyBandit {
         }
         self.steps += 1;
         Python::attach(|py| {
-            if self.steps.is_multiple_of(SIGNAL_EVERY) {
-                if let Err(e) = py.check_signals() {
-                    self.fail("was interrupted".into(), Some(e));
-                    return 0;
-                }
-            }
             let cell = self.rng.bind(py);
             let got = PyRng::lend(cell, rng, || self.select.call1(py, (cell.clone(),)));
             match got {
