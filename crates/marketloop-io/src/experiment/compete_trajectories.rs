@@ -349,6 +349,9 @@ mod tests {
         let short = Compete::new(spec())
             .unwrap()
             .with_algorithms(boxed[..2].to_vec());
-        assert!(short.unwrap_err().to_string().contains("2 algorithms given"));
+        assert!(short
+            .unwrap_err()
+            .to_string()
+            .contains("2 algorithms given"));
     }
 }

@@ -7,27 +7,17 @@
 //!
 //! A plug-in that raises or returns something other than an arm index in `0..k` (a float, NaN,
 //! a list, a bool, an index out of range) is recorded in the run's
-//! [`Context`] with its firm slot and step; from then on the firm answers arm 0 without calling
-//! Python (the replicate is discarded) and the run stops with a `MarketloopError` naming the
-//! plug-in, the step and the replicate.
+//! [`Context`](super::Context) with its firm slot and step; from then on the firm answers arm 0
+//! without calling Python (the replicate is discarded) and the run stops with a
+//! `MarketloopError` naming the plug-in, the step and the replicate.
 
-use super::Context;
+use super::Origin;
 use crate::rng::PyRng;
 use marketloop_core::bandits::{BanditError, BetaPosterior, BetaPrior, DynBanditPolicy};
 use marketloop_core::rng::PortableRng;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat};
 use std::sync::Arc;
-
-/// Who a plug-in is (for error messages) and the run it reports to.
-pub struct Origin {
-    /// E.g. `bandit algorithm "MyUCB" (firm 2)`.
-    pub label: String,
-    /// The spec field it stands in (`algorithms`, `ranking`, `observers`).
-    pub field: &'static str,
-    /// The run's failure record.
-    pub ctx: Arc<Context>,
-}
 
 /// One firm's copy of a Python bandit algorithm.
 pub struct PyBandit {

@@ -10,8 +10,7 @@
 //! `0..n`), or an observer that raises or returns a wrong number of values or a NaN, stops the
 //! run with a `MarketloopError` naming the plug-in, the step and the replicate.
 
-use super::bandit::Origin;
-use super::Context;
+use super::{Context, Origin};
 use crate::convert::{columns_to_py, py_err, Columns};
 use crate::rng::PyRng;
 use crate::{MarketloopError, PyMarket};

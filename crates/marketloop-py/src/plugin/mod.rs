@@ -24,7 +24,7 @@ pub mod market;
 
 use crate::convert::{columns_to_py, py_err, Columns};
 use crate::{parse_cell, parse_json, parse_sweep, pool, run_kind};
-use bandit::{Origin, PyBandit};
+use bandit::PyBandit;
 use marketloop_core::bandits::{AlgorithmSpec, CustomAlgorithm, FirmAlgorithm};
 use marketloop_core::rng::SeedSequence;
 use marketloop_io::experiment::kind::Resolved;
@@ -48,6 +48,16 @@ struct Failure {
     what: String,
 }
 
+/// Who a plug-in is (for error messages) and the run it reports to.
+pub struct Origin {
+    /// E.g. `bandit algorithm "MyUCB" (firm 2)`.
+    pub label: String,
+    /// The spec field it stands in (`algorithms`, `ranking`, `observers`).
+    pub field: &'static str,
+    /// The run's failure record.
+    pub ctx: Arc<Context>,
+}
+
 /// A run's failure record, shared by all its plug-ins.
 #[derive(Default)]
 pub struct Context {
@@ -63,15 +73,8 @@ impl Context {
         self.failed.load(Ordering::Relaxed)
     }
 
-    /// Records a failure of `plugin` (given as the spec field `field`) at `step` (the first
-    /// one only).
-    pub fn fail(
-        &self,
-        origin: &bandit::Origin,
-        step: Option<u64>,
-        what: &str,
-        cause: Option<PyErr>,
-    ) {
+    /// Records a failure of the plug-in `origin` at `step` (the first failure only).
+    pub fn fail(&self, origin: &Origin, step: Option<u64>, what: &str, cause: Option<PyErr>) {
         if self.failed.swap(true, Ordering::Relaxed) {
             return;
         }
