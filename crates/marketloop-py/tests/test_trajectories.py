@@ -52,3 +52,23 @@ def test_bad_every():
     game = ml.Competition(**dict(GAME, algorithms=["TS", "BG"]))
     with pytest.raises(ml.MarketloopError, match="every"):
         game.run(seed=1, runs=1, trajectories=True, every=0)
+
+
+@pytest.mark.parametrize("algorithms", [["TS", "BG", "BEG"], ["TS", PortedBG()]])
+def test_a_game_stepped_from_python_ends_where_run_ends(algorithms):
+    game = ml.Competition(**dict(GAME, algorithms=algorithms, scenario="first-mover", x=30))
+    runs = game.run(seed=8, runs=3)
+    g = game.start(seed=8, replicate=2)
+    assert g.state()["round"] == 0
+    played = 0
+    for n in (1, 9, 0, 90, 1000):
+        played += g.step(n)
+        s = g.state()
+        assert s["round"] == played and sum(s["chosen"]) == played
+    assert played == 200 and g.finished and g.step(5) == 0
+    s, want = g.state(), runs.iloc[2]
+    for f in range(len(algorithms)):
+        assert s["chosen"][f] / 200 == want[f"share_firm{f + 1}"]
+        assert s["reputation"][f] == want[f"final_reputation_firm{f + 1}"]
+        assert s["firm_regret"][f] == want[f"regret_firm{f + 1}"]
+    assert s["regret"] == want["market_regret"]

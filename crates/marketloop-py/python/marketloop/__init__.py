@@ -20,7 +20,7 @@ DataFrames (long format: one row per run x measurement). Bad input raises
 
 from . import data, reproduce
 from ._core import GENERATOR, KINDS, MarketloopError, __version__
-from .competition import Competition, Trajectories
+from .competition import Competition, CompetitionGame, Trajectories
 from .market import Equilibrium, Market, MarketRun
 from .plugins import BanditAlgorithm, Observer, RankingPolicy, Rng
 from .sweep import sweep, sweep_cells
@@ -34,6 +34,7 @@ __all__ = [
     "RankingPolicy",
     "Rng",
     "Competition",
+    "CompetitionGame",
     "Equilibrium",
     "GENERATOR",
     "KINDS",

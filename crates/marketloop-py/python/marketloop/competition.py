@@ -16,7 +16,7 @@ from .plugins import is_bandit_plugin, plugin_name
 # slot's algorithm is replaced by the plug-in before anything runs).
 _PLACEHOLDER = "BG"
 
-__all__ = ["Competition", "Trajectories"]
+__all__ = ["Competition", "CompetitionGame", "Trajectories"]
 
 
 class Trajectories(NamedTuple):
@@ -147,6 +147,19 @@ class Competition:
             )
         )
 
+    def start(self, *, seed: Optional[int] = None, replicate: int = 0) -> "CompetitionGame":
+        """Starts game (run) ``replicate`` of :meth:`run` (master seed ``seed``, default the
+        spec's) after its pre-game history (monopoly period, warm start), to be played from
+        Python: ``game.step(n)``, ``game.state()``. Played to T in any pieces, it ends exactly
+        where run ``replicate`` of :meth:`run` ends."""
+        seed = self.spec.get("seed", 0) if seed is None else seed
+        for name, v in (("seed", seed), ("replicate", replicate)):
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise _core.MarketloopError(f"{name} = {v!r} must be a whole number >= 0")
+        return CompetitionGame(
+            _core.PyCompetitionRun(json.dumps(self.spec), self.plugin_list(), int(seed), int(replicate))
+        )
+
     def plugin_list(self) -> List[Tuple[int, str, Any]]:
         """The plug-ins as the engine takes them: (firm slot, name, object)."""
         return [(i, plugin_name(a), a) for i, a in sorted(self.plugins.items())]
@@ -172,3 +185,28 @@ class Competition:
             and other.plugins.keys() == self.plugins.keys()
             and all(other.plugins[i] is a for i, a in self.plugins.items())
         )
+
+
+class CompetitionGame:
+    """One started game of a competition (:meth:`Competition.start`)."""
+
+    def __init__(self, handle: Any) -> None:
+        self._game = handle
+
+    def step(self, n: int = 1) -> int:
+        """Plays up to ``n`` game rounds (never past T); returns how many were played."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise _core.MarketloopError(f"n = {n!r} must be a whole number >= 0")
+        return self._game.step(n)
+
+    def state(self) -> Dict[str, Any]:
+        """The game now: ``round``, ``horizon``, ``chosen`` (rounds won by firm), ``served``,
+        ``reputation``, ``shares`` (so far), ``regret`` (cumulative market regret),
+        ``firm_regret``."""
+        return self._game.state()
+
+    @property
+    def finished(self) -> bool:
+        """Whether all T rounds have been played."""
+        s = self._game.state()
+        return s["round"] >= s["horizon"]

@@ -1,7 +1,7 @@
 //! Python plug-ins on the engine's own path: user bandit algorithms (`marketloop.BanditAlgorithm`)
 //! in competitions, isolation runs and sweeps, run by the one executor (the same run folders,
-//! resume and tables as the built-ins); user rankings and measurements in the market, and
-//! step-by-step market runs ([`market`]).
+//! resume and tables as the built-ins); step-by-step games ([`PyCompetitionRun`]); user
+//! rankings and measurements in the market, and step-by-step market runs ([`market`]).
 //!
 //! A competition spec travels as JSON with each plug-in slot holding a built-in placeholder
 //! name; the plug-ins come beside it as `(slot, name, object)`. The resolved
@@ -25,7 +25,9 @@ pub mod market;
 use crate::convert::{columns_to_py, py_err, Columns};
 use crate::{parse_cell, parse_json, parse_sweep, pool, run_kind};
 use bandit::PyBandit;
-use marketloop_core::bandits::{AlgorithmSpec, CustomAlgorithm, FirmAlgorithm};
+use marketloop_core::bandits::{
+    AlgorithmSpec, BoxedPolicy, CompetitionRun, CustomAlgorithm, FirmAlgorithm,
+};
 use marketloop_core::rng::SeedSequence;
 use marketloop_io::experiment::kind::Resolved;
 use marketloop_io::experiment::{
@@ -35,6 +37,7 @@ use marketloop_io::sweep::{self, Cell, CellRunner};
 use marketloop_io::table::Table;
 use marketloop_io::IoError;
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -409,6 +412,79 @@ fn run_cells_plugins(
     tables.iter().map(|t| columns_to_py(py, t)).collect()
 }
 
+/// One started game of a competition (its firms may be Python plug-ins), stepped from Python
+/// (`Competition.start`): stepping to T gives exactly the game `Competition.run` plays.
+#[pyclass(name = "PyCompetitionRun", module = "marketloop._core")]
+pub struct PyCompetitionRun {
+    /// Behind a lock: a boxed algorithm is `Send` but not `Sync`.
+    game: Mutex<CompetitionRun<'static, BoxedPolicy>>,
+    ctx: Arc<Context>,
+    replicate: u64,
+}
+
+#[pymethods]
+impl PyCompetitionRun {
+    /// Starts game (run) `replicate` of the compete spec `spec` with master seed `seed`.
+    #[new]
+    fn new(
+        py: Python<'_>,
+        spec: &str,
+        plugins: Plugins,
+        seed: u64,
+        replicate: u64,
+    ) -> PyResult<Self> {
+        let value = parse_json("compete spec", spec)?;
+        let ctx = Arc::new(Context::default());
+        let e = compete_with(&value, &shared(plugins), &ctx).map_err(py_err)?;
+        let game = CompetitionRun::start(
+            &e.games().cells[0],
+            &e.spec().instance,
+            &SeedSequence::new(seed),
+            replicate,
+        );
+        if let Some(err) = ctx.error(&format!("replicate {replicate}")) {
+            return Err(ctx.to_py(py, err));
+        }
+        Ok(PyCompetitionRun {
+            game: Mutex::new(game.map_err(|e| py_err(IoError::from(e)))?),
+            ctx,
+            replicate,
+        })
+    }
+
+    /// Plays up to `n` game rounds (never past T); returns how many were played.
+    fn step(&self, py: Python<'_>, n: usize) -> PyResult<usize> {
+        let played = self.game()?.step(n);
+        match self.ctx.error(&format!("replicate {}", self.replicate)) {
+            Some(err) => Err(self.ctx.to_py(py, err)),
+            None => Ok(played),
+        }
+    }
+
+    /// The game now: round, horizon, chosen, served, reputation, shares, regret, firm_regret.
+    fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = self.game()?.state();
+        let d = PyDict::new(py);
+        d.set_item("round", s.round)?;
+        d.set_item("horizon", s.horizon)?;
+        d.set_item("chosen", s.chosen)?;
+        d.set_item("served", s.served)?;
+        d.set_item("reputation", s.reputation)?;
+        d.set_item("shares", s.shares)?;
+        d.set_item("regret", s.regret)?;
+        d.set_item("firm_regret", s.firm_regret)?;
+        Ok(d)
+    }
+}
+
+impl PyCompetitionRun {
+    fn game(&self) -> PyResult<std::sync::MutexGuard<'_, CompetitionRun<'static, BoxedPolicy>>> {
+        self.game.lock().map_err(|_| {
+            crate::MarketloopError::new_err("this game failed earlier and cannot be used")
+        })
+    }
+}
+
 /// Adds the plug-in functions and `Rng` to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<crate::rng::PyRng>()?;
@@ -416,6 +492,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_sweep_plugins, m)?)?;
     m.add_function(wrap_pyfunction!(run_cells_plugins, m)?)?;
     m.add_class::<market::PyMarketRun>()?;
+    m.add_class::<PyCompetitionRun>()?;
     m.add_function(wrap_pyfunction!(market::simulate_plugins, m)?)?;
     Ok(())
 }
