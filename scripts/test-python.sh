@@ -47,5 +47,7 @@ print(f"notebook {path} executed in {time.perf_counter() - t:.1f} s")
 PY
 (cd "$scratch" && MARKETLOOP_EXAMPLE_SCALE=ci "$VENV/bin/python" "$ROOT/examples/python/cultural_market.py" --out "$scratch/cm")
 (cd "$scratch" && MARKETLOOP_EXAMPLE_SCALE=ci "$VENV/bin/python" "$ROOT/examples/python/competing_bandits.py" --out "$scratch/cb")
+(cd "$scratch" && MARKETLOOP_EXAMPLE_SCALE=ci "$VENV/bin/python" "$ROOT/examples/python/user_algorithm.py" --out "$scratch/ua")
+(cd "$scratch" && MARKETLOOP_EXAMPLE_SCALE=ci "$VENV/bin/python" "$ROOT/examples/python/user_ranking.py")
 t_nb=$((SECONDS - start - t_pip - t_build - t_pytest))
 echo "== python: done in $((SECONDS - start)) s (pip ${t_pip} s, build ${t_build} s, pytest ${t_pytest} s, notebook+examples ${t_nb} s)"

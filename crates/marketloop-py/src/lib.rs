@@ -8,6 +8,8 @@
 #![deny(missing_docs)]
 
 mod convert;
+mod plugin;
+mod rng;
 
 use convert::{columns_from_py, columns_to_py, py_err, Columns};
 use marketloop_core::rng::SeedSequence;
@@ -570,5 +572,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fetch_movielens, m)?)?;
     m.add_function(wrap_pyfunction!(movielens_preferences, m)?)?;
     m.add_function(wrap_pyfunction!(preferences_defaults, m)?)?;
+    plugin::register(m)?;
     Ok(())
 }

@@ -8,8 +8,8 @@ use crate::report::{Finding, Report, Section};
 use crate::table::{Column, Table};
 use crate::{Figure, IoError, Series, SeriesStyle};
 use marketloop_core::bandits::{
-    disadvantaged_period, metrics::histogram, CellSummary, CompetitionOutcome, Estimate,
-    Experiment as Games, IsolationConfig,
+    disadvantaged_period, metrics::histogram, AlgorithmKind, AlgorithmSpec, CellSummary,
+    CompetitionOutcome, Estimate, Experiment as Games, FirmAlgorithm, IsolationConfig,
 };
 use marketloop_core::rng::SeedSequence;
 use marketloop_core::runner::Schedule;
@@ -17,10 +17,17 @@ use std::time::Instant;
 
 /// A validated competing-bandits experiment. Its spec's `seed` and `runs` are the defaults of
 /// [`Compete::plan`]; the executor runs whatever [`Plan`] it is given.
+///
+/// `A` is the firms' algorithm description: built-in names ([`AlgorithmKind`], what a spec
+/// holds; static dispatch) or [`FirmAlgorithm`] once user algorithms (plug-ins) take some slots
+/// ([`Compete::with_algorithms`]): the same engine, executor and run folder.
 #[derive(Clone, Debug)]
-pub struct Compete {
+pub struct Compete<A = AlgorithmKind> {
     spec: CompeteSpec,
-    games: Games,
+    games: Games<A>,
+    /// The firms' labels recorded in the manifest in place of the spec's names, when some
+    /// slots hold user algorithms.
+    plugin_labels: Option<Vec<String>>,
 }
 
 /// The results of the games.
@@ -45,12 +52,53 @@ impl Compete {
             vec![spec.game.clone()],
             SeedSequence::new(spec.seed),
         )?;
-        Ok(Self { spec, games })
+        Ok(Self {
+            spec,
+            games,
+            plugin_labels: None,
+        })
     }
 
+    /// The same experiment with the firms' algorithms replaced by `algorithms` (one per slot of
+    /// the spec, built-ins or user algorithms), validated again. The manifest records their
+    /// labels in place of the spec's names.
+    pub fn with_algorithms(
+        self,
+        algorithms: Vec<FirmAlgorithm>,
+    ) -> Result<Compete<FirmAlgorithm>, IoError> {
+        let n = self.spec.game.algorithms.len();
+        if algorithms.len() != n {
+            return Err(IoError::spec(
+                "algorithms",
+                format!(
+                    "{} algorithms given for a spec of {n} firms",
+                    algorithms.len()
+                ),
+            ));
+        }
+        let labels = algorithms.iter().map(|a| a.label()).collect();
+        let games = Games::new(
+            self.spec.instance.clone(),
+            vec![self.spec.game.clone().with_algorithms(algorithms)],
+            self.games.seed,
+        )?;
+        Ok(Compete {
+            spec: self.spec,
+            games,
+            plugin_labels: Some(labels),
+        })
+    }
+}
+
+impl<A: AlgorithmSpec> Compete<A> {
     /// The spec.
     pub fn spec(&self) -> &CompeteSpec {
         &self.spec
+    }
+
+    /// The games (one cell: the spec's game with these algorithms).
+    pub fn games(&self) -> &Games<A> {
+        &self.games
     }
 
     /// The spec's own seed and runs.
@@ -59,11 +107,10 @@ impl Compete {
     }
 
     fn names(&self) -> Vec<String> {
-        self.spec
-            .game
+        self.games.cells[0]
             .algorithms
             .iter()
-            .map(|a| a.short())
+            .map(|a| a.label())
             .collect()
     }
 
@@ -76,7 +123,7 @@ impl Compete {
         let g = &self.spec.game;
         format!(
             "{} on {} ({}, {})",
-            g.label(),
+            self.games.cells[0].label(),
             self.spec.instance.display_name(),
             g.scenario.short(),
             g.response.short()
@@ -173,7 +220,7 @@ impl Compete {
         let rounds = spec.game.t0 + spec.game.t;
         let cfg = IsolationConfig {
             instance: spec.instance.clone(),
-            algorithms: spec.game.algorithms.clone(),
+            algorithms: self.games.cells[0].algorithms.clone(),
             prior: spec.game.prior,
             tie: spec.game.tie,
             window: spec.game.window,
@@ -264,7 +311,7 @@ impl Compete {
     }
 }
 
-impl Experiment for Compete {
+impl<A: AlgorithmSpec> Experiment for Compete<A> {
     const COMMAND: &'static str = "compete";
     const ARM: &'static str = "game";
     const PHASE: &'static str = "games";
@@ -276,7 +323,11 @@ impl Experiment for Compete {
         let mut spec = self.spec.clone();
         spec.seed = plan.seed;
         spec.runs = plan.runs;
-        serde_json::to_value(&spec).unwrap_or_default()
+        let mut value = serde_json::to_value(&spec).unwrap_or_default();
+        if let Some(labels) = &self.plugin_labels {
+            value["game"]["algorithms"] = serde_json::json!(labels);
+        }
+        value
     }
 
     fn replicate(&self, seeds: SeedSequence, r: u64) -> Result<CompetitionOutcome, IoError> {
@@ -385,7 +436,7 @@ impl Experiment for Compete {
             .push((fig.title.clone(), "fig_share_histogram".into()));
         out.figure("fig_share_histogram", fig);
         let mut report = Report {
-            title: format!("marketloop compete: {}", spec.game.label()),
+            title: format!("marketloop compete: {}", self.games.cells[0].label()),
             sections: vec![section],
         };
         if spec.isolation {

@@ -10,6 +10,8 @@
 //! - [`equilibrium`]: `market equilibrium`, the TOME and every objective at it.
 //! - [`dynamics`]: `market dynamics`, the deterministic dynamic (eq. 6).
 //! - [`compete`]: `compete`, one competing-bandits experiment.
+//! - [`compete_trajectories`]: the same games recorded round by round (Python's
+//!   `trajectories=True`).
 //! - [`print`](mod@print): what the command line prints for each kind (text and `--format json`).
 //! - [`kind`]: the kinds by name ([`Kind`]), spec documents (JSON values, as sweeps and Python
 //!   give them) resolved into the kinds, and [`Experiments`], which runs a document of any kind.
@@ -20,6 +22,7 @@
 //! subcommand and the Python method stay thin: spec -> kind -> executor -> print/return.
 
 pub mod compete;
+pub mod compete_trajectories;
 pub mod dynamics;
 pub mod equilibrium;
 pub mod executor;
@@ -28,6 +31,7 @@ pub mod print;
 pub mod simulate;
 
 pub use compete::Compete;
+pub use compete_trajectories::CompeteTrajectories;
 pub use dynamics::MarketDynamics;
 pub use equilibrium::{EquilibriumReport, MarketEquilibrium};
 pub use executor::{execute, execute_in, Finished, Plan};

@@ -20,23 +20,31 @@ DataFrames (long format: one row per run x measurement). Bad input raises
 
 from . import data, reproduce
 from ._core import GENERATOR, KINDS, MarketloopError, __version__
-from .competition import Competition
-from .market import Equilibrium, Market
+from .competition import Competition, CompetitionGame, Trajectories
+from .market import Equilibrium, Market, MarketRun
+from .plugins import BanditAlgorithm, Observer, RankingPolicy, Rng
 from .sweep import sweep, sweep_cells
 
 # Errors raised by the Rust layer carry the spec field they are about; others name none.
 MarketloopError.field = None
 
 __all__ = [
+    "BanditAlgorithm",
+    "Observer",
+    "RankingPolicy",
+    "Rng",
     "Competition",
+    "CompetitionGame",
     "Equilibrium",
     "GENERATOR",
     "KINDS",
     "Market",
+    "MarketRun",
     "data",
     "MarketloopError",
     "reproduce",
     "sweep",
     "sweep_cells",
+    "Trajectories",
     "__version__",
 ]

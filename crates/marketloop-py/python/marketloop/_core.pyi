@@ -1,6 +1,6 @@
 """Type stubs of the Rust extension module ``marketloop._core``."""
 
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 Columns = List[Tuple[str, str, Any]]
 """Typed columns: (name, "f64" | "i64" | "str", little-endian bytes | list of str)."""
@@ -71,3 +71,63 @@ def movielens_preferences(
     config: str, seed: int, data: Optional[str] = None, cache: Optional[str] = None
 ) -> Tuple[str, bytes, bytes, bytes]: ...
 def preferences_defaults() -> str: ...
+
+# Plug-ins (src/plugin/, src/rng.rs).
+Plugins = List[Tuple[int, str, Any]]
+RankingArg = Optional[Tuple[Any, str, bool, Optional[List[float]]]]
+ObserverArgs = List[Tuple[List[str], Any, str]]
+
+class Rng:
+    def __init__(self, seed: int = 0, stream: int = 0) -> None: ...
+    def random(self) -> float: ...
+    def uniform(self, low: float = 0.0, high: float = 1.0) -> float: ...
+    def integers(self, low: int, high: Optional[int] = None) -> int: ...
+    def beta(self, a: float, b: float) -> float: ...
+    def normal(self, loc: float = 0.0, scale: float = 1.0) -> float: ...
+    def choice(self, a: Any, p: Optional[List[float]] = None) -> Any: ...
+    def numpy(self) -> Any: ...
+
+def run_compete_with(
+    spec: str,
+    plugins: Plugins,
+    seed: int,
+    runs: int,
+    threads: Optional[int] = None,
+    out: Optional[str] = None,
+    resume: bool = False,
+    every: Optional[int] = None,
+) -> Tuple[Columns, Optional[Columns], Optional[Columns]]: ...
+def run_sweep_plugins(sweep: str, plugins: Plugins, out: Optional[str] = None) -> Columns: ...
+def run_cells_plugins(sweep: str, cells: List[str], plugins: Plugins) -> List[Columns]: ...
+
+class PyMarketRun:
+    def __init__(
+        self,
+        market: PyMarket,
+        steps: int,
+        every: int,
+        shares: bool,
+        seed: int,
+        replicate: int,
+        ranking: RankingArg = None,
+        observers: ObserverArgs = ...,
+    ) -> None: ...
+    def step(self, n: int) -> int: ...
+    def state(self) -> Dict[str, Any]: ...
+    def measurements(self) -> Columns: ...
+
+def simulate_plugins(
+    market: PyMarket,
+    steps: int,
+    every: int,
+    shares: bool,
+    seed: int,
+    runs: int,
+    ranking: RankingArg = None,
+    observers: ObserverArgs = ...,
+) -> Columns: ...
+
+class PyCompetitionRun:
+    def __init__(self, spec: str, plugins: Plugins, seed: int, replicate: int) -> None: ...
+    def step(self, n: int) -> int: ...
+    def state(self) -> Dict[str, Any]: ...

@@ -4,14 +4,33 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple, Union
 
 import pandas as pd
 
 from . import _core
 from ._frames import plain, to_frame
+from .plugins import is_bandit_plugin, plugin_name
 
-__all__ = ["Competition"]
+# What a plug-in slot holds in the spec sent to the engine (any valid built-in would do: the
+# slot's algorithm is replaced by the plug-in before anything runs).
+_PLACEHOLDER = "BG"
+
+__all__ = ["Competition", "CompetitionGame", "Trajectories"]
+
+
+class Trajectories(NamedTuple):
+    """What ``Competition.run(..., trajectories=True)`` returns."""
+
+    #: One row per run, as ``Competition.run`` returns without trajectories (same numbers).
+    runs: pd.DataFrame
+    #: One row per run x recorded game round x firm: ``run, round, firm, share`` (market share
+    #: so far), ``reputation``, ``firm_regret`` (the firm's cumulative game regret),
+    #: ``market_regret`` (cumulative).
+    rounds: pd.DataFrame
+    #: One row per recorded round x firm: the mean over runs of share, reputation, firm_regret
+    #: and market_regret, each with its 95% confidence band (``_mean``, ``_lo``, ``_hi``).
+    bands: pd.DataFrame
 
 
 class Competition:
@@ -23,13 +42,36 @@ class Competition:
     ``window``, ``tie_rule``, ``prior``, ``warm_start_rows``, ``checkpoints``, ``seed``, ``runs``.
     Unknown keys and bad values raise :class:`marketloop.MarketloopError` naming the field.
 
-    Instances are plain data (a dict of fields), so they pickle and travel to joblib or Ray
-    workers.
+    ``algorithms`` may hold your own algorithms (:class:`marketloop.BanditAlgorithm` objects)
+    beside built-in names, for any number of firms: ``algorithms=[MyUCB(), "TS"]``. Such a
+    competition runs its replicates one after the other with the GIL held (see
+    :mod:`marketloop.plugins`); ``threads`` is then ignored.
+
+    Instances are plain data (a dict of fields, and the plug-in objects), so they pickle and
+    travel to joblib or Ray workers (when the plug-ins pickle).
     """
 
     kind = "compete"
 
     def __init__(self, **fields: Any) -> None:
+        #: Plug-in algorithms by firm slot (their slots hold a placeholder in ``spec``).
+        self.plugins: Dict[int, Any] = {}
+        algs = fields.get("algorithms")
+        if isinstance(algs, (list, tuple)):
+            algs = list(algs)
+            for i, a in enumerate(algs):
+                if is_bandit_plugin(a):
+                    self.plugins[i] = a
+                    algs[i] = _PLACEHOLDER
+                elif not isinstance(a, str):
+                    err = _core.MarketloopError(
+                        f"algorithms[{i}] = {a!r} is neither a built-in's name (e.g. \"TS\") "
+                        "nor a bandit algorithm (a marketloop.BanditAlgorithm with reset, "
+                        "select and update)"
+                    )
+                    err.field = "algorithms"
+                    raise err
+            fields = dict(fields, algorithms=algs)
         self.spec: Dict[str, Any] = {k: plain(v, k) for k, v in fields.items() if v is not None}
         # Validate now, so a bad spec fails where it is written, not where it is run.
         _core.validate_spec(self.kind, json.dumps(self.spec))
@@ -54,8 +96,16 @@ class Competition:
         threads: Optional[int] = None,
         out: Union[None, str, Path] = None,
         resume: bool = False,
-    ) -> pd.DataFrame:
+        trajectories: bool = False,
+        every: int = 1,
+    ) -> Union[pd.DataFrame, Trajectories]:
         """Runs the games: one row per run (market shares, EEOG, regrets, final reputations).
+
+        With ``trajectories=True``, every game is also recorded every ``every`` rounds (and at
+        T) and a :class:`Trajectories` is returned: the per-run table (the same numbers), the
+        per-round market shares so far, reputations and cumulative regrets, and their means
+        over runs with 95% confidence bands; a run folder (``out``) then also holds
+        ``trajectories`` and ``trajectory_bands`` tables and a share-over-time figure.
 
         ``seed`` and ``runs`` default to the spec's (or the paper's: seed 0, N = 1000). The
         GIL is released; ``threads`` sets the worker count and never changes the results. With
@@ -70,6 +120,22 @@ class Competition:
                 raise _core.MarketloopError(f"{name} = {v!r} must be a whole number >= 0")
         if runs < 1:
             raise _core.MarketloopError(f"runs = {runs} must be at least 1")
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise _core.MarketloopError(f"every = {every!r} must be a whole number >= 1")
+        if self.plugins or trajectories:
+            runs_cols, rounds_cols, bands_cols = _core.run_compete_with(
+                json.dumps(self.spec),
+                self.plugin_list(),
+                int(seed),
+                int(runs),
+                threads,
+                None if out is None else str(out),
+                bool(resume),
+                int(every) if trajectories else None,
+            )
+            if not trajectories:
+                return to_frame(runs_cols)
+            return Trajectories(to_frame(runs_cols), to_frame(rounds_cols), to_frame(bands_cols))
         return to_frame(
             _core.run_compete(
                 json.dumps(self.spec),
@@ -81,12 +147,66 @@ class Competition:
             )
         )
 
+    def start(self, *, seed: Optional[int] = None, replicate: int = 0) -> "CompetitionGame":
+        """Starts game (run) ``replicate`` of :meth:`run` (master seed ``seed``, default the
+        spec's) after its pre-game history (monopoly period, warm start), to be played from
+        Python: ``game.step(n)``, ``game.state()``. Played to T in any pieces, it ends exactly
+        where run ``replicate`` of :meth:`run` ends."""
+        seed = self.spec.get("seed", 0) if seed is None else seed
+        for name, v in (("seed", seed), ("replicate", replicate)):
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise _core.MarketloopError(f"{name} = {v!r} must be a whole number >= 0")
+        return CompetitionGame(
+            _core.PyCompetitionRun(json.dumps(self.spec), self.plugin_list(), int(seed), int(replicate))
+        )
+
+    def plugin_list(self) -> List[Tuple[int, str, Any]]:
+        """The plug-ins as the engine takes them: (firm slot, name, object)."""
+        return [(i, plugin_name(a), a) for i, a in sorted(self.plugins.items())]
+
     def to_dict(self) -> Dict[str, Any]:
-        """The spec as plain data (the fields of the compete TOML)."""
-        return json.loads(json.dumps(self.spec))
+        """The spec as plain data (the fields of the compete TOML; a plug-in's slot holds its
+        name)."""
+        d = json.loads(json.dumps(self.spec))
+        for i, a in self.plugins.items():
+            d["algorithms"][i] = plugin_name(a)
+        return d
 
     def __repr__(self) -> str:
-        return f"Competition({', '.join(f'{k}={v!r}' for k, v in self.spec.items())})"
+        spec = dict(self.spec)
+        if self.plugins:
+            spec["algorithms"] = [self.plugins.get(i, a) for i, a in enumerate(spec["algorithms"])]
+        return f"Competition({', '.join(f'{k}={v!r}' for k, v in spec.items())})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Competition) and other.spec == self.spec
+        return (
+            isinstance(other, Competition)
+            and other.spec == self.spec
+            and other.plugins.keys() == self.plugins.keys()
+            and all(other.plugins[i] is a for i, a in self.plugins.items())
+        )
+
+
+class CompetitionGame:
+    """One started game of a competition (:meth:`Competition.start`)."""
+
+    def __init__(self, handle: Any) -> None:
+        self._game = handle
+
+    def step(self, n: int = 1) -> int:
+        """Plays up to ``n`` game rounds (never past T); returns how many were played."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise _core.MarketloopError(f"n = {n!r} must be a whole number >= 0")
+        return self._game.step(n)
+
+    def state(self) -> Dict[str, Any]:
+        """The game now: ``round``, ``horizon``, ``chosen`` (rounds won by firm), ``served``,
+        ``reputation``, ``shares`` (so far), ``regret`` (cumulative market regret),
+        ``firm_regret``."""
+        return self._game.state()
+
+    @property
+    def finished(self) -> bool:
+        """Whether all T rounds have been played."""
+        s = self._game.state()
+        return s["round"] >= s["horizon"]

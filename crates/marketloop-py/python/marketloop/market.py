@@ -12,8 +12,9 @@ import pandas as pd
 
 from . import _core
 from ._frames import absolute_files, plain, to_frame, whole
+from .plugins import observer_args, ranking_args
 
-__all__ = ["Equilibrium", "Market"]
+__all__ = ["Equilibrium", "Market", "MarketRun"]
 
 
 def _out(out: Union[None, str, Path]) -> Optional[str]:
@@ -186,9 +187,17 @@ class Market:
         threads: Optional[int] = None,
         out: Union[None, str, Path] = None,
         resume: bool = False,
+        ranking: Any = None,
+        observers: Any = None,
     ) -> pd.DataFrame:
         """``runs`` replicates of ``steps`` users each, a measurement every ``every`` steps and
         after the last one.
+
+        ``ranking`` (a :class:`marketloop.RankingPolicy`) replaces the market's ranking by your
+        own, and ``observers`` (:class:`marketloop.Observer` objects, or a dict name ->
+        function of the view returning one number) add measurement columns after the built-in
+        ones. Runs with such plug-ins hold the GIL and run their replicates one after the other
+        (``threads`` is then ignored; ``out`` is not available for them yet).
 
         Returns one row per run x measurement: ``run, step, efficiency, entropy`` (and
         ``share_0 .. share_{n-1}`` with ``shares=True``) — the numbers of
@@ -197,6 +206,23 @@ class Market:
         the results. With ``out``, also writes the run folder of ``marketloop market simulate
         --out OUT`` (the same files, byte for byte); ``resume=True`` continues an interrupted one.
         """
+        if ranking is not None or observers is not None:
+            if out is not None:
+                raise _core.MarketloopError(
+                    "out = ... is not available with ranking or observer plug-ins yet"
+                )
+            return to_frame(
+                _core.simulate_plugins(
+                    self._core(),
+                    whole(steps, "steps"),
+                    whole(every, "every"),
+                    bool(shares),
+                    whole(seed, "seed"),
+                    whole(runs, "runs"),
+                    ranking_args(ranking),
+                    observer_args(observers),
+                )
+            )
         return to_frame(
             self._core().simulate(
                 whole(steps, "steps"),
@@ -207,6 +233,35 @@ class Market:
                 None if threads is None else whole(threads, "threads"),
                 _out(out),
                 bool(resume),
+            )
+        )
+
+    def start(
+        self,
+        *,
+        steps: int,
+        seed: int = 0,
+        replicate: int = 0,
+        every: int = 1000,
+        shares: bool = False,
+        ranking: Any = None,
+        observers: Any = None,
+    ) -> "MarketRun":
+        """Starts replicate ``replicate`` of ``simulate(steps=steps, seed=seed, every=every,
+        ...)`` to be stepped from Python (Gymnasium-style): ``run.step(n)``, ``run.state()``,
+        ``run.measurements()``. Stepped to ``steps`` in any pieces, its measurements are exactly
+        the rows of run ``replicate`` of ``simulate`` with the same arguments. ``ranking`` and
+        ``observers`` as in :meth:`simulate`."""
+        return MarketRun(
+            _core.PyMarketRun(
+                self._core(),
+                whole(steps, "steps"),
+                whole(every, "every"),
+                bool(shares),
+                whole(seed, "seed"),
+                whole(replicate, "replicate"),
+                ranking_args(ranking),
+                observer_args(observers),
             )
         )
 
@@ -253,3 +308,29 @@ class Market:
             return f"Market(items={self.items}, types={self.types}, fields={sorted(self.spec)})"
         except Exception:  # pragma: no cover - repr must not raise
             return f"Market(fields={sorted(self.spec)})"
+
+
+class MarketRun:
+    """One started replicate of a market (:meth:`Market.start`)."""
+
+    def __init__(self, handle: Any) -> None:
+        self._run = handle
+
+    def step(self, n: int = 1) -> int:
+        """Advances up to ``n`` users (never past ``steps``); returns how many arrived."""
+        return self._run.step(whole(n, "n"))
+
+    def state(self) -> Dict[str, Any]:
+        """The state now: ``step``, ``horizon``, ``counts``, ``shares``, ``trials``,
+        ``purchases``, ``idle``, ``efficiency``, ``entropy``."""
+        return self._run.state()
+
+    @property
+    def finished(self) -> bool:
+        """Whether all ``steps`` users have arrived."""
+        s = self._run.state()
+        return s["step"] >= s["horizon"]
+
+    def measurements(self) -> pd.DataFrame:
+        """The measurements so far: ``Market.simulate``'s columns, then the observers'."""
+        return to_frame(self._run.measurements())

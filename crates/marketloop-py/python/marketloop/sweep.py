@@ -20,6 +20,22 @@ from ._frames import plain, to_arrays, to_frame
 __all__ = ["sweep", "sweep_cells"]
 
 
+def _plugins(spec: Any, grid: Mapping[str, Sequence[Any]]) -> List[Any]:
+    """The plug-ins of a competition spec (slot, name, object), after checking that the grid
+    leaves their slots alone."""
+    plugins = spec.plugin_list() if hasattr(spec, "plugin_list") else []
+    if not plugins or not isinstance(grid, Mapping):
+        return plugins
+    slots = {f"algorithms.{i}" for i, _, _ in plugins}
+    for path in grid:
+        if str(path) == "algorithms" or str(path) in slots:
+            raise _core.MarketloopError(
+                f"grid[{path!r}] would replace a plug-in algorithm's slot; plug-ins stay in "
+                "the base spec: vary other fields or other firms' slots"
+            )
+    return plugins
+
+
 def _document(
     spec: Any,
     kind: Optional[str],
@@ -67,9 +83,16 @@ def sweep_cells(
     kind: Optional[str] = None,
     **settings: Any,
 ) -> List[Dict[str, Any]]:
-    """The cells of a sweep: index, params, canonical label, derived seed and resolved spec."""
+    """The cells of a sweep: index, params, canonical label, derived seed and resolved spec (a
+    plug-in algorithm's slot holds the plug-in object, so ``Competition(**cell["spec"])``
+    rebuilds the cell's competition)."""
+    plugins = _plugins(spec, grid)
     doc = _document(spec, kind, grid, runs, seed, settings)
-    return json.loads(_core.sweep_cells(json.dumps(doc)))
+    cells = json.loads(_core.sweep_cells(json.dumps(doc)))
+    for c in cells:
+        for slot, _, obj in plugins:
+            c["spec"]["algorithms"][slot] = obj
+    return cells
 
 
 def sweep(
@@ -103,6 +126,10 @@ def sweep(
         sets the worker count). "ray" submits chunks of cells as Ray tasks to
         ``ray.init(address=address)`` (or the Ray already initialised), retrying failed tasks up
         to ``max_retries`` times; ``chunk_size`` cells per task (default: about 4 tasks per CPU).
+        A competition with plug-in algorithms (``Competition(algorithms=[MyUCB(), "TS"])``)
+        runs its cells and replicates one after the other with the GIL held ("local") or
+        within each Ray task ("ray": the plug-ins must pickle); the numbers are the same on
+        both. The grid may not replace a plug-in's slot.
     kind : str, optional
         The experiment: ``"market"`` (simulate; default for a Market), ``"market-equilibrium"``,
         ``"market-dynamics"`` or ``"compete"`` (default for a Competition).
@@ -119,22 +146,28 @@ def sweep(
         then the experiment's own columns (one row per replicate x measurement), cells in grid
         order.
     """
+    plugins = _plugins(spec, grid)
     doc = _document(spec, kind, grid, runs, seed, settings)
     text = json.dumps(doc)
     if backend == "local":
+        if plugins:
+            return to_frame(_core.run_sweep_plugins(text, plugins, out))
         return to_frame(_core.run_sweep_local(text, out, threads))
     if backend == "ray":
-        return _sweep_ray(text, out, address, chunk_size, max_retries)
+        return _sweep_ray(text, out, address, chunk_size, max_retries, plugins)
     raise _core.MarketloopError(f"backend = {backend!r} is not allowed: use 'local' or 'ray'")
 
 
-def _run_chunk(sweep_text: str, cells_text: List[str]) -> Any:
-    """One Ray task: several cells run one after the other (the engine's own threads inside).
+def _run_chunk(sweep_text: str, cells_text: List[str], plugins: Optional[List[Any]] = None) -> Any:
+    """One Ray task: several cells run one after the other (the engine's own threads inside;
+    with plug-ins, which arrive pickled, one thread holding the GIL).
 
     Bad input is returned as ``("error", message)`` rather than raised: it is deterministic, so
     Ray must not retry it; only lost workers and other system failures are retried.
     """
     try:
+        if plugins:
+            return _core.run_cells_plugins(sweep_text, cells_text, plugins)
         return _core.run_cells(sweep_text, cells_text)
     except _core.MarketloopError as e:
         return ("error", str(e))
@@ -146,6 +179,7 @@ def _sweep_ray(
     address: Optional[str],
     chunk_size: Optional[int],
     max_retries: int,
+    plugins: Optional[List[Any]] = None,
 ) -> pd.DataFrame:
     try:
         import ray
@@ -174,8 +208,12 @@ def _sweep_ray(
         size = chunk_size or max(1, -(-len(todo) // (4 * workers)))
         remote = ray.remote(max_retries=max_retries, retry_exceptions=True)(_run_chunk)
         sweep_ref = ray.put(text)
+        plugins_ref = ray.put(plugins or None)
         chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
-        refs = {remote.remote(sweep_ref, [cell_texts[i] for i in chunk]): chunk for chunk in chunks}
+        refs = {
+            remote.remote(sweep_ref, [cell_texts[i] for i in chunk], plugins_ref): chunk
+            for chunk in chunks
+        }
         pending = list(refs)
         while pending:
             done, pending = ray.wait(pending, num_returns=1)

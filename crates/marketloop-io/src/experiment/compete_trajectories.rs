@@ -1,0 +1,357 @@
+//! `compete` with trajectories: the same games as [`Compete`], each played round by round
+//! ([`CompetitionRun`], which gives exactly the whole game's outcome) while its state is
+//! recorded every `every` rounds — market shares so far, reputations and cumulative regret — and
+//! summarised over runs with 95% confidence bands (Student t, as the other run-level estimates).
+//!
+//! The per-run table is [`Compete`]'s, number for number; the run folder holds Compete's files
+//! plus `trajectories` (one row per run x recorded round x firm) and `trajectory_bands` (one row
+//! per recorded round x firm). The CLI's `compete` does not use this kind, so its output is
+//! unchanged.
+
+use super::compete::{Compete, CompeteSummary};
+use super::{Experiment, Outputs, Plan};
+use crate::table::{Column, Table};
+use crate::{Figure, IoError, Series};
+use marketloop_core::bandits::{AlgorithmSpec, CompetitionOutcome, CompetitionRun, Estimate};
+use marketloop_core::rng::SeedSequence;
+use serde::{Deserialize, Serialize};
+
+/// One game's recorded states.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GameTrajectory {
+    /// The game rounds recorded (every `every` rounds, and T).
+    pub rounds: Vec<u64>,
+    /// Market shares so far, row-major rounds x firms.
+    pub shares: Vec<f64>,
+    /// Reputations, row-major rounds x firms.
+    pub reputation: Vec<f64>,
+    /// Cumulative game regret by firm, row-major rounds x firms.
+    pub firm_regret: Vec<f64>,
+    /// Cumulative market regret, one per recorded round.
+    pub regret: Vec<f64>,
+}
+
+/// One finished replicate: the game's outcome and its trajectory.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrajectoryReplicate {
+    /// What [`Compete`] records.
+    pub outcome: CompetitionOutcome,
+    /// The recorded states.
+    pub trajectory: GameTrajectory,
+}
+
+/// The results: [`Compete`]'s summary and every run's trajectory.
+#[derive(Clone, Debug)]
+pub struct TrajectorySummary {
+    /// As [`Compete`] summarises the outcomes.
+    pub compete: CompeteSummary,
+    /// Every run's trajectory, in run order.
+    pub trajectories: Vec<GameTrajectory>,
+}
+
+/// A competing-bandits experiment whose games are recorded every `every` rounds.
+#[derive(Clone, Debug)]
+pub struct CompeteTrajectories<A> {
+    compete: Compete<A>,
+    every: usize,
+}
+
+impl<A: AlgorithmSpec> CompeteTrajectories<A> {
+    /// Records `compete`'s games every `every` >= 1 rounds (and at T).
+    pub fn new(compete: Compete<A>, every: usize) -> Result<Self, IoError> {
+        if every == 0 {
+            return Err(IoError::spec(
+                "every",
+                "every = 0: record the games every 1 or more rounds",
+            ));
+        }
+        Ok(Self { compete, every })
+    }
+
+    /// The experiment without trajectories.
+    pub fn compete(&self) -> &Compete<A> {
+        &self.compete
+    }
+
+    fn firms(&self) -> usize {
+        self.compete.spec().game.algorithms.len()
+    }
+
+    /// One row per run x recorded round x firm: `run, round, firm, share, reputation,
+    /// firm_regret, market_regret`.
+    pub fn trajectory_table(&self, s: &TrajectorySummary) -> Result<Table, IoError> {
+        let f = self.firms();
+        let rows: usize = s.trajectories.iter().map(|t| t.rounds.len() * f).sum();
+        let (mut run, mut round, mut firm) = (
+            Vec::with_capacity(rows),
+            Vec::with_capacity(rows),
+            Vec::with_capacity(rows),
+        );
+        let (mut share, mut rep, mut fr, mut mr) = (
+            Vec::with_capacity(rows),
+            Vec::with_capacity(rows),
+            Vec::with_capacity(rows),
+            Vec::with_capacity(rows),
+        );
+        for (r, t) in s.trajectories.iter().enumerate() {
+            for (i, &x) in t.rounds.iter().enumerate() {
+                for j in 0..f {
+                    run.push(r as i64);
+                    round.push(x as i64);
+                    firm.push(j as i64 + 1);
+                    share.push(t.shares[i * f + j]);
+                    rep.push(t.reputation[i * f + j]);
+                    fr.push(t.firm_regret[i * f + j]);
+                    mr.push(t.regret[i]);
+                }
+            }
+        }
+        Table::new()
+            .with("run", Column::I64(run))?
+            .with("round", Column::I64(round))?
+            .with("firm", Column::I64(firm))?
+            .with("share", Column::F64(share))?
+            .with("reputation", Column::F64(rep))?
+            .with("firm_regret", Column::F64(fr))?
+            .with("market_regret", Column::F64(mr))
+    }
+
+    /// One row per recorded round x firm: the mean over runs of the share, reputation, the
+    /// firm's and the market's cumulative regret, each with its 95% confidence band
+    /// (`_lo`, `_hi`: mean -/+ the Student-t half-width).
+    pub fn bands_table(&self, s: &TrajectorySummary) -> Result<Table, IoError> {
+        let f = self.firms();
+        let Some(first) = s.trajectories.first() else {
+            return Err(IoError::spec(
+                "runs",
+                "no runs to summarise: give runs >= 1",
+            ));
+        };
+        let mut t = Table::new();
+        let (mut round, mut firm) = (Vec::new(), Vec::new());
+        let names = ["share", "reputation", "firm_regret", "market_regret"];
+        let mut cols: Vec<[Vec<f64>; 3]> = (0..names.len()).map(|_| Default::default()).collect();
+        let mut samples = vec![0.0; s.trajectories.len()];
+        for (i, &x) in first.rounds.iter().enumerate() {
+            for j in 0..f {
+                round.push(x as i64);
+                firm.push(j as i64 + 1);
+                for (c, col) in cols.iter_mut().enumerate() {
+                    for (v, tr) in samples.iter_mut().zip(&s.trajectories) {
+                        *v = match c {
+                            0 => tr.shares[i * f + j],
+                            1 => tr.reputation[i * f + j],
+                            2 => tr.firm_regret[i * f + j],
+                            _ => tr.regret[i],
+                        };
+                    }
+                    let e = Estimate::from_samples(&samples);
+                    col[0].push(e.mean);
+                    col[1].push(e.mean - e.half_width);
+                    col[2].push(e.mean + e.half_width);
+                }
+            }
+        }
+        t.push("round", Column::I64(round))?;
+        t.push("firm", Column::I64(firm))?;
+        for (name, [mean, lo, hi]) in names.iter().zip(cols) {
+            t.push(&format!("{name}_mean"), Column::F64(mean))?;
+            t.push(&format!("{name}_lo"), Column::F64(lo))?;
+            t.push(&format!("{name}_hi"), Column::F64(hi))?;
+        }
+        Ok(t)
+    }
+}
+
+impl<A: AlgorithmSpec> Experiment for CompeteTrajectories<A> {
+    const COMMAND: &'static str = "compete";
+    const ARM: &'static str = "game-trajectory";
+    const PHASE: &'static str = "games";
+    const REPLICATED: bool = true;
+    type Replicate = TrajectoryReplicate;
+    type Summary = TrajectorySummary;
+
+    fn config(&self, plan: &Plan) -> serde_json::Value {
+        let mut c = self.compete.config(plan);
+        c["trajectories_every"] = serde_json::json!(self.every);
+        c
+    }
+
+    fn replicate(&self, seeds: SeedSequence, r: u64) -> Result<TrajectoryReplicate, IoError> {
+        let spec = self.compete.spec();
+        let cfg = &self.compete.games().cells[0];
+        let mut game = CompetitionRun::start(cfg, &spec.instance, &seeds, r)?;
+        let f = cfg.algorithms.len();
+        let records = cfg.t.div_ceil(self.every);
+        let mut tr = GameTrajectory {
+            rounds: Vec::with_capacity(records),
+            shares: Vec::with_capacity(records * f),
+            reputation: Vec::with_capacity(records * f),
+            firm_regret: Vec::with_capacity(records * f),
+            regret: Vec::with_capacity(records),
+        };
+        while !game.is_finished() {
+            game.step(self.every);
+            let s = game.state();
+            tr.rounds.push(s.round as u64);
+            tr.shares.extend(&s.shares);
+            tr.reputation.extend(&s.reputation);
+            tr.firm_regret.extend(&s.firm_regret);
+            tr.regret.push(s.regret);
+        }
+        Ok(TrajectoryReplicate {
+            outcome: game.outcome(),
+            trajectory: tr,
+        })
+    }
+
+    fn summarize(
+        &self,
+        plan: &Plan,
+        replicates: Vec<TrajectoryReplicate>,
+    ) -> Result<TrajectorySummary, IoError> {
+        let (outcomes, trajectories) = replicates
+            .into_iter()
+            .map(|r| (r.outcome, r.trajectory))
+            .unzip();
+        Ok(TrajectorySummary {
+            compete: self.compete.summarize(plan, outcomes)?,
+            trajectories,
+        })
+    }
+
+    /// [`Compete`]'s per-run table.
+    fn table(&self, s: &TrajectorySummary) -> Result<Table, IoError> {
+        self.compete.table(&s.compete)
+    }
+
+    fn outputs(&self, plan: &Plan, s: &TrajectorySummary) -> Result<Outputs, IoError> {
+        let mut out = self.compete.outputs(plan, &s.compete)?;
+        out.table("trajectories", self.trajectory_table(s)?);
+        let bands = self.bands_table(s)?;
+        let mut fig = Figure::new(
+            "Market share over the game (mean over runs, 95% band)",
+            "game round",
+            "market share so far",
+        );
+        let f = self.firms();
+        if let (Some(Column::F64(mean)), Some(Column::F64(lo)), Some(Column::F64(hi))) = (
+            bands.column("share_mean"),
+            bands.column("share_lo"),
+            bands.column("share_hi"),
+        ) {
+            let rounds: Vec<f64> = s.trajectories[0].rounds.iter().map(|&x| x as f64).collect();
+            let names: Vec<String> = self.compete.games().cells[0]
+                .algorithms
+                .iter()
+                .enumerate()
+                .map(|(i, a)| format!("firm {} ({})", i + 1, a.label()))
+                .collect();
+            for (j, name) in names.iter().enumerate() {
+                let pick = |v: &[f64]| v.iter().skip(j).step_by(f).copied().collect::<Vec<_>>();
+                fig = fig
+                    .with(Series::line(name.clone(), rounds.clone(), pick(mean)))
+                    .with(Series::line(
+                        format!("{name} 95% low"),
+                        rounds.clone(),
+                        pick(lo),
+                    ))
+                    .with(Series::line(
+                        format!("{name} 95% high"),
+                        rounds.clone(),
+                        pick(hi),
+                    ));
+            }
+        }
+        out.table("trajectory_bands", bands);
+        if let Some(report) = out.report.as_mut() {
+            if let Some(section) = report.sections.first_mut() {
+                section
+                    .figures
+                    .push((fig.title.clone(), "fig_share_trajectory".into()));
+            }
+        }
+        out.figure("fig_share_trajectory", fig);
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compete_spec::CompeteSpec;
+    use crate::experiment::execute;
+
+    fn spec() -> CompeteSpec {
+        CompeteSpec::from_value(&serde_json::json!({
+            "instance": "uniform", "k": 4, "algorithms": ["TS", "BG", "BEG"],
+            "t": 300, "t0": 10, "scenario": "data-advantage", "x": 30
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn recorded_games_end_where_the_whole_games_end() {
+        let compete = Compete::new(spec()).unwrap();
+        let plan = Plan::new(7, 5);
+        let whole = execute(&compete, &plan, &|_| {}).unwrap().summary;
+        let traj = CompeteTrajectories::new(Compete::new(spec()).unwrap(), 7).unwrap();
+        let got = execute(&traj, &plan, &|_| {}).unwrap().summary;
+        assert_eq!(got.compete.outcomes, whole.outcomes);
+        assert_eq!(
+            traj.table(&got).unwrap(),
+            compete.table(&whole).unwrap(),
+            "the per-run table is Compete's"
+        );
+        for (t, o) in got.trajectories.iter().zip(&whole.outcomes) {
+            assert_eq!(t.rounds.len(), 300_usize.div_ceil(7));
+            assert_eq!(*t.rounds.last().unwrap(), 300);
+            assert_eq!(*t.regret.last().unwrap(), o.regret);
+            assert!(
+                t.regret.windows(2).all(|w| w[0] <= w[1]),
+                "regret never falls"
+            );
+            for row in t.shares.chunks(3) {
+                assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+            }
+            let last = &t.reputation[t.reputation.len() - 3..];
+            assert_eq!(last, &o.final_reputation[..]);
+        }
+        let bands = traj.bands_table(&got).unwrap();
+        assert_eq!(bands.n_rows(), 300_usize.div_ceil(7) * 3);
+        let long = traj.trajectory_table(&got).unwrap();
+        assert_eq!(long.n_rows(), 5 * 300_usize.div_ceil(7) * 3);
+        assert!(CompeteTrajectories::new(compete, 0).is_err());
+    }
+
+    #[test]
+    fn boxed_algorithms_give_the_built_in_tables_and_record_their_labels() {
+        use marketloop_core::bandits::FirmAlgorithm;
+        let compete = Compete::new(spec()).unwrap();
+        let plan = Plan::new(3, 4);
+        let want = execute(&compete, &plan, &|_| {}).unwrap().summary;
+        let boxed: Vec<FirmAlgorithm> = spec()
+            .game
+            .algorithms
+            .into_iter()
+            .map(FirmAlgorithm::Builtin)
+            .collect();
+        let user = Compete::new(spec())
+            .unwrap()
+            .with_algorithms(boxed.clone())
+            .unwrap();
+        let got = execute(&user, &plan, &|_| {}).unwrap().summary;
+        assert_eq!(user.table(&got).unwrap(), compete.table(&want).unwrap());
+        assert_eq!(
+            user.config(&plan)["game"]["algorithms"],
+            serde_json::json!(["TS", "BG", "BEG"])
+        );
+        let short = Compete::new(spec())
+            .unwrap()
+            .with_algorithms(boxed[..2].to_vec());
+        assert!(short
+            .unwrap_err()
+            .to_string()
+            .contains("2 algorithms given"));
+    }
+}

@@ -1,0 +1,572 @@
+//! Python plug-ins in the trial-offer market: a user's ranking ([`PyRanking`], the engine's
+//! [`RankingPolicy`]), measurements ([`PyObserver`], the engine's [`Observer`]), and
+//! step-by-step control of one replicate ([`PyMarketRun`], `Market.start`), on the engine's
+//! own [`Run`]: stepping to T gives exactly `Market.simulate`'s numbers.
+//!
+//! A Python ranking draws from its own stream, seeded at the start of each replicate by one
+//! draw from the replicate's `Ranking` stream (the stream a built-in ranking draws from), so it
+//! is as reproducible as a built-in; the other streams (arrivals, choices, purchases) are
+//! untouched. A ranking that raises or returns a wrong order (not `min(P, n)` distinct items in
+//! `0..n`), or an observer that raises or returns a wrong number of values or a NaN, stops the
+//! run with a `MarketloopError` naming the plug-in, the step and the replicate.
+
+use super::{Context, Origin};
+use crate::convert::{columns_to_py, py_err, Columns};
+use crate::rng::PyRng;
+use crate::{MarketloopError, PyMarket};
+use marketloop_core::market::{
+    BoxedObserver, BuiltinSampler, CountState, Market, Observations, Observer, PlatformState,
+    PositionBias, Ranked, RankingPolicy, Run, RunView, Simulation, StepOutcome, Trajectory,
+    Visibility,
+};
+use marketloop_core::rng::{PortableRng, SeedSequence};
+use marketloop_io::experiment::simulate::trajectories_table;
+use marketloop_io::table::{Column, Table};
+use marketloop_io::IoError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+use rand::SeedableRng;
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Counts (or any u64 slice) as a read-only numpy int64 array.
+fn int_array<'py>(py: Python<'py>, v: &[u64]) -> PyResult<Bound<'py, PyAny>> {
+    let bytes: Vec<u8> = v.iter().flat_map(|&x| (x as i64).to_le_bytes()).collect();
+    py.import("numpy")?
+        .getattr("frombuffer")?
+        .call1((PyBytes::new(py, &bytes), "<i8"))
+}
+
+fn deepcopy<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    obj.py().import("copy")?.getattr("deepcopy")?.call1((obj,))
+}
+
+/// A Python ranking (`marketloop.RankingPolicy`: `reset(n_items, positions)`,
+/// `rank(user_type, counts, step, rng)` -> the items at positions 1..min(P, n), optionally
+/// `observe(user_type, tried, bought, step)`).
+pub struct PyRanking {
+    obj: Py<PyAny>,
+    rank: Py<PyAny>,
+    observe: Option<Py<PyAny>>,
+    rng: Py<PyRng>,
+    own: PortableRng,
+    n: usize,
+    p: usize,
+    shown: Vec<u32>,
+    seen: Vec<bool>,
+    origin: Arc<Origin>,
+    step: u64,
+}
+
+impl PyRanking {
+    /// A fresh copy of `template` for a market of `n` items and `p` positions.
+    pub fn build(
+        py: Python<'_>,
+        template: &Py<PyAny>,
+        n: usize,
+        p: usize,
+        observes: bool,
+        origin: Arc<Origin>,
+    ) -> PyResult<Self> {
+        let obj = deepcopy(template.bind(py))?;
+        let p = p.min(n);
+        Ok(PyRanking {
+            rank: obj.getattr("rank")?.unbind(),
+            observe: if observes {
+                Some(obj.getattr("observe")?.unbind())
+            } else {
+                None
+            },
+            obj: obj.unbind(),
+            rng: Py::new(py, PyRng::lendable())?,
+            own: PortableRng::seed_from_u64(0),
+            n,
+            p,
+            shown: (0..p as u32).collect(),
+            seen: vec![false; n],
+            origin,
+            step: 0,
+        })
+    }
+
+    fn fail(&self, what: String, cause: Option<PyErr>) {
+        self.origin
+            .ctx
+            .fail(&self.origin, Some(self.step), &what, cause);
+    }
+
+    /// Checks an order: `p` distinct items in `0..n`.
+    fn accept(&mut self, v: &Bound<'_, PyAny>) -> Result<(), String> {
+        let (n, p) = (self.n, self.p);
+        let items: Vec<i64> = v.extract().map_err(|_| {
+            format!(
+                "rank returned {}, not a sequence of {p} item indices",
+                v.repr().map(|r| r.to_string()).unwrap_or_default()
+            )
+        })?;
+        if items.len() != p {
+            return Err(format!(
+                "rank returned {} items; it must return the items at positions 1..{p} (P = \
+                 min(positions, n) = {p})",
+                items.len()
+            ));
+        }
+        self.seen.iter_mut().for_each(|s| *s = false);
+        for (pos, &j) in items.iter().enumerate() {
+            if j < 0 || j as u64 >= n as u64 {
+                return Err(format!(
+                    "rank returned item {j} at position {}, outside 0..{n}",
+                    pos + 1
+                ));
+            }
+            if std::mem::replace(&mut self.seen[j as usize], true) {
+                return Err(format!("rank returned item {j} twice"));
+            }
+        }
+        for (s, &j) in self.shown.iter_mut().zip(&items) {
+            *s = j as u32;
+        }
+        Ok(())
+    }
+}
+
+impl RankingPolicy for PyRanking {
+    fn reset<R: rand::Rng + ?Sized>(&mut self, _counts: &[u64], rng: &mut R) {
+        // The plug-in's own stream: one draw from the replicate's Ranking stream.
+        self.own = PortableRng::seed_from_u64(rng.next_u64());
+        self.step = 0;
+        if self.origin.ctx.failed() {
+            return;
+        }
+        Python::attach(|py| {
+            if let Err(e) = self.obj.bind(py).call_method1("reset", (self.n, self.p)) {
+                self.fail("reset(n_items, positions) raised".into(), Some(e));
+            }
+        });
+    }
+
+    fn shown<R: rand::Rng + ?Sized>(&mut self, _user_type: usize, _rng: &mut R) -> &[u32] {
+        &self.shown
+    }
+
+    fn on_purchase<R: rand::Rng + ?Sized>(&mut self, _: usize, _: &[u64], _: &mut R) {}
+
+    fn is_static(&self) -> bool {
+        false
+    }
+
+    fn rank<R: rand::Rng + ?Sized>(&mut self, platform: &PlatformState<'_>, _: &mut R) -> &[u32] {
+        self.step = platform.step + 1;
+        if self.origin.ctx.failed() {
+            return &self.shown;
+        }
+        Python::attach(|py| {
+            let counts = match int_array(py, platform.counts()) {
+                Ok(c) => c,
+                Err(e) => return self.fail("could not pass the counts".into(), Some(e)),
+            };
+            let cell = self.rng.bind(py).clone();
+            let (rank, mut own) = (self.rank.clone_ref(py), self.own.clone());
+            let got = PyRng::lend(&cell, &mut own, || {
+                rank.call1(
+                    py,
+                    (platform.user_type, counts, platform.step, cell.clone()),
+                )
+            });
+            self.own = own;
+            match got {
+                Err(e) => self.fail("could not lend its Rng".into(), Some(e)),
+                Ok(Err(e)) => self.fail("rank raised".into(), Some(e)),
+                Ok(Ok(v)) => {
+                    if let Err(what) = self.accept(v.bind(py)) {
+                        self.fail(what, None);
+                    }
+                }
+            }
+        });
+        if self.origin.ctx.failed() {
+            self.shown
+                .iter_mut()
+                .enumerate()
+                .for_each(|(i, s)| *s = i as u32);
+        }
+        &self.shown
+    }
+
+    fn observe<R: rand::Rng + ?Sized>(
+        &mut self,
+        step: u64,
+        outcome: &StepOutcome,
+        _: &CountState,
+        _: &mut R,
+    ) {
+        let Some(observe) = &self.observe else {
+            return;
+        };
+        if self.origin.ctx.failed() {
+            return;
+        }
+        Python::attach(|py| {
+            let args = (outcome.user_type, outcome.tried, outcome.bought, step);
+            if let Err(e) = observe.call1(py, args) {
+                self.fail("observe raised".into(), Some(e));
+            }
+        });
+    }
+}
+
+/// A Python measurement: column names and `f(view) -> values` (one per name), called at each
+/// measurement step with a dict `step, replicate, counts, trials, purchases, efficiency,
+/// entropy`.
+pub struct PyObserver {
+    names: Vec<String>,
+    f: Py<PyAny>,
+    origin: Arc<Origin>,
+}
+
+impl Observer for PyObserver {
+    fn names(&self, _: &Market) -> Vec<String> {
+        self.names.clone()
+    }
+
+    fn observe(&mut self, view: &RunView<'_>, out: &mut [f64]) {
+        out.iter_mut().for_each(|o| *o = 0.0);
+        if self.origin.ctx.failed() {
+            return;
+        }
+        let fail = |what: String, cause| {
+            self.origin
+                .ctx
+                .fail(&self.origin, Some(view.step), &what, cause)
+        };
+        Python::attach(|py| {
+            let d = PyDict::new(py);
+            let s = view.state;
+            let filled = (|| -> PyResult<()> {
+                d.set_item("step", view.step)?;
+                d.set_item("replicate", view.replicate)?;
+                d.set_item("counts", int_array(py, s.counts())?)?;
+                d.set_item("trials", int_array(py, s.trials())?)?;
+                d.set_item("purchases", s.purchases())?;
+                d.set_item("efficiency", s.efficiency())?;
+                d.set_item("entropy", s.entropy())?;
+                Ok(())
+            })();
+            if let Err(e) = filled {
+                return fail("could not be handed the state".into(), Some(e));
+            }
+            let v = match self.f.call1(py, (d,)) {
+                Ok(v) => v,
+                Err(e) => return fail("raised".into(), Some(e)),
+            };
+            let values: Vec<f64> = match v.extract(py) {
+                Ok(x) => x,
+                Err(_) => {
+                    return fail(
+                        format!("returned {}, not a sequence of numbers", v.bind(py)),
+                        None,
+                    )
+                }
+            };
+            if values.len() != out.len() {
+                return fail(
+                    format!(
+                        "returned {} values for its {} names {:?}",
+                        values.len(),
+                        out.len(),
+                        self.names
+                    ),
+                    None,
+                );
+            }
+            if let Some((i, x)) = values.iter().enumerate().find(|(_, x)| !x.is_finite()) {
+                return fail(format!("returned {x} for {:?}", self.names[i]), None);
+            }
+            out.copy_from_slice(&values);
+        });
+    }
+}
+
+/// What a run with plug-ins is made of (kept by `PyMarketRun` and `simulate_plugins`).
+struct Parts {
+    sim: Simulation,
+    /// The ranking plug-in (object, name, has observe) and its position bias.
+    ranking: Option<(Py<PyAny>, String, bool, PositionBias)>,
+    observers: ObserverArgs,
+    ctx: Arc<Context>,
+}
+
+/// The run's sampler: the market's built-in one, or a Python ranking under a position bias.
+enum AnyRun {
+    Builtin(Run<'static, BuiltinSampler>),
+    Ranked(Run<'static, Ranked<PyRanking>>),
+}
+
+impl Parts {
+    fn new(
+        market: &PyMarket,
+        steps: u64,
+        every: u64,
+        shares: bool,
+        ranking: RankingArg,
+        observers: ObserverArgs,
+    ) -> PyResult<Self> {
+        let r = &market.resolved;
+        let sim = Simulation::new(r.market.clone(), r.visibility.clone(), steps, every, shares)
+            .map_err(|e| py_err(IoError::from(e)))?;
+        let ranking = match ranking {
+            None => None,
+            Some((obj, name, observes, bias)) => {
+                let bias = match (bias, sim.visibility()) {
+                    (Some(w), _) => PositionBias::new(w).map_err(|e| py_err(IoError::from(e)))?,
+                    (None, Visibility::Ranked { bias, .. }) => bias.clone(),
+                    (None, Visibility::Static) => {
+                        return Err(MarketloopError::new_err(format!(
+                            "ranking plug-in {name:?} needs a position bias: give the ranking \
+                             a position_bias (a list of weights, one per position) or the \
+                             market a ranking with one"
+                        )))
+                    }
+                };
+                Some((obj, name, observes, bias))
+            }
+        };
+        Ok(Parts {
+            sim,
+            ranking,
+            observers,
+            ctx: Arc::new(Context::default()),
+        })
+    }
+
+    fn origin(&self, label: String, field: &'static str) -> Arc<Origin> {
+        Arc::new(Origin {
+            label,
+            field,
+            ctx: Arc::clone(&self.ctx),
+        })
+    }
+
+    /// Starts replicate `r` (master seed `seed`): its own copies of the plug-ins.
+    fn start(&self, py: Python<'_>, seed: u64, r: u64) -> PyResult<AnyRun> {
+        let seeds = SeedSequence::new(seed);
+        let sim = &self.sim;
+        let owned = |s| {
+            Run::new(
+                Cow::Owned(sim.market().clone()),
+                s,
+                seeds,
+                r,
+                sim.steps(),
+                sim.every(),
+                sim.record_shares(),
+            )
+        };
+        let mut run = match &self.ranking {
+            None => AnyRun::Builtin(owned_builtin(sim, seeds, r)),
+            Some((obj, name, observes, bias)) => {
+                let origin = self.origin(format!("ranking {name:?}"), "ranking");
+                let n = sim.market().n_items();
+                let p = PyRanking::build(py, obj, n, bias.positions(), *observes, origin)?;
+                let run = owned(sim.ranked(p, bias)).map_err(|e| py_err(IoError::from(e)))?;
+                AnyRun::Ranked(run)
+            }
+        };
+        for (names, f, label) in &self.observers {
+            let o: BoxedObserver<'static> = Box::new(PyObserver {
+                names: names.clone(),
+                f: deepcopy(f.bind(py))?.unbind(),
+                origin: self.origin(format!("observer {label:?}"), "observers"),
+            });
+            let added = match &mut run {
+                AnyRun::Builtin(x) => x.add_observer(o),
+                AnyRun::Ranked(x) => x.add_observer(o),
+            };
+            added.map_err(|e| py_err(IoError::from(e)))?;
+        }
+        Ok(run)
+    }
+
+    /// The failure of a plug-in (if any) as a `MarketloopError` of replicate `r`.
+    fn check(&self, py: Python<'_>, r: u64) -> PyResult<()> {
+        match self.ctx.error(&format!("replicate {r}")) {
+            Some(e) => Err(self.ctx.to_py(py, e)),
+            None => Ok(()),
+        }
+    }
+}
+
+fn owned_builtin(sim: &Simulation, seeds: SeedSequence, r: u64) -> Run<'static, BuiltinSampler> {
+    sim.start_owned(seeds, r)
+}
+
+impl AnyRun {
+    fn step(&mut self, n: u64) -> u64 {
+        match self {
+            AnyRun::Builtin(r) => r.step(n),
+            AnyRun::Ranked(r) => r.step(n),
+        }
+    }
+
+    fn state(&self) -> (&CountState, u64) {
+        match self {
+            AnyRun::Builtin(r) => (r.state(), r.horizon()),
+            AnyRun::Ranked(r) => (r.state(), r.horizon()),
+        }
+    }
+
+    fn trajectory(&self) -> Trajectory {
+        match self {
+            AnyRun::Builtin(r) => r.trajectory(),
+            AnyRun::Ranked(r) => r.trajectory(),
+        }
+    }
+
+    fn observations(&self) -> &Observations {
+        match self {
+            AnyRun::Builtin(r) => r.observations(),
+            AnyRun::Ranked(r) => r.observations(),
+        }
+    }
+}
+
+/// The rows of `runs` as `Market.simulate` gives them, then the observers' columns.
+fn measurements(parts: &Parts, runs: &[&AnyRun]) -> Result<Table, IoError> {
+    let trajectories: Vec<Trajectory> = runs.iter().map(|r| r.trajectory()).collect();
+    let mut t = trajectories_table(&parts.sim, parts.sim.record_shares(), &trajectories)?;
+    let builtin = 2 + if parts.sim.record_shares() {
+        parts.sim.market().n_items()
+    } else {
+        0
+    };
+    if let Some(first) = runs.first() {
+        let names = first.observations().names().to_vec();
+        for (c, name) in names.iter().enumerate().skip(builtin) {
+            let col: Vec<f64> = runs
+                .iter()
+                .flat_map(|r| {
+                    let obs = r.observations();
+                    (0..obs.len())
+                        .map(move |k| obs.row(k)[c])
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            t.push(name, Column::F64(col))?;
+        }
+    }
+    Ok(t)
+}
+
+/// `(name, object, has observe, position bias)` of a ranking plug-in.
+type RankingArg = Option<(Py<PyAny>, String, bool, Option<Vec<f64>>)>;
+/// `(names, callable, label)` of each observer plug-in.
+type ObserverArgs = Vec<(Vec<String>, Py<PyAny>, String)>;
+
+/// One started replicate of a market, stepped from Python (`Market.start`).
+#[pyclass(name = "PyMarketRun", module = "marketloop._core")]
+pub struct PyMarketRun {
+    parts: Parts,
+    /// Behind a lock: a run's observers are `Send` but not `Sync`.
+    run: Mutex<AnyRun>,
+    replicate: u64,
+}
+
+impl PyMarketRun {
+    fn run(&self) -> PyResult<MutexGuard<'_, AnyRun>> {
+        self.run
+            .lock()
+            .map_err(|_| MarketloopError::new_err("this run failed earlier and cannot be used"))
+    }
+}
+
+#[pymethods]
+impl PyMarketRun {
+    /// Starts replicate `replicate` of `market` (master seed `seed`) with the plug-ins given.
+    #[new]
+    #[pyo3(signature = (market, steps, every, shares, seed, replicate, ranking=None, observers=Vec::new()))]
+    #[allow(clippy::too_many_arguments)] // the Python keyword arguments
+    fn new(
+        py: Python<'_>,
+        market: &PyMarket,
+        steps: u64,
+        every: u64,
+        shares: bool,
+        seed: u64,
+        replicate: u64,
+        ranking: RankingArg,
+        observers: ObserverArgs,
+    ) -> PyResult<Self> {
+        let parts = Parts::new(market, steps, every, shares, ranking, observers)?;
+        let run = parts.start(py, seed, replicate)?;
+        parts.check(py, replicate)?;
+        Ok(PyMarketRun {
+            parts,
+            run: Mutex::new(run),
+            replicate,
+        })
+    }
+
+    /// Advances up to `n` users (never past the horizon); returns how many arrived.
+    fn step(&mut self, py: Python<'_>, n: u64) -> PyResult<u64> {
+        let done = self.run()?.step(n);
+        self.parts.check(py, self.replicate)?;
+        Ok(done)
+    }
+
+    /// The state now: step, horizon, counts, shares, trials, purchases, idle users,
+    /// efficiency, entropy.
+    fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let run = self.run()?;
+        let (s, horizon) = run.state();
+        let d = PyDict::new(py);
+        d.set_item("step", s.arrivals())?;
+        d.set_item("horizon", horizon)?;
+        d.set_item("counts", int_array(py, s.counts())?)?;
+        d.set_item("shares", s.shares())?;
+        d.set_item("trials", int_array(py, s.trials())?)?;
+        d.set_item("purchases", s.purchases())?;
+        d.set_item("idle", s.idle())?;
+        d.set_item("efficiency", s.efficiency())?;
+        d.set_item("entropy", s.entropy())?;
+        Ok(d)
+    }
+
+    /// The measurements so far: `Market.simulate`'s columns, then the observers'.
+    fn measurements(&self, py: Python<'_>) -> PyResult<Columns> {
+        let run = self.run()?;
+        columns_to_py(py, &measurements(&self.parts, &[&*run]).map_err(py_err)?)
+    }
+}
+
+/// `runs` whole replicates with the plug-ins (one after the other, GIL held): the columns of
+/// `Market.simulate`, then the observers'.
+#[pyfunction]
+#[pyo3(signature = (market, steps, every, shares, seed, runs, ranking=None, observers=Vec::new()))]
+#[allow(clippy::too_many_arguments)] // the Python keyword arguments
+pub fn simulate_plugins(
+    py: Python<'_>,
+    market: &PyMarket,
+    steps: u64,
+    every: u64,
+    shares: bool,
+    seed: u64,
+    runs: u64,
+    ranking: RankingArg,
+    observers: ObserverArgs,
+) -> PyResult<Columns> {
+    if runs == 0 {
+        return Err(MarketloopError::new_err(
+            "runs = 0: at least 1 run is needed",
+        ));
+    }
+    let parts = Parts::new(market, steps, every, shares, ranking, observers)?;
+    let mut done = Vec::new();
+    for r in 0..runs {
+        let mut run = parts.start(py, seed, r)?;
+        run.step(steps);
+        parts.check(py, r)?;
+        done.push(run);
+    }
+    let refs: Vec<&AnyRun> = done.iter().collect();
+    columns_to_py(py, &measurements(&parts, &refs).map_err(py_err)?)
+}

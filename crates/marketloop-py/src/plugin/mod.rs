@@ -1,0 +1,498 @@
+//! Python plug-ins on the engine's own path: user bandit algorithms (`marketloop.BanditAlgorithm`)
+//! in competitions, isolation runs and sweeps, run by the one executor (the same run folders,
+//! resume and tables as the built-ins); step-by-step games ([`PyCompetitionRun`]); user
+//! rankings and measurements in the market, and step-by-step market runs ([`market`]).
+//!
+//! A competition spec travels as JSON with each plug-in slot holding a built-in placeholder
+//! name; the plug-ins come beside it as `(slot, name, object)`. The resolved
+//! [`Compete`] then takes them as [`FirmAlgorithm::Custom`] slots
+//! ([`Compete::with_algorithms`]), built per firm and run by [`bandit::PyBandit`].
+//!
+//! **The GIL.** A run with Python plug-ins holds the GIL while it computes and runs its
+//! replicates (and sweep cells) one after the other, on one worker thread: [`WithPlugins`]
+//! attaches to Python once per replicate, so each plug-in call inside only checks that it is
+//! attached. The numbers do not depend on this (every replicate draws from its own streams).
+//!
+//! **Failures.** A failing plug-in is recorded in the run's [`Context`] (the plug-in, its step,
+//! what went wrong and the Python exception); [`WithPlugins`] turns it into an error naming the
+//! replicate, and the Python function re-raises it as `MarketloopError` with the exception as
+//! its `__cause__`. Replicates finished before it stay saved in the run folder (`out=`), so
+//! `resume=True` continues after the plug-in is fixed.
+
+pub mod bandit;
+pub mod market;
+
+use crate::convert::{columns_to_py, py_err, Columns};
+use crate::{parse_cell, parse_json, parse_sweep, pool, run_kind};
+use bandit::PyBandit;
+use marketloop_core::bandits::{
+    AlgorithmSpec, BoxedPolicy, CompetitionRun, CustomAlgorithm, FirmAlgorithm,
+};
+use marketloop_core::rng::SeedSequence;
+use marketloop_io::experiment::kind::Resolved;
+use marketloop_io::experiment::{
+    execute, execute_in, Compete, CompeteTrajectories, Experiment, Experiments, Kind, Outputs, Plan,
+};
+use marketloop_io::sweep::{self, Cell, CellRunner};
+use marketloop_io::table::Table;
+use marketloop_io::IoError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// The first failure of a plug-in in a run.
+struct Failure {
+    plugin: String,
+    field: &'static str,
+    step: Option<u64>,
+    what: String,
+}
+
+/// Who a plug-in is (for error messages) and the run it reports to.
+pub struct Origin {
+    /// E.g. `bandit algorithm "MyUCB" (firm 2)`.
+    pub label: String,
+    /// The spec field it stands in (`algorithms`, `ranking`, `observers`).
+    pub field: &'static str,
+    /// The run's failure record.
+    pub ctx: Arc<Context>,
+}
+
+/// A run's failure record, shared by all its plug-ins.
+#[derive(Default)]
+pub struct Context {
+    failed: AtomicBool,
+    failure: Mutex<Option<Failure>>,
+    cause: Mutex<Option<PyErr>>,
+}
+
+impl Context {
+    /// Whether a plug-in has failed (then plug-ins stop calling Python).
+    #[inline]
+    pub fn failed(&self) -> bool {
+        self.failed.load(Ordering::Relaxed)
+    }
+
+    /// Records a failure of the plug-in `origin` at `step` (the first failure only).
+    pub fn fail(&self, origin: &Origin, step: Option<u64>, what: &str, cause: Option<PyErr>) {
+        if self.failed.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        if let Ok(mut f) = self.failure.lock() {
+            *f = Some(Failure {
+                plugin: origin.label.clone(),
+                field: origin.field,
+                step,
+                what: what.into(),
+            });
+        }
+        if let Ok(mut c) = self.cause.lock() {
+            *c = cause;
+        }
+    }
+
+    /// The recorded failure as an error of `during` (e.g. "replicate 3"), if any.
+    fn error(&self, during: &str) -> Option<IoError> {
+        if !self.failed() {
+            return None;
+        }
+        let f = self.failure.lock().ok()?;
+        let f = f.as_ref()?;
+        let cause = self
+            .cause
+            .lock()
+            .ok()
+            .and_then(|c| c.as_ref().map(|e| format!(": {e}")))
+            .unwrap_or_default();
+        let at = f.step.map(|s| format!(" at step {s}")).unwrap_or_default();
+        Some(IoError::spec(
+            f.field,
+            format!("{}{at} of {during}: {}{cause}", f.plugin, f.what),
+        ))
+    }
+
+    /// The Python exception behind the failure, once.
+    fn take_cause(&self) -> Option<PyErr> {
+        self.cause.lock().ok().and_then(|mut c| c.take())
+    }
+
+    /// `err` as a `MarketloopError`, with the plug-in's exception as its `__cause__`.
+    fn to_py(&self, py: Python<'_>, err: IoError) -> PyErr {
+        let e = py_err(err);
+        if let Some(cause) = self.take_cause() {
+            e.set_cause(py, Some(cause));
+        }
+        e
+    }
+}
+
+/// An experiment whose replicates call Python plug-ins: attached to Python for each replicate
+/// (and for the outputs, where isolation runs happen), and failing with the plug-in's error.
+pub struct WithPlugins<'a, E> {
+    inner: &'a E,
+    ctx: &'a Context,
+}
+
+impl<E: Experiment> Experiment for WithPlugins<'_, E> {
+    const COMMAND: &'static str = E::COMMAND;
+    const ARM: &'static str = E::ARM;
+    const PHASE: &'static str = E::PHASE;
+    const REPLICATED: bool = E::REPLICATED;
+    type Replicate = E::Replicate;
+    type Summary = E::Summary;
+
+    fn config(&self, plan: &Plan) -> Value {
+        self.inner.config(plan)
+    }
+
+    fn replicate(&self, seeds: SeedSequence, r: u64) -> Result<E::Replicate, IoError> {
+        Python::attach(|_| {
+            let out = self.inner.replicate(seeds, r);
+            match self.ctx.error(&format!("replicate {r}")) {
+                Some(e) => Err(e),
+                None => out,
+            }
+        })
+    }
+
+    fn summarize(&self, plan: &Plan, replicates: Vec<E::Replicate>) -> Result<E::Summary, IoError> {
+        self.inner.summarize(plan, replicates)
+    }
+
+    fn table(&self, summary: &E::Summary) -> Result<Table, IoError> {
+        self.inner.table(summary)
+    }
+
+    fn outputs(&self, plan: &Plan, summary: &E::Summary) -> Result<Outputs, IoError> {
+        Python::attach(|_| {
+            let out = self.inner.outputs(plan, summary);
+            match self.ctx.error("the isolation runs") {
+                Some(e) => Err(e),
+                None => out,
+            }
+        })
+    }
+}
+
+/// The plug-ins of a competition: `(slot, name, object)`, objects being
+/// `marketloop.BanditAlgorithm`s (anything with `reset(k)`, `select(rng)`, `update(arm,
+/// reward)` and deep-copyable).
+pub type Plugins = Vec<(usize, String, Py<PyAny>)>;
+
+/// A compete spec document resolved.
+fn resolve_compete(spec: &Value) -> Result<Compete, IoError> {
+    match Experiments::new().resolve(Kind::Compete, spec)? {
+        Resolved::Compete(e) => Ok(e),
+        _ => unreachable!("a compete spec resolves to a competition"),
+    }
+}
+
+/// `compete` resolved from `spec` with the plug-ins in their slots.
+fn compete_with(
+    spec: &Value,
+    plugins: &[(usize, String, Arc<Py<PyAny>>)],
+    ctx: &Arc<Context>,
+) -> Result<Compete<FirmAlgorithm>, IoError> {
+    let e = resolve_compete(spec)?;
+    let n = e.spec().game.algorithms.len();
+    let mut algorithms: Vec<FirmAlgorithm> = e
+        .spec()
+        .game
+        .algorithms
+        .iter()
+        .map(|k| FirmAlgorithm::Builtin(k.clone()))
+        .collect();
+    for (slot, name, obj) in plugins {
+        if *slot >= n {
+            return Err(IoError::spec(
+                "algorithms",
+                format!("plug-in {name:?} is for firm slot {slot}, but there are {n} firms"),
+            ));
+        }
+        let origin = Arc::new(Origin {
+            label: format!("bandit algorithm {name:?} (firm {})", slot + 1),
+            field: "algorithms",
+            ctx: Arc::clone(ctx),
+        });
+        let obj = Arc::clone(obj);
+        algorithms[*slot] = FirmAlgorithm::Custom(CustomAlgorithm::new(name.clone(), move |k| {
+            PyBandit::build(&obj, k, Arc::clone(&origin))
+        }));
+    }
+    e.with_algorithms(algorithms)
+}
+
+fn shared(plugins: Plugins) -> Vec<(usize, String, Arc<Py<PyAny>>)> {
+    plugins
+        .into_iter()
+        .map(|(s, n, o)| (s, n, Arc::new(o)))
+        .collect()
+}
+
+/// Sweep cells of a competition with plug-ins: each cell's spec with the plug-ins in their
+/// slots, run (replicates one after the other) by the executor.
+struct PluginRunner {
+    plugins: Vec<(usize, String, Arc<Py<PyAny>>)>,
+    ctx: Arc<Context>,
+}
+
+impl CellRunner for PluginRunner {
+    fn run_cell(&self, kind: Kind, spec: &Value, seed: u64, runs: u64) -> Result<Table, IoError> {
+        if kind != Kind::Compete {
+            return Err(IoError::spec(
+                "kind",
+                format!("bandit-algorithm plug-ins run in compete sweeps, not {kind}"),
+            ));
+        }
+        let e = compete_with(spec, &self.plugins, &self.ctx)?;
+        let w = WithPlugins {
+            inner: &e,
+            ctx: &self.ctx,
+        };
+        let done = execute(&w, &Plan::new(seed, runs), &|_| {})?;
+        e.table(&done.summary)
+    }
+}
+
+/// Runs `e` under `plan`: with plug-ins (`ctx`), replicates one after the other on one worker
+/// attached to Python, else as every other kind (GIL released, `threads` workers).
+#[allow(clippy::too_many_arguments)] // the Python keyword arguments
+fn exec<E>(
+    py: Python<'_>,
+    e: &E,
+    ctx: Option<&Context>,
+    plan: Plan,
+    threads: Option<usize>,
+    out: Option<PathBuf>,
+    resume: bool,
+) -> PyResult<E::Summary>
+where
+    E: Experiment,
+    E::Summary: Send,
+{
+    let Some(ctx) = ctx else {
+        return run_kind(py, e, plan, threads, out, resume);
+    };
+    let w = WithPlugins { inner: e, ctx };
+    let one = pool(1)?;
+    py.detach(|| {
+        one.install(|| {
+            match &out {
+                Some(dir) => execute_in(&w, &plan, dir, resume, &|_| {}),
+                None => execute(&w, &plan, &|_| {}),
+            }
+            .map(|d| d.summary)
+        })
+    })
+    .map_err(|err| ctx.to_py(py, err))
+}
+
+/// The per-run columns, and with trajectories the per-round and band columns.
+type CompeteColumns = (Columns, Option<Columns>, Option<Columns>);
+
+#[allow(clippy::too_many_arguments)] // the Python keyword arguments
+fn compete_columns<A: AlgorithmSpec>(
+    py: Python<'_>,
+    e: Compete<A>,
+    ctx: Option<&Context>,
+    every: Option<usize>,
+    plan: Plan,
+    threads: Option<usize>,
+    out: Option<PathBuf>,
+    resume: bool,
+) -> PyResult<CompeteColumns> {
+    let Some(every) = every else {
+        let s = exec(py, &e, ctx, plan, threads, out, resume)?;
+        return Ok((
+            columns_to_py(py, &e.table(&s).map_err(py_err)?)?,
+            None,
+            None,
+        ));
+    };
+    let t = CompeteTrajectories::new(e, every).map_err(py_err)?;
+    let s = exec(py, &t, ctx, plan, threads, out, resume)?;
+    let cols = |table: Result<Table, IoError>| columns_to_py(py, &table.map_err(py_err)?);
+    Ok((
+        cols(t.table(&s))?,
+        Some(cols(t.trajectory_table(&s))?),
+        Some(cols(t.bands_table(&s))?),
+    ))
+}
+
+/// Runs a competition whose firm slots may hold Python bandit algorithms (`plugins`: slot,
+/// name, object; with any, replicates run one after the other with the GIL held), into the
+/// run folder `out` if given; with `every`, also records every game every `every` rounds.
+/// Returns the per-run columns (as `run_compete`) and, with `every`, the per-round columns
+/// (`run, round, firm, share, reputation, firm_regret, market_regret`) and the bands over runs.
+#[pyfunction]
+#[pyo3(signature = (spec, plugins, seed, runs, threads=None, out=None, resume=false, every=None))]
+#[allow(clippy::too_many_arguments)] // the Python keyword arguments
+fn run_compete_with(
+    py: Python<'_>,
+    spec: &str,
+    plugins: Plugins,
+    seed: u64,
+    runs: u64,
+    threads: Option<usize>,
+    out: Option<PathBuf>,
+    resume: bool,
+    every: Option<usize>,
+) -> PyResult<CompeteColumns> {
+    let value = parse_json("compete spec", spec)?;
+    let plan = Plan::new(seed, runs);
+    if plugins.is_empty() {
+        let e = resolve_compete(&value).map_err(py_err)?;
+        return compete_columns(py, e, None, every, plan, threads, out, resume);
+    }
+    let ctx = Arc::new(Context::default());
+    let e = compete_with(&value, &shared(plugins), &ctx).map_err(py_err)?;
+    compete_columns(py, e, Some(&ctx), every, plan, threads, out, resume)
+}
+
+/// Runs a whole compete sweep with Python plug-ins on this machine (cells and replicates one
+/// after the other, GIL held), resuming from `out` if given.
+#[pyfunction]
+#[pyo3(signature = (sweep, plugins, out=None))]
+fn run_sweep_plugins(
+    py: Python<'_>,
+    sweep: &str,
+    plugins: Plugins,
+    out: Option<String>,
+) -> PyResult<Columns> {
+    let s = parse_sweep(sweep)?;
+    let ctx = Arc::new(Context::default());
+    let runner = PluginRunner {
+        plugins: shared(plugins),
+        ctx: Arc::clone(&ctx),
+    };
+    let one = pool(1)?;
+    let table = py
+        .detach(|| {
+            one.install(|| {
+                sweep::run_sweep_local(&s, &runner, out.as_deref().map(Path::new), &|_| {})
+            })
+        })
+        .map_err(|e| ctx.to_py(py, e))?;
+    columns_to_py(py, &table)
+}
+
+/// Runs several cells of a compete sweep with Python plug-ins one after the other: one Ray
+/// task (the plug-ins travel pickled with it).
+#[pyfunction]
+fn run_cells_plugins(
+    py: Python<'_>,
+    sweep: &str,
+    cells: Vec<String>,
+    plugins: Plugins,
+) -> PyResult<Vec<Columns>> {
+    let s = parse_sweep(sweep)?;
+    let cells: Vec<Cell> = cells
+        .iter()
+        .map(|c| parse_cell(c))
+        .collect::<PyResult<_>>()?;
+    let ctx = Arc::new(Context::default());
+    let runner = PluginRunner {
+        plugins: shared(plugins),
+        ctx: Arc::clone(&ctx),
+    };
+    let one = pool(1)?;
+    let tables = py
+        .detach(|| {
+            one.install(|| {
+                cells
+                    .iter()
+                    .map(|c| sweep::run_one_cell(s.kind, s.runs, c, &runner))
+                    .collect::<Result<Vec<_>, IoError>>()
+            })
+        })
+        .map_err(|e| ctx.to_py(py, e))?;
+    tables.iter().map(|t| columns_to_py(py, t)).collect()
+}
+
+/// One started game of a competition (its firms may be Python plug-ins), stepped from Python
+/// (`Competition.start`): stepping to T gives exactly the game `Competition.run` plays.
+#[pyclass(name = "PyCompetitionRun", module = "marketloop._core")]
+pub struct PyCompetitionRun {
+    /// Behind a lock: a boxed algorithm is `Send` but not `Sync`.
+    game: Mutex<CompetitionRun<'static, BoxedPolicy>>,
+    ctx: Arc<Context>,
+    replicate: u64,
+}
+
+#[pymethods]
+impl PyCompetitionRun {
+    /// Starts game (run) `replicate` of the compete spec `spec` with master seed `seed`.
+    #[new]
+    fn new(
+        py: Python<'_>,
+        spec: &str,
+        plugins: Plugins,
+        seed: u64,
+        replicate: u64,
+    ) -> PyResult<Self> {
+        let value = parse_json("compete spec", spec)?;
+        let ctx = Arc::new(Context::default());
+        let e = compete_with(&value, &shared(plugins), &ctx).map_err(py_err)?;
+        let game = CompetitionRun::start(
+            &e.games().cells[0],
+            &e.spec().instance,
+            &SeedSequence::new(seed),
+            replicate,
+        );
+        if let Some(err) = ctx.error(&format!("replicate {replicate}")) {
+            return Err(ctx.to_py(py, err));
+        }
+        Ok(PyCompetitionRun {
+            game: Mutex::new(game.map_err(|e| py_err(IoError::from(e)))?),
+            ctx,
+            replicate,
+        })
+    }
+
+    /// Plays up to `n` game rounds (never past T); returns how many were played.
+    fn step(&self, py: Python<'_>, n: usize) -> PyResult<usize> {
+        let played = self.game()?.step(n);
+        match self.ctx.error(&format!("replicate {}", self.replicate)) {
+            Some(err) => Err(self.ctx.to_py(py, err)),
+            None => Ok(played),
+        }
+    }
+
+    /// The game now: round, horizon, chosen, served, reputation, shares, regret, firm_regret.
+    fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = self.game()?.state();
+        let d = PyDict::new(py);
+        d.set_item("round", s.round)?;
+        d.set_item("horizon", s.horizon)?;
+        d.set_item("chosen", s.chosen)?;
+        d.set_item("served", s.served)?;
+        d.set_item("reputation", s.reputation)?;
+        d.set_item("shares", s.shares)?;
+        d.set_item("regret", s.regret)?;
+        d.set_item("firm_regret", s.firm_regret)?;
+        Ok(d)
+    }
+}
+
+impl PyCompetitionRun {
+    fn game(&self) -> PyResult<std::sync::MutexGuard<'_, CompetitionRun<'static, BoxedPolicy>>> {
+        self.game.lock().map_err(|_| {
+            crate::MarketloopError::new_err("this game failed earlier and cannot be used")
+        })
+    }
+}
+
+/// Adds the plug-in functions and `Rng` to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<crate::rng::PyRng>()?;
+    m.add_function(wrap_pyfunction!(run_compete_with, m)?)?;
+    m.add_function(wrap_pyfunction!(run_sweep_plugins, m)?)?;
+    m.add_function(wrap_pyfunction!(run_cells_plugins, m)?)?;
+    m.add_class::<market::PyMarketRun>()?;
+    m.add_class::<PyCompetitionRun>()?;
+    m.add_function(wrap_pyfunction!(market::simulate_plugins, m)?)?;
+    Ok(())
+}
