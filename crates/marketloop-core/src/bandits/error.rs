@@ -16,6 +16,19 @@ pub enum BanditError {
         /// The allowed range, e.g. "[0, 1]".
         allowed: String,
     },
+    /// A user's algorithm broke its contract during a run (for example selected an arm outside
+    /// `0..K`).
+    #[error("algorithm {algorithm} (firm slot {slot}) in run {run}: {message}")]
+    Plugin {
+        /// The algorithm's label.
+        algorithm: String,
+        /// Its firm slot.
+        slot: usize,
+        /// The run (replicate) index.
+        run: u64,
+        /// What went wrong.
+        message: String,
+    },
     /// An algorithm, instance or response name that is not known.
     #[error("unknown {what} {name:?}; allowed: {allowed}")]
     UnknownName {

@@ -10,8 +10,8 @@
 use super::competition::{draw_means, instance_seeds};
 use super::firm::check_window;
 use super::{
-    AlgorithmKind, AlgorithmSpec, ArgmaxTie, BanditError, BetaPrior, FirmSpec, InstanceSpec, Phase,
-    RealizationTable, Reputation, TableLayout,
+    AlgorithmKind, AlgorithmSpec, ArgmaxTie, BanditError, BetaPrior, DynBanditPolicy, FirmSpec,
+    InstanceSpec, Phase, RealizationTable, Reputation, TableLayout,
 };
 use crate::rng::SeedSequence;
 use crate::runner::{map_replicates, Schedule};
@@ -224,6 +224,14 @@ impl<A: AlgorithmSpec> IsolationConfig<A> {
                     c.reward[a][t] += means.means()[arm];
                     cum += means.gap(arm);
                     c.regret[a][t] += cum;
+                }
+                if let Some(message) = DynBanditPolicy::dyn_fault(firm.policy()) {
+                    return Err(BanditError::Plugin {
+                        algorithm: spec.algorithm.label(),
+                        slot: a,
+                        run,
+                        message: message.to_string(),
+                    });
                 }
                 c.final_regret[a].push(cum);
                 for (s, &t) in self.snapshots.iter().enumerate() {

@@ -272,6 +272,15 @@ impl<'t, P: DynBanditPolicy + Clone, F: ResponseFunction> CompetitionRun<'t, P, 
         to - from
     }
 
+    /// The first firm (slot, message) whose algorithm broke its contract so far (see
+    /// [`DynBanditPolicy::dyn_fault`]); its later rounds recommended arm 0.
+    pub fn fault(&self) -> Option<(usize, &str)> {
+        self.firms
+            .iter()
+            .enumerate()
+            .find_map(|(slot, f)| f.policy().dyn_fault().map(|m| (slot, m)))
+    }
+
     /// Game rounds played so far.
     pub fn round(&self) -> usize {
         self.round
@@ -382,6 +391,14 @@ pub fn run_competition_cached<A: AlgorithmSpec>(
 ) -> Result<CompetitionOutcome, BanditError> {
     let mut game = start_game(cfg, means, table, seeds, run, cache)?;
     game.step(cfg.t);
+    if let Some((slot, message)) = game.fault() {
+        return Err(BanditError::Plugin {
+            algorithm: cfg.algorithms[slot].label(),
+            slot,
+            run,
+            message: message.to_string(),
+        });
+    }
     Ok(game.outcome())
 }
 
@@ -539,5 +556,59 @@ mod tests {
             .with_response(Loyal);
         loyal.step(cfg.t);
         assert_eq!(loyal.outcome().chosen, vec![0, cfg.t as u32]);
+    }
+
+    #[test]
+    fn a_user_algorithm_out_of_range_is_an_error_naming_it() {
+        use crate::bandits::{BanditPolicy, BetaPosterior, BetaPrior};
+        use rand::Rng;
+        /// Greedy, but after 50 selections it answers arm K (out of range).
+        #[derive(Clone)]
+        struct Broken(BetaPosterior, u32);
+        impl BanditPolicy for Broken {
+            fn k(&self) -> usize {
+                self.0.k()
+            }
+            fn select<R: Rng + ?Sized>(&mut self, _: &mut R) -> usize {
+                self.1 += 1;
+                if self.1 > 50 {
+                    self.k()
+                } else {
+                    0
+                }
+            }
+            fn update(&mut self, arm: usize, reward: bool) {
+                self.0.update(arm, reward)
+            }
+            fn reset(&mut self) {
+                self.0.reset()
+            }
+            fn posterior(&self) -> &BetaPosterior {
+                &self.0
+            }
+        }
+        let instance = InstanceSpec::uniform(4);
+        let seed = SeedSequence::new(3);
+        let cfg = CompetitionConfig::paper(A::ThompsonSampling, A::BayesGreedy, 20)
+            .unwrap()
+            .with_algorithms(vec![
+                FirmAlgorithm::from(A::ThompsonSampling),
+                FirmAlgorithm::custom("broken", |k| {
+                    Ok(Broken(BetaPosterior::new(k, BetaPrior::default()), 0))
+                }),
+            ])
+            .validated()
+            .unwrap();
+        let exp = Experiment::new(instance.clone(), vec![cfg.clone()], seed).unwrap();
+        let err = exp.run_replicate(2).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "algorithm broken (firm slot 1) in run 2: selected arm 4 at its select call 51, but \
+             the arms are 0..4 (K = 4)"
+        );
+        // Stepped, the game finishes and names the fault.
+        let mut game = CompetitionRun::start(&cfg, &instance, &seed, 2).unwrap();
+        game.step(cfg.t);
+        assert_eq!(game.fault().map(|f| f.0), Some(1));
     }
 }

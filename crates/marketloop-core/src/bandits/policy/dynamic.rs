@@ -37,6 +37,12 @@ pub trait DynBanditPolicy: Send {
     fn dyn_posterior(&self) -> &BetaPosterior;
     /// A boxed copy in the same state (the engine copies firms part-way through a warm start).
     fn dyn_clone(&self) -> Box<dyn DynBanditPolicy>;
+    /// What went wrong, if the algorithm broke its contract (for example selected an arm
+    /// outside `0..K`); the engine turns it into an error naming the firm and the run. The
+    /// built-ins never fail: `None`.
+    fn dyn_fault(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl<P: BanditPolicy + Clone + Send + 'static> DynBanditPolicy for P {
@@ -65,35 +71,53 @@ impl<P: BanditPolicy + Clone + Send + 'static> DynBanditPolicy for P {
 
 /// One algorithm of any type behind a box: what a competition with user algorithms hands each
 /// firm (one virtual call per select and update).
-pub struct BoxedPolicy(Box<dyn DynBanditPolicy>);
+///
+/// It checks the boxed algorithm's contract: a selected arm outside `0..K` is recorded as a
+/// fault (see [`DynBanditPolicy::dyn_fault`]), after which the firm recommends arm 0 without
+/// calling the algorithm again, so the run finishes without a panic and the engine reports the
+/// fault as an error.
+pub struct BoxedPolicy {
+    inner: Box<dyn DynBanditPolicy>,
+    selects: u64,
+    fault: Option<String>,
+}
 
 impl BoxedPolicy {
     /// Boxes `policy`.
     pub fn new(policy: impl DynBanditPolicy + 'static) -> Self {
-        BoxedPolicy(Box::new(policy))
+        Self::from_box(Box::new(policy))
     }
 
     /// Wraps an already boxed algorithm.
     pub fn from_box(policy: Box<dyn DynBanditPolicy>) -> Self {
-        BoxedPolicy(policy)
+        BoxedPolicy {
+            inner: policy,
+            selects: 0,
+            fault: None,
+        }
     }
 
     /// The algorithm.
     pub fn get(&self) -> &dyn DynBanditPolicy {
-        self.0.as_ref()
+        self.inner.as_ref()
     }
 }
 
 impl Clone for BoxedPolicy {
     fn clone(&self) -> Self {
-        BoxedPolicy(self.0.dyn_clone())
+        BoxedPolicy {
+            inner: self.inner.dyn_clone(),
+            selects: self.selects,
+            fault: self.fault.clone(),
+        }
     }
 }
 
 impl fmt::Debug for BoxedPolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BoxedPolicy")
-            .field("k", &self.0.dyn_k())
+            .field("k", &self.inner.dyn_k())
+            .field("fault", &self.fault)
             .finish_non_exhaustive()
     }
 }
@@ -101,30 +125,43 @@ impl fmt::Debug for BoxedPolicy {
 impl DynBanditPolicy for BoxedPolicy {
     #[inline]
     fn dyn_k(&self) -> usize {
-        self.0.dyn_k()
+        self.inner.dyn_k()
     }
-    /// Panics (naming the arm and K) if the boxed algorithm returns an arm outside `0..K`.
+    /// The boxed algorithm's arm; after a fault (an arm outside `0..K`), arm 0 without calling
+    /// it.
     #[inline]
     fn dyn_select(&mut self, rng: &mut PortableRng) -> usize {
-        let arm = self.0.dyn_select(rng);
-        let k = self.0.dyn_k();
-        assert!(
-            arm < k,
-            "a bandit algorithm selected arm {arm}, outside 0..{k} (K = {k})"
-        );
+        if self.fault.is_some() {
+            return 0;
+        }
+        self.selects += 1;
+        let arm = self.inner.dyn_select(rng);
+        let k = self.inner.dyn_k();
+        if arm >= k {
+            self.fault = Some(format!(
+                "selected arm {arm} at its select call {}, but the arms are 0..{k} (K = {k})",
+                self.selects
+            ));
+            return 0;
+        }
         arm
     }
     #[inline]
     fn dyn_update(&mut self, arm: usize, reward: bool) {
-        self.0.dyn_update(arm, reward)
+        if self.fault.is_none() {
+            self.inner.dyn_update(arm, reward)
+        }
     }
     fn dyn_reset(&mut self) {
-        self.0.dyn_reset()
+        self.inner.dyn_reset()
     }
     fn dyn_posterior(&self) -> &BetaPosterior {
-        self.0.dyn_posterior()
+        self.inner.dyn_posterior()
     }
     fn dyn_clone(&self) -> Box<dyn DynBanditPolicy> {
-        self.0.dyn_clone()
+        Box::new(self.clone())
+    }
+    fn dyn_fault(&self) -> Option<&str> {
+        self.fault.as_deref().or_else(|| self.inner.dyn_fault())
     }
 }
