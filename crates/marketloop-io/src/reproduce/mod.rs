@@ -4,9 +4,11 @@
 //! layers over these functions.
 //!
 //! - [`bandits`]: Aridor, Mansour, Slivkins & Wu, competing bandits (Section 5, Appendix F).
+//! - [`bayesian`]: the Bayesian-choice model of Section 4 of competing bandits, simulated.
 //! - [`cultural`]: Zhu, Cheung & Xie, personalised cultural markets (Figure 2, Appendix E).
 
 pub mod bandits;
+pub mod bayesian;
 pub mod cultural;
 
 /// A progress event of a long-running reproduction.
