@@ -278,12 +278,14 @@ impl RawSpec {
                         .map_err(|e| bad("belief", format!("field `belief`: {e}")))?,
                 )
             }
-            Some(v) => return Err(bad(
-                "belief",
-                format!(
+            Some(v) => {
+                return Err(bad(
+                    "belief",
+                    format!(
                     "field `belief` = {v} must be \"true\" or [alpha, beta] with alpha, beta > 0"
                 ),
-            )),
+                ))
+            }
         };
         let names = r
             .algorithms
@@ -326,12 +328,14 @@ impl RawSpec {
                     )
                 })?,
             },
-            other => return Err(bad(
-                "response",
-                format!(
+            other => {
+                return Err(bad(
+                    "response",
+                    format!(
                     "response = {other:?} is not known; allowed: hardmax, hardmax-random, softmax"
                 ),
-            )),
+                ))
+            }
         };
         response
             .build()

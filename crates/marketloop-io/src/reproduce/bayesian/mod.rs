@@ -1,7 +1,7 @@
 //! `marketloop reproduce bayesian-choice`: the Bayesian-choice model of Section 4 of Aridor,
 //! Mansour, Slivkins & Wu, simulated (the paper could not: "running time quadratic in the number
 //! of rounds"). Each of the section's results is stated with its instance and this run's
-//! numbers ([`theorems`]), and the Bayesian-choice market shares are set side by side with
+//! numbers ([`mod@theorems`]), and the Bayesian-choice market shares are set side by side with
 //! Section 5's reputation-choice shares of Table 1 ([`side`]).
 //!
 //! Run folder: `theorems` (result, setting, claim, evidence, holds), `side_by_side` (instance,
