@@ -2,6 +2,7 @@
 //! Each command group lives in its own module; this file only dispatches and maps errors to
 //! exit codes (0 success, 1 failure, 2 bad usage; a closed output pipe is not an error).
 
+mod bayes;
 mod common;
 mod compete;
 mod data;
@@ -42,6 +43,8 @@ enum Command {
     Reproduce(reproduce::ReproduceCommand),
     /// Parameter sweeps: every combination of a grid over any spec, seeded per cell, resumable.
     Sweep(sweep::SweepArgs),
+    /// The Bayesian-choice model (Section 4 of competing bandits): one game, simulated exactly.
+    Bayes(bayes::BayesArgs),
 }
 
 fn main() {
@@ -56,6 +59,7 @@ fn main() {
         Command::Compete(a) => compete::run(a, &ctx),
         Command::Reproduce(c) => reproduce::run(c, &ctx),
         Command::Sweep(a) => sweep::run(a, &ctx),
+        Command::Bayes(a) => bayes::run(a, &ctx),
     });
     std::process::exit(common::exit_code(result));
 }

@@ -10,6 +10,9 @@ pub enum ReproduceCommand {
     CulturalMarket(crate::reproduce_cultural::CulturalArgs),
     /// Aridor, Mansour, Slivkins & Wu: competing bandits (Section 5, Appendix F).
     CompetingBandits(crate::reproduce_bandits::BanditsArgs),
+    /// Aridor, Mansour, Slivkins & Wu: the Bayesian-choice model (Section 4), simulated, with
+    /// its theorems checked and its shares next to Section 5's.
+    BayesianChoice(crate::bayes::ReproduceArgs),
 }
 
 /// Runs a reproduce command.
@@ -17,5 +20,6 @@ pub fn run(cmd: ReproduceCommand, ctx: &Context) -> anyhow::Result<()> {
     match cmd {
         ReproduceCommand::CulturalMarket(a) => crate::reproduce_cultural::run(a, ctx),
         ReproduceCommand::CompetingBandits(a) => crate::reproduce_bandits::run(a, ctx),
+        ReproduceCommand::BayesianChoice(a) => crate::bayes::run_reproduce(a, ctx),
     }
 }

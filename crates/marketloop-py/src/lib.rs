@@ -253,6 +253,29 @@ fn run_compete(
     columns_to_py(py, &Compete::table(&e, &summary).map_err(py_err)?)
 }
 
+/// Runs one game of the Bayesian-choice model from its JSON spec with master seed `seed` (GIL
+/// released), into the run folder `out` if given (the folder `marketloop bayes` writes).
+/// Returns the per-round columns and the per-local-step reward-curve columns.
+#[pyfunction]
+#[pyo3(signature = (spec, seed, threads=None, out=None))]
+fn run_bayes(
+    py: Python<'_>,
+    spec: &str,
+    seed: u64,
+    threads: Option<usize>,
+    out: Option<PathBuf>,
+) -> PyResult<(Columns, Columns)> {
+    let value = parse_json("bayes spec", spec)?;
+    let e = marketloop_io::experiment::Bayes::new(
+        marketloop_io::spec::BayesSpec::from_value(&value).map_err(py_err)?,
+    )
+    .map_err(py_err)?;
+    let summary = run_kind(py, &e, Plan::new(seed, 1), threads, out, false)?;
+    let game = e.table(&summary).map_err(py_err)?;
+    let curves = e.curves_table(&summary.curves).map_err(py_err)?;
+    Ok((columns_to_py(py, &game)?, columns_to_py(py, &curves)?))
+}
+
 /// Checks a spec of `kind` without running it.
 #[pyfunction]
 fn validate_spec(kind: &str, spec: &str) -> PyResult<()> {
@@ -565,6 +588,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(save_cell, m)?)?;
     m.add_function(wrap_pyfunction!(run_experiment, m)?)?;
     m.add_function(wrap_pyfunction!(run_compete, m)?)?;
+    m.add_function(wrap_pyfunction!(run_bayes, m)?)?;
     m.add_function(wrap_pyfunction!(validate_spec, m)?)?;
     m.add_function(wrap_pyfunction!(reproduce_cultural, m)?)?;
     m.add_function(wrap_pyfunction!(cultural_defaults, m)?)?;

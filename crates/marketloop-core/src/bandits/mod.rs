@@ -23,7 +23,10 @@
 //! - [`isolation`]: performance in isolation, relative reputation, exploration disadvantage.
 //! - [`metrics`]: estimates with t half-widths, medians, histograms, per-cell summaries.
 //! - [`game`]: the competition game: dominant strategies and pure Nash equilibria.
+//! - [`bayesian`]: the Bayesian-choice model of Section 4 (reward curves by Monte Carlo, the
+//!   exact Poisson-binomial game, the theorems as tests).
 
+pub mod bayesian;
 pub mod competition;
 mod error;
 pub mod experiment;

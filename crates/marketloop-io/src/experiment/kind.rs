@@ -13,13 +13,15 @@
 //! - `"market-dynamics"`: the market TOML plus `iterations` (required) and `shares` (false);
 //!   the deterministic dynamic (eq. 6) as `iteration, measure, value` rows.
 //! - `"compete"`: a [`crate::compete_spec`] document; one row per run (shares, EEOG, regrets).
+//! - `"bayes"`: a [`crate::spec::bayes`] document; one row per round of the Bayesian-choice game
+//!   (p_t, the reward estimates, flagged decisions, the expected share). `runs` is not used.
 //!
 //! File references in a market document (`{ file = "v.npy" }`) are relative to the
 //! [`Experiments`] base folder.
 
 use super::equilibrium::{DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE};
 use super::{
-    execute, Compete, Experiment, MarketDynamics, MarketEquilibrium, MarketSimulate, Plan,
+    execute, Bayes, Compete, Experiment, MarketDynamics, MarketEquilibrium, MarketSimulate, Plan,
 };
 use crate::compete_spec::CompeteSpec;
 use crate::market_spec::ResolvedMarket;
@@ -42,15 +44,18 @@ pub enum Kind {
     MarketDynamics,
     /// `"compete"`: [`Compete`].
     Compete,
+    /// `"bayes"`: [`Bayes`].
+    Bayes,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 5] = [
         Kind::MarketSimulate,
         Kind::MarketEquilibrium,
         Kind::MarketDynamics,
         Kind::Compete,
+        Kind::Bayes,
     ];
 
     /// The kind's name in specs (`"market"`, `"market-equilibrium"`, ...).
@@ -60,6 +65,7 @@ impl Kind {
             Kind::MarketEquilibrium => "market-equilibrium",
             Kind::MarketDynamics => "market-dynamics",
             Kind::Compete => "compete",
+            Kind::Bayes => "bayes",
         }
     }
 
@@ -73,7 +79,7 @@ impl Kind {
         match self {
             Kind::MarketEquilibrium => &["tolerance", "max_iterations", "shares"],
             Kind::MarketDynamics => &["iterations", "shares"],
-            Kind::MarketSimulate | Kind::Compete => &["steps", "every", "shares"],
+            Kind::MarketSimulate | Kind::Compete | Kind::Bayes => &["steps", "every", "shares"],
         }
     }
 }
@@ -130,6 +136,8 @@ pub enum Resolved {
     MarketDynamics(MarketDynamics),
     /// `"compete"`.
     Compete(Compete),
+    /// `"bayes"`.
+    Bayes(Bayes),
 }
 
 fn long_table<E: Experiment>(e: &E, plan: &Plan) -> Result<Table, IoError> {
@@ -145,6 +153,7 @@ impl Resolved {
             Resolved::MarketEquilibrium(e) => long_table(e, plan),
             Resolved::MarketDynamics(e) => long_table(e, plan),
             Resolved::Compete(e) => long_table(e, plan),
+            Resolved::Bayes(e) => long_table(e, plan),
         }
     }
 
@@ -155,6 +164,7 @@ impl Resolved {
             Resolved::MarketEquilibrium(_) => plan.check::<MarketEquilibrium>(),
             Resolved::MarketDynamics(_) => plan.check::<MarketDynamics>(),
             Resolved::Compete(_) => plan.check::<Compete>(),
+            Resolved::Bayes(_) => plan.check::<Bayes>(),
         }
     }
 }
@@ -184,6 +194,11 @@ impl Experiments {
                 spec,
             )?)?));
         }
+        if kind == Kind::Bayes {
+            return Ok(Resolved::Bayes(Bayes::new(
+                crate::spec::BayesSpec::from_value(spec)?,
+            )?));
+        }
         let (r, o) = market_document_kind(kind, spec, &self.base)?;
         let missing =
             |field: &str, what: &str| IoError::spec(field, format!("{field} is missing ({what})"));
@@ -207,7 +222,7 @@ impl Experiments {
                     .ok_or_else(|| missing("iterations", "the number of iterations of eq. 6"))?;
                 Resolved::MarketDynamics(MarketDynamics::new(r, None, iterations, o.shares)?)
             }
-            Kind::Compete => unreachable!("handled above"),
+            Kind::Compete | Kind::Bayes => unreachable!("handled above"),
         })
     }
 

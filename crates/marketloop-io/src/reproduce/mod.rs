@@ -4,10 +4,12 @@
 //! layers over these functions.
 //!
 //! - [`bandits`]: Aridor, Mansour, Slivkins & Wu, competing bandits (Section 5, Appendix F).
+//! - [`bayesian`]: the Bayesian-choice model of Section 4 of competing bandits, simulated.
 //! - [`cultural`]: Zhu, Cheung & Xie, personalised cultural markets (Figure 2, Appendix E).
 //! - [`Protocol`]: the paper's text or the authors' code, where the two differ (both).
 
 pub mod bandits;
+pub mod bayesian;
 pub mod cultural;
 mod protocol;
 

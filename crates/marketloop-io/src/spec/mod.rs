@@ -3,11 +3,14 @@
 //!
 //! - [`market`]: the market spec ([`MarketSpec`] -> [`ResolvedMarket`]).
 //! - [`ranking`]: its `[ranking]` table ([`RankingTable`]).
+//! - [`bayes`]: the Bayesian-choice spec ([`BayesSpec`], `marketloop bayes`, `kind = "bayes"`).
 //! - [`values`]: shared value shapes ("a number or one per type", "inline matrix or file").
 
+pub mod bayes;
 pub mod market;
 pub mod ranking;
 pub mod values;
 
+pub use bayes::BayesSpec;
 pub use market::{MarketSpec, ResolvedMarket};
 pub use ranking::RankingTable;

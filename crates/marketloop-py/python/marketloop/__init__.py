@@ -5,6 +5,8 @@ The engine is Rust (``marketloop._core``); this package gives it a Python face:
 - :class:`Market` — a trial-offer cultural market: equilibrium (TOME) and objectives,
   replicated stochastic simulations, the deterministic dynamic.
 - :class:`Competition` — platforms running bandit algorithms, competing for users.
+- :class:`BayesianChoice` — the Bayesian-choice model of competing bandits (Section 4),
+  simulated exactly: reward curves by Monte Carlo and the exact game.
 - :func:`sweep` — the cartesian product of parameter values over a spec, on this machine or a
   Ray cluster, with per-cell seeds that do not depend on the backend.
 - :mod:`marketloop.data` — MovieLens-100K: fetch, and user types (weights, visibility,
@@ -20,6 +22,7 @@ DataFrames (long format: one row per run x measurement). Bad input raises
 
 from . import data, reproduce
 from ._core import GENERATOR, KINDS, MarketloopError, __version__
+from .bayesian import BayesianChoice
 from .competition import Competition, CompetitionGame, Trajectories
 from .market import Equilibrium, Market, MarketRun
 from .plugins import BanditAlgorithm, Observer, RankingPolicy, Rng
@@ -30,6 +33,7 @@ MarketloopError.field = None
 
 __all__ = [
     "BanditAlgorithm",
+    "BayesianChoice",
     "Observer",
     "RankingPolicy",
     "Rng",

@@ -53,6 +53,9 @@ pub use greedy_modified::GreedyModified;
 pub use kind::{AlgorithmKind, Policy, ALGORITHM_NAMES};
 pub use kl_ucb::{BayesUcb, KlUcb};
 pub use posterior::{BetaPosterior, BetaPrior};
+/// The regularized incomplete Beta function (the Bayesian-choice model's posterior means under
+/// a uniform prior use it).
+pub(crate) use special::beta_cdf;
 pub use thompson::ThompsonSampling;
 pub use ucb::Ucb1;
 

@@ -60,7 +60,7 @@ pub(super) fn ln_gamma(x: f64) -> f64 {
 
 /// The regularized incomplete Beta function I_x(a, b) (the Beta(a, b) CDF at x), by the
 /// continued fraction (modified Lentz) on the side where it converges fast.
-pub(super) fn beta_cdf(a: f64, b: f64, x: f64) -> f64 {
+pub(crate) fn beta_cdf(a: f64, b: f64, x: f64) -> f64 {
     if x <= 0.0 {
         return 0.0;
     }

@@ -43,7 +43,7 @@ mod compute;
 mod config;
 mod figures;
 mod games;
-mod paper;
+pub(crate) mod paper;
 mod report;
 mod summary;
 mod tables;

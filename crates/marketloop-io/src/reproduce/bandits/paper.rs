@@ -6,11 +6,11 @@
 use marketloop_core::bandits::{AlgorithmKind, InstanceSpec, NeedlePosition};
 
 /// A reference value of the paper: (mean, 95% half-width).
-pub(super) type Reference = (f64, f64);
+pub(crate) type Reference = (f64, f64);
 
 /// The three algorithm pairs of Table 1 (the first-named algorithm's share is reported) with
 /// the paper's values, columns HT 20, 250, 500, NiH 20, 250, 500, U 20, 250, 500.
-pub(super) const TABLE1_REF: [((&str, &str), [Reference; 9]); 3] = [
+pub(crate) const TABLE1_REF: [((&str, &str), [Reference; 9]); 3] = [
     (
         ("TS", "BG"),
         [

@@ -1,0 +1,371 @@
+//! `bayes`: one game of the Bayesian-choice model (Section 4) from a [`BayesSpec`]: both
+//! algorithms' reward curves by Monte Carlo (common random numbers), then the exact
+//! Poisson-binomial game. No replicates (the Monte Carlo paths are summed as they finish, in a
+//! fixed order); the master seed of the [`Plan`] seeds the paths.
+//!
+//! Run folder: `game` (per round: p_t, the reward estimates and their error bound, flagged
+//! decisions, the expected share), `curves` (per local step: rew, BIR and their standard errors,
+//! the paired standard error of the difference), `summary` (metric, value), two figures and
+//! `report.html`.
+
+use super::{Experiment, Outputs, Plan};
+use crate::report::{Finding, Report, Section};
+use crate::spec::BayesSpec;
+use crate::table::{Column, Table};
+use crate::{Figure, IoError, Series};
+use marketloop_core::bandits::bayesian::{BayesGame, CurvesConfig, GameOutcome, RewCurves};
+use marketloop_core::bandits::AlgorithmKind;
+use marketloop_core::rng::SeedSequence;
+use marketloop_core::runner::Schedule;
+use std::time::Instant;
+
+/// A validated Bayesian-choice experiment.
+#[derive(Clone, Debug)]
+pub struct Bayes {
+    spec: BayesSpec,
+    curves: CurvesConfig<AlgorithmKind>,
+    game: BayesGame,
+}
+
+/// The results: the curves, the game, and how long each took.
+#[derive(Clone, Debug)]
+pub struct BayesSummary {
+    /// The estimated reward curves of principal 1's and principal 2's algorithms.
+    pub curves: RewCurves,
+    /// The game's exact outcome given the curves.
+    pub outcome: GameOutcome,
+    /// Seconds spent on the curves.
+    pub curve_seconds: f64,
+    /// Seconds spent on the game.
+    pub game_seconds: f64,
+}
+
+impl Bayes {
+    /// Validates the spec (prior, belief, algorithms, response, horizons).
+    pub fn new(spec: BayesSpec) -> Result<Self, IoError> {
+        let curves = spec.curves()?;
+        curves.validate()?;
+        let game = spec.game()?;
+        game.validate(curves.steps, 2)?;
+        Ok(Self { spec, curves, game })
+    }
+
+    /// The spec.
+    pub fn spec(&self) -> &BayesSpec {
+        &self.spec
+    }
+
+    /// The spec's own seed (the number of runs is not used: one game).
+    pub fn plan(&self) -> Plan {
+        Plan::new(self.spec.seed, 1)
+    }
+
+    /// "principal 1 (BG)", "principal 2 (TS)".
+    pub fn principal(&self, i: usize) -> String {
+        format!("principal {} ({})", i + 1, self.spec.algorithms[i].short())
+    }
+
+    /// The report's heading.
+    pub fn heading(&self) -> String {
+        let s = &self.spec;
+        format!(
+            "{} vs {} on {} ({}, belief {}, {})",
+            s.algorithms[0].short(),
+            s.algorithms[1].short(),
+            s.prior.prior().display_name(),
+            format_args!("K = {}", s.prior.prior().k()),
+            s.belief.map_or("true prior".into(), |b| format!(
+                "Beta({}, {})",
+                b.alpha, b.beta
+            )),
+            s.response.short()
+        )
+    }
+
+    /// Per local step: rew, its standard error, BIR and its standard error for both
+    /// algorithms, and the paired standard error of their difference.
+    pub fn curves_table(&self, c: &RewCurves) -> Result<Table, IoError> {
+        let steps = c.steps();
+        let mut t = Table::new().with("n", Column::I64((1..=steps as i64).collect()))?;
+        for (i, a) in c.algorithms.iter().enumerate() {
+            let p = i + 1;
+            t.push(&format!("rew_{p}"), Column::F64(a.rew.clone()))?;
+            t.push(&format!("rew_se_{p}"), Column::F64(a.rew_se.clone()))?;
+            t.push(&format!("bir_{p}"), Column::F64(a.bir(c.best)))?;
+            t.push(&format!("bir_se_{p}"), Column::F64(a.bir_se.clone()))?;
+        }
+        if let Some(pair) = c.pair(0, 1) {
+            t.push("diff_se", Column::F64(pair.diff_se.clone()))?;
+        }
+        Ok(t)
+    }
+
+    /// Metric/value rows of the summary.
+    pub fn summary_table(&self, s: &BayesSummary) -> Result<Table, IoError> {
+        let o = &s.outcome;
+        let c = &s.curves;
+        let pair = c.pair(0, 1);
+        let opt = |x: Option<usize>| x.map_or(f64::NAN, |v| v as f64);
+        let rows: Vec<(&str, f64)> = vec![
+            ("expected share of principal 1", o.share),
+            ("sd of principal 1's share", o.share_sd),
+            (
+                "takeover principal (1 or 2)",
+                o.takeover.map_or(f64::NAN, |(p, _)| (p + 1) as f64),
+            ),
+            (
+                "takeover round",
+                o.takeover.map_or(f64::NAN, |(_, t)| t as f64),
+            ),
+            ("flagged rounds", o.flagged.len() as f64),
+            ("first flagged round", opt(o.flagged.first().copied())),
+            ("last flagged round", opt(o.flagged.last().copied())),
+            ("exact ties", o.exact_ties.len() as f64),
+            (
+                "deviation step (on some path)",
+                opt(pair.and_then(|p| p.path_deviation)),
+            ),
+            (
+                "first step the estimates differ",
+                opt(pair.and_then(|p| p.first_difference)),
+            ),
+            ("E[max mu]", c.best),
+            ("Monte Carlo paths", c.paths as f64),
+        ];
+        Table::new()
+            .with(
+                "metric",
+                Column::Str(rows.iter().map(|r| r.0.to_string()).collect()),
+            )?
+            .with("value", Column::F64(rows.iter().map(|r| r.1).collect()))
+    }
+}
+
+impl Experiment for Bayes {
+    const COMMAND: &'static str = "bayes";
+    const ARM: &'static str = "bayes";
+    const PHASE: &'static str = "curves and game";
+    const REPLICATED: bool = false;
+    type Replicate = ();
+    type Summary = BayesSummary;
+
+    fn config(&self, plan: &Plan) -> serde_json::Value {
+        let mut spec = self.spec.clone();
+        spec.seed = plan.seed;
+        serde_json::to_value(&spec).unwrap_or_default()
+    }
+
+    fn replicate(&self, _: SeedSequence, _: u64) -> Result<(), IoError> {
+        Ok(())
+    }
+
+    fn summarize(&self, plan: &Plan, _: Vec<()>) -> Result<BayesSummary, IoError> {
+        let start = Instant::now();
+        let curves = self
+            .curves
+            .estimate(SeedSequence::new(plan.seed), Schedule::Parallel)?;
+        let curve_seconds = start.elapsed().as_secs_f64();
+        let start = Instant::now();
+        let outcome = self.game.run(&curves)?;
+        Ok(BayesSummary {
+            curves,
+            outcome,
+            curve_seconds,
+            game_seconds: start.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// One row per round t: p_t, PMR_1, PMR_2, the error bound, whether the decision was
+    /// flagged or an exact tie, and principal 1's expected share of the first t agents.
+    fn table(&self, s: &BayesSummary) -> Result<Table, IoError> {
+        let o = &s.outcome;
+        let n = o.p.len();
+        let mark = |rounds: &[usize]| {
+            let mut v = vec![0i64; n];
+            for &t in rounds {
+                v[t - 1] = 1;
+            }
+            Column::I64(v)
+        };
+        Table::new()
+            .with("t", Column::I64((1..=n as i64).collect()))?
+            .with("p", Column::F64(o.p.clone()))?
+            .with("pmr_1", Column::F64(o.pmr1.clone()))?
+            .with("pmr_2", Column::F64(o.pmr2.clone()))?
+            .with("pmr_se", Column::F64(o.pmr_se.clone()))?
+            .with("flagged", mark(&o.flagged))?
+            .with("exact_tie", mark(&o.exact_ties))?
+            .with("expected_share", Column::F64(o.share_curve.clone()))
+    }
+
+    fn outputs(&self, plan: &Plan, s: &BayesSummary) -> Result<Outputs, IoError> {
+        let o = &s.outcome;
+        let mut out = Outputs::default();
+        out.table("game", self.table(s)?);
+        out.table("curves", self.curves_table(&s.curves)?);
+        let summary = self.summary_table(s)?;
+        out.table("summary", summary.clone());
+        let rounds: Vec<f64> = (1..=o.p.len()).map(|t| t as f64).collect();
+        let fig_p = Figure::new(
+            "Choice probability of principal 1",
+            "round t",
+            "probability",
+        )
+        .with(Series::line("p_t", rounds.clone(), o.p.clone()))
+        .with(Series::line(
+            "E[n_1(t+1)] / t",
+            rounds,
+            o.share_curve.clone(),
+        ));
+        let steps: Vec<f64> = (1..=s.curves.steps()).map(|n| n as f64).collect();
+        let mut fig_bir = Figure::new("Bayesian instantaneous regret", "local step n", "BIR(n)");
+        for (i, a) in s.curves.algorithms.iter().enumerate() {
+            fig_bir = fig_bir.with(Series::line(
+                self.principal(i),
+                steps.clone(),
+                a.bir(s.curves.best),
+            ));
+        }
+        let takeover = match o.takeover {
+            Some((p, t)) => format!(
+                "from round {t} on, every p_t is {}'s extreme probability",
+                self.principal(p)
+            ),
+            None => "no principal holds its extreme probability to the end".into(),
+        };
+        let mut section = Section {
+            heading: self.heading(),
+            paragraphs: vec![
+                format!(
+                    "T = {}, T0 = {}, {} Monte Carlo paths, seed {}. Expected share of {}: {:.4} (sd {:.4}); {takeover}.",
+                    self.spec.t, self.spec.t0, s.curves.paths, plan.seed, self.principal(0), o.share, o.share_sd
+                ),
+                format!(
+                    "{} HardMax decisions were within {} standard errors (flagged, decided as {:?}): rounds {:?}; {} exact ties.",
+                    o.flagged.len(),
+                    self.spec.band,
+                    self.spec.band_rule,
+                    &o.flagged[..o.flagged.len().min(20)],
+                    o.exact_ties.len()
+                ),
+            ],
+            tables: vec![("Summary".into(), summary)],
+            ..Section::default()
+        };
+        let sd = lemma_4_5(o);
+        section.findings.push(Finding {
+            claim: "Lemma 4.5 (sudden death): once an agent chooses a principal with certainty, every later agent does".into(),
+            holds: sd.is_none(),
+            evidence: sd.unwrap_or_else(|| "no round with p_t in {0, 1} is followed by another value".into()),
+        });
+        for (stem, f) in [("fig_choice", fig_p), ("fig_bir", fig_bir)] {
+            section.figures.push((f.title.clone(), stem.into()));
+            out.figure(stem, f);
+        }
+        out.report = Some(Report {
+            title: format!("marketloop bayes: {}", self.heading()),
+            sections: vec![section],
+        });
+        out.timings.push(("curves".into(), s.curve_seconds));
+        out.timings.push(("game".into(), s.game_seconds));
+        Ok(out)
+    }
+}
+
+/// What `marketloop bayes` prints: the heading, the summary table, the timings and the folder.
+pub fn text(
+    e: &Bayes,
+    f: &super::Finished<BayesSummary>,
+    out: &std::path::Path,
+) -> Result<String, IoError> {
+    Ok(format!(
+        "{}\n{}\ncurves {:.2} s, game {:.2} s; results in {}\n",
+        e.heading(),
+        e.summary_table(&f.summary)?.to_markdown(4)?,
+        f.summary.curve_seconds,
+        f.summary.game_seconds,
+        out.display()
+    ))
+}
+
+/// The summary as JSON (`--format json`): every summary metric, the flagged rounds, the folder.
+pub fn json(
+    e: &Bayes,
+    f: &super::Finished<BayesSummary>,
+    out: &std::path::Path,
+) -> serde_json::Value {
+    let o = &f.summary.outcome;
+    serde_json::json!({
+        "heading": e.heading(),
+        "share": o.share,
+        "share_sd": o.share_sd,
+        "takeover": o.takeover.map(|(p, t)| serde_json::json!({"principal": p + 1, "round": t})),
+        "flagged": o.flagged,
+        "exact_ties": o.exact_ties.len(),
+        "best": f.summary.curves.best,
+        "paths": f.summary.curves.paths,
+        "out": out.display().to_string(),
+    })
+}
+
+/// The first violation of Lemma 4.5 on the computed probabilities, if any.
+pub fn lemma_4_5(o: &GameOutcome) -> Option<String> {
+    let t = o.p.iter().position(|&p| p == 0.0 || p == 1.0)?;
+    let s = o.p[t..].iter().position(|&q| q != o.p[t])?;
+    Some(format!(
+        "p_{} = {} but p_{} = {}",
+        t + 1,
+        o.p[t],
+        t + s + 1,
+        o.p[t + s]
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::execute;
+    use std::path::Path;
+
+    #[test]
+    fn a_small_game_runs_and_is_seeded() {
+        let spec = BayesSpec::from_toml(
+            "prior = \"heavy-tail\"\nk = 3\nalgorithms = [\"BG\", \"TS\"]\nt = 60\npaths = 2000\nseed = 3",
+            Path::new("b.toml"),
+        )
+        .unwrap();
+        let e = Bayes::new(spec).unwrap();
+        let a = execute(&e, &e.plan(), &|_| {}).unwrap();
+        let b = execute(&e, &e.plan(), &|_| {}).unwrap();
+        assert_eq!(a.summary.outcome, b.summary.outcome);
+        let t = e.table(&a.summary).unwrap();
+        assert_eq!(t.n_rows(), 60);
+        assert_eq!(
+            a.summary.outcome.takeover.map(|x| x.0),
+            Some(0),
+            "BG takes over (Theorem 4.2)"
+        );
+        assert!(lemma_4_5(&a.summary.outcome).is_none());
+        let c = execute(&e, &Plan::new(4, 1), &|_| {}).unwrap();
+        assert_ne!(a.summary.curves, c.summary.curves);
+    }
+
+    #[test]
+    fn kind_bayes_runs_from_a_document() {
+        use crate::experiment::{Experiments, Kind};
+        let doc = serde_json::json!({"prior": "uniform", "k": 3, "algorithms": ["BG", "SG"], "t": 30, "paths": 500, "response": "hardmax", "bias": 0.75});
+        let t = Experiments::new().run(Kind::Bayes, &doc, 9, 1).unwrap();
+        assert_eq!(t.n_rows(), 30);
+        let Some(Column::F64(p)) = t.column("p") else {
+            panic!("p column")
+        };
+        // Theorem 4.7 on Uniform with the exact posterior: a real tie at round 1, then ties
+        // inside the error band or BG, and BG from some round on.
+        assert_eq!(p[0], 0.75);
+        assert!(p.iter().all(|&x| x == 0.75 || x == 1.0), "{p:?}");
+        assert_eq!(p[29], 1.0);
+        let bad = serde_json::json!({"prior": "uniform", "t": 0});
+        let e = Experiments::new().run(Kind::Bayes, &bad, 9, 1).unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("t"));
+    }
+}

@@ -1,0 +1,79 @@
+"""The Bayesian-choice model of competing bandits (Section 4) from Python: the same spec as
+``marketloop bayes SPEC.toml``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Dict, Optional, Tuple, Union
+
+import pandas as pd
+
+from . import _core
+from ._frames import plain, to_frame
+
+__all__ = ["BayesianChoice"]
+
+
+class BayesianChoice:
+    """Two principals running bandit algorithms; agents share a prior, know the algorithms and
+    their own arrival round, observe nothing else, and choose by Bayesian-expected reward.
+
+    Keyword arguments mirror the TOML spec of ``marketloop bayes`` (see the docs of
+    ``marketloop_io::spec::bayes``): ``prior``, ``k``, ``a``, ``b``, ``low``, ``high``,
+    ``needle_mean``, ``base_mean``, ``beta``, ``means``, ``belief``, ``algorithms``,
+    ``response``, ``bias``, ``eps``, ``temperature``, ``t``, ``t0``, ``paths``, ``band``,
+    ``band_rule``, ``tie_rule``, ``seed``. Unknown keys and bad values raise
+    :class:`marketloop.MarketloopError` naming the field.
+    """
+
+    kind = "bayes"
+
+    def __init__(self, **fields: Any) -> None:
+        self.spec: Dict[str, Any] = {k: plain(v, k) for k, v in fields.items() if v is not None}
+        _core.validate_spec(self.kind, json.dumps(self.spec))
+
+    @classmethod
+    def from_toml(cls, source: Union[str, Path]) -> "BayesianChoice":
+        """A game from a ``marketloop bayes`` TOML file or TOML text."""
+        path = Path(source) if isinstance(source, Path) or "\n" not in str(source) else None
+        if path is not None and path.is_file():
+            text = path.read_text(encoding="utf-8")
+        elif path is not None and str(source).endswith(".toml"):
+            raise _core.MarketloopError(f"{source}: no such bayes TOML file")
+        else:
+            text = str(source)
+        return cls(**json.loads(_core.toml_to_json(text)))
+
+    def run(
+        self,
+        *,
+        seed: Optional[int] = None,
+        threads: Optional[int] = None,
+        out: Union[None, str, Path] = None,
+    ) -> Tuple[pd.DataFrame, pd.DataFrame]:
+        """Estimates both algorithms' reward curves and plays the game exactly.
+
+        Returns ``(game, curves)``: one row per round t (``p``, ``pmr_1``, ``pmr_2``,
+        ``pmr_se``, ``flagged``, ``exact_tie``, ``expected_share``) and one row per local step
+        n (``rew_1``, ``rew_se_1``, ``bir_1``, ``bir_se_1``, the same for principal 2, and
+        ``diff_se``). ``seed`` defaults to the spec's (0). ``threads`` never changes the
+        results. With ``out``, also writes the run folder of ``marketloop bayes``.
+        """
+        seed = self.spec.get("seed", 0) if seed is None else seed
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise _core.MarketloopError(f"seed = {seed!r} must be a whole number >= 0")
+        game, curves = _core.run_bayes(
+            json.dumps(self.spec), int(seed), threads, None if out is None else str(out)
+        )
+        return to_frame(game), to_frame(curves)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The spec as plain data (the fields of the bayes TOML)."""
+        return json.loads(json.dumps(self.spec))
+
+    def __repr__(self) -> str:
+        return f"BayesianChoice({', '.join(f'{k}={v!r}' for k, v in self.spec.items())})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BayesianChoice) and other.spec == self.spec
