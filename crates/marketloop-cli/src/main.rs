@@ -2,6 +2,7 @@
 //! Each command group lives in its own module; this file only dispatches and maps errors to
 //! exit codes (0 success, 1 failure, 2 bad usage; a closed output pipe is not an error).
 
+mod arena;
 mod common;
 mod compete;
 mod data;
@@ -42,6 +43,9 @@ enum Command {
     Reproduce(reproduce::ReproduceCommand),
     /// Parameter sweeps: every combination of a grid over any spec, seeded per cell, resumable.
     Sweep(sweep::SweepArgs),
+    /// The arena: platforms that rank a catalogue (learning it in the loop) compete for typed
+    /// users.
+    Arena(arena::ArenaArgs),
 }
 
 fn main() {
@@ -56,6 +60,7 @@ fn main() {
         Command::Compete(a) => compete::run(a, &ctx),
         Command::Reproduce(c) => reproduce::run(c, &ctx),
         Command::Sweep(a) => sweep::run(a, &ctx),
+        Command::Arena(a) => arena::run(a, &ctx),
     });
     std::process::exit(common::exit_code(result));
 }

@@ -38,7 +38,10 @@ pub use choice::{ArenaChoice, FirstPosition};
 pub use error::ArenaError;
 pub use learning::{LearningRanking, LearningRule, LearningSpec};
 pub use measures::{ArenaPoint, ArenaTrajectory, PlatformPoint};
-pub use model::{Arena, ArenaBuilder, PlatformSpec, ReputationScope, DEFAULT_WINDOW};
+pub use model::{
+    Arena, ArenaBuilder, PlatformSpec, ReputationScope, DEFAULT_WINDOW, MAX_MEASUREMENTS,
+    MAX_STATE_ENTRIES,
+};
 pub use performance::PerformanceRanking;
 pub use platform::Platform;
 pub use ranking::{ArenaRanking, ArenaRankingSpec};

@@ -20,6 +20,9 @@ pub const DEFAULT_WINDOW: usize = 100;
 /// out-of-memory abort.
 pub const MAX_STATE_ENTRIES: u64 = 1 << 31;
 
+/// Limit on the measurements a replicate keeps (measurement steps x platforms): 2^24.
+pub const MAX_MEASUREMENTS: u64 = 1 << 24;
+
 /// Whose purchases a platform's reputation averages.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -247,6 +250,18 @@ impl<C: ArenaChoice> ArenaBuilder<C> {
                     ),
                 ))
             }
+        }
+        let points = (steps / self.every + 1).saturating_mul(p as u64);
+        if points > MAX_MEASUREMENTS {
+            return Err(ArenaError::invalid(
+                "every",
+                format!(
+                    "every = {}: {} measurements of {p} platforms over steps = {steps} exceed \
+                     {MAX_MEASUREMENTS}; measure less often",
+                    self.every,
+                    steps / self.every + 1
+                ),
+            ));
         }
         for (k, plat) in self.platforms.iter().enumerate() {
             let field = format!("platforms[{k}]");

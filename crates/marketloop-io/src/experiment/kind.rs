@@ -13,13 +13,16 @@
 //! - `"market-dynamics"`: the market TOML plus `iterations` (required) and `shares` (false);
 //!   the deterministic dynamic (eq. 6) as `iteration, measure, value` rows.
 //! - `"compete"`: a [`crate::compete_spec`] document; one row per run (shares, EEOG, regrets).
+//! - `"arena"`: a [`crate::spec::arena`] document (its `market` a market table); one row per
+//!   run x measurement x platform x measure: `run, step, platform, measure, value`.
 //!
 //! File references in a market document (`{ file = "v.npy" }`) are relative to the
 //! [`Experiments`] base folder.
 
 use super::equilibrium::{DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE};
 use super::{
-    execute, Compete, Experiment, MarketDynamics, MarketEquilibrium, MarketSimulate, Plan,
+    execute, ArenaExperiment, Compete, Experiment, MarketDynamics, MarketEquilibrium,
+    MarketSimulate, Plan,
 };
 use crate::compete_spec::CompeteSpec;
 use crate::market_spec::ResolvedMarket;
@@ -42,15 +45,18 @@ pub enum Kind {
     MarketDynamics,
     /// `"compete"`: [`Compete`].
     Compete,
+    /// `"arena"`: [`ArenaExperiment`].
+    Arena,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 5] = [
         Kind::MarketSimulate,
         Kind::MarketEquilibrium,
         Kind::MarketDynamics,
         Kind::Compete,
+        Kind::Arena,
     ];
 
     /// The kind's name in specs (`"market"`, `"market-equilibrium"`, ...).
@@ -60,6 +66,7 @@ impl Kind {
             Kind::MarketEquilibrium => "market-equilibrium",
             Kind::MarketDynamics => "market-dynamics",
             Kind::Compete => "compete",
+            Kind::Arena => "arena",
         }
     }
 
@@ -74,6 +81,7 @@ impl Kind {
             Kind::MarketEquilibrium => &["tolerance", "max_iterations", "shares"],
             Kind::MarketDynamics => &["iterations", "shares"],
             Kind::MarketSimulate | Kind::Compete => &["steps", "every", "shares"],
+            Kind::Arena => &[],
         }
     }
 }
@@ -130,6 +138,8 @@ pub enum Resolved {
     MarketDynamics(MarketDynamics),
     /// `"compete"`.
     Compete(Compete),
+    /// `"arena"`.
+    Arena(ArenaExperiment),
 }
 
 fn long_table<E: Experiment>(e: &E, plan: &Plan) -> Result<Table, IoError> {
@@ -145,6 +155,7 @@ impl Resolved {
             Resolved::MarketEquilibrium(e) => long_table(e, plan),
             Resolved::MarketDynamics(e) => long_table(e, plan),
             Resolved::Compete(e) => long_table(e, plan),
+            Resolved::Arena(e) => long_table(e, plan),
         }
     }
 
@@ -155,6 +166,7 @@ impl Resolved {
             Resolved::MarketEquilibrium(_) => plan.check::<MarketEquilibrium>(),
             Resolved::MarketDynamics(_) => plan.check::<MarketDynamics>(),
             Resolved::Compete(_) => plan.check::<Compete>(),
+            Resolved::Arena(_) => plan.check::<ArenaExperiment>(),
         }
     }
 }
@@ -184,6 +196,10 @@ impl Experiments {
                 spec,
             )?)?));
         }
+        if kind == Kind::Arena {
+            let r = crate::spec::arena::ResolvedArena::from_value(spec, &self.base)?;
+            return Ok(Resolved::Arena(ArenaExperiment::new(r, None)));
+        }
         let (r, o) = market_document_kind(kind, spec, &self.base)?;
         let missing =
             |field: &str, what: &str| IoError::spec(field, format!("{field} is missing ({what})"));
@@ -207,7 +223,7 @@ impl Experiments {
                     .ok_or_else(|| missing("iterations", "the number of iterations of eq. 6"))?;
                 Resolved::MarketDynamics(MarketDynamics::new(r, None, iterations, o.shares)?)
             }
-            Kind::Compete => unreachable!("handled above"),
+            Kind::Compete | Kind::Arena => unreachable!("handled above"),
         })
     }
 

@@ -10,6 +10,7 @@
 //! - [`equilibrium`]: `market equilibrium`, the TOME and every objective at it.
 //! - [`dynamics`]: `market dynamics`, the deterministic dynamic (eq. 6).
 //! - [`compete`]: `compete`, one competing-bandits experiment.
+//! - [`arena`](mod@arena): `arena`, platforms competing for typed users, each ranking a catalogue.
 //! - [`print`](mod@print): what the command line prints for each kind (text and `--format json`).
 //! - [`kind`]: the kinds by name ([`Kind`]), spec documents (JSON values, as sweeps and Python
 //!   give them) resolved into the kinds, and [`Experiments`], which runs a document of any kind.
@@ -19,6 +20,7 @@
 //! its one long result table), and a [`Kind`] variant so sweeps and Python can name it. The CLI
 //! subcommand and the Python method stay thin: spec -> kind -> executor -> print/return.
 
+pub mod arena;
 pub mod compete;
 pub mod dynamics;
 pub mod equilibrium;
@@ -27,6 +29,7 @@ pub mod kind;
 pub mod print;
 pub mod simulate;
 
+pub use arena::ArenaExperiment;
 pub use compete::Compete;
 pub use dynamics::MarketDynamics;
 pub use equilibrium::{EquilibriumReport, MarketEquilibrium};
