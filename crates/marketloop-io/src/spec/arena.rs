@@ -171,6 +171,23 @@ fn platform(k: usize, t: &PlatformTable) -> Result<PlatformSpec, IoError> {
             format!("platforms[{k}].ranking is missing: a platform needs a ranking ({STRATEGIES})"),
         )
     })?;
+    const KNOWN: [&str; 9] = [
+        "random",
+        "popularity",
+        "quality",
+        "fixed",
+        "performance",
+        "greedy",
+        "eps-greedy",
+        "thompson",
+        "ucb",
+    ];
+    if !KNOWN.contains(&strategy) {
+        return Err(IoError::spec(
+            field("ranking"),
+            format!("platforms[{k}].ranking = {strategy:?}; allowed: {STRATEGIES}"),
+        ));
+    }
     let learning = matches!(strategy, "greedy" | "eps-greedy" | "thompson" | "ucb");
     let only = |name: &str, set: bool, applies: bool, to: &str| -> Result<(), IoError> {
         if set && !applies {
@@ -455,7 +472,8 @@ entry = 100
         assert!(!a.platforms()[1].personalised);
         assert_eq!(a.window(), 100);
         assert_eq!(a.reputation(), ReputationScope::PerType);
-        assert_eq!(r.config["platforms"][0]["ranking"]["Learning"]["beta"], 2.0);
+        assert_eq!(r.config["platforms"][0]["ranking"]["beta"], 2.0);
+        assert_eq!(r.config["platforms"][0]["ranking"]["strategy"], "learning");
         assert_eq!(r.config["every"], 500);
     }
 
@@ -496,7 +514,7 @@ entry = 100
         );
         assert_eq!(
             field(&OK.replace("feedback = 0.5", "feedback = -1")),
-            "feedback"
+            "market.feedback"
         );
         assert_eq!(
             field(&OK.replace("feedback = 0.5", "feedback = 0.5\nsize = 2")),
@@ -521,6 +539,6 @@ entry = 100
         let none = OK.split("[[platforms]]").next().unwrap();
         assert_eq!(field(none), "platforms");
         let types = OK.replace("weights = [0.5, 0.5]", "weights = [0.2, 0.3, 0.5]");
-        assert_eq!(field(&types), "visibility");
+        assert_eq!(field(&types), "market.visibility");
     }
 }
