@@ -5,6 +5,8 @@ The engine is Rust (``marketloop._core``); this package gives it a Python face:
 - :class:`Market` — a trial-offer cultural market: equilibrium (TOME) and objectives,
   replicated stochastic simulations, the deterministic dynamic.
 - :class:`Competition` — platforms running bandit algorithms, competing for users.
+- :class:`Arena` — platforms that rank a catalogue (learning it in the loop) compete for typed
+  users (``run``, and ``start``/``step``).
 - :func:`sweep` — the cartesian product of parameter values over a spec, on this machine or a
   Ray cluster, with per-cell seeds that do not depend on the backend.
 - :mod:`marketloop.data` — MovieLens-100K: fetch, and user types (weights, visibility,
@@ -20,6 +22,7 @@ DataFrames (long format: one row per run x measurement). Bad input raises
 
 from . import data, reproduce
 from ._core import GENERATOR, KINDS, MarketloopError, __version__
+from .arena import Arena, ArenaRun
 from .competition import Competition
 from .market import Equilibrium, Market
 from .sweep import sweep, sweep_cells
@@ -28,6 +31,8 @@ from .sweep import sweep, sweep_cells
 MarketloopError.field = None
 
 __all__ = [
+    "Arena",
+    "ArenaRun",
     "Competition",
     "Equilibrium",
     "GENERATOR",
