@@ -627,9 +627,11 @@ impl PyArenaRun {
         let names = r.arena.platform_names();
         let seeds = SeedSequence::new(seed);
         let run = match r.arena {
-            ArenaModel::Logit(a) => ArenaRunAny::Logit(
-                marketloop_core::arena::ArenaRun::new(Cow::Owned(a), seeds, replicate),
-            ),
+            ArenaModel::Logit(a) => ArenaRunAny::Logit(marketloop_core::arena::ArenaRun::new(
+                Cow::Owned(a),
+                seeds,
+                replicate,
+            )),
             ArenaModel::FirstPosition(a) => ArenaRunAny::First(
                 marketloop_core::arena::ArenaRun::new(Cow::Owned(a), seeds, replicate),
             ),

@@ -55,8 +55,8 @@ impl PerformanceRanking {
 
     /// The ranking maximising sum_p iota_p w_j (q_j - lambda) into `self.out`, and its F.
     fn assign(&mut self, w: impl Fn(usize) -> f64, q: &[f64], lambda: f64) -> f64 {
-        for j in 0..self.n {
-            self.c[j] = w(j) * (q[j] - lambda);
+        for (j, (c, &qj)) in self.c.iter_mut().zip(q).enumerate() {
+            *c = w(j) * (qj - lambda);
         }
         let c = &self.c;
         let better = |a: &u32, b: &u32| c[*b as usize].total_cmp(&c[*a as usize]).then(a.cmp(b));

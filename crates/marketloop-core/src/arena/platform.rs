@@ -1,7 +1,7 @@
 //! One platform's state in a running arena: its counts ([`CountState`]: its own shares
 //! phi^(p)), its ranking policy and ranking stream, its reputation windows (overall, and per
 //! user type if reputations are per type; the sliding windows of the competing-bandits
-//! [`Firm`]), and its tallies (game users, purchases, regret). [`Platform::serve`] is the step
+//! [`Firm`]), and its tallies (game users, purchases, regret). `Platform::serve` is the step
 //! inside a platform, in the market engine's order: rank, try (one `Choice` uniform), record the
 //! trial, buy if the purchase coin is below q_ij, tell the ranking (`on_purchase`, `observe`),
 //! update the reputations.

@@ -7,7 +7,7 @@
 //! 3. her purchase coin (the `Purchase` stream, one uniform, always);
 //! 4. she picks a platform among those that have entered, by the response function over the
 //!    reputations she sees (the `Response` stream; no draw when only one platform is there);
-//! 5. inside the platform ([`Platform::serve`](super::platform::Platform)): the ranking ranks
+//! 5. inside the platform (`Platform::serve`): the ranking ranks
 //!    (the platform's `Ranking` stream), she tries an item (the `Choice` stream), buys it if the
 //!    coin is below q_ij, and the counts, the ranking and the reputations learn the outcome.
 //!
