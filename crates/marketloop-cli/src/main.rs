@@ -2,6 +2,7 @@
 //! Each command group lives in its own module; this file only dispatches and maps errors to
 //! exit codes (0 success, 1 failure, 2 bad usage; a closed output pipe is not an error).
 
+mod arena;
 mod bayes;
 mod common;
 mod compete;
@@ -45,6 +46,9 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// The Bayesian-choice model (Section 4 of competing bandits): one game, simulated exactly.
     Bayes(bayes::BayesArgs),
+    /// The arena: platforms that rank a catalogue (learning it in the loop) compete for typed
+    /// users.
+    Arena(arena::ArenaArgs),
 }
 
 fn main() {
@@ -60,6 +64,7 @@ fn main() {
         Command::Reproduce(c) => reproduce::run(c, &ctx),
         Command::Sweep(a) => sweep::run(a, &ctx),
         Command::Bayes(a) => bayes::run(a, &ctx),
+        Command::Arena(a) => arena::run(a, &ctx),
     });
     std::process::exit(common::exit_code(result));
 }

@@ -8,6 +8,7 @@
 //! (replicate, [`rng::Source`]), so results are bit-identical whatever the thread count.
 //!
 //! Modules:
+//! - [`arena`]: platforms that rank a catalogue (learning q in the loop) compete for typed users.
 //! - [`bandits`]: competing bandits (learning firms competing for users by reputation).
 //! - [`market`]: the trial-offer cultural market: model, dynamics, equilibrium, rankings.
 //! - [`rng`]: the portable generator, master seeds and per-replicate streams.
@@ -15,6 +16,7 @@
 //! - [`stats`]: summary statistics over replicates (quantiles).
 #![deny(missing_docs)]
 
+pub mod arena;
 pub mod bandits;
 pub mod market;
 pub mod rng;

@@ -58,6 +58,9 @@ pub enum Source {
     Response = 10,
     /// Data preprocessing (matrix completion, clustering, train/test splits).
     Preprocessing = 11,
+    /// Warm-start users of an arena platform (their types, trials and purchase coins), served
+    /// before it competes.
+    WarmStart = 12,
 }
 
 /// The master seed of one experiment, from which every stream is derived.

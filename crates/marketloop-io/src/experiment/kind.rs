@@ -15,13 +15,16 @@
 //! - `"compete"`: a [`crate::compete_spec`] document; one row per run (shares, EEOG, regrets).
 //! - `"bayes"`: a [`crate::spec::bayes`] document; one row per round of the Bayesian-choice game
 //!   (p_t, the reward estimates, flagged decisions, the expected share). `runs` is not used.
+//! - `"arena"`: a [`crate::spec::arena`] document (its `market` a market table); one row per
+//!   run x measurement x platform x measure: `run, step, platform, measure, value`.
 //!
 //! File references in a market document (`{ file = "v.npy" }`) are relative to the
 //! [`Experiments`] base folder.
 
 use super::equilibrium::{DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE};
 use super::{
-    execute, Bayes, Compete, Experiment, MarketDynamics, MarketEquilibrium, MarketSimulate, Plan,
+    execute, ArenaExperiment, Bayes, Compete, Experiment, MarketDynamics, MarketEquilibrium,
+    MarketSimulate, Plan,
 };
 use crate::compete_spec::CompeteSpec;
 use crate::market_spec::ResolvedMarket;
@@ -46,16 +49,19 @@ pub enum Kind {
     Compete,
     /// `"bayes"`: [`Bayes`].
     Bayes,
+    /// `"arena"`: [`ArenaExperiment`].
+    Arena,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::MarketSimulate,
         Kind::MarketEquilibrium,
         Kind::MarketDynamics,
         Kind::Compete,
         Kind::Bayes,
+        Kind::Arena,
     ];
 
     /// The kind's name in specs (`"market"`, `"market-equilibrium"`, ...).
@@ -66,6 +72,7 @@ impl Kind {
             Kind::MarketDynamics => "market-dynamics",
             Kind::Compete => "compete",
             Kind::Bayes => "bayes",
+            Kind::Arena => "arena",
         }
     }
 
@@ -80,6 +87,7 @@ impl Kind {
             Kind::MarketEquilibrium => &["tolerance", "max_iterations", "shares"],
             Kind::MarketDynamics => &["iterations", "shares"],
             Kind::MarketSimulate | Kind::Compete | Kind::Bayes => &["steps", "every", "shares"],
+            Kind::Arena => &[],
         }
     }
 }
@@ -138,6 +146,8 @@ pub enum Resolved {
     Compete(Compete),
     /// `"bayes"`.
     Bayes(Bayes),
+    /// `"arena"`.
+    Arena(ArenaExperiment),
 }
 
 fn long_table<E: Experiment>(e: &E, plan: &Plan) -> Result<Table, IoError> {
@@ -154,6 +164,7 @@ impl Resolved {
             Resolved::MarketDynamics(e) => long_table(e, plan),
             Resolved::Compete(e) => long_table(e, plan),
             Resolved::Bayes(e) => long_table(e, plan),
+            Resolved::Arena(e) => long_table(e, plan),
         }
     }
 
@@ -165,6 +176,7 @@ impl Resolved {
             Resolved::MarketDynamics(_) => plan.check::<MarketDynamics>(),
             Resolved::Compete(_) => plan.check::<Compete>(),
             Resolved::Bayes(_) => plan.check::<Bayes>(),
+            Resolved::Arena(_) => plan.check::<ArenaExperiment>(),
         }
     }
 }
@@ -199,6 +211,10 @@ impl Experiments {
                 crate::spec::BayesSpec::from_value(spec)?,
             )?));
         }
+        if kind == Kind::Arena {
+            let r = crate::spec::arena::ResolvedArena::from_value(spec, &self.base)?;
+            return Ok(Resolved::Arena(ArenaExperiment::new(r, None)));
+        }
         let (r, o) = market_document_kind(kind, spec, &self.base)?;
         let missing =
             |field: &str, what: &str| IoError::spec(field, format!("{field} is missing ({what})"));
@@ -222,7 +238,7 @@ impl Experiments {
                     .ok_or_else(|| missing("iterations", "the number of iterations of eq. 6"))?;
                 Resolved::MarketDynamics(MarketDynamics::new(r, None, iterations, o.shares)?)
             }
-            Kind::Compete | Kind::Bayes => unreachable!("handled above"),
+            Kind::Compete | Kind::Bayes | Kind::Arena => unreachable!("handled above"),
         })
     }
 

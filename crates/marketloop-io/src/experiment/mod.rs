@@ -13,6 +13,7 @@
 //! - [`compete_trajectories`]: the same games recorded round by round (Python's
 //!   `trajectories=True`).
 //! - [`bayes`]: `bayes`, one game of the Bayesian-choice model (Section 4).
+//! - [`arena`](mod@arena): `arena`, platforms competing for typed users, each ranking a catalogue.
 //! - [`print`](mod@print): what the command line prints for each kind (text and `--format json`).
 //! - [`kind`]: the kinds by name ([`Kind`]), spec documents (JSON values, as sweeps and Python
 //!   give them) resolved into the kinds, and [`Experiments`], which runs a document of any kind.
@@ -22,6 +23,7 @@
 //! its one long result table), and a [`Kind`] variant so sweeps and Python can name it. The CLI
 //! subcommand and the Python method stay thin: spec -> kind -> executor -> print/return.
 
+pub mod arena;
 pub mod bayes;
 pub mod compete;
 pub mod compete_trajectories;
@@ -32,6 +34,7 @@ pub mod kind;
 pub mod print;
 pub mod simulate;
 
+pub use arena::ArenaExperiment;
 pub use bayes::Bayes;
 pub use compete::Compete;
 pub use compete_trajectories::CompeteTrajectories;

@@ -7,6 +7,8 @@ The engine is Rust (``marketloop._core``); this package gives it a Python face:
 - :class:`Competition` — platforms running bandit algorithms, competing for users.
 - :class:`BayesianChoice` — the Bayesian-choice model of competing bandits (Section 4),
   simulated exactly: reward curves by Monte Carlo and the exact game.
+- :class:`Arena` — platforms that rank a catalogue (learning it in the loop) compete for typed
+  users (``run``, and ``start``/``step``).
 - :func:`sweep` — the cartesian product of parameter values over a spec, on this machine or a
   Ray cluster, with per-cell seeds that do not depend on the backend.
 - :mod:`marketloop.data` — MovieLens-100K: fetch, and user types (weights, visibility,
@@ -21,6 +23,7 @@ DataFrames (long format: one row per run x measurement). Bad input raises
 """
 
 from . import data, reproduce
+from .arena import Arena, ArenaRun
 from ._core import GENERATOR, KINDS, MarketloopError, __version__
 from .bayesian import BayesianChoice
 from .competition import Competition, CompetitionGame, Trajectories
@@ -32,6 +35,8 @@ from .sweep import sweep, sweep_cells
 MarketloopError.field = None
 
 __all__ = [
+    "Arena",
+    "ArenaRun",
     "BanditAlgorithm",
     "BayesianChoice",
     "Observer",

@@ -1,0 +1,187 @@
+//! The performance ranking of Abeliuk, Berbeglia, Cebrian and Van Hentenryck ("The benefits of
+//! social influence in optimized cultural markets", PLoS ONE 2015): for the arriving user, the
+//! order that maximises her purchase probability given the platform's current counts, with the
+//! oracle quality q.
+//!
+//! Under the logit with position attention iota_p, a ranking sigma (item sigma_p at position p)
+//! sells with probability F(sigma) = sum_p iota_p w_{sigma_p} q_{sigma_p} / sum_p iota_p
+//! w_{sigma_p}, with w_j = vhat_ij d_j^{r_i}: a linear-fractional assignment problem. Dinkelbach's
+//! method solves it exactly: for a trial value lambda, maximise sum_p iota_p w_j (q_j - lambda);
+//! by the rearrangement inequality (iota_p >= 0) the maximiser gives the P largest values of
+//! c_j = w_j (q_j - lambda) to the positions in decreasing order of iota (the MusicLab weights
+//! are not monotone, so positions are sorted once). Then lambda <- F(sigma); F increases
+//! strictly until it stops changing, after finitely many steps (usually 2-4). Starting from
+//! lambda = 0. Each iteration is O(n) (selection of the top P) plus O(P log P).
+
+use crate::market::{PlatformState, PositionBias, RankingPolicy};
+use rand::Rng;
+
+/// Iterations of Dinkelbach's method before giving up (never reached in practice: F takes
+/// finitely many values and increases strictly until it stops).
+const MAX_ITERATIONS: usize = 100;
+
+/// The performance ranking (oracle q), personalised to the arriving user's type.
+#[derive(Clone, Debug)]
+pub struct PerformanceRanking {
+    n: usize,
+    k: usize,
+    /// Position indices by decreasing attention (ties by position).
+    slots: Vec<usize>,
+    iota: Vec<f64>,
+    c: Vec<f64>,
+    perm: Vec<u32>,
+    out: Vec<u32>,
+    best: Vec<u32>,
+}
+
+impl PerformanceRanking {
+    /// For `n_items` items under the position bias `bias`.
+    pub fn new(n_items: usize, bias: &PositionBias) -> Self {
+        let k = bias.positions().min(n_items);
+        let iota = bias.weights()[..k].to_vec();
+        let mut slots: Vec<usize> = (0..k).collect();
+        slots.sort_by(|&a, &b| iota[b].total_cmp(&iota[a]).then(a.cmp(&b)));
+        Self {
+            n: n_items,
+            k,
+            slots,
+            iota,
+            c: vec![0.0; n_items],
+            perm: (0..n_items as u32).collect(),
+            out: vec![0; k],
+            best: vec![0; k],
+        }
+    }
+
+    /// The ranking maximising sum_p iota_p w_j (q_j - lambda) into `self.out`, and its F.
+    fn assign(&mut self, w: impl Fn(usize) -> f64, q: &[f64], lambda: f64) -> f64 {
+        for (j, (c, &qj)) in self.c.iter_mut().zip(q).enumerate() {
+            *c = w(j) * (qj - lambda);
+        }
+        let c = &self.c;
+        let better = |a: &u32, b: &u32| c[*b as usize].total_cmp(&c[*a as usize]).then(a.cmp(b));
+        for (p, x) in self.perm.iter_mut().enumerate() {
+            *x = p as u32;
+        }
+        if self.k < self.n {
+            self.perm.select_nth_unstable_by(self.k, better);
+        }
+        self.perm[..self.k].sort_unstable_by(better);
+        let (mut num, mut den) = (0.0, 0.0);
+        for (rank, &slot) in self.slots.iter().enumerate() {
+            let j = self.perm[rank];
+            self.out[slot] = j;
+            let a = self.iota[slot] * w(j as usize);
+            num += a * q[j as usize];
+            den += a;
+        }
+        if den > 0.0 {
+            num / den
+        } else {
+            0.0
+        }
+    }
+}
+
+impl RankingPolicy for PerformanceRanking {
+    fn reset<R: Rng + ?Sized>(&mut self, _counts: &[u64], _rng: &mut R) {}
+
+    /// Without the platform state there is nothing to optimise: the items in index order.
+    fn shown<R: Rng + ?Sized>(&mut self, _user_type: usize, _rng: &mut R) -> &[u32] {
+        for (p, o) in self.out.iter_mut().enumerate() {
+            *o = p as u32;
+        }
+        &self.out
+    }
+
+    fn on_purchase<R: Rng + ?Sized>(&mut self, _item: usize, _counts: &[u64], _rng: &mut R) {}
+
+    fn is_static(&self) -> bool {
+        false
+    }
+
+    fn rank<R: Rng + ?Sized>(&mut self, p: &PlatformState<'_>, _rng: &mut R) -> &[u32] {
+        let i = p.user_type;
+        let market = p.market;
+        let vhat = market.visibility_row(i);
+        let g = p.state.powers(market.feedback_index()[i]);
+        let q = market.quality_row(i);
+        let w = |j: usize| vhat[j] * g[j];
+        let mut lambda = 0.0;
+        let mut value = self.assign(w, q, lambda);
+        self.best.copy_from_slice(&self.out);
+        for _ in 0..MAX_ITERATIONS {
+            if value <= lambda {
+                break;
+            }
+            lambda = value;
+            value = self.assign(w, q, lambda);
+            if value > lambda {
+                self.best.copy_from_slice(&self.out);
+            }
+        }
+        &self.best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arena::choice::ArenaChoice;
+    use crate::market::choice::{MultinomialLogit, Slate};
+    use crate::market::{CountState, InitialCounts, Market};
+    use crate::rng::{SeedSequence, Source};
+
+    /// Every ordered P-subset of n items, by brute force.
+    fn all_rankings(n: usize, k: usize) -> Vec<Vec<u32>> {
+        if k == 0 {
+            return vec![Vec::new()];
+        }
+        let mut out = Vec::new();
+        for r in all_rankings(n, k - 1) {
+            for j in 0..n as u32 {
+                if !r.contains(&j) {
+                    let mut r2 = r.clone();
+                    r2.push(j);
+                    out.push(r2);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn performance_ranking_is_the_brute_force_optimum() {
+        let mut rng = SeedSequence::new(5).stream(0, Source::Instance);
+        for case in 0..30 {
+            let n = 5;
+            let v: Vec<f64> = (0..n).map(|_| rng.random_range(0.05..1.0)).collect();
+            let q: Vec<f64> = (0..n).map(|_| rng.random_range(0.0..1.0)).collect();
+            let d: Vec<u64> = (0..n).map(|_| rng.random_range(1..20)).collect();
+            let mk = Market::homogeneous(v, q, 0.7, InitialCounts::Fixed(d.clone())).unwrap();
+            let st = CountState::new(&mk, d).unwrap();
+            // a non-monotone bias, as MusicLab's
+            let bias = PositionBias::new(vec![0.5, 0.9, 0.2]).unwrap();
+            let mut perf = PerformanceRanking::new(n, &bias);
+            let ctx = PlatformState {
+                market: &mk,
+                state: &st,
+                user_type: 0,
+                step: 0,
+            };
+            let value = |items: &[u32]| {
+                let slate = Slate::ranked(items, mk.visibility_row(0), bias.weights());
+                MultinomialLogit.purchase_probability(&mk, &st, 0, &slate)
+            };
+            let got = value(perf.rank(&ctx, &mut rng));
+            let best = all_rankings(n, 3)
+                .iter()
+                .map(|r| value(r))
+                .fold(0.0, f64::max);
+            assert!(
+                got >= best - 1e-12,
+                "case {case}: performance {got} < brute force {best}"
+            );
+        }
+    }
+}

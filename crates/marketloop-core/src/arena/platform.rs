@@ -1,0 +1,169 @@
+//! One platform's state in a running arena: its counts ([`CountState`]: its own shares
+//! phi^(p)), its ranking policy and ranking stream, its reputation windows (overall, and per
+//! user type if reputations are per type; the sliding windows of the competing-bandits
+//! [`Firm`]), and its tallies (game users, purchases, regret). `Platform::serve` is the step
+//! inside a platform, in the market engine's order: rank, try (one `Choice` uniform), record the
+//! trial, buy if the purchase coin is below q_ij, tell the ranking (`on_purchase`, `observe`),
+//! update the reputations.
+
+use super::choice::ArenaChoice;
+use super::model::{Arena, ReputationScope};
+use super::ranking::ArenaRanking;
+use crate::bandits::{Firm, Reputation};
+use crate::market::choice::Slate;
+use crate::market::{CountState, PlatformState, RankingPolicy, StepOutcome};
+use crate::rng::PortableRng;
+
+/// One platform of a running arena.
+#[derive(Clone, Debug)]
+pub struct Platform {
+    pub(super) ranking: ArenaRanking,
+    pub(super) state: CountState,
+    pub(super) rng: PortableRng,
+    overall: Firm<()>,
+    per_type: Vec<Firm<()>>,
+    /// The choice rule's working space, one entry per position.
+    buf: Vec<f64>,
+    pub(super) chosen: u64,
+    pub(super) bought: u64,
+    pub(super) regret: f64,
+}
+
+impl Platform {
+    /// A platform at `state` with its ranking (already reset) and ranking stream.
+    pub(super) fn new<C>(
+        arena: &Arena<C>,
+        ranking: ArenaRanking,
+        state: CountState,
+        rng: PortableRng,
+    ) -> Self {
+        let window = arena.window;
+        let firm = || Firm::new((), window).expect("window validated by the arena");
+        let per_type = match arena.scope {
+            ReputationScope::Overall => Vec::new(),
+            ReputationScope::PerType => (0..arena.market.n_types()).map(|_| firm()).collect(),
+        };
+        Self {
+            ranking,
+            state,
+            rng,
+            overall: firm(),
+            per_type,
+            buf: vec![0.0; arena.bias.positions()],
+            chosen: 0,
+            bought: 0,
+            regret: 0.0,
+        }
+    }
+
+    /// The reputation a type-`user_type` user sees.
+    #[inline]
+    pub fn reputation(&self, user_type: usize) -> Reputation {
+        match self.per_type.get(user_type) {
+            Some(f) => f.reputation(),
+            None => self.overall.reputation(),
+        }
+    }
+
+    /// The overall reputation (whatever the scope).
+    pub fn overall_reputation(&self) -> Reputation {
+        self.overall.reputation()
+    }
+
+    /// The counts and running totals.
+    pub fn state(&self) -> &CountState {
+        &self.state
+    }
+
+    /// The ranking policy.
+    pub fn ranking(&self) -> &ArenaRanking {
+        &self.ranking
+    }
+
+    /// Game users who chose the platform so far.
+    pub fn chosen(&self) -> u64 {
+        self.chosen
+    }
+
+    /// Purchases of those users.
+    pub fn bought(&self) -> u64 {
+        self.bought
+    }
+
+    /// Cumulative regret against the quality oracle (game users).
+    pub fn regret(&self) -> f64 {
+        self.regret
+    }
+
+    /// Serves one type-`user_type` user with purchase coin `u_buy`, her trial drawn from
+    /// `choice`. A `game` user counts in the tallies and the regret (whose oracle slate for her
+    /// type is `oracle`); a warm-start user does not.
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn serve<C: ArenaChoice>(
+        &mut self,
+        arena: &Arena<C>,
+        oracle: &[u32],
+        user_type: usize,
+        u_buy: f64,
+        choice: &mut PortableRng,
+        game: bool,
+    ) -> StepOutcome {
+        let market = &arena.market;
+        let iota = arena.bias.weights();
+        let vhat = market.visibility_row(user_type);
+        let step = self.state.arrivals();
+        let ctx = PlatformState {
+            market,
+            state: &self.state,
+            user_type,
+            step,
+        };
+        let items = self.ranking.rank(&ctx, &mut self.rng);
+        let slate = Slate::ranked(items, vhat, iota);
+        if game {
+            let shown = arena
+                .choice
+                .purchase_probability(market, &self.state, user_type, &slate);
+            let best = Slate::ranked(oracle, vhat, iota);
+            let star = arena
+                .choice
+                .purchase_probability(market, &self.state, user_type, &best);
+            self.regret += star - shown;
+        }
+        let tried = arena.choice.sample_slate(
+            market,
+            &self.state,
+            user_type,
+            &slate,
+            &mut self.buf,
+            choice,
+        );
+        self.state.record_trial(tried);
+        let mut bought = false;
+        if let Some(j) = tried {
+            if u_buy < market.quality()[user_type * market.n_items() + j] {
+                bought = true;
+                self.state.purchase(j);
+                self.ranking
+                    .on_purchase(j, self.state.counts(), &mut self.rng);
+            }
+        }
+        let outcome = StepOutcome {
+            user_type,
+            tried,
+            bought,
+        };
+        self.ranking
+            .observe(step, &outcome, &self.state, &mut self.rng);
+        self.overall.record(bought);
+        if let Some(f) = self.per_type.get_mut(user_type) {
+            f.record(bought);
+        }
+        if game {
+            self.chosen += 1;
+            self.bought += u64::from(bought);
+        }
+        outcome
+    }
+}
