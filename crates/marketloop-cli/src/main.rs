@@ -6,9 +6,11 @@ mod common;
 mod compete;
 mod data;
 mod market;
+mod report_cmd;
 mod reproduce;
 mod reproduce_bandits;
 mod reproduce_cultural;
+mod spec;
 mod sweep;
 
 use clap::{Parser, Subcommand};
@@ -42,6 +44,10 @@ enum Command {
     Reproduce(reproduce::ReproduceCommand),
     /// Parameter sweeps: every combination of a grid over any spec, seeded per cell, resumable.
     Sweep(sweep::SweepArgs),
+    /// Rebuild a run folder's report.html from its tables and figures.
+    Report(report_cmd::ReportArgs),
+    /// Print an annotated example spec (market, compete, sweep) to start from.
+    Spec(spec::SpecArgs),
 }
 
 fn main() {
@@ -56,6 +62,8 @@ fn main() {
         Command::Compete(a) => compete::run(a, &ctx),
         Command::Reproduce(c) => reproduce::run(c, &ctx),
         Command::Sweep(a) => sweep::run(a, &ctx),
+        Command::Report(a) => report_cmd::run(a),
+        Command::Spec(a) => spec::run(a),
     });
     std::process::exit(common::exit_code(result));
 }
