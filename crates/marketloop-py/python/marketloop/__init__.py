@@ -9,6 +9,7 @@ The engine is Rust (``marketloop._core``); this package gives it a Python face:
   Ray cluster, with per-cell seeds that do not depend on the backend.
 - :mod:`marketloop.data` — MovieLens-100K: fetch, and user types (weights, visibility,
   quality) by matrix completion and k-means.
+- :mod:`marketloop.plot` — optional matplotlib helpers (efficiency, entropy, trajectory).
 - :mod:`marketloop.reproduce` — the papers' experiments (run folders with tables, figures and
   a report).
 
@@ -19,6 +20,7 @@ DataFrames (long format: one row per run x measurement). Bad input raises
 """
 
 from . import data, reproduce
+from . import plot
 from ._core import GENERATOR, KINDS, MarketloopError, __version__
 from .competition import Competition
 from .market import Equilibrium, Market
@@ -35,6 +37,7 @@ __all__ = [
     "Market",
     "data",
     "MarketloopError",
+    "plot",
     "reproduce",
     "sweep",
     "sweep_cells",
