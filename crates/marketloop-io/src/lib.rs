@@ -21,6 +21,7 @@
 //!   and the one executor that runs any kind, with or without a run folder (CLI, Python, sweeps).
 //! - [`spec`]: typed specs (serde structs, unknown keys rejected), resolved once into core types.
 //! - [`sweep`]: parameter grids over experiment specs, seeded per cell, resumable.
+//! - [`sweep_report`]: a sweep's per-cell summary, a figure per swept parameter, its report.
 #![deny(missing_docs)]
 
 pub mod atomic;
@@ -38,6 +39,7 @@ pub mod rerender;
 pub mod run;
 pub mod spec;
 pub mod sweep;
+pub mod sweep_report;
 pub mod table;
 
 pub use error::IoError;
