@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Python package's tests (called last by scripts/test.sh; runnable on its own):
-# a virtualenv, the extension built with maturin into it, pytest (including a local Ray cluster
+# a virtualenv, the abi3 wheel and sdist built with maturin and the wheel installed into it,
+# pytest against the installed wheel (including a local Ray cluster
 # of 2 CPUs and Python-vs-CLI equality checks), the getting-started notebook executed with
 # nbclient, and the example scripts at a small scale.
 #
@@ -22,8 +23,15 @@ echo "== python: virtualenv and packages ($VENV)"
     "ray>=2.9" nbclient nbformat ipykernel matplotlib
 t_pip=$((SECONDS - start))
 
-echo "== python: build the extension (maturin develop --release) and the CLI"
-(cd crates/marketloop-py && VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" maturin develop --release --quiet)
+echo "== python: build the abi3 wheel and the sdist (maturin), install the wheel, and the CLI"
+# The tests run against the INSTALLED wheel (not `maturin develop`): what a user pip-installs.
+WHEELS=$CARGO_TARGET_DIR/wheels-ci
+rm -rf "$WHEELS"
+(cd crates/marketloop-py && PATH="$VENV/bin:$PATH" maturin build --release --quiet --out "$WHEELS" \
+    && PATH="$VENV/bin:$PATH" maturin sdist --out "$WHEELS")
+ls "$WHEELS"/marketloop-*.tar.gz >/dev/null
+"$VENV/bin/python" -m pip uninstall -q -y marketloop 2>/dev/null || true
+"$VENV/bin/python" -m pip install -q --no-deps "$WHEELS"/marketloop-*-abi3-*.whl
 cargo build --release --quiet -p marketloop-cli
 export MARKETLOOP_BIN=$CARGO_TARGET_DIR/release/marketloop
 t_build=$((SECONDS - start - t_pip))
@@ -49,5 +57,11 @@ PY
 (cd "$scratch" && MARKETLOOP_EXAMPLE_SCALE=ci "$VENV/bin/python" "$ROOT/examples/python/competing_bandits.py" --out "$scratch/cb")
 (cd "$scratch" && MARKETLOOP_EXAMPLE_SCALE=ci "$VENV/bin/python" "$ROOT/examples/python/user_algorithm.py" --out "$scratch/ua")
 (cd "$scratch" && MARKETLOOP_EXAMPLE_SCALE=ci "$VENV/bin/python" "$ROOT/examples/python/user_ranking.py")
+echo "== python: the wheel alone in a fresh virtualenv runs the package README's example"
+fresh=$(mktemp -d)
+python3 -m venv "$fresh/venv"
+"$fresh/venv/bin/python" -m pip install -q "$WHEELS"/marketloop-*-abi3-*.whl
+MARKETLOOP_PYTHON="$fresh/venv/bin/python" bash scripts/test-docs.sh crates/marketloop-py/README.md
+rm -rf "$fresh"
 t_nb=$((SECONDS - start - t_pip - t_build - t_pytest))
 echo "== python: done in $((SECONDS - start)) s (pip ${t_pip} s, build ${t_build} s, pytest ${t_pytest} s, notebook+examples ${t_nb} s)"

@@ -14,4 +14,5 @@ echo "== cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 echo "== python package"
 bash scripts/test-python.sh
-
+echo "== user guide (every command and code block of docs/)"
+MARKETLOOP_PYTHON="$(cd "${MARKETLOOP_VENV:-.venv}" && pwd)/bin/python" bash scripts/test-docs.sh

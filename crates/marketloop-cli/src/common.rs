@@ -1,7 +1,88 @@
-//! What every command shares: the run context, progress bars, output formats, exit codes.
+//! What every command shares: the run context, progress bars, output formats, the run folder
+//! flags (`--out`, `--resume`) and exit codes.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// The run folder of a command that writes one: `--out DIR`, else a new folder under `runs/`
+/// named by the command and the time (printed on stderr at the end).
+#[derive(clap::Args, Debug, Clone)]
+pub struct OutArgs {
+    /// Output folder (must not exist or be empty, unless --resume) [default: a new folder
+    /// runs/COMMAND-YYYYMMDD-HHMMSS]
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Continue an interrupted run in --out, reusing its finished parts.
+    #[arg(long, requires = "out")]
+    pub resume: bool,
+}
+
+impl OutArgs {
+    /// `--out`, or a folder `runs/COMMAND-YYYYMMDD-HHMMSS` (UTC) that does not exist yet
+    /// (`-2`, `-3`, ... appended when it does).
+    pub fn dir(&self, command: &str) -> PathBuf {
+        if let Some(out) = &self.out {
+            return out.clone();
+        }
+        default_run_dir(Path::new("runs"), command, unix_now())
+    }
+
+    /// Says where the run folder is when it was chosen for the user (with `--out` they know).
+    pub fn announce(&self, dir: &Path) {
+        if self.out.is_none() {
+            eprintln!("run folder: {}", dir.display());
+        }
+    }
+}
+
+/// `--out` of the commands that print their result and write a folder only when asked.
+#[derive(clap::Args, Debug)]
+pub struct AlsoOut {
+    /// Also write a run folder (table, report, manifest) here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Prints the JSON (`--format json`) or the text of a result on stdout.
+pub fn emit(
+    format: Format,
+    json: impl FnOnce() -> serde_json::Value,
+    text: impl FnOnce() -> String,
+) -> anyhow::Result<()> {
+    print_stdout(&match format {
+        Format::Json => serde_json::to_string_pretty(&json())?,
+        Format::Table => text(),
+    })
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// `root/COMMAND-YYYYMMDD-HHMMSS` for `secs` (UTC), made unique among existing entries.
+fn default_run_dir(root: &Path, command: &str, secs: u64) -> PathBuf {
+    // "YYYY-MM-DD HH:MM:SS UTC" -> "YYYYMMDD-HHMMSS".
+    let stamp: String = marketloop_io::report::utc(secs)
+        .trim_end_matches(" UTC")
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            '-' | ':' => None,
+            c => Some(c),
+        })
+        .collect();
+    let base = root.join(format!("{command}-{stamp}"));
+    let mut dir = base.clone();
+    let mut k = 2;
+    while dir.exists() {
+        dir = PathBuf::from(format!("{}-{k}", base.display()));
+        k += 1;
+    }
+    dir
+}
 
 /// Global options of a `marketloop` invocation.
 #[derive(Debug, Clone)]
@@ -82,4 +163,23 @@ pub(crate) fn print_stdout(s: &str) -> anyhow::Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_run_dirs_are_named_by_command_and_time_and_never_reused() {
+        let root = std::env::temp_dir().join(format!("ml-runs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        // 2026-12-01 03:14:02 UTC.
+        let secs = 1_796_094_842;
+        let a = default_run_dir(&root, "simulate", secs);
+        assert_eq!(a, root.join("simulate-20261201-031402"));
+        std::fs::create_dir_all(&a).unwrap();
+        let b = default_run_dir(&root, "simulate", secs);
+        assert_eq!(b, root.join("simulate-20261201-031402-2"));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }

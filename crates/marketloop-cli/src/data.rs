@@ -4,7 +4,7 @@
 use crate::common::Context;
 use anyhow::Context as _;
 use marketloop_core::rng::SeedSequence;
-use marketloop_data::fetch::{fetch_movielens_100k_with, FetchOptions, FetchSource};
+use marketloop_data::fetch::{fetch_movielens_100k_with, zhu2023, FetchOptions, FetchSource};
 use marketloop_data::movielens::{self, U_DATA_SHA256};
 use marketloop_data::pipeline::{compare, Comparison, Pipeline, PipelineConfig};
 use marketloop_data::{FillRule, SvdConfig, Variant};
@@ -28,6 +28,10 @@ pub enum Dataset {
     /// MovieLens-100K (GroupLens; 943 users, 1682 movies, 100,000 ratings).
     #[value(name = "movielens-100k")]
     Movielens100k,
+    /// Zhu, Cheung & Xie's own inputs of Figure 2 (appeals, qualities, their homogeneous pair
+    /// and the 100 groups), installed from a local copy with --from, SHA-256 checked.
+    #[value(name = "zhu2023-inputs")]
+    Zhu2023Inputs,
 }
 
 /// Where to download from.
@@ -57,6 +61,9 @@ pub struct FetchArgs {
     /// Seconds allowed to open a connection.
     #[arg(long, default_value_t = 10, value_name = "S")]
     pub connect_timeout: u64,
+    /// zhu2023-inputs: a folder holding the five files to install (checked by SHA-256).
+    #[arg(long, value_name = "DIR")]
+    pub from: Option<PathBuf>,
 }
 
 /// Which items a user type may choose (`--variant`).
@@ -140,8 +147,33 @@ fn source(s: SourceArg) -> FetchSource {
     }
 }
 
+/// Installs the authors' inputs from `--from` into the cache.
+fn fetch_zhu2023(a: &FetchArgs) -> anyhow::Result<()> {
+    let Some(from) = &a.from else {
+        anyhow::bail!(
+            "zhu2023-inputs: give --from DIR (this version installs the files from a local copy;              {})",
+            zhu2023::zhu2023_hint()
+        );
+    };
+    let cache = a
+        .cache
+        .clone()
+        .unwrap_or_else(marketloop_data::default_cache_dir);
+    let dir = zhu2023::install_zhu2023_inputs(from, &cache)?;
+    println!("Zhu, Cheung & Xie's inputs in {}", dir.display());
+    for (name, hash) in zhu2023::ZHU2023_FILES {
+        println!("{name:<20} SHA-256 {hash} OK");
+    }
+    Ok(())
+}
+
 fn fetch(a: FetchArgs, ctx: &Context) -> anyhow::Result<()> {
-    let Dataset::Movielens100k = a.dataset;
+    if a.dataset == Dataset::Zhu2023Inputs {
+        return fetch_zhu2023(&a);
+    }
+    if a.from.is_some() {
+        anyhow::bail!("--from is only for zhu2023-inputs (movielens-100k is downloaded)");
+    }
     if a.connect_timeout == 0 {
         anyhow::bail!("--connect-timeout = 0 is not allowed: give at least 1 second");
     }

@@ -8,9 +8,11 @@ mod common;
 mod compete;
 mod data;
 mod market;
+mod report_cmd;
 mod reproduce;
 mod reproduce_bandits;
 mod reproduce_cultural;
+mod spec;
 mod sweep;
 
 use clap::{Parser, Subcommand};
@@ -49,6 +51,10 @@ enum Command {
     /// The arena: platforms that rank a catalogue (learning it in the loop) compete for typed
     /// users.
     Arena(arena::ArenaArgs),
+    /// Rebuild a run folder's report.html from its tables and figures.
+    Report(report_cmd::ReportArgs),
+    /// Print an annotated example spec (market, compete, sweep) to start from.
+    Spec(spec::SpecArgs),
 }
 
 fn main() {
@@ -65,6 +71,8 @@ fn main() {
         Command::Sweep(a) => sweep::run(a, &ctx),
         Command::Bayes(a) => bayes::run(a, &ctx),
         Command::Arena(a) => arena::run(a, &ctx),
+        Command::Report(a) => report_cmd::run(a),
+        Command::Spec(a) => spec::run(a),
     });
     std::process::exit(common::exit_code(result));
 }

@@ -3,11 +3,10 @@
 //! [`marketloop_io::reproduce::bandits`] (table numbering in its docs): parse the flags, run,
 //! print.
 
-use crate::common::{print_stdout, Context, Format};
+use crate::common::{print_stdout, Context, Format, OutArgs};
 use anyhow::Context as _;
 use marketloop_io::reproduce::bandits::{self, BanditsConfig};
 use marketloop_io::reproduce::Progress;
-use std::path::PathBuf;
 
 /// Arguments of `marketloop reproduce competing-bandits`.
 #[derive(clap::Args, Debug)]
@@ -35,15 +34,11 @@ pub struct BanditsArgs {
     /// Default: the protocol's.
     #[arg(long)]
     pub warm_start_rows: Option<String>,
-    /// Continue an interrupted run in --out, reusing its finished pieces.
-    #[arg(long)]
-    pub resume: bool,
     /// `json` prints every table as JSON on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Output folder.
-    #[arg(long)]
-    pub out: PathBuf,
+    #[command(flatten)]
+    pub out: OutArgs,
 }
 
 /// Runs the command.
@@ -79,9 +74,11 @@ pub fn run(args: BanditsArgs, ctx: &Context) -> anyhow::Result<()> {
     }
     let pb = ctx.progress(config.pieces(), "bandits");
     let progress = |p: &Progress| pb.set_position(p.done);
-    let summary = bandits::run(&config, &args.out, args.resume, &progress)
-        .with_context(|| format!("reproduce competing-bandits into {}", args.out.display()))?;
+    let out = args.out.dir("competing-bandits");
+    let summary = bandits::run(&config, &out, args.out.resume, &progress)
+        .with_context(|| format!("reproduce competing-bandits into {}", out.display()))?;
     pb.finish_and_clear();
+    args.out.announce(&out);
     match args.format {
         Format::Json => print_stdout(&serde_json::to_string_pretty(&summary.to_json()?)?),
         Format::Table => print_stdout(&summary.to_text()?),

@@ -1,10 +1,11 @@
 //! `marketloop reproduce cultural-market`: Figure 2 and Appendix E of Zhu, Cheung & Xie. A thin
 //! layer over [`marketloop_io::reproduce::cultural`]: parse the flags, run, print a summary.
 
-use crate::common::Context;
+use crate::common::{Context, OutArgs};
 use anyhow::Context as _;
 use clap::builder::TypedValueParser as _;
 use marketloop_core::market::TieRule;
+use marketloop_data::fetch::zhu2023;
 use marketloop_data::{FillRule, Variant};
 use marketloop_io::reproduce::cultural::{self, CulturalConfig, InputKind, Scale};
 use marketloop_io::reproduce::{Progress, Protocol};
@@ -54,13 +55,11 @@ pub struct CulturalArgs {
     /// movielens (our preprocessing) or zhu2023 (the authors' matrices).
     #[arg(long, value_enum, default_value = "movielens")]
     inputs: InputsArg,
-    /// Folder of the authors' matrices for --inputs zhu2023.
-    #[arg(
-        long,
-        value_name = "DIR",
-        default_value = "../shared/data/zhu2023-inputs"
-    )]
-    inputs_dir: PathBuf,
+    /// Folder of the authors' matrices for --inputs zhu2023 [default: the cache's
+    /// zhu2023-inputs/ (`marketloop data fetch zhu2023-inputs --from DIR`), else
+    /// ../shared/data/zhu2023-inputs]
+    #[arg(long, value_name = "DIR")]
+    inputs_dir: Option<PathBuf>,
     /// A local MovieLens-100K folder (ml-100k/ or its parent); else fetched into the cache.
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
@@ -107,15 +106,24 @@ pub struct CulturalArgs {
     /// override it.
     #[arg(long, default_value = "paper", value_parser = parse_protocol)]
     protocol: Protocol,
-    /// Continue an interrupted run in --out, reusing its finished replicates.
-    #[arg(long)]
-    resume: bool,
-    /// Output folder.
-    #[arg(long, value_name = "DIR")]
-    out: PathBuf,
+    #[command(flatten)]
+    out: OutArgs,
 }
 
 impl CulturalArgs {
+    /// `--inputs-dir`, else the cache's installed copy, else the copy beside the repository.
+    fn zhu2023_dir(&self) -> PathBuf {
+        if let Some(d) = &self.inputs_dir {
+            return d.clone();
+        }
+        let cache = self
+            .cache
+            .clone()
+            .unwrap_or_else(marketloop_data::default_cache_dir);
+        zhu2023::zhu2023_installed(&cache)
+            .unwrap_or_else(|| PathBuf::from("../shared/data/zhu2023-inputs"))
+    }
+
     fn config(&self) -> CulturalConfig {
         CulturalConfig {
             scale: match self.scale {
@@ -131,7 +139,7 @@ impl CulturalArgs {
                 InputsArg::Movielens => InputKind::Movielens,
                 InputsArg::Zhu2023 => InputKind::Zhu2023,
             },
-            inputs_dir: (self.inputs == InputsArg::Zhu2023).then(|| self.inputs_dir.clone()),
+            inputs_dir: (self.inputs == InputsArg::Zhu2023).then(|| self.zhu2023_dir()),
             data: self.data.clone(),
             cache: self.cache.clone(),
             runs: self.runs,
@@ -155,6 +163,15 @@ fn parse_protocol(s: &str) -> Result<Protocol, String> {
 /// Runs the command.
 pub fn run(args: CulturalArgs, ctx: &Context) -> anyhow::Result<()> {
     let config = args.config();
+    if let Some(dir) = &config.inputs_dir {
+        if !dir.join("appeals.npy").is_file() {
+            anyhow::bail!(
+                "--inputs zhu2023: the authors' matrices are not in {}; {}",
+                dir.display(),
+                zhu2023::zhu2023_hint()
+            );
+        }
+    }
     let bars = Mutex::new(None::<(&'static str, indicatif::ProgressBar)>);
     let progress = |p: &Progress| {
         let Ok(mut guard) = bars.lock() else { return };
@@ -168,8 +185,10 @@ pub fn run(args: CulturalArgs, ctx: &Context) -> anyhow::Result<()> {
             pb.set_position(p.done);
         }
     };
-    let summary = cultural::run(&config, &args.out, args.resume, &progress)
-        .with_context(|| format!("reproduce cultural-market into {}", args.out.display()))?;
+    let out = args.out.dir("cultural-market");
+    let summary = cultural::run(&config, &out, args.out.resume, &progress)
+        .with_context(|| format!("reproduce cultural-market into {}", out.display()))?;
+    args.out.announce(&out);
     if let Ok(mut g) = bars.lock() {
         if let Some((_, pb)) = g.take() {
             pb.finish_and_clear();
@@ -177,11 +196,14 @@ pub fn run(args: CulturalArgs, ctx: &Context) -> anyhow::Result<()> {
     }
     let c = &summary.config;
     println!(
-        "cultural market: {} runs x {} steps, every {}; inputs {:?}; results in {}",
+        "cultural market: {} runs x {} steps, every {}; inputs {}; results in {}",
         c.runs.unwrap_or(0),
         c.steps.unwrap_or(0),
         c.every.unwrap_or(0),
-        c.inputs,
+        match c.inputs {
+            InputKind::Movielens => "movielens",
+            InputKind::Zhu2023 => "zhu2023",
+        },
         summary.out.display()
     );
     println!(

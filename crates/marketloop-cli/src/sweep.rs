@@ -60,6 +60,7 @@ pub fn run(a: SweepArgs, ctx: &Context) -> anyhow::Result<()> {
     let secs = start.elapsed().as_secs_f64();
     dir.manifest_mut().timings.insert("cells".into(), secs);
     dir.write_table("results", &table)?;
+    marketloop_io::sweep_report::write_sweep_report(&mut dir, s, &table)?;
     dir.manifest_mut()
         .timings
         .insert("total".into(), start.elapsed().as_secs_f64());

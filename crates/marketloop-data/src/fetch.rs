@@ -17,6 +17,8 @@
 //! HTTP is `ureq` (small, blocking, pure Rust, rustls TLS checked against the operating system's
 //! certificate store) and the archives are read with `zip` (stored and deflated entries only).
 
+pub mod zhu2023;
+
 use crate::movielens::{sha256_hex, U_DATA_SHA256};
 use crate::DataError;
 use std::io::Read;

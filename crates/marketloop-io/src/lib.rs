@@ -16,10 +16,12 @@
 //! - [`parquet_writer`]: `Table::to_parquet`, Parquet files without Arrow.
 //! - [`reproduce`]: the papers' experiments (config in, run folder out).
 //! - [`report`]: reports as data, rendered to a self-contained HTML page.
+//! - [`rerender`]: a run folder's report rebuilt from its tables and figures.
 //! - [`experiment`]: the experiment layer: one type per experiment kind ([`experiment::Experiment`])
 //!   and the one executor that runs any kind, with or without a run folder (CLI, Python, sweeps).
 //! - [`spec`]: typed specs (serde structs, unknown keys rejected), resolved once into core types.
 //! - [`sweep`]: parameter grids over experiment specs, seeded per cell, resumable.
+//! - [`sweep_report`]: a sweep's per-cell summary, a figure per swept parameter, its report.
 #![deny(missing_docs)]
 
 pub mod atomic;
@@ -33,9 +35,11 @@ pub mod matrix;
 pub mod parquet_writer;
 pub mod report;
 pub mod reproduce;
+pub mod rerender;
 pub mod run;
 pub mod spec;
 pub mod sweep;
+pub mod sweep_report;
 pub mod table;
 
 pub use error::IoError;

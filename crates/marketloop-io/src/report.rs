@@ -1,5 +1,7 @@
-//! Reports as data: a [`Report`] is a sequence of [`Section`]s holding prose, tables, figures
-//! and [`Finding`]s (a claim of the paper next to this run's numbers and whether it holds).
+//! Reports as data: a [`Report`] is a sequence of [`Section`]s holding prose, tables, figures,
+//! [`Finding`]s (a claim of the paper next to this run's numbers and whether it holds) and
+//! sanity checks (the same shape, about the run itself rather than the paper: counts conserved,
+//! shares summing to one), which are listed apart and never counted as findings.
 //! Rendering to a self-contained `report.html` (no network resources; SVG figures inlined)
 //! lives in this module too.
 
@@ -28,8 +30,10 @@ pub struct Section {
     /// Figures as `(caption, stem)` pairs (the same order as `tables`), where `stem` names the
     /// files written with `RunDir::write_figure` (`STEM.svg` is inlined in the report).
     pub figures: Vec<(String, String)>,
-    /// Findings checked.
+    /// Findings checked: the papers' claims.
     pub findings: Vec<Finding>,
+    /// Sanity checks of the run itself (not claims of a paper), listed under "Checks".
+    pub checks: Vec<Finding>,
 }
 
 /// A whole report.
@@ -64,6 +68,8 @@ dl.facts dt{font-weight:600;color:#555}dl.facts dd{margin:0;font-family:ui-monos
 details{margin:.6em 0}summary{cursor:pointer;color:#1f5fa0}
 pre{background:#f6f6f6;padding:.8em;overflow:auto;font-size:.85em;border-radius:4px}
 figure{margin:1.2em 0}figure svg{max-width:100%;height:auto;border:1px solid #eee}
+.table-wrap{overflow-x:auto;max-height:36em;overflow-y:auto;margin:.6em 0}
+.table-wrap thead th{position:sticky;top:0}
 figcaption{font-size:.92em;color:#444;margin-top:.3em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.9em}
 caption{text-align:left;font-weight:600;padding-bottom:.3em}
@@ -97,6 +103,9 @@ pub fn format_cell(x: f64) -> String {
     let a = x.abs();
     if x == 0.0 {
         "0".into()
+    } else if x.fract() == 0.0 && a < 1e15 {
+        // Whole numbers (counts, steps stored as floats) without decimals.
+        format!("{x:.0}")
     } else if (1e-3..1e6).contains(&a) {
         format!("{x:.4}")
     } else {
@@ -105,7 +114,7 @@ pub fn format_cell(x: f64) -> String {
 }
 
 /// `YYYY-MM-DD HH:MM:SS UTC` for seconds since the Unix epoch.
-fn utc(secs: u64) -> String {
+pub fn utc(secs: u64) -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
@@ -171,13 +180,21 @@ impl Report {
             write_manifest(&mut h, m);
         }
         let all: Vec<&Finding> = self.sections.iter().flat_map(|s| &s.findings).collect();
+        let checks: Vec<&Finding> = self.sections.iter().flat_map(|s| &s.checks).collect();
+        let mut summary = Vec::new();
         if !all.is_empty() {
             let holds = all.iter().filter(|f| f.holds).count();
-            let _ = writeln!(
-                h,
-                "<p class=\"summary\"><strong>Findings: {holds} of {} hold.</strong></p>",
+            summary.push(format!(
+                "<strong>Findings: {holds} of {} hold.</strong>",
                 all.len()
-            );
+            ));
+        }
+        if !checks.is_empty() {
+            let pass = checks.iter().filter(|f| f.holds).count();
+            summary.push(format!("Checks: {pass} of {} pass.", checks.len()));
+        }
+        if !summary.is_empty() {
+            let _ = writeln!(h, "<p class=\"summary\">{}</p>", summary.join(" "));
         }
         if self.sections.len() > 2 {
             h.push_str("<nav>\n<ul>\n");
@@ -259,13 +276,28 @@ fn write_section(h: &mut String, number: usize, s: &Section, root: &Path) -> Res
     for p in &s.paragraphs {
         let _ = writeln!(h, "<p>{}</p>", escape_html(p));
     }
-    if !s.findings.is_empty() {
+    write_findings(h, &s.findings, None, ("holds", "does not hold"));
+    write_findings(h, &s.checks, Some("Checks"), ("passes", "fails"));
+    for (caption, table) in &s.tables {
+        write_table(h, caption, table)?;
+    }
+    write_figures(h, s, root)?;
+    h.push_str("</section>\n");
+    Ok(())
+}
+
+/// A list of findings (or, under a `heading`, of checks) with ✓ / ✗ and the evidence.
+fn write_findings(h: &mut String, list: &[Finding], heading: Option<&str>, words: (&str, &str)) {
+    if !list.is_empty() {
+        if let Some(heading) = heading {
+            let _ = writeln!(h, "<h3>{}</h3>", escape_html(heading));
+        }
         h.push_str("<ul class=\"findings\">\n");
-        for f in &s.findings {
+        for f in list {
             let (class, mark, word) = if f.holds {
-                ("holds", "✓", "holds")
+                ("holds", "✓", words.0)
             } else {
-                ("fails", "✗", "does not hold")
+                ("fails", "✗", words.1)
             };
             let _ = writeln!(
                 h,
@@ -277,9 +309,10 @@ fn write_section(h: &mut String, number: usize, s: &Section, root: &Path) -> Res
         }
         h.push_str("</ul>\n");
     }
-    for (caption, table) in &s.tables {
-        write_table(h, caption, table)?;
-    }
+}
+
+/// The section's figures: each `STEM.svg` inlined, with its caption and links to the files.
+fn write_figures(h: &mut String, s: &Section, root: &Path) -> Result<(), IoError> {
     for (caption, stem) in &s.figures {
         let path = root.join(format!("{stem}.svg"));
         let svg = std::fs::read_to_string(&path).map_err(|e| {
@@ -322,11 +355,11 @@ fn write_section(h: &mut String, number: usize, s: &Section, root: &Path) -> Res
         let _ = writeln!(
             h,
             "<figure id=\"figure-{e}\">\n{body}\n<figcaption>{} <span class=\"note\">\
-             (<a href=\"{e}.svg\">SVG</a>, <a href=\"{e}.png\">PNG</a>)</span></figcaption>\n</figure>",
+             (<a href=\"{e}.svg\">SVG</a>, <a href=\"{e}.png\">PNG</a>, \
+             <a href=\"{e}.pdf\">PDF</a>)</span></figcaption>\n</figure>",
             escape_html(caption)
         );
     }
-    h.push_str("</section>\n");
     Ok(())
 }
 
@@ -335,7 +368,11 @@ fn write_table(h: &mut String, caption: &str, t: &crate::table::Table) -> Result
         .map_err(|e| IoError::Table(format!("report table {caption:?}: {e}")))?;
     let n = t.n_rows();
     let shown = n.min(MAX_TABLE_ROWS);
-    let _ = writeln!(h, "<table>\n<caption>{}</caption>", escape_html(caption));
+    let _ = writeln!(
+        h,
+        "<div class=\"table-wrap\">\n<table>\n<caption>{}</caption>",
+        escape_html(caption)
+    );
     h.push_str("<thead><tr>");
     for name in t.names() {
         let _ = write!(h, "<th>{}</th>", escape_html(name));
@@ -358,7 +395,7 @@ fn write_table(h: &mut String, caption: &str, t: &crate::table::Table) -> Result
         }
         h.push_str("</tr>\n");
     }
-    h.push_str("</tbody>\n</table>\n");
+    h.push_str("</tbody>\n</table>\n</div>\n");
     if shown < n {
         let _ = writeln!(
             h,
@@ -429,6 +466,11 @@ mod tests {
                             evidence: "entropy fell from 2.1 to 1.9".into(),
                         },
                     ],
+                    checks: vec![Finding {
+                        claim: "Shares sum to 1".into(),
+                        holds: true,
+                        evidence: "sum = 1".into(),
+                    }],
                 },
                 Section {
                     heading: "Second".into(),
@@ -554,7 +596,8 @@ mod tests {
         assert!(html.contains(&escape_html(marketloop_core::rng::GENERATOR)));
         assert!(html.contains("<details>") && html.contains("Resolved configuration"));
         assert!(html.contains("simulate 1.250 s"));
-        assert!(html.contains("Findings: 1 of 2 hold."));
+        assert!(html.contains("Findings: 1 of 2 hold.</strong> Checks: 1 of 1 pass."));
+        assert!(html.contains("<h3>Checks</h3>") && html.contains("class=\"table-wrap\""));
         assert!(html.contains("✓") && html.contains("✗"));
         assert!(html.contains("<td class=\"num\">0.9123</td>"));
         assert!(html.contains("<td class=\"num\">1.500e-7</td>"));
@@ -637,7 +680,9 @@ mod tests {
         assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(utc(951_782_400 + 3_661), "2000-02-29 01:01:01 UTC");
         assert_eq!(format_cell(0.0), "0");
-        assert_eq!(format_cell(-2.0), "-2.0000");
-        assert_eq!(format_cell(2.5e6), "2.500e6");
+        assert_eq!(format_cell(-2.0), "-2");
+        assert_eq!(format_cell(2.5e6), "2500000");
+        assert_eq!(format_cell(2.5e6 + 0.5), "2.500e6");
+        assert_eq!(format_cell(0.632_500_000_000_000_1), "0.6325");
     }
 }

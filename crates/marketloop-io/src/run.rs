@@ -206,13 +206,16 @@ impl RunDir {
         Ok(())
     }
 
-    /// Renders `figure` and writes `STEM.svg` and `STEM.png` (each atomically) and records both.
-    /// An invalid figure (see [`Figure::validate`]) is an error and writes nothing.
+    /// Renders `figure` and writes `STEM.svg`, `STEM.png` (300 dpi) and `STEM.pdf` (each
+    /// atomically) and records them. An invalid figure (see [`Figure::validate`]) is an error and
+    /// writes nothing.
     pub fn write_figure(&mut self, stem: &str, figure: &Figure) -> Result<(), IoError> {
         let svg = figure.to_svg()?;
         let png = figure.to_png()?;
+        let pdf = figure.to_pdf()?;
         self.write_file(&format!("{stem}.svg"), svg.as_bytes())?;
         self.write_file(&format!("{stem}.png"), &png)?;
+        self.write_file(&format!("{stem}.pdf"), &pdf)?;
         Ok(())
     }
 

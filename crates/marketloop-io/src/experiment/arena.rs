@@ -513,7 +513,8 @@ impl ArenaExperiment {
                 .iter()
                 .map(|(stem, f)| (f.title.clone(), (*stem).to_string()))
                 .collect(),
-            findings: vec![Finding {
+            findings: vec![],
+            checks: vec![Finding {
                 claim: "Every user chooses exactly one platform: shares lie on the simplex".into(),
                 holds: shares_ok && users == plan.runs * last,
                 evidence: format!(

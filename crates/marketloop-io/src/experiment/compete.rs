@@ -406,7 +406,7 @@ impl<A: AlgorithmSpec> Experiment for Compete<A> {
             ..Section::default()
         };
         let total: f64 = c.share.iter().map(|e| e.mean).sum();
-        section.findings.push(Finding {
+        section.checks.push(Finding {
             claim: "Market shares sum to 1".into(),
             holds: (total - 1.0).abs() < 1e-9,
             evidence: format!("sum of mean shares = {total:.12}"),

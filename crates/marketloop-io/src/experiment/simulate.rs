@@ -275,12 +275,13 @@ impl MarketSimulate {
                 .map(|(stem, f)| (f.title.clone(), (*stem).to_string()))
                 .collect(),
             findings: Vec::new(),
+            checks: Vec::new(),
         };
         let t = &s.trajectories;
         let bought: u64 = t.iter().map(purchases).sum();
         let tried: u64 = t.iter().map(|t| t.trials.iter().sum::<u64>()).sum();
         let idle: u64 = t.iter().map(|t| t.idle).sum();
-        section.findings.push(Finding {
+        section.checks.push(Finding {
             claim: "Counts are conserved: every user tries at most one item and buys at most what she tried".into(),
             holds: tried + idle == plan.runs * self.sim.steps() && bought <= tried,
             evidence: format!("{tried} trials + {idle} idle users = {} users; {bought} purchases", tried + idle),

@@ -1,13 +1,14 @@
-//! Drawing a planned figure on any plotters backend (SVG text or an RGB bitmap): the title, the
-//! mesh and axis titles, bands under bars under lines, markers and error bars, and the legend.
+//! Drawing a planned figure on a plotters backend (the SVG): the title when asked for, the mesh
+//! and axis titles, bands under bars under lines, markers and error bars, trajectory arrows, and
+//! the legend.
 
 use super::axes::format_tick;
 use super::layout::Plan;
 use super::style::{
-    colour, dashed, ensure_font, AXIS_TITLE_SIZE, FAMILY, LEGEND_ROW, LEGEND_SIZE, PALETTE,
+    colour, dash, ensure_font, AXIS_TITLE_SIZE, FAMILY, LEGEND_ROW, LEGEND_SIZE, PALETTE,
     TICK_SIZE, TITLE_SIZE,
 };
-use super::{Figure, SeriesStyle};
+use super::{Figure, Series, SeriesStyle};
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -29,9 +30,12 @@ pub(super) fn draw<DB: DrawingBackend>(
 ) -> Result<(), Err> {
     ensure_font()?;
     root.fill(&WHITE).map_err(derr)?;
-    let body = root
-        .titled(&fig.title, (FAMILY, TITLE_SIZE).into_font().color(&BLACK))
-        .map_err(derr)?;
+    let body = if fig.title_in_image {
+        root.titled(&fig.title, (FAMILY, TITLE_SIZE).into_font().color(&BLACK))
+            .map_err(derr)?
+    } else {
+        root.margin(10, 0, 0, 0)
+    };
     let (w, _) = body.dim_in_pixel();
     let (chart_area, legend_area) = body.split_horizontally(w.saturating_sub(plan.legend_width));
     draw_legend(fig, plan, &legend_area)?;
@@ -102,7 +106,7 @@ where
             chart
                 .draw_series(std::iter::once(Polygon::new(
                     poly,
-                    colour(k).mix(0.18).filled(),
+                    colour(k, s).mix(0.18).filled(),
                 )))
                 .map_err(derr)?;
         }
@@ -111,7 +115,7 @@ where
     for (k, s) in fig.series.iter().enumerate() {
         if let Some((l, r)) = plan.bars[k] {
             let base = clamp(0.0);
-            let c = colour(k);
+            let c = colour(k, s);
             chart
                 .draw_series(s.x.iter().zip(&s.y).map(|(&x, &y)| {
                     Rectangle::new(
@@ -124,17 +128,19 @@ where
     }
     // Lines and markers.
     for (k, s) in fig.series.iter().enumerate() {
-        let c = colour(k);
+        let c = colour(k, s);
         let mut idx: Vec<usize> = (0..s.x.len()).collect();
-        idx.sort_by(|&a, &b| s.x[a].total_cmp(&s.x[b]));
+        if !s.path {
+            idx.sort_by(|&a, &b| s.x[a].total_cmp(&s.x[b]));
+        }
         if matches!(s.style, SeriesStyle::Line | SeriesStyle::LinePoints) {
             let pts: Vec<(f64, f64)> = idx.iter().map(|&i| (s.x[i], clamp(s.y[i]))).collect();
-            if dashed(k) {
+            if let Some((on, off)) = dash(k, s).pattern() {
                 chart
                     .draw_series(std::iter::once(DashedPathElement::new(
                         pts,
-                        8,
-                        5,
+                        on,
+                        off,
                         c.stroke_width(2),
                     )))
                     .map_err(derr)?;
@@ -143,6 +149,9 @@ where
                     .draw_series(std::iter::once(PathElement::new(pts, c.stroke_width(2))))
                     .map_err(derr)?;
             }
+        }
+        if s.path {
+            draw_time_arrows(&mut chart, s, c, fig.log_x, clamp)?;
         }
         if matches!(s.style, SeriesStyle::Points | SeriesStyle::LinePoints) {
             let shape = k / PALETTE.len();
@@ -193,6 +202,55 @@ where
     Ok(())
 }
 
+/// A trajectory's direction: an open circle at its first point and an arrowhead at the middle
+/// of every segment long enough to hold one, pointing from the earlier point to the later.
+fn draw_time_arrows<DB, X>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, RangedCoordf64>>,
+    s: &Series,
+    c: RGBColor,
+    log_x: bool,
+    clamp: impl Fn(f64) -> f64,
+) -> Result<(), Err>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let p = |i: usize| (s.x[i], clamp(s.y[i]));
+    chart
+        .draw_series(std::iter::once(Circle::new(p(0), 7, c.stroke_width(2))))
+        .map_err(derr)?;
+    for i in 1..s.x.len() {
+        let (a, b) = (chart.backend_coord(&p(i - 1)), chart.backend_coord(&p(i)));
+        let (dx, dy) = (f64::from(b.0 - a.0), f64::from(b.1 - a.1));
+        let len = dx.hypot(dy);
+        if len < 24.0 {
+            continue;
+        }
+        let (ux, uy) = (dx / len, dy / len);
+        // The segment's midpoint in data units (in log10 space on a log x axis, where the
+        // mapping to pixels is linear).
+        let xm = if log_x {
+            10f64.powf((s.x[i - 1].log10() + s.x[i].log10()) / 2.0)
+        } else {
+            (s.x[i - 1] + s.x[i]) / 2.0
+        };
+        let ym = (p(i - 1).1 + p(i).1) / 2.0;
+        let pt = |along: f64, across: f64| {
+            (
+                (along * ux - across * uy).round() as i32,
+                (along * uy + across * ux).round() as i32,
+            )
+        };
+        let head = vec![pt(8.0, 0.0), pt(-6.0, 6.0), pt(-6.0, -6.0)];
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((xm, ym)) + Polygon::new(head, c.filled()),
+            ))
+            .map_err(derr)?;
+    }
+    Ok(())
+}
+
 fn draw_legend<DB: DrawingBackend>(
     fig: &Figure,
     plan: &Plan,
@@ -214,8 +272,8 @@ fn draw_legend<DB: DrawingBackend>(
     let font = (FAMILY, LEGEND_SIZE).into_font().color(&BLACK);
     let mut y = top + 6 + LEGEND_ROW / 2;
     for (k, (s, lines)) in fig.series.iter().zip(&plan.legend_lines).enumerate() {
-        let c = colour(k);
-        let (x0, x1) = (12, 40);
+        let c = colour(k, s);
+        let (x0, x1) = (12, 48);
         if s.band.is_some() {
             area.draw(&Rectangle::new(
                 [(x0, y - 7), (x1, y + 7)],
@@ -232,11 +290,11 @@ fn draw_legend<DB: DrawingBackend>(
                 .map_err(derr)?,
             _ => {
                 if matches!(s.style, SeriesStyle::Line | SeriesStyle::LinePoints) {
-                    if dashed(k) {
+                    if let Some((on, off)) = dash(k, s).pattern() {
                         area.draw(&DashedPathElement::new(
                             vec![(x0, y), (x1, y)],
-                            8,
-                            5,
+                            on,
+                            off,
                             c.stroke_width(2),
                         ))
                     } else {

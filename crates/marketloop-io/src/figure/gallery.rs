@@ -1,8 +1,9 @@
 //! Test-only: a gallery of figures (lines with bands, log axis with error bars, bars, more
-//! series than colours), the tests that render all of them, and golden hashes of their bytes.
-//! With `MARKETLOOP_GALLERY=DIR` the figures are written to DIR to look at.
+//! series than colours, trajectories with colour = strategy and dash = setting), the tests that
+//! render all of them, and golden hashes of their bytes. With `MARKETLOOP_GALLERY=DIR` the
+//! figures are written to DIR (SVG, PNG and PDF) to look at.
 
-use super::{Figure, Series, SeriesStyle, PALETTE};
+use super::{Dash, Figure, Series, SeriesStyle, PALETTE};
 
 fn traj(k: usize) -> Series {
     let x: Vec<f64> = (0..=50).map(|i| f64::from(i) * 2000.0).collect();
@@ -84,11 +85,38 @@ pub(super) fn gallery() -> Vec<(&'static str, Figure)> {
             SeriesStyle::LinePoints
         }));
     }
+    let mut paths = Figure::new(
+        "Efficiency vs entropy (arrows: time)",
+        "entropy (nats)",
+        "efficiency",
+    );
+    for (setting, dash) in [
+        ("homogeneous", Dash::Solid),
+        ("heterogeneous", Dash::Dashed),
+    ] {
+        for (c, strategy) in ["random", "popularity", "quality"].iter().enumerate() {
+            let shift = if dash == Dash::Solid { 0.0 } else { 0.05 };
+            let x: Vec<f64> = (0..4)
+                .map(|i| 7.0 - 1.5 * c as f64 - 0.4 * f64::from(i))
+                .collect();
+            let y: Vec<f64> = (0..4)
+                .map(|i| 0.55 + 0.1 * c as f64 + shift + 0.02 * f64::from(i))
+                .collect();
+            paths = paths.with(
+                Series::line(format!("{setting}, {strategy}"), x, y)
+                    .styled(SeriesStyle::LinePoints)
+                    .coloured(c)
+                    .dashed(dash)
+                    .as_path(),
+            );
+        }
+    }
     vec![
         ("lines", lines),
         ("errors", errs),
         ("bars", bars),
         ("many", many),
+        ("paths", paths),
     ]
 }
 
@@ -104,6 +132,8 @@ fn write_gallery_when_asked() {
             .unwrap();
             crate::atomic::write_atomic(&dir.join(format!("{stem}.png")), &f.to_png().unwrap())
                 .unwrap();
+            crate::atomic::write_atomic(&dir.join(format!("{stem}.pdf")), &f.to_pdf().unwrap())
+                .unwrap();
         }
     }
 }
@@ -116,13 +146,17 @@ fn every_style_and_log_axis_render() {
         let svg = f.to_svg().unwrap();
         assert!(svg.len() > 2000, "{stem}");
     }
+    // A trajectory keeps its point order (not sorted by x) and shares colours by strategy.
+    let (_, paths) = &gallery()[4];
+    assert!(paths.series[0].x.windows(2).all(|w| w[0] > w[1]));
+    assert_eq!(paths.series[0].colour, paths.series[3].colour);
     // Bars are filled rectangles in the series colours.
     let (_, bars) = &gallery()[2];
     let (_, _, rgb) = decode(&bars.to_png().unwrap());
     let mix = |c: u8| (255.0 - 0.75 * (255.0 - f64::from(c))).round() as u8;
     for (k, &c) in PALETTE.iter().enumerate().take(2) {
         let n = count_near(&rgb, (mix(c.0), mix(c.1), mix(c.2)), 6);
-        assert!(n > 2000, "bars of series {k}: {n} pixels");
+        assert!(n > 8000, "bars of series {k}: {n} pixels");
     }
 }
 
@@ -139,16 +173,27 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// intended, look at the gallery (MARKETLOOP_GALLERY=DIR) before re-pinning.
 #[test]
 fn gallery_bytes_are_pinned() {
-    const GOLDEN: [(&str, usize, u64, u64); 4] = [
-        ("lines", 15160, 0xe696_cd7c_1cd6_cdde, 0x7c8c_60e7_9f56_bf16),
+    const GOLDEN: [(&str, usize, u64, u64); 5] = [
+        (
+            "lines",
+            0x3a78,
+            0x95ba_06d6_0996_e1e3,
+            0x7dd2_c2a1_ce96_df66,
+        ),
         (
             "errors",
-            10065,
-            0x1238_3dcf_fa53_dd62,
-            0x20d8_e786_5a5e_9c14,
+            0x26a6,
+            0x898c_b2f0_4f8a_44df,
+            0x394c_10e3_b1aa_0650,
         ),
-        ("bars", 7646, 0x122c_d44c_8646_a605, 0xb078_d1cf_7f7b_5c12),
-        ("many", 28459, 0xce8b_4eeb_d326_e3c4, 0x2bf5_1ea6_99e4_e908),
+        ("bars", 0x1d4c, 0x9731_baf0_6819_2c94, 0x8c0b_5852_94a7_4fec),
+        ("many", 0x6d34, 0xa3f8_f63c_c39a_edc1, 0xe781_81f4_9b8c_a18d),
+        (
+            "paths",
+            0x3d40,
+            0x044a_9003_c120_0fd8,
+            0x155e_d74b_4569_6b4a,
+        ),
     ];
     let mut got = Vec::new();
     for (stem, f) in gallery() {

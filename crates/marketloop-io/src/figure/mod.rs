@@ -2,16 +2,24 @@
 //! [`Series`]. This file owns the data model and its validation; the submodules render it with
 //! plotters, so the models never touch a drawing library:
 //!
-//! - `style`: sizes, the colour palette, the embedded font and font sizes.
+//! - `style`: sizes, the colour palette, line dashes, the embedded font and font sizes.
 //! - `axes`: axis ranges (padding, bar slots, log x) and tick text.
 //! - `layout`: the [`Figure`]'s plan on the canvas (ranges, legend width and wrapped labels).
 //! - `draw`: drawing a planned figure on any plotters backend (chart, bands, bars, legend).
-//! - `svg` and `png`: [`Figure::to_svg`] and [`Figure::to_png`].
+//! - `svg`: [`Figure::to_svg`], the one drawing; `render`: the SVG parsed once with the
+//!   embedded font, then [`Figure::to_png`] (resvg, 300 dpi) and [`Figure::to_pdf`] (svg2pdf,
+//!   vector with the font embedded), so all three show the same picture.
+//!
+//! Encodings: a series' colour and dash are its own ([`Series::colour`], [`Series::dash`]), so
+//! a figure can give colour to one variable (strategy, algorithm) and the dash to another
+//! (setting); a [`Series::path`] is a trajectory drawn in the order of its points with arrows
+//! pointing forward in time. The title is the report's caption and is drawn into the image
+//! only when [`Figure::title_in_image`] is set.
 
 mod axes;
 mod draw;
 mod layout;
-mod png;
+mod render;
 mod style;
 mod svg;
 
@@ -19,7 +27,8 @@ mod svg;
 mod gallery;
 
 pub use axes::format_tick;
-pub use style::{HEIGHT, PALETTE, WIDTH};
+pub use render::{DPI, UNITS_PER_INCH};
+pub use style::{Dash, HEIGHT, PALETTE, WIDTH};
 
 use crate::IoError;
 use serde::{Deserialize, Serialize};
@@ -56,6 +65,18 @@ pub struct Series {
     pub y_err: Option<(Vec<f64>, Vec<f64>)>,
     /// How to draw it.
     pub style: SeriesStyle,
+    /// Palette index of its colour ([`PALETTE`], repeating); by default the series' position.
+    /// Series that share a colour share the quantity it encodes (a strategy, an algorithm).
+    #[serde(default)]
+    pub colour: Option<usize>,
+    /// Line dash; by default solid (dashed for series past the palette's length). Series that
+    /// share a dash share the quantity it encodes (a setting).
+    #[serde(default)]
+    pub dash: Option<Dash>,
+    /// A trajectory: the points are joined in their given order (not sorted by x), the first
+    /// is marked with an open circle and arrows on the segments point forward in time.
+    #[serde(default)]
+    pub path: bool,
 }
 
 impl Series {
@@ -72,6 +93,24 @@ impl Series {
     /// The same series drawn with `style`.
     pub fn styled(mut self, style: SeriesStyle) -> Self {
         self.style = style;
+        self
+    }
+
+    /// The same series in palette colour `index` (see [`Series::colour`]).
+    pub fn coloured(mut self, index: usize) -> Self {
+        self.colour = Some(index);
+        self
+    }
+
+    /// The same series with line dash `dash`.
+    pub fn dashed(mut self, dash: Dash) -> Self {
+        self.dash = Some(dash);
+        self
+    }
+
+    /// The same series drawn as a trajectory in the order of its points (see [`Series::path`]).
+    pub fn as_path(mut self) -> Self {
+        self.path = true;
         self
     }
 
@@ -97,8 +136,12 @@ impl Series {
 /// A chart: title, axis labels, series (each in the legend).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct Figure {
-    /// Title shown above the chart.
+    /// Title: the caption in reports; drawn above the chart only with `title_in_image`.
     pub title: String,
+    /// Draw the title into the image too (off by default: journals want captions, not titles
+    /// baked into figures).
+    #[serde(default)]
+    pub title_in_image: bool,
     /// x-axis title.
     pub x_label: String,
     /// y-axis title.
@@ -129,6 +172,12 @@ impl Figure {
     /// Adds a series.
     pub fn with(mut self, series: Series) -> Self {
         self.series.push(series);
+        self
+    }
+
+    /// The same figure with its title drawn into the image.
+    pub fn with_title_in_image(mut self) -> Self {
+        self.title_in_image = true;
         self
     }
 }
@@ -240,7 +289,7 @@ mod tests {
 
     fn err(f: &Figure) -> String {
         let e = f.validate().unwrap_err().to_string();
-        assert!(f.to_svg().is_err() && f.to_png().is_err());
+        assert!(f.to_svg().is_err() && f.to_png().is_err() && f.to_pdf().is_err());
         e
     }
 

@@ -46,9 +46,13 @@ mod tests {
                 .split("</text>")
                 .filter_map(|t| t.rsplit_once('>').map(|(_, x)| x.trim()))
                 .collect();
-            for text in [&f.title, &f.x_label, &f.y_label] {
+            for text in [&f.x_label, &f.y_label] {
                 assert!(texts.contains(&esc(text).as_str()), "missing {text:?}");
             }
+            // The title is the report's caption, in the image only when asked for.
+            assert!(!texts.contains(&esc(&f.title).as_str()), "{:?}", f.title);
+            let titled = f.clone().with_title_in_image().to_svg().unwrap();
+            assert!(titled.contains(&esc(&f.title)), "{:?}", f.title);
             let legend = texts.join(" ");
             for s in &f.series {
                 // Wrapped labels are split across lines: every word must appear.
@@ -62,7 +66,7 @@ mod tests {
             }
         }
         let (_, errs) = &gallery()[1];
-        let svg = errs.to_svg().unwrap();
+        let svg = errs.clone().with_title_in_image().to_svg().unwrap();
         assert!(svg.contains("Regret &lt;per round&gt; &amp; error bars"));
         assert!(!svg.contains("<per round>"));
     }

@@ -13,6 +13,7 @@ The engine is Rust (``marketloop._core``); this package gives it a Python face:
   Ray cluster, with per-cell seeds that do not depend on the backend.
 - :mod:`marketloop.data` — MovieLens-100K: fetch, and user types (weights, visibility,
   quality) by matrix completion and k-means.
+- :mod:`marketloop.plot` — optional matplotlib helpers (efficiency, entropy, trajectory).
 - :mod:`marketloop.reproduce` — the papers' experiments (run folders with tables, figures and
   a report).
 
@@ -22,7 +23,7 @@ DataFrames (long format: one row per run x measurement). Bad input raises
 :class:`MarketloopError`, a subclass of :class:`ValueError`, with the CLI's message.
 """
 
-from . import data, reproduce
+from . import data, plot, reproduce
 from .arena import Arena, ArenaRun
 from ._core import GENERATOR, KINDS, MarketloopError, __version__
 from .bayesian import BayesianChoice
@@ -51,6 +52,7 @@ __all__ = [
     "MarketRun",
     "data",
     "MarketloopError",
+    "plot",
     "reproduce",
     "sweep",
     "sweep_cells",

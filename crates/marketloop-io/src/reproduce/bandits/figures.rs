@@ -4,7 +4,7 @@
 //! and exploration-disadvantage findings.
 
 use super::compute::{Isolation, RegretByCompetition, ISOLATION_ALGS};
-use crate::figure::{Figure, Series, SeriesStyle};
+use crate::figure::{Dash, Figure, Series, SeriesStyle};
 use crate::report::{Finding, Section};
 use crate::table::{Column, Table};
 use crate::IoError;
@@ -97,11 +97,16 @@ pub(super) fn isolation_figures(iso: &Isolation) -> Result<IsolationFigures, IoE
     }
     figures.push((
         "fig_relative_ts_bg".into(),
-        rel_fig.with(Series::line(
-            "1/2",
-            vec![1.0, rounds as f64],
-            vec![0.5, 0.5],
-        )),
+        // The reference line: grey (palette 7) and dotted, apart from the instances' colours.
+        rel_fig.with(
+            Series::line(
+                "1/2 (no difference)",
+                vec![1.0, rounds as f64],
+                vec![0.5, 0.5],
+            )
+            .coloured(7)
+            .dashed(Dash::Dotted),
+        ),
     ));
     let mut section = isolation_section(iso, &disadvantaged);
     section.figures = figures
@@ -217,10 +222,14 @@ fn isolation_section(iso: &Isolation, disadvantaged: &[Disadvantage]) -> Section
             .find(|d| d.0 == inst)
             .map(|d| d.1.is_some())
     };
-    let evidence = format!(
-        "{:?}",
-        disadvantaged.iter().map(|d| (d.0, d.1)).collect::<Vec<_>>()
-    );
+    let evidence = disadvantaged
+        .iter()
+        .map(|(label, period, min)| match period {
+            Some((a, b)) => format!("{label}: behind from round {a} to {b} (minimum {min:.3})"),
+            None => format!("{label}: never significantly behind (minimum {min:.3})"),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
     section.findings.push(Finding {
         claim: "Heavy-Tail is exploration-disadvantaged: TS's reputation falls behind BG's for a period early on".into(),
         holds: is_disadvantaged("HT").unwrap_or(false),

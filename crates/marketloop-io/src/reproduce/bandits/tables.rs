@@ -275,7 +275,7 @@ fn first_mover_table(
                     rows.push(if only.is_some() {
                         en.to_string()
                     } else {
-                        format!("{l} X={x} {scen}: {en}")
+                        format!("{l}, X = {x}, {scen}, entrant {en}")
                     });
                     for (i, inc) in DISPLAY_ALGS.iter().enumerate() {
                         let s = m[e][i].share[1];
@@ -745,7 +745,7 @@ mod tests {
         assert_eq!(p.stem, "table4_first_mover");
         assert_eq!(
             strs(p.display.column("entrant \\ incumbent"))[0],
-            "HT X=200 first mover: TS"
+            "HT, X = 200, first mover, entrant TS"
         );
         assert!(p.findings.is_empty());
     }
@@ -768,7 +768,7 @@ mod tests {
         assert_eq!(p.long.n_rows(), 18);
         assert_eq!(
             strs(p.display.column("entrant \\ incumbent"))[3],
-            "HT X=200 reputation advantage only: TS"
+            "HT, X = 200, reputation advantage only, entrant TS"
         );
         // Mean entrant's share: 0.2 + 0.02 = 0.22 (data), 0.72 (reputation).
         assert!(!p.findings[0].holds);

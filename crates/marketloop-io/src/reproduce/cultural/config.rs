@@ -21,6 +21,14 @@ pub enum Scale {
 }
 
 impl Scale {
+    /// The flag spelling: `quick` or `full`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scale::Quick => "quick",
+            Scale::Full => "full",
+        }
+    }
+
     /// (runs, steps, every) of this scale.
     pub fn defaults(self) -> (usize, u64, u64) {
         match self {

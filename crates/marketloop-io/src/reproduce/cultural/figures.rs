@@ -1,10 +1,12 @@
 //! The figures: per heterogeneous setting, efficiency over time with the quartile band (Figure
 //! 2, left) and efficiency against entropy at four moments with quartile bars (Figure 2,
-//! right), each with the homogeneous arms for reference.
+//! right), each with the homogeneous arms for reference. Colour is the ranking strategy (the same
+//! in every figure), the dash is the setting (solid homogeneous, dashed heterogeneous), and the
+//! right panel's points are joined in time order with arrows.
 
 use super::compute::ArmLabel;
 use super::stats::{right_panel_steps, ArmStats, Band};
-use crate::figure::{Figure, Series, SeriesStyle};
+use crate::figure::{Dash, Figure, Series, SeriesStyle};
 use marketloop_data::Variant;
 
 /// "all" or "unseen".
@@ -37,11 +39,35 @@ fn label(arm: &ArmLabel) -> String {
     format!("{}, {}", arm.setting_name(), arm.strategy)
 }
 
+/// The palette colour of a ranking strategy: random, popularity, quality in the first three
+/// colours of every figure.
+fn strategy_colour(strategy: &str) -> usize {
+    match strategy {
+        "random" => 0,
+        "popularity" => 1,
+        "quality" => 2,
+        _ => 3,
+    }
+}
+
+/// The colour (strategy) and dash (setting) of an arm's series.
+fn encoded(arm: &ArmLabel, s: Series) -> Series {
+    s.coloured(strategy_colour(arm.strategy))
+        .dashed(if arm.setting == 0 {
+            Dash::Solid
+        } else {
+            Dash::Dashed
+        })
+}
+
 /// One arm's median efficiency over time with its 25-75% band.
 fn over_time_series(arm: &ArmLabel, st: &ArmStats) -> Series {
     let x: Vec<f64> = st.steps.iter().map(|&k| k as f64).collect();
     let m = |f: fn(&Band) -> f64| st.efficiency.iter().map(f).collect::<Vec<f64>>();
-    Series::line(label(arm), x, m(|b| b.median)).with_band(m(|b| b.q25), m(|b| b.q75))
+    encoded(
+        arm,
+        Series::line(label(arm), x, m(|b| b.median)).with_band(m(|b| b.q25), m(|b| b.q75)),
+    )
 }
 
 /// One arm's (entropy, efficiency) medians at the right panel's steps, with 25-75% bars.
@@ -53,10 +79,14 @@ fn vs_entropy_series(arm: &ArmLabel, st: &ArmStats, steps: u64, every: u64) -> S
             .collect::<Vec<f64>>()
     };
     let ph = |f: fn(&Band) -> f64| ks.iter().map(|&k| f(&st.entropy[k])).collect::<Vec<f64>>();
-    Series::line(label(arm), ph(|b| b.median), pe(|b| b.median))
-        .styled(SeriesStyle::LinePoints)
-        .with_x_err(ph(|b| b.q25), ph(|b| b.q75))
-        .with_y_err(pe(|b| b.q25), pe(|b| b.q75))
+    encoded(
+        arm,
+        Series::line(label(arm), ph(|b| b.median), pe(|b| b.median))
+            .styled(SeriesStyle::LinePoints)
+            .with_x_err(ph(|b| b.q25), ph(|b| b.q75))
+            .with_y_err(pe(|b| b.q25), pe(|b| b.q75))
+            .as_path(),
+    )
 }
 
 /// The figure pair of every heterogeneous setting (settings 1, 2, ... of `ms`), each with the
@@ -78,7 +108,10 @@ pub(super) fn figures(
             "efficiency (purchases / arrivals)",
         );
         let mut right = Figure::new(
-            format!("Efficiency vs entropy (25-75% bars), M = {m}, {v} items"),
+            format!(
+                "Efficiency vs entropy (median, 25-75% bars; open circle: first moment, arrows: \
+                 time), M = {m}, {v} items"
+            ),
             "entropy of market shares (nats)",
             "efficiency",
         );
@@ -140,7 +173,14 @@ mod tests {
         );
         let names: Vec<&str> = left.series.iter().map(|s| s.label.as_str()).collect();
         assert_eq!(names, ["homogeneous, quality", "heterogeneous, quality"]);
-        // Right panel: the steps nearest 100, 100, 200 and 300, deduplicated.
+        // Right panel: the steps nearest 100, 100, 200 and 300, deduplicated, in time order.
         assert_eq!(figs[3].1.series[1].x.len(), 3);
+        assert!(figs[3].1.series.iter().all(|s| s.path));
+        // Colour = strategy, dash = setting.
+        assert_eq!(left.series[0].colour, left.series[1].colour);
+        assert_eq!(
+            (left.series[0].dash, left.series[1].dash),
+            (Some(Dash::Solid), Some(Dash::Dashed))
+        );
     }
 }

@@ -11,7 +11,7 @@ use crate::IoError;
 use marketloop_core::rng::{stable_hash, SeedSequence};
 use marketloop_data::fetch::{fetch_movielens_100k, FetchSource};
 use marketloop_data::movielens::{load_dir, MovieLens};
-use marketloop_data::{Pipeline, PipelineConfig, PipelineOutput, Preferences};
+use marketloop_data::{FillRule, Pipeline, PipelineConfig, PipelineOutput, Preferences};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -184,7 +184,11 @@ pub(super) fn movielens_preferences(
                  cells masked) and cached in {}.",
                 prefs.filled_visibility,
                 prefs.filled_quality,
-                cfg.fill,
+                match cfg.fill {
+                    FillRule::AllUsers => "all-users",
+                    FillRule::Zero => "zero",
+                    FillRule::Error => "error",
+                },
                 prefs.masked,
                 p.display()
             ));

@@ -49,20 +49,24 @@ fn setup(cfg: &CulturalConfig, n: usize, notes: &[String]) -> Section {
     };
     setup.paragraphs.push(format!(
         "Zhu, Cheung & Xie, Section 5 and Appendix E. {n} items; settings: homogeneous (M = 1) \
-         and heterogeneous M in {:?}; {} items; ranking strategies random, popularity (ties: \
+         and heterogeneous M in {{{}}}; {} items; ranking strategies random, popularity (ties: \
          {}) and quality; the 50 MusicLab position weights; feedback exponent r = {}; initial \
          counts uniform in {{{}..{}}} per item and run; {runs} runs x {steps} steps, a \
-         measurement every {every} steps; scale {:?}; master seed {}; protocol {} (quality \
+         measurement every {every} steps; scale {}; master seed {}; protocol {} (quality \
          ties: {}). Every arm runs replicate \
          r from the same seed (common random numbers: same initial counts and user, choice and \
          purchase streams).",
-        cfg.groups,
+        cfg.groups
+            .iter()
+            .map(|m| m.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
         variant_name(cfg.variant),
         cfg.popularity_ties(),
         cfg.feedback,
         cfg.initial_low,
         cfg.initial_high,
-        cfg.scale,
+        cfg.scale.name(),
         cfg.seed,
         cfg.protocol,
         cfg.quality_order_ties()
