@@ -474,6 +474,8 @@ impl MarketSpec {
                 ))
             }
         };
+        super::limits::at_most("items", n as u64, super::limits::MAX_ITEMS)?;
+        super::limits::at_most("weights", m as u64, super::limits::MAX_TYPES)?;
         for (field, mat) in [("visibility", &vis), ("quality", &qual)] {
             if mat.rows != m || mat.cols != n {
                 let hint = if mat.rows == 1 && m > 1 {

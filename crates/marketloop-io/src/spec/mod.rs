@@ -4,7 +4,9 @@
 //! - [`market`]: the market spec ([`MarketSpec`] -> [`ResolvedMarket`]).
 //! - [`ranking`]: its `[ranking]` table ([`RankingTable`]).
 //! - [`values`]: shared value shapes ("a number or one per type", "inline matrix or file").
+//! - [`limits`]: the maximum of every size and the memory budget, checked before allocation.
 
+pub mod limits;
 pub mod market;
 pub mod ranking;
 pub mod values;
