@@ -75,15 +75,16 @@ impl RunDir {
             }
             let old = read_identity(root, &id_path)?;
             if old != identity {
-                if incomplete && !resume {
-                    // An unfinished run of something else: replaced by this one.
+                if incomplete && !resume && only_unfinished_run(root) {
+                    // An unfinished run of something else (nothing but its run.json, marker
+                    // and saved replicates): replaced by this one.
                     std::fs::remove_dir_all(root).map_err(|e| IoError::os(root, e))?;
                     fresh = true;
                 } else {
                     return Err(IoError::RunDir {
                         path: root.into(),
                         message: format!(
-                            "cannot resume: it holds a different run ({}); choose another --out",
+                            "it holds a different run ({}); choose another --out",
                             identity_diff(&old, &identity)
                         ),
                     });
@@ -244,6 +245,26 @@ impl RunDir {
         }
         Ok(self.manifest)
     }
+}
+
+/// Whether `root` holds nothing but what an unfinished run writes before its outputs
+/// (`run.json`, the marker, saved replicates or sweep cells, temporary files): only such a
+/// folder is ever replaced, never one holding anything else.
+fn only_unfinished_run(root: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return false;
+    };
+    entries.into_iter().all(|e| {
+        e.is_ok_and(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            match name.as_str() {
+                "run.json" | INCOMPLETE => !is_dir,
+                "replicates" | "cells" => is_dir,
+                other => !is_dir && crate::atomic::is_temporary(other),
+            }
+        })
+    })
 }
 
 /// The marker of a run folder whose run has not finished.
@@ -441,6 +462,15 @@ mod tests {
         let b = Manifest::new("test", 1, serde_json::json!({"a": 2}));
         let e = RunDir::open(&dir, b.clone(), true).unwrap_err().to_string();
         assert!(e.contains("a: 1 vs 2"), "{e}");
+        let c = Manifest::new("test", 1, serde_json::json!({"a": 3}));
+        // ... unless it holds anything else, which is never removed.
+        std::fs::write(dir.join("keep.txt"), b"x").unwrap();
+        let e = RunDir::open(&dir, c.clone(), false)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("a: 1 vs 3"), "{e}");
+        assert!(dir.join("keep.txt").is_file());
+        std::fs::remove_file(dir.join("keep.txt")).unwrap();
         let run = RunDir::open(&dir, b, false).unwrap();
         assert_eq!(run.load_replicate::<u64>("arm", 0).unwrap(), None);
         std::fs::remove_dir_all(&dir).unwrap();
