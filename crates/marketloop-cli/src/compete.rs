@@ -1,11 +1,11 @@
-//! `marketloop compete SPEC.toml --out DIR [--resume]`: one competing-bandits experiment of any
+//! `marketloop compete SPEC.toml --out DIR [--runs N] [--seed S] [--resume]`: one competing-bandits experiment of any
 //! scenario, algorithms, instance and response function (spec format:
 //! `marketloop_io::compete_spec`). A thin layer over [`marketloop_io::experiment::Compete`]:
 //! per-run results, summaries, the performance in isolation (optional), figures,
 //! `report.html` and the manifest.
 
 use crate::common::{print_stdout, Context, Format};
-use marketloop_io::compete_spec::CompeteSpec;
+use marketloop_io::compete_spec::CompeteFile;
 use marketloop_io::experiment::{execute_in, print, Compete};
 use std::path::PathBuf;
 
@@ -14,6 +14,12 @@ use std::path::PathBuf;
 pub struct CompeteArgs {
     /// The experiment spec (TOML; see the docs of `marketloop_io::compete_spec`).
     pub spec: PathBuf,
+    /// Number of runs N (default: the spec's `runs`, else 1000).
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Master seed (default: the spec's `seed`, else 0).
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// Output folder (must not exist or be empty, unless --resume).
     #[arg(long)]
     pub out: PathBuf,
@@ -27,8 +33,9 @@ pub struct CompeteArgs {
 
 /// Runs the command.
 pub fn run(args: CompeteArgs, ctx: &Context) -> anyhow::Result<()> {
-    let e = Compete::new(CompeteSpec::from_path(&args.spec)?)?;
-    let plan = e.plan();
+    let file = CompeteFile::from_path(&args.spec)?;
+    let plan = file.plan(args.seed, args.runs);
+    let e = Compete::new(file.spec)?;
     let pb = ctx.progress(plan.runs, "games");
     let done = execute_in(&e, &plan, &args.out, args.resume, &|_| pb.inc(1))?;
     pb.finish_and_clear();

@@ -1,6 +1,7 @@
 //! The `marketloop` command-line tool: a thin layer over marketloop-core, -data and -io.
 //! Each command group lives in its own module; this file only dispatches and maps errors to
-//! exit codes (0 success, 1 failure, 2 bad usage; a closed output pipe is not an error).
+//! exit codes (0 success, 1 failure, 2 bad usage, 3 internal error; a closed output pipe is
+//! not an error).
 
 mod arena;
 mod bayes;
@@ -27,8 +28,17 @@ struct Cli {
     /// No progress bars.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Memory a run may use (bytes with K/M/G/T, or a percentage such as 75%); a run that
+    /// would need more is refused before it starts. Default: MARKETLOOP_MEMORY_BUDGET, else
+    /// half of this machine's memory.
+    #[arg(long, global = true, value_name = "BYTES", value_parser = parse_budget)]
+    memory_budget: Option<u64>,
     #[command(subcommand)]
     command: Command,
+}
+
+fn parse_budget(text: &str) -> Result<u64, String> {
+    marketloop_io::spec::limits::parse_budget(text)
 }
 
 #[derive(Subcommand, Debug)]
@@ -57,8 +67,41 @@ enum Command {
     Spec(spec::SpecArgs),
 }
 
+/// The exit code of an internal error (a panic: a bug in marketloop, never bad input).
+const EXIT_INTERNAL: i32 = 3;
+
+/// Every unexpected panic becomes a clear internal-error message (the hook) and exit code
+/// [`EXIT_INTERNAL`] (the `catch_unwind` in [`main`]), never Rust's raw panic output and 101.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "error: internal error in marketloop {}: {what}{place}\n\
+             This is a bug, not a problem with your input: please report it with the command \
+             you ran.",
+            env!("CARGO_PKG_VERSION")
+        );
+    }));
+}
+
 fn main() {
+    install_panic_hook();
+    let code = std::panic::catch_unwind(run_cli).unwrap_or(EXIT_INTERNAL);
+    std::process::exit(code);
+}
+
+fn run_cli() -> i32 {
     let cli = Cli::parse();
+    marketloop_io::spec::limits::set_memory_budget(cli.memory_budget);
     let ctx = common::Context {
         quiet: cli.quiet,
         threads: cli.threads,
@@ -74,5 +117,5 @@ fn main() {
         Command::Report(a) => report_cmd::run(a),
         Command::Spec(a) => spec::run(a),
     });
-    std::process::exit(common::exit_code(result));
+    common::exit_code(result)
 }

@@ -6,7 +6,7 @@
 use crate::common::Context;
 use anyhow::Context as _;
 use marketloop_io::experiment::Experiments;
-use marketloop_io::sweep::{run_sweep_local, SweepFile};
+use marketloop_io::sweep::{admit, run_sweep_local, SweepFile};
 use marketloop_io::{Manifest, RunDir};
 use serde_json::json;
 use std::path::PathBuf;
@@ -35,11 +35,7 @@ pub fn run(a: SweepArgs, ctx: &Context) -> anyhow::Result<()> {
         .cells()
         .with_context(|| format!("sweep file {}", a.sweep.display()))?;
     let runner = Experiments::with_base(&file.base);
-    for c in &cells {
-        runner
-            .validate(s.kind, &c.spec)
-            .with_context(|| format!("sweep file {}: cell {}", a.sweep.display(), c.label))?;
-    }
+    admit(s, &cells, &runner).with_context(|| format!("sweep file {}", a.sweep.display()))?;
     let config = json!({
         "sweep_file": a.sweep,
         "kind": s.kind,

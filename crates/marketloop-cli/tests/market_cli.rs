@@ -323,7 +323,7 @@ fn bad_input_names_the_field_and_leaves_no_folder() {
         &dir,
         &rep("feedback = 0.5", "feedback = -0.5"),
         &[],
-        &["feedback", "-0.5", "[0, inf)"],
+        &["feedback", "-0.5", "[0, 1000]"],
     );
     bad(
         &dir,

@@ -237,6 +237,14 @@ pub fn load_dir(dir: &Path) -> Result<MovieLens, DataError> {
             value: f64::from(r.rating),
         })
         .collect();
+    if (n_users as u64).saturating_mul(n_items as u64) > MAX_DENSE {
+        return Err(DataError::Parameter(format!(
+            "{}: {n_users} users x {n_items} items = {} entries, above the maximum {MAX_DENSE} of \
+             a dense rating matrix (ids are used as matrix indices)",
+            data_path.display(),
+            n_users as u64 * n_items as u64
+        )));
+    }
     let ratings = RatingMatrix::new(n_users, n_items, ratings)?;
     Ok(MovieLens {
         dir,
@@ -260,6 +268,13 @@ pub struct RawRating {
     /// Unix timestamp.
     pub timestamp: u64,
 }
+
+/// The largest user or item id a ratings file may hold (dense matrices are sized by the
+/// largest id; MovieLens-100K's are 943 and 1682, MovieLens-25M's about 163,000).
+pub const MAX_ID: u32 = 1_000_000;
+
+/// The most entries (users x items) of the dense rating matrices a data set may need.
+pub const MAX_DENSE: u64 = 1 << 31;
 
 /// Parses `u.data`: `user id \t item id \t rating \t timestamp` per line, ids from 1, ratings
 /// 1..=5. Errors name the file, the line and the field; a repeated (user, item) pair is an error.
@@ -291,10 +306,13 @@ pub fn parse_u_data(text: &str, path: &Path) -> Result<Vec<RawRating>, DataError
         let id = |j: usize, name: &str| -> Result<u32, DataError> {
             let f = fields[j].trim();
             match f.parse::<u32>() {
-                Ok(v) if v >= 1 => Ok(v - 1),
+                Ok(v) if (1..=MAX_ID).contains(&v) => Ok(v - 1),
                 _ => Err(err(
                     lineno,
-                    format!("field {} ({name}) = '{f}' must be an integer >= 1", j + 1),
+                    format!(
+                        "field {} ({name}) = '{f}' must be an integer in [1, {MAX_ID}]",
+                        j + 1
+                    ),
                 )),
             }
         };

@@ -126,6 +126,10 @@ impl Laps {
     }
 }
 
+/// The most latent factors of the matrix completion (each user and item gets one vector of
+/// this length; MovieLens-100K is completed with 100).
+pub const MAX_FACTORS: usize = 10_000;
+
 fn check_groups(groups: usize, n_users: usize) -> Result<(), DataError> {
     if groups == 0 {
         return Err(DataError::Parameter(
@@ -149,6 +153,12 @@ impl Pipeline {
             return Err(DataError::Parameter(format!(
                 "test fraction = {} must lie in [0, 1)",
                 config.test_fraction
+            )));
+        }
+        if config.svd.n_factors > MAX_FACTORS {
+            return Err(DataError::Parameter(format!(
+                "SVD n_factors = {} is above the maximum {MAX_FACTORS}",
+                config.svd.n_factors
             )));
         }
         let svd = BiasedSvd::new(config.svd.clone())?;

@@ -30,6 +30,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
     Ok(())
 }
 
+/// Whether `name` is the temporary file of an unfinished atomic write (`.NAME.tmp-PID`).
+pub fn is_temporary(name: &str) -> bool {
+    name.starts_with('.')
+        && name
+            .rsplit_once(".tmp-")
+            .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Serialises `value` as pretty JSON and writes it atomically.
 pub fn write_json_atomic<T: serde::Serialize + ?Sized>(
     path: &Path,
@@ -58,6 +66,12 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 1, "temporary files left behind: {names:?}");
+        assert!(is_temporary(".a.txt.tmp-123"));
+        assert!(
+            !is_temporary("a.txt.tmp-123")
+                && !is_temporary(".a.txt.tmp-")
+                && !is_temporary(".a.txt")
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -26,10 +26,14 @@
 //! isolation = true               # also run each algorithm alone for T0 + T rounds
 //! ```
 
+use crate::experiment::Plan;
+use crate::spec::limits::{
+    at_most, Footprint, MAX_ARMS, MAX_CHECKPOINTS, MAX_FIRMS, MAX_ROUNDS, MAX_RUNS,
+};
 use crate::IoError;
 use marketloop_core::bandits::{
-    AlgorithmKind, ArgmaxTie, BetaPrior, CompetitionConfig, InstanceSpec, NeedlePosition,
-    ResponseSpec, Scenario, WarmStartRows,
+    AlgorithmKind, ArgmaxTie, BanditError, BetaPrior, CompetitionConfig, InstanceSpec,
+    NeedlePosition, ResponseSpec, Scenario, WarmStartRows,
 };
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -60,13 +64,14 @@ struct RawSpec {
     isolation: Option<bool>,
 }
 
-/// A resolved, validated `compete` spec (every default filled in; recorded in the manifest).
+/// The paper's number of runs N, when neither the spec file nor the front end gives one.
+pub const DEFAULT_RUNS: u64 = 1000;
+
+/// A resolved, validated `compete` spec: the game, without the master seed and the number of
+/// runs, which come from the executor's [`Plan`] like every other kind's (a spec file may hold
+/// defaults for them: [`CompeteFile`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CompeteSpec {
-    /// Master seed.
-    pub seed: u64,
-    /// Number of runs N (mean vectors, one game each).
-    pub runs: u64,
     /// The MAB instance.
     pub instance: InstanceSpec,
     /// The game.
@@ -75,7 +80,20 @@ pub struct CompeteSpec {
     pub isolation: bool,
 }
 
-impl CompeteSpec {
+/// A `compete` spec document as written: the game ([`CompeteSpec`]) and the run settings the
+/// document may hold (`seed`, `runs`), which are only defaults for the front ends' own
+/// (`--seed`/`--runs`, Python's `seed=`/`runs=`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompeteFile {
+    /// The game.
+    pub spec: CompeteSpec,
+    /// `seed`, if the document gives one.
+    pub seed: Option<u64>,
+    /// `runs`, if the document gives one.
+    pub runs: Option<u64>,
+}
+
+impl CompeteFile {
     /// Reads and resolves a spec file.
     pub fn from_path(path: &Path) -> Result<Self, IoError> {
         let text = std::fs::read_to_string(path).map_err(|e| IoError::os(path, e))?;
@@ -91,41 +109,129 @@ impl CompeteSpec {
     pub fn from_value(spec: &serde_json::Value) -> Result<Self, IoError> {
         crate::spec::market::from_value::<RawSpec>(spec, "compete")?.resolve()
     }
+
+    /// The plan: `seed` and `runs` given by the front end win over the document's, which win
+    /// over seed 0 and [`DEFAULT_RUNS`].
+    pub fn plan(&self, seed: Option<u64>, runs: Option<u64>) -> Plan {
+        Plan::new(
+            seed.or(self.seed).unwrap_or(0),
+            runs.or(self.runs).unwrap_or(DEFAULT_RUNS),
+        )
+    }
 }
 
-/// A spec error whose field is the first name in backticks of `message` (`field \`t0\` = 0`).
-fn bad(message: String) -> IoError {
-    let field = message
-        .split_once('`')
-        .and_then(|(_, rest)| rest.split_once('`'))
-        .map_or("compete", |(f, _)| f)
-        .to_string();
+impl CompeteSpec {
+    /// Reads and resolves a spec file (its `seed` and `runs`, if any, are checked and dropped:
+    /// use [`CompeteFile`] to keep them).
+    pub fn from_path(path: &Path) -> Result<Self, IoError> {
+        CompeteFile::from_path(path).map(|f| f.spec)
+    }
+
+    /// Resolves spec text; `path` is only used in error messages.
+    pub fn from_toml(text: &str, path: &Path) -> Result<Self, IoError> {
+        CompeteFile::from_toml(text, path).map(|f| f.spec)
+    }
+
+    /// Resolves a spec given as a JSON value (Python keywords, sweep cells).
+    pub fn from_value(spec: &serde_json::Value) -> Result<Self, IoError> {
+        CompeteFile::from_value(spec).map(|f| f.spec)
+    }
+
+    /// The memory a run of `plan` needs besides the executor's own (firms' state per worker,
+    /// each run's outcome, the isolation curves).
+    pub fn footprint(&self, plan: &Plan) -> Footprint {
+        let g = &self.game;
+        let firms = g.algorithms.len() as u128;
+        let k = self.instance.k() as u128;
+        let workers = rayon::current_num_threads() as u128;
+        let mut f = Footprint::new();
+        f.add(
+            "window",
+            "the firms' reputation windows",
+            workers * firms,
+            8 * g.window as u128,
+        )
+        .add("k", "the firms' posteriors", workers * firms, 48 * k)
+        .add(
+            "runs",
+            "the runs' outcomes",
+            u128::from(plan.runs),
+            64 + firms * 48 + (g.checkpoints.len() as u128) * (firms + 1) * 24,
+        );
+        if self.isolation {
+            let rounds = (g.t0 as u128).saturating_add(g.t as u128);
+            // Reputation, reward and regret curves per algorithm, the relative reputations of
+            // every pair, and their table and figures (about three copies).
+            f.add(
+                "t",
+                "the isolation curves",
+                rounds,
+                3 * 8 * (3 * firms + firms * firms.saturating_sub(1) / 2 + 1),
+            );
+        }
+        f
+    }
+}
+
+/// A spec error naming `field` (as spelled in the spec).
+fn bad(field: impl Into<String>, message: String) -> IoError {
     IoError::spec(field, message)
+}
+
+/// The spec field a game error of the core is about.
+fn game_field(e: &BanditError) -> &'static str {
+    let BanditError::OutOfRange { name, .. } = e else {
+        return "compete";
+    };
+    [
+        ("number of algorithms", "algorithms"),
+        ("game rounds T", "t"),
+        ("warm-start rounds T0", "t0"),
+        ("window", "window"),
+        ("checkpoint", "checkpoints"),
+        ("monopoly period", "x"),
+        ("prior", "prior"),
+    ]
+    .into_iter()
+    .find(|(what, _)| name.contains(what))
+    .map_or("compete", |(_, field)| field)
 }
 
 impl RawSpec {
     /// Resolves the fields as written into a validated spec (every default filled in).
-    fn resolve(self) -> Result<CompeteSpec, IoError> {
+    fn resolve(self) -> Result<CompeteFile, IoError> {
         let raw = self;
         let nonneg =
             |field: &str, v: Option<i64>, default: i64, min: i64| -> Result<u64, IoError> {
                 let v = v.unwrap_or(default);
                 if v < min {
-                    return Err(bad(format!(
-                        "field `{field}` = {v} must lie in [{min}, infinity)"
-                    )));
+                    return Err(bad(
+                        field,
+                        format!("field `{field}` = {v} must lie in [{min}, infinity)"),
+                    ));
                 }
                 Ok(v as u64)
             };
-        let seed = nonneg("seed", raw.seed, 0, 0)?;
-        let runs = nonneg("runs", raw.runs, 1000, 1)?;
-        let k = nonneg("k", raw.k, 10, 1)? as usize;
+        let seed = raw
+            .seed
+            .map(|v| nonneg("seed", Some(v), 0, 0))
+            .transpose()?;
+        let runs = raw
+            .runs
+            .map(|v| nonneg("runs", Some(v), 1, 1))
+            .transpose()?;
+        if let Some(r) = runs {
+            at_most("runs", r, MAX_RUNS)?;
+        }
+        let k = nonneg("k", raw.k, 10, 1)?;
+        at_most("k", k, MAX_ARMS)?;
+        let k = k as usize;
         let instance_name = raw.instance.clone().unwrap_or_else(|| "heavy-tail".into());
         if raw.means.is_some() && instance_name != "means" {
-            return Err(bad(format!("field `means` is only allowed with instance = \"means\" (instance = {instance_name:?})")));
+            return Err(bad("means", format!("field `means` is only allowed with instance = \"means\" (instance = {instance_name:?})")));
         }
         if raw.needle.is_some() && instance_name != "needle-in-haystack" {
-            return Err(bad(format!(
+            return Err(bad("needle", format!(
                 "field `needle` is only allowed with instance = \"needle-in-haystack\" (instance = {instance_name:?})"
             )));
         }
@@ -138,7 +244,7 @@ impl RawSpec {
                         NeedlePosition::Fixed(i.as_u64().unwrap_or_default() as usize)
                     }
                     Some(v) => {
-                        return Err(bad(format!(
+                        return Err(bad("needle", format!(
                             "field `needle` = {v} must be \"random\" or an arm index in [0, {}]",
                             k.saturating_sub(1)
                         )))
@@ -155,32 +261,37 @@ impl RawSpec {
             "heavy-tail" => InstanceSpec::heavy_tail(k),
             "means" => {
                 if raw.k.is_some() {
-                    return Err(bad("field `k` is not allowed with instance = \"means\" (K is the length of `means`)".into()));
+                    return Err(bad("k", "field `k` is not allowed with instance = \"means\" (K is the length of `means`)".into()));
                 }
-                InstanceSpec::Means {
-                    means: raw.means.clone().ok_or_else(|| bad("field `means` is missing: instance = \"means\" needs the arm means".into()))?,
-                }
+                let means = raw.means.clone().ok_or_else(|| bad("means", "field `means` is missing: instance = \"means\" needs the arm means".into()))?;
+                at_most("means", means.len() as u64, MAX_ARMS)?;
+                InstanceSpec::Means { means }
             }
             other => {
-                return Err(bad(format!(
+                return Err(bad("instance", format!(
                     "field `instance`: unknown instance {other:?}; allowed: needle-in-haystack, uniform, heavy-tail, means"
                 )))
             }
         };
         instance
             .validate()
-            .map_err(|e| bad(format!("field `instance`: {e}")))?;
+            .map_err(|e| bad("instance", format!("field `instance`: {e}")))?;
 
         let names = raw
             .algorithms
             .clone()
             .unwrap_or_else(|| vec!["TS".into(), "BG".into()]);
+        at_most("algorithms", names.len() as u64, MAX_FIRMS)?;
         let algorithms = names
             .iter()
             .enumerate()
             .map(|(i, n)| {
-                n.parse::<AlgorithmKind>()
-                    .map_err(|e| bad(format!("field `algorithms[{i}]`: {e}")))
+                n.parse::<AlgorithmKind>().map_err(|e| {
+                    bad(
+                        format!("algorithms[{i}]"),
+                        format!("field `algorithms[{i}]`: {e}"),
+                    )
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
 
@@ -191,11 +302,20 @@ impl RawSpec {
             .unwrap_or_else(|| "simultaneous-entry".into());
         let x_of = || -> Result<usize, IoError> {
             match x {
-                None => Err(bad(format!(
+                None => Err(bad(
+                    "x",
+                    format!(
                     "field `x` is missing: scenario = {scenario_name:?} needs the monopoly period X"
-                ))),
-                Some(v) if v < 0 => Err(bad(format!("field `x` = {v} must lie in [0, infinity)"))),
-                Some(v) => Ok(v as usize),
+                ),
+                )),
+                Some(v) if v < 0 => Err(bad(
+                    "x",
+                    format!("field `x` = {v} must lie in [0, infinity)"),
+                )),
+                Some(v) => {
+                    at_most("x", v as u64, MAX_ROUNDS)?;
+                    Ok(v as usize)
+                }
             }
         };
         let scenario = match scenario_name.as_str() {
@@ -205,7 +325,7 @@ impl RawSpec {
             "data-advantage" => Scenario::DataAdvantage { x: x_of()? },
             "reputation-advantage" => Scenario::ReputationAdvantage { x: x_of()? },
             other => {
-                return Err(bad(format!(
+                return Err(bad("scenario", format!(
                     "field `scenario`: unknown scenario {other:?}; allowed: simultaneous-entry, monopoly, first-mover, data-advantage, reputation-advantage"
                 )))
             }
@@ -217,9 +337,9 @@ impl RawSpec {
                 | Scenario::ReputationAdvantage { .. }
         );
         match x {
-            Some(v) if v < 0 => return Err(bad(format!("field `x` = {v} must lie in [0, infinity)"))),
+            Some(v) if v < 0 => return Err(bad("x", format!("field `x` = {v} must lie in [0, infinity)"))),
             Some(_) if !first_mover => {
-                return Err(bad(format!(
+                return Err(bad("x", format!(
                     "field `x` is only used by the first-mover scenarios (scenario = {scenario_name:?})"
                 )))
             }
@@ -228,7 +348,7 @@ impl RawSpec {
         let response_name = raw.response.clone().unwrap_or_else(|| "hardmax".into());
         let only = |field: &str, v: &Option<f64>, allowed_with: &str| -> Result<(), IoError> {
             if v.is_some() && response_name != allowed_with {
-                return Err(bad(format!(
+                return Err(bad(field, format!(
                     "field `{field}` is only used with response = {allowed_with:?} (response = {response_name:?})"
                 )));
             }
@@ -247,62 +367,90 @@ impl RawSpec {
             "softmax" => ResponseSpec::SoftMax {
                 temperature: raw
                     .temperature
-                    .ok_or_else(|| bad("field `temperature` is missing: response = \"softmax\" needs it".into()))?,
+                    .ok_or_else(|| bad("temperature", "field `temperature` is missing: response = \"softmax\" needs it".into()))?,
             },
             other => {
-                return Err(bad(format!(
+                return Err(bad("response", format!(
                     "field `response`: unknown response function {other:?}; allowed: hardmax, hardmax-random, softmax"
                 )))
             }
         };
         response
             .build()
-            .map_err(|e| bad(format!("field `response`: {e}")))?;
+            .map_err(|e| bad("response", format!("field `response`: {e}")))?;
 
         let tie = match raw.tie_rule.as_deref().unwrap_or("lowest-index") {
             "lowest-index" => ArgmaxTie::LowestIndex,
             "random" => ArgmaxTie::Random,
             other => {
-                return Err(bad(format!(
+                return Err(bad(
+                    "tie_rule",
+                    format!(
                     "field `tie_rule`: unknown tie rule {other:?}; allowed: lowest-index, random"
-                )))
+                ),
+                ))
             }
         };
         let warm_start_rows = match raw.warm_start_rows.as_deref().unwrap_or("per-firm") {
             "per-firm" => WarmStartRows::PerFirm,
             "shared" => WarmStartRows::Shared,
             other => {
-                return Err(bad(format!(
+                return Err(bad(
+                    "warm_start_rows",
+                    format!(
                     "field `warm_start_rows`: unknown value {other:?}; allowed: per-firm, shared"
-                )))
+                ),
+                ))
             }
         };
         let prior = match raw.prior.as_deref() {
             None => BetaPrior::default(),
             Some([a, b]) => {
-                BetaPrior::new(*a, *b).map_err(|e| bad(format!("field `prior`: {e}")))?
+                BetaPrior::new(*a, *b).map_err(|e| bad("prior", format!("field `prior`: {e}")))?
             }
             Some(v) => {
-                return Err(bad(format!(
-                    "field `prior` must hold two numbers [alpha, beta], got {} values",
-                    v.len()
-                )))
+                return Err(bad(
+                    "prior",
+                    format!(
+                        "field `prior` must hold two numbers [alpha, beta], got {} values",
+                        v.len()
+                    ),
+                ))
             }
         };
-        let t = nonneg("t", raw.t, 2000, 1)? as usize;
-        let t0 = nonneg("t0", raw.t0, 20, 1)? as usize;
-        let window = nonneg("window", raw.window, 100, 1)? as usize;
-        let checkpoints = raw
-            .checkpoints
-            .clone()
-            .unwrap_or_default()
+        let rounds = |field: &str, v: Option<i64>, default: i64| -> Result<usize, IoError> {
+            let v = nonneg(field, v, default, 1)?;
+            at_most(field, v, MAX_ROUNDS)?;
+            Ok(v as usize)
+        };
+        let t = rounds("t", raw.t, 2000)?;
+        let t0 = rounds("t0", raw.t0, 20)?;
+        let window = rounds("window", raw.window, 100)?;
+        if let Some(x) = x.filter(|&x| x as u64 > t as u64) {
+            return Err(bad(
+                "x",
+                format!("field `x` = {x} must lie in [0, {t}]: the monopoly period cannot be longer than the game (T = {t})"),
+            ));
+        }
+        let given = raw.checkpoints.clone().unwrap_or_default();
+        at_most("checkpoints", given.len() as u64, MAX_CHECKPOINTS)?;
+        for (i, c) in given.iter().enumerate() {
+            if let Some(j) = given[..i].iter().position(|d| d == c) {
+                return Err(bad(
+                    format!("checkpoints[{i}]"),
+                    format!("field `checkpoints[{i}]` = {c} repeats `checkpoints[{j}]`: give each horizon once"),
+                ));
+            }
+        }
+        let checkpoints = given
             .into_iter()
             .enumerate()
             .map(|(i, c)| {
                 if c < 1 || c as u64 > t as u64 {
-                    Err(bad(format!(
-                        "field `checkpoints[{i}]` = {c} must lie in [1, {t}] (T = {t})"
-                    )))
+                    Err(bad(
+                        format!("checkpoints[{i}]"),
+                        format!("field `checkpoints[{i}]` = {c} must lie in [1, {t}] (T = {t})"),
+                    ))
                 } else {
                     Ok(c as usize)
                 }
@@ -321,13 +469,15 @@ impl RawSpec {
             checkpoints,
         }
         .validated()
-        .map_err(|e| bad(format!("invalid game: {e}")))?;
-        Ok(CompeteSpec {
+        .map_err(|e| bad(game_field(&e), format!("invalid game: {e}")))?;
+        Ok(CompeteFile {
+            spec: CompeteSpec {
+                instance,
+                game,
+                isolation: raw.isolation.unwrap_or(true),
+            },
             seed,
             runs,
-            instance,
-            game,
-            isolation: raw.isolation.unwrap_or(true),
         })
     }
 }
@@ -343,7 +493,12 @@ mod tests {
     #[test]
     fn defaults_are_the_papers() {
         let s = parse("").unwrap();
-        assert_eq!(s.runs, 1000);
+        let f = CompeteFile::from_toml("", Path::new("spec.toml")).unwrap();
+        assert_eq!(f.plan(None, None), Plan::new(0, DEFAULT_RUNS));
+        assert_eq!(DEFAULT_RUNS, 1000);
+        let f = CompeteFile::from_toml("runs = 7\nseed = 3", Path::new("s.toml")).unwrap();
+        assert_eq!(f.plan(None, None), Plan::new(3, 7));
+        assert_eq!(f.plan(Some(4), Some(9)), Plan::new(4, 9));
         assert_eq!(s.game.t, 2000);
         assert_eq!(s.game.t0, 20);
         assert_eq!(s.game.window, 100);
@@ -367,6 +522,67 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.field().as_deref(), Some("needle"));
+    }
+
+    #[test]
+    fn oversized_numbers_are_refused_before_allocation_naming_the_field() {
+        let huge = i64::MAX;
+        for (text, field) in [
+            (format!("k = {huge}"), "k"),
+            (format!("t0 = {huge}"), "t0"),
+            (format!("t = {huge}"), "t"),
+            (format!("window = {huge}"), "window"),
+            (format!("runs = {huge}"), "runs"),
+            (format!("scenario = \"first-mover\"\nx = {huge}"), "x"),
+            ("scenario = \"first-mover\"\nx = 4294967295".into(), "x"),
+            ("k = 100000000000".into(), "k"),
+            ("t = 1000000000\nwindow = 1000000000".into(), "t"),
+        ] {
+            let e = CompeteFile::from_toml(&text, Path::new("s.toml"))
+                .and_then(|f| {
+                    f.spec
+                        .footprint(&f.plan(None, None))
+                        .check_against(1 << 30, "test")?;
+                    Ok(f)
+                })
+                .unwrap_err();
+            assert_eq!(e.field().as_deref(), Some(field), "{text}: {e}");
+        }
+        // Within the limits, a long game is refused only by the memory budget, naming the field.
+        let f =
+            CompeteFile::from_toml("window = 1000000000\nt = 1000000000", Path::new("s")).unwrap();
+        let e = f
+            .spec
+            .footprint(&Plan::new(0, 1))
+            .check_against(1 << 30, "test")
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("above the memory budget of 1.1 GB"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn every_error_names_its_field_explicitly() {
+        for (doc, field) in [
+            (serde_json::json!({"t0": 0}), "t0"),
+            (
+                serde_json::json!({"algorithms": ["TS", "XYZ"]}),
+                "algorithms[1]",
+            ),
+            (
+                serde_json::json!({"checkpoints": [5, 5000]}),
+                "checkpoints[1]",
+            ),
+            (serde_json::json!({"instance": "gaussian"}), "instance"),
+            (serde_json::json!({"response": "softmax"}), "temperature"),
+            (serde_json::json!({"scenario": "monopoly"}), "algorithms"),
+            (serde_json::json!({"prior": [1.0]}), "prior"),
+            (serde_json::json!({"x": 5}), "x"),
+        ] {
+            let e = CompeteSpec::from_value(&doc).unwrap_err();
+            assert_eq!(e.field().as_deref(), Some(field), "{doc}: {e}");
+        }
     }
 
     #[test]
@@ -402,6 +618,14 @@ mod tests {
             ("colour = 3", "colour"),
             ("runs = 0", "field `runs` = 0"),
             ("checkpoints = [3000]", "field `checkpoints[0]` = 3000"),
+            (
+                "checkpoints = [10, 500, 10]",
+                "field `checkpoints[2]` = 10 repeats `checkpoints[0]`",
+            ),
+            (
+                "scenario = \"first-mover\"\nx = 2001",
+                "field `x` = 2001 must lie in [0, 2000]",
+            ),
         ];
         for (text, want) in cases {
             let e = parse(text).unwrap_err();

@@ -43,6 +43,17 @@ pub enum IoError {
         /// What is wrong, with the value and what is allowed.
         message: String,
     },
+    /// A spec file's field with a bad value: names the file, the field (as spelled in the
+    /// file), the value and what is allowed.
+    #[error("{path}: {message}")]
+    FileSpec {
+        /// The file.
+        path: PathBuf,
+        /// The field, e.g. "runs" or "grid.feedback".
+        field: String,
+        /// What is wrong, with the value and what is allowed.
+        message: String,
+    },
     /// An invalid market parameter (the core's error, with its field).
     #[error(transparent)]
     Market(#[from] marketloop_core::market::MarketError),
@@ -81,10 +92,23 @@ impl IoError {
         }
     }
 
+    /// An error in field `field` of the spec file `path`.
+    pub fn file_spec(
+        path: impl Into<PathBuf>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        IoError::FileSpec {
+            path: path.into(),
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
     /// The spec field the error is about, if it names one (as spelled in the spec).
     pub fn field(&self) -> Option<String> {
         match self {
-            IoError::Spec { field, .. } => Some(field.clone()),
+            IoError::Spec { field, .. } | IoError::FileSpec { field, .. } => Some(field.clone()),
             IoError::Cell { source, .. } => source.field(),
             IoError::Market(e) => e.field().map(str::to_string),
             IoError::Bandit(marketloop_core::bandits::BanditError::OutOfRange { name, .. }) => {

@@ -8,6 +8,7 @@
 //! DIR/replicates/ARM/r000012.json one finished replicate (written atomically as it completes)
 //! DIR/*.csv, *.parquet, *.svg …  the results, written at the end
 //! DIR/manifest.json              written last: resolved config, seed, generator, version, timings
+//! DIR/.incomplete                 present until the run has finished (removed after the manifest)
 //! ```
 
 use crate::atomic::{write_atomic, write_json_atomic};
@@ -37,11 +38,19 @@ pub struct RunDir {
 impl RunDir {
     /// Opens `root` for the run described by `manifest`.
     ///
-    /// Without `resume`, the folder must not exist or be empty. With `resume`, a folder left by
-    /// an earlier run must hold the same command, seed and config (else an error says what
-    /// differs); its finished replicates are then reused.
+    /// A new folder gets `run.json` (the command, seed and config) and the marker
+    /// `.incomplete`, which [`finish`](Self::finish) removes after writing `manifest.json`.
     ///
-    /// Call this only after all input has been validated, so bad input never leaves a folder.
+    /// - An empty or missing folder is (re)started.
+    /// - A folder marked incomplete (an interrupted or failed run) is continued when it holds
+    ///   the same run, reusing its finished replicates (as `--resume` would); without `resume`
+    ///   it is replaced when it holds a different run; with `resume` that is refused, naming
+    ///   the differing fields.
+    /// - A complete or foreign non-empty folder is refused without `resume`; with `resume`, it
+    ///   must hold the same run (else the refusal names the differing fields).
+    ///
+    /// Temporary files left by a killed write are removed. Call this only after all input has
+    /// been validated, so bad input never leaves a folder.
     pub fn open(root: &Path, manifest: Manifest, resume: bool) -> Result<Self, IoError> {
         let identity = RunIdentity {
             command: manifest.command.clone(),
@@ -53,8 +62,10 @@ impl RunDir {
             .read_dir()
             .map(|mut d| d.next().is_some())
             .unwrap_or(false);
+        let incomplete = root.join(INCOMPLETE).is_file() && id_path.is_file();
+        let mut fresh = !exists_nonempty;
         if exists_nonempty {
-            if !resume {
+            if !resume && !incomplete {
                 return Err(IoError::RunDir {
                     path: root.into(),
                     message: "already exists and is not empty; pass --resume to continue an \
@@ -62,32 +73,29 @@ impl RunDir {
                         .into(),
                 });
             }
-            let text = std::fs::read(&id_path).map_err(|e| IoError::RunDir {
-                path: root.into(),
-                message: format!("cannot resume: run.json is unreadable ({e}); it is not a marketloop run folder"),
-            })?;
-            let old: RunIdentity =
-                serde_json::from_slice(&text).map_err(|source| IoError::Json {
-                    path: id_path.clone(),
-                    source,
-                })?;
+            let old = read_identity(root, &id_path)?;
             if old != identity {
-                let what = if old.command != identity.command {
-                    format!("command {:?} vs {:?}", old.command, identity.command)
-                } else if old.seed != identity.seed {
-                    format!("seed {} vs {}", old.seed, identity.seed)
+                if incomplete && !resume && only_unfinished_run(root) {
+                    // An unfinished run of something else (nothing but its run.json, marker
+                    // and saved replicates): replaced by this one.
+                    std::fs::remove_dir_all(root).map_err(|e| IoError::os(root, e))?;
+                    fresh = true;
                 } else {
-                    "the resolved config differs".to_string()
-                };
-                return Err(IoError::RunDir {
-                    path: root.into(),
-                    message: format!(
-                        "cannot resume: it holds a different run ({what}); choose another --out"
-                    ),
-                });
+                    return Err(IoError::RunDir {
+                        path: root.into(),
+                        message: format!(
+                            "it holds a different run ({}); choose another --out",
+                            identity_diff(&old, &identity)
+                        ),
+                    });
+                }
+            } else {
+                remove_stale_temporaries(root)?;
             }
-        } else {
+        }
+        if fresh {
             std::fs::create_dir_all(root).map_err(|e| IoError::os(root, e))?;
+            write_atomic(&root.join(INCOMPLETE), b"this run has not finished\n")?;
             write_json_atomic(&id_path, &identity)?;
         }
         Ok(Self {
@@ -227,12 +235,143 @@ impl RunDir {
         Ok(())
     }
 
-    /// Writes `manifest.json` (last, so its presence marks a complete run) and returns it.
+    /// Writes `manifest.json` (last, so its presence marks a complete run), removes the
+    /// `.incomplete` marker and returns the manifest.
     pub fn finish(mut self) -> Result<Manifest, IoError> {
         self.manifest.outputs.push("manifest.json".into());
         write_json_atomic(&self.root.join("manifest.json"), &self.manifest)?;
+        let marker = self.root.join(INCOMPLETE);
+        match std::fs::remove_file(&marker) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(IoError::os(marker, e)),
+        }
         Ok(self.manifest)
     }
+}
+
+/// Whether `root` holds nothing but what an unfinished run writes before its outputs
+/// (`run.json`, the marker, saved replicates or sweep cells, temporary files): only such a
+/// folder is ever replaced, never one holding anything else.
+fn only_unfinished_run(root: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return false;
+    };
+    entries.into_iter().all(|e| {
+        e.is_ok_and(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            match name.as_str() {
+                "run.json" | INCOMPLETE => !is_dir,
+                "replicates" | "cells" => is_dir,
+                other => !is_dir && crate::atomic::is_temporary(other),
+            }
+        })
+    })
+}
+
+/// The marker of a run folder whose run has not finished.
+pub const INCOMPLETE: &str = ".incomplete";
+
+fn read_identity(root: &Path, id_path: &Path) -> Result<RunIdentity, IoError> {
+    let text = std::fs::read(id_path).map_err(|e| IoError::RunDir {
+        path: root.into(),
+        message: format!(
+            "cannot resume: run.json is unreadable ({e}); it is not a marketloop run folder"
+        ),
+    })?;
+    serde_json::from_slice(&text).map_err(|source| IoError::Json {
+        path: id_path.to_path_buf(),
+        source,
+    })
+}
+
+/// What differs between two runs: the command, the seed, or the config fields (dotted paths,
+/// old vs new value), at most a few of them.
+fn identity_diff(old: &RunIdentity, new: &RunIdentity) -> String {
+    if old.command != new.command {
+        return format!("command {:?} vs {:?}", old.command, new.command);
+    }
+    let mut diffs = Vec::new();
+    if old.seed != new.seed {
+        diffs.push(format!("seed {} vs {}", old.seed, new.seed));
+    }
+    json_diff("", &old.config, &new.config, &mut diffs);
+    const SHOWN: usize = 5;
+    let more = diffs.len().saturating_sub(SHOWN);
+    diffs.truncate(SHOWN);
+    let mut text = diffs.join("; ");
+    if more > 0 {
+        text.push_str(&format!("; and {more} more"));
+    }
+    if text.is_empty() {
+        text = "the resolved config differs".into();
+    }
+    text
+}
+
+/// Every dotted path where `a` and `b` differ, as `path: a vs b` (values shortened).
+fn json_diff(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    let join = |k: &str| {
+        if path.is_empty() {
+            k.to_string()
+        } else {
+            format!("{path}.{k}")
+        }
+    };
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for k in keys {
+                let null = Value::Null;
+                json_diff(
+                    &join(k),
+                    x.get(k).unwrap_or(&null),
+                    y.get(k).unwrap_or(&null),
+                    out,
+                );
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (u, v)) in x.iter().zip(y).enumerate() {
+                json_diff(&join(&i.to_string()), u, v, out);
+            }
+        }
+        _ if a != b => {
+            let short = |v: &Value| {
+                let t = v.to_string();
+                if t.chars().count() > 60 {
+                    format!("{}…", t.chars().take(60).collect::<String>())
+                } else {
+                    t
+                }
+            };
+            let name = if path.is_empty() { "config" } else { path };
+            out.push(format!("{name}: {} vs {}", short(a), short(b)));
+        }
+        _ => {}
+    }
+}
+
+/// Removes the temporary files of atomic writes a killed run left in `root` and its
+/// subfolders (`.NAME.tmp-PID`, see [`crate::atomic`]).
+fn remove_stale_temporaries(root: &Path) -> Result<(), IoError> {
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| IoError::os(&dir, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| IoError::os(&dir, e))?;
+            let path = entry.path();
+            let kind = entry.file_type().map_err(|e| IoError::os(&path, e))?;
+            if kind.is_dir() {
+                stack.push(path);
+            } else if crate::atomic::is_temporary(&entry.file_name().to_string_lossy()) {
+                std::fs::remove_file(&path).map_err(|e| IoError::os(&path, e))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn sanitize(arm: &str) -> String {
@@ -264,7 +403,9 @@ mod tests {
         let run = RunDir::open(&dir, m.clone(), false).unwrap();
         run.save_replicate("arm x", 3, &vec![0.1_f64, 0.2]).unwrap();
         drop(run);
-        assert!(RunDir::open(&dir, m.clone(), false).is_err());
+        // An unfinished run of the same config is continued by a plain rerun.
+        assert!(dir.join(INCOMPLETE).is_file());
+        drop(RunDir::open(&dir, m.clone(), false).unwrap());
         let run = RunDir::open(&dir, m.clone(), true).unwrap();
         let v: Option<Vec<f64>> = run.load_replicate("arm x", 3).unwrap();
         assert_eq!(v, Some(vec![0.1, 0.2]));
@@ -273,6 +414,68 @@ mod tests {
         let other = Manifest::new("test", 2, serde_json::json!({"a": 1}));
         let e = RunDir::open(&dir, other, true).unwrap_err().to_string();
         assert!(e.contains("seed 1 vs 2"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn finished_folders_are_kept_and_refusals_name_the_differing_fields() {
+        let dir = tmp("finished");
+        let config = serde_json::json!({"steps": 10, "market": {"feedback": 0.5, "items": 3}});
+        let m = Manifest::new("test", 1, config);
+        RunDir::open(&dir, m.clone(), false)
+            .unwrap()
+            .finish()
+            .unwrap();
+        assert!(!dir.join(INCOMPLETE).exists());
+        let e = RunDir::open(&dir, m.clone(), false)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("pass --resume"), "{e}");
+        let other = Manifest::new(
+            "test",
+            1,
+            serde_json::json!({"steps": 20, "market": {"feedback": 0.75, "items": 3}}),
+        );
+        let e = RunDir::open(&dir, other, true).unwrap_err().to_string();
+        assert!(
+            e.contains("market.feedback: 0.5 vs 0.75; steps: 10 vs 20"),
+            "{e}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_unfinished_different_run_is_replaced_and_stale_temporaries_removed() {
+        let dir = tmp("replace");
+        let a = Manifest::new("test", 1, serde_json::json!({"a": 1}));
+        let run = RunDir::open(&dir, a.clone(), false).unwrap();
+        run.save_replicate("arm", 0, &1u64).unwrap();
+        drop(run);
+        let stale = dir
+            .join("replicates")
+            .join("arm")
+            .join(".r000001.json.tmp-4242");
+        std::fs::write(&stale, b"half").unwrap();
+        // The same run again: continued, the temporary file of the killed write removed.
+        let run = RunDir::open(&dir, a.clone(), false).unwrap();
+        assert!(!stale.exists());
+        assert_eq!(run.load_replicate::<u64>("arm", 0).unwrap(), Some(1));
+        drop(run);
+        // A different run: with --resume refused, without it the unfinished folder is replaced.
+        let b = Manifest::new("test", 1, serde_json::json!({"a": 2}));
+        let e = RunDir::open(&dir, b.clone(), true).unwrap_err().to_string();
+        assert!(e.contains("a: 1 vs 2"), "{e}");
+        let c = Manifest::new("test", 1, serde_json::json!({"a": 3}));
+        // ... unless it holds anything else, which is never removed.
+        std::fs::write(dir.join("keep.txt"), b"x").unwrap();
+        let e = RunDir::open(&dir, c.clone(), false)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("a: 1 vs 3"), "{e}");
+        assert!(dir.join("keep.txt").is_file());
+        std::fs::remove_file(dir.join("keep.txt")).unwrap();
+        let run = RunDir::open(&dir, b, false).unwrap();
+        assert_eq!(run.load_replicate::<u64>("arm", 0).unwrap(), None);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

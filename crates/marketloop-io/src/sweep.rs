@@ -34,6 +34,7 @@
 
 use crate::atomic::write_json_atomic;
 use crate::experiment::{Experiments, Kind};
+use crate::spec::limits::{at_most, Footprint, MAX_CELLS, MAX_RUNS};
 use crate::spec::values::Checked;
 use crate::table::{Column, Table};
 use crate::IoError;
@@ -81,6 +82,19 @@ pub struct Cell {
 pub trait CellRunner: Sync {
     /// Runs a cell.
     fn run_cell(&self, kind: Kind, spec: &Value, seed: u64, runs: u64) -> Result<Table, IoError>;
+
+    /// Checks a cell without running it and estimates the memory its run needs (its results
+    /// stay in memory until the sweep's table is written). The default: valid, nothing.
+    fn cell_footprint(
+        &self,
+        kind: Kind,
+        spec: &Value,
+        seed: u64,
+        runs: u64,
+    ) -> Result<Footprint, IoError> {
+        let _ = (kind, spec, seed, runs);
+        Ok(Footprint::new())
+    }
 }
 
 /// Cells run through the experiment layer (the same executor as the CLI and Python).
@@ -88,16 +102,51 @@ impl CellRunner for Experiments {
     fn run_cell(&self, kind: Kind, spec: &Value, seed: u64, runs: u64) -> Result<Table, IoError> {
         self.run(kind, spec, seed, runs)
     }
+
+    fn cell_footprint(
+        &self,
+        kind: Kind,
+        spec: &Value,
+        seed: u64,
+        runs: u64,
+    ) -> Result<Footprint, IoError> {
+        self.resolve(kind, spec)?
+            .footprint(&crate::experiment::Plan::new(seed, runs))
+    }
+}
+
+/// Checks every cell of `sweep` before any runs (each names its cell when it fails) and the
+/// memory of the whole sweep (every cell's results are gathered into one table) against the
+/// memory budget.
+pub fn admit(sweep: &SweepSpec, cells: &[Cell], runner: &dyn CellRunner) -> Result<(), IoError> {
+    let mut total = Footprint::new();
+    for c in cells {
+        let f = runner
+            .cell_footprint(sweep.kind, &c.spec, c.seed, sweep.runs)
+            .map_err(|e| IoError::Cell {
+                label: c.label.clone(),
+                source: Box::new(e),
+            })?;
+        total.extend(f);
+    }
+    total.check()
 }
 
 impl SweepSpec {
-    /// Checks the grid: at least one replicate, every parameter with at least one value.
+    /// Checks the grid: at least one replicate (at most [`MAX_RUNS`]), every parameter with at
+    /// least one value, at most [`MAX_CELLS`] cells, and no run settings in a compete base spec
+    /// or grid that the sweep would override (the sweep's `runs` and its derived cell seeds
+    /// are what every cell runs with).
     pub fn validate(&self) -> Result<(), IoError> {
         if self.runs == 0 {
             return Err(IoError::spec(
                 "runs",
                 "sweep runs = 0 is not allowed: give at least 1 replicate per cell",
             ));
+        }
+        at_most("runs", self.runs, MAX_RUNS)?;
+        if self.kind == Kind::Compete {
+            self.check_run_settings()?;
         }
         for (path, values) in &self.grid {
             if path.is_empty() {
@@ -113,7 +162,77 @@ impl SweepSpec {
                 ));
             }
         }
-        Ok(())
+        self.n_cells().map(|_| ())
+    }
+
+    /// The number of cells: the product of the numbers of values, at most [`MAX_CELLS`]
+    /// (checked, so a large grid is an error, never a wrapped count).
+    pub fn n_cells(&self) -> Result<usize, IoError> {
+        let mut total: u64 = 1;
+        for values in self.grid.values() {
+            total = total
+                .checked_mul(values.len() as u64)
+                .filter(|&t| t <= MAX_CELLS)
+                .ok_or_else(|| {
+                    let sizes: Vec<String> =
+                        self.grid.values().map(|v| v.len().to_string()).collect();
+                    IoError::spec(
+                        "grid",
+                        format!(
+                            "the grid has {} cells ({}), above the maximum {MAX_CELLS}: sweep fewer \
+                             values",
+                            cell_count_text(&self.grid),
+                            sizes.join(" x "),
+                        ),
+                    )
+                })?;
+        }
+        Ok(total as usize)
+    }
+
+    /// A compete base spec or grid must not set `seed` or `runs`: a sweep runs every cell with
+    /// its own `runs` and a seed derived from its own `seed`, so such a value would be
+    /// silently overridden (a base `runs` equal to the sweep's is allowed).
+    fn check_run_settings(&self) -> Result<(), IoError> {
+        for key in ["seed", "runs"] {
+            if self.grid.contains_key(key) {
+                return Err(IoError::spec(
+                    format!("grid.{key}"),
+                    format!(
+                        "grid.{key}: a compete sweep cannot vary {key}: every cell runs the \
+                         sweep's runs = {} with a seed derived from the sweep's seed = {}; set \
+                         `{key}` of the sweep instead",
+                        self.runs, self.seed
+                    ),
+                ));
+            }
+        }
+        match self.spec.get("seed") {
+            Some(v) => {
+                return Err(IoError::spec(
+                    "spec.seed",
+                    format!(
+                    "spec.seed = {v}: the base compete spec sets a seed, but a sweep runs every \
+                         cell with a seed derived from the sweep's seed = {}; remove `seed` from \
+                         the base spec (or set the sweep's `seed`)",
+                    self.seed
+                ),
+                ))
+            }
+            None => {}
+        }
+        match self.spec.get("runs") {
+            Some(v) if v.as_u64() != Some(self.runs) => Err(IoError::spec(
+                "spec.runs",
+                format!(
+                    "spec.runs = {v}: the base compete spec sets runs, but a sweep runs every \
+                     cell with the sweep's runs = {}; remove `runs` from the base spec (or make \
+                     the two equal)",
+                    self.runs
+                ),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Every cell of the grid (the cartesian product, last parameter varying fastest).
@@ -121,7 +240,17 @@ impl SweepSpec {
         self.validate()?;
         let paths: Vec<&String> = self.grid.keys().collect();
         let sizes: Vec<usize> = self.grid.values().map(Vec::len).collect();
-        let total: usize = sizes.iter().product();
+        let total = self.n_cells()?;
+        // Every cell holds its own copy of the base spec.
+        let spec_bytes = serde_json::to_string(&self.spec).map_or(0, |t| t.len()) as u128;
+        Footprint::new()
+            .add(
+                "grid",
+                "the cells' specs",
+                total as u128,
+                2 * spec_bytes + 256,
+            )
+            .check()?;
         let master = SeedSequence::new(self.seed);
         let mut cells = Vec::with_capacity(total);
         for index in 0..total {
@@ -199,30 +328,33 @@ impl SweepFile {
 
     /// Parses sweep TOML `text`; `path` names it in errors and locates `spec_file`.
     pub fn parse(text: &str, path: &Path) -> Result<Self, IoError> {
-        let err = |message: String| IoError::Invalid {
-            path: path.to_path_buf(),
-            message,
-        };
+        let err = |field: &str, message: String| IoError::file_spec(path, field, message);
         let doc: SweepToml = crate::spec::market::from_toml(text, path, "sweep")?;
         let folder = path
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         let kinds = Kind::names().join(", ");
         let kind: Kind = match &doc.kind {
-            Some(Checked::Valid(k)) => k
-                .parse()
-                .map_err(|_| err(format!("kind = {k:?} is not known; allowed: {kinds}")))?,
+            Some(Checked::Valid(k)) => k.parse().map_err(|_| {
+                err(
+                    "kind",
+                    format!("kind = {k:?} is not known; allowed: {kinds}"),
+                )
+            })?,
             Some(Checked::Invalid(v)) => {
-                return Err(err(format!("kind = {v} must be a string, one of {kinds}")))
+                return Err(err(
+                    "kind",
+                    format!("kind = {v} must be a string, one of {kinds}"),
+                ))
             }
-            None => return Err(err(format!("kind is missing; one of {kinds}"))),
+            None => return Err(err("kind", format!("kind is missing; one of {kinds}"))),
         };
         let whole = |key: &str, v: &Option<Checked<u64>>, default: Option<u64>| match v {
             Some(Checked::Valid(i)) => Ok(*i),
             Some(Checked::Invalid(v)) => {
-                Err(err(format!("{key} = {v} must be a whole number >= 0")))
+                Err(err(key, format!("{key} = {v} must be a whole number >= 0")))
             }
-            None => default.ok_or_else(|| err(format!("{key} is missing"))),
+            None => default.ok_or_else(|| err(key, format!("{key} is missing"))),
         };
         let runs = whole("runs", &doc.runs, None)?;
         let seed = whole("seed", &doc.seed, Some(0))?;
@@ -230,20 +362,32 @@ impl SweepFile {
             None => (serde_json::Map::new(), folder.clone()),
             Some(Checked::Valid(f)) => {
                 let p = folder.join(f);
-                let text = std::fs::read_to_string(&p)
-                    .map_err(|e| err(format!("spec_file = {f:?}: {}", IoError::os(&p, e))))?;
+                let text = std::fs::read_to_string(&p).map_err(|e| {
+                    err(
+                        "spec_file",
+                        format!("spec_file = {f:?}: {}", IoError::os(&p, e)),
+                    )
+                })?;
                 let base = p
                     .parent()
                     .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
                 let table = toml_table(&text, &p)?;
                 let map = match serde_json::to_value(&table) {
                     Ok(Value::Object(map)) => map,
-                    _ => return Err(err(format!("spec_file = {f:?}: not a table of fields"))),
+                    _ => {
+                        return Err(err(
+                            "spec_file",
+                            format!("spec_file = {f:?}: not a table of fields"),
+                        ))
+                    }
                 };
                 (map, base)
             }
             Some(Checked::Invalid(v)) => {
-                return Err(err(format!("spec_file = {v} must be a file name (string)")))
+                return Err(err(
+                    "spec_file",
+                    format!("spec_file = {v} must be a file name (string)"),
+                ))
             }
         };
         match &doc.spec {
@@ -254,11 +398,15 @@ impl SweepFile {
                 }
             }
             Some(Checked::Invalid(v)) => {
-                return Err(err(format!("spec = {v} must be a [spec] table of fields")))
+                return Err(err(
+                    "spec",
+                    format!("spec = {v} must be a [spec] table of fields"),
+                ))
             }
         }
         if doc.spec.is_none() && doc.spec_file.is_none() {
             return Err(err(
+                "spec",
                 "the base spec is missing: give spec_file = \"market.toml\" and/or a [spec] table"
                     .into(),
             ));
@@ -283,19 +431,23 @@ impl SweepFile {
                                 grid.insert(path, values.clone());
                             }
                             other => {
-                                return Err(err(format!(
+                                return Err(err(
+                                    &format!("grid.{path}"),
+                                    format!(
                                     "grid.{path} = {other} must be a list of values (one per cell)"
-                                )))
+                                ),
+                                ))
                             }
                         }
                     }
                 }
             }
             Some(Checked::Invalid(v)) => {
-                return Err(err(format!("grid = {v} must be a [grid] table")))
+                return Err(err("grid", format!("grid = {v} must be a [grid] table")))
             }
             None => {
                 return Err(err(
+                    "grid",
                     "grid is missing: give a [grid] table of parameter = [values]".into(),
                 ))
             }
@@ -309,6 +461,20 @@ impl SweepFile {
         };
         sweep.validate()?;
         Ok(Self { sweep, base })
+    }
+}
+
+/// The product of the numbers of values of `grid`, as text (exact, however large).
+fn cell_count_text(grid: &BTreeMap<String, Vec<Value>>) -> String {
+    let total = grid
+        .values()
+        .try_fold(1u128, |t, v| t.checked_mul(v.len() as u128));
+    match total {
+        Some(t) => t.to_string(),
+        None => {
+            let log10: f64 = grid.values().map(|v| (v.len() as f64).log10()).sum();
+            format!("about 10^{log10:.0}")
+        }
     }
 }
 
@@ -465,6 +631,7 @@ pub fn run_sweep_local(
     on_cell: &(dyn Fn(usize) + Sync),
 ) -> Result<Table, IoError> {
     let cells = sweep.cells()?;
+    admit(sweep, &cells, runner)?;
     let done = std::sync::atomic::AtomicUsize::new(0);
     let tables: Vec<Table> = cells
         .par_iter()
@@ -555,6 +722,82 @@ mod tests {
             e.to_string().contains("runs = -2 must be a whole number"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn sweep_file_errors_name_their_field() {
+        let text = "kind = \"compete\"\nruns = 2\n[spec]\nt = 10\n[grid]\nt0 = [1, 2]\n";
+        for (bad, field) in [
+            (text.replace("runs = 2", "runs = -2"), "runs"),
+            (text.replace("runs = 2\n", ""), "runs"),
+            (
+                text.replace("kind = \"compete\"", "kind = \"nope\""),
+                "kind",
+            ),
+            (text.replace("kind = \"compete\"", "kind = 3"), "kind"),
+            (text.replace("t0 = [1, 2]", "t0 = 1"), "grid.t0"),
+            (
+                text.replace("runs = 2", "runs = 2\nspec_file = 5"),
+                "spec_file",
+            ),
+            (
+                text.replace("runs = 2", "runs = 2\nspec_file = \"/nonexistent.toml\""),
+                "spec_file",
+            ),
+            (text.replace("[spec]\nt = 10\n", ""), "spec"),
+            (text.replace("[grid]\nt0 = [1, 2]\n", ""), "grid"),
+            (text.replace("runs = 2", "runs = 100000000000000"), "runs"),
+        ] {
+            let e = SweepFile::parse(&bad, Path::new("s.toml")).unwrap_err();
+            assert_eq!(e.field().as_deref(), Some(field), "{bad}: {e}");
+            assert!(
+                e.to_string().starts_with("s.toml: ") || field == "runs",
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn compete_run_settings_in_the_base_spec_are_not_silently_overridden() {
+        let base = "kind = \"compete\"\nruns = 2\nseed = 4\n[spec]\nt = 10\n";
+        for (extra, grid, field) in [
+            ("seed = 7\n", "t0 = [1, 2]", "spec.seed"),
+            ("runs = 9\n", "t0 = [1, 2]", "spec.runs"),
+            ("", "seed = [1, 2]", "grid.seed"),
+            ("", "runs = [1, 2]", "grid.runs"),
+        ] {
+            let text = format!("{base}{extra}[grid]\n{grid}\n");
+            let e = SweepFile::parse(&text, Path::new("s.toml")).unwrap_err();
+            assert_eq!(e.field().as_deref(), Some(field), "{text}: {e}");
+        }
+        // The same runs as the sweep's overrides nothing.
+        let text = format!("{base}runs = 2\n[grid]\nt0 = [1, 2]\n");
+        assert!(SweepFile::parse(&text, Path::new("s.toml")).is_ok());
+    }
+
+    #[test]
+    fn cell_counts_never_wrap() {
+        let mut g = BTreeMap::new();
+        for k in 0..64 {
+            g.insert(format!("k{k}"), vec![json!(0), json!(1)]);
+        }
+        let e = sweep(g.clone()).cells().unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("grid"));
+        assert!(e.to_string().contains("18446744073709551616 cells"), "{e}");
+        let e = run_sweep_local(&sweep(g), &Echo, None, &|_| {}).unwrap_err();
+        assert!(e.to_string().contains("above the maximum"), "{e}");
+        let mut g = BTreeMap::new();
+        for k in 0..30 {
+            g.insert(format!("k{k}"), vec![json!(0), json!(1)]);
+        }
+        let e = sweep(g).cells().unwrap_err().to_string();
+        assert!(e.contains("1073741824 cells"), "{e}");
+        let mut g = BTreeMap::new();
+        for k in 0..200 {
+            g.insert(format!("k{k}"), vec![json!(0), json!(1), json!(2)]);
+        }
+        let e = sweep(g).cells().unwrap_err().to_string();
+        assert!(e.contains("about 10^95 cells"), "{e}");
     }
 
     struct Echo;

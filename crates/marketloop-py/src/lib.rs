@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 mod convert;
+mod guard;
 mod plugin;
 mod rng;
 
@@ -64,11 +65,11 @@ fn with_threads<T: Send>(
     f: impl FnOnce() -> Result<T, IoError> + Send,
 ) -> PyResult<T> {
     match threads {
-        None => f().map_err(py_err),
+        None => guard::guarded(f),
         Some(0) => Err(MarketloopError::new_err(
             "threads = 0 is not allowed: give at least 1 (or None for every core)",
         )),
-        Some(n) => pool(n)?.install(f).map_err(py_err),
+        Some(n) => pool(n)?.install(|| guard::guarded(f)),
     }
 }
 

@@ -167,7 +167,22 @@ impl<A: AlgorithmSpec> CompetitionConfig<A> {
                 "[1, 4294967295]",
             ));
         }
-        for &c in &self.checkpoints {
+        let x = self.scenario.monopoly_rounds();
+        if x > self.t {
+            return Err(BanditError::range(
+                "monopoly period X",
+                x,
+                &format!("[0, {}] (T = {}: no longer than the game)", self.t, self.t),
+            ));
+        }
+        for (i, &c) in self.checkpoints.iter().enumerate() {
+            if self.checkpoints[..i].contains(&c) {
+                return Err(BanditError::range(
+                    "checkpoint",
+                    c,
+                    "distinct horizons (each given once)",
+                ));
+            }
             if c == 0 || c > self.t {
                 return Err(BanditError::range(
                     "checkpoint",
@@ -724,6 +739,34 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("checkpoint = 2001"), "{e}");
+        let e = CompetitionConfig {
+            checkpoints: vec![10, 500, 10],
+            ..base.clone()
+        }
+        .validated()
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("checkpoint = 10 must lie in distinct horizons"),
+            "{e}"
+        );
+        let e = CompetitionConfig {
+            scenario: Scenario::FirstMover { x: base.t + 1 },
+            ..base.clone()
+        }
+        .validated()
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("monopoly period X = 2001 must lie in [0, 2000]"),
+            "{e}"
+        );
+        assert!(CompetitionConfig {
+            scenario: Scenario::DataAdvantage { x: base.t },
+            ..base.clone()
+        }
+        .validated()
+        .is_ok());
         assert!(CompetitionConfig {
             algorithms: vec![A::BayesGreedy],
             ..base

@@ -38,7 +38,27 @@ impl PowKind {
             PowKind::Other(r) => x.powf(r),
         }
     }
+
+    /// d^r / 2^shift. With `shift = 0` exactly [`apply`](Self::apply) (every market whose
+    /// powers stay below [`POW_HIGH`] keeps its bits); otherwise computed in the log domain,
+    /// because d^r itself may overflow (relative error about |r log2 d| * 2^-52, far below
+    /// any sampling error).
+    #[inline]
+    fn apply_scaled(self, d: u64, shift: i32) -> f64 {
+        match self {
+            _ if shift == 0 => self.apply(d),
+            PowKind::Other(r) => (r * (d as f64).log2() - f64::from(shift)).exp2(),
+            // r <= 1: d^r <= 2^64 never needs a shift.
+            _ => self.apply(d) * (-f64::from(shift)).exp2(),
+        }
+    }
 }
+
+/// The largest cached power d^r / 2^shift before the powers of that exponent are rescaled
+/// (relative to the largest, which becomes about 1): with visibility and position factors
+/// at most 2^300 as well (see `Market::sampling_visibility`), every trial weight is at most
+/// 2^900 and a sum over 2^32 items stays finite.
+pub(crate) const POW_HIGH: f64 = 2e90; // about 2^300
 
 /// Purchase counts and the running totals behind every measurement.
 #[derive(Clone, Debug)]
@@ -54,6 +74,12 @@ pub struct CountState {
     trials: Vec<u64>,
     pow_kind: Vec<PowKind>,
     pow: Vec<Vec<f64>>,
+    /// Per distinct exponent: the cached powers are d^r / 2^shift (0 unless they would be too
+    /// large: see [`POW_HIGH`]).
+    shift: Vec<i32>,
+    /// How many times the cached powers were rescaled (a sampler holding weights built from
+    /// them rebuilds when this changes).
+    epoch: u64,
 }
 
 fn xlnx(d: u64) -> f64 {
@@ -86,9 +112,16 @@ impl CountState {
             purchases: 0,
             idle: 0,
             trials: vec![0; n],
+            shift: vec![0; pow_kind.len()],
             pow_kind,
             pow,
+            epoch: 0,
         };
+        for k in 0..s.pow_kind.len() {
+            if s.pow[k].iter().any(|&g| !(g <= POW_HIGH)) {
+                s.rescale(k);
+            }
+        }
         for &x in &dlnd {
             s.add_s(x);
         }
@@ -129,9 +162,37 @@ impl CountState {
         let delta = new - self.dlnd[j];
         self.dlnd[j] = new;
         self.add_s(delta);
-        for (kind, pow) in self.pow_kind.iter().zip(self.pow.iter_mut()) {
-            pow[j] = kind.apply(c1);
+        for k in 0..self.pow_kind.len() {
+            let g = self.pow_kind[k].apply_scaled(c1, self.shift[k]);
+            self.pow[k][j] = g;
+            if !(g <= POW_HIGH) {
+                self.rescale(k);
+            }
         }
+    }
+
+    /// Rescales the cached powers of the k-th exponent relative to the largest count, so the
+    /// largest becomes about 1 (exact trial probabilities: they do not depend on a common
+    /// factor). Happens at most a few times per run (each multiplies the scale by >= 2^300).
+    #[cold]
+    fn rescale(&mut self, k: usize) {
+        let kind = self.pow_kind[k];
+        let top = self.counts.iter().copied().max().unwrap_or(1);
+        let PowKind::Other(r) = kind else {
+            return;
+        };
+        self.shift[k] = (r * (top as f64).log2()).floor() as i32;
+        let shift = self.shift[k];
+        for (g, &d) in self.pow[k].iter_mut().zip(&self.counts) {
+            *g = kind.apply_scaled(d, shift);
+        }
+        self.epoch += 1;
+    }
+
+    /// How many times the cached powers ([`powers`](Self::powers)) were rescaled; a sampler
+    /// that holds weights built from them must rebuild them when this changes.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
     }
 
     /// Purchase counts d_j (initial counts included).
@@ -164,7 +225,8 @@ impl CountState {
         &self.trials
     }
 
-    /// d_j^r for the k-th distinct exponent of the market.
+    /// d_j^r for the k-th distinct exponent of the market, up to a common power-of-two factor
+    /// when d^r would be too large to hold (see [`epoch`](Self::epoch)).
     pub fn powers(&self, k: usize) -> &[f64] {
         &self.pow[k]
     }

@@ -15,8 +15,8 @@ use marketloop_core::rng::SeedSequence;
 use marketloop_core::runner::Schedule;
 use std::time::Instant;
 
-/// A validated competing-bandits experiment. Its spec's `seed` and `runs` are the defaults of
-/// [`Compete::plan`]; the executor runs whatever [`Plan`] it is given.
+/// A validated competing-bandits experiment: the game of a [`CompeteSpec`]; the master seed and
+/// the number of runs come from the executor's [`Plan`], as for every kind.
 ///
 /// `A` is the firms' algorithm description: built-in names ([`AlgorithmKind`], what a spec
 /// holds; static dispatch) or [`FirmAlgorithm`] once user algorithms (plug-ins) take some slots
@@ -50,7 +50,8 @@ impl Compete {
         let games = Games::new(
             spec.instance.clone(),
             vec![spec.game.clone()],
-            SeedSequence::new(spec.seed),
+            // Replaced by the plan's seed in every replicate.
+            SeedSequence::new(0),
         )?;
         Ok(Self {
             spec,
@@ -99,11 +100,6 @@ impl<A: AlgorithmSpec> Compete<A> {
     /// The games (one cell: the spec's game with these algorithms).
     pub fn games(&self) -> &Games<A> {
         &self.games
-    }
-
-    /// The spec's own seed and runs.
-    pub fn plan(&self) -> Plan {
-        Plan::new(self.spec.seed, self.spec.runs)
     }
 
     fn names(&self) -> Vec<String> {
@@ -320,14 +316,19 @@ impl<A: AlgorithmSpec> Experiment for Compete<A> {
     type Summary = CompeteSummary;
 
     fn config(&self, plan: &Plan) -> serde_json::Value {
-        let mut spec = self.spec.clone();
-        spec.seed = plan.seed;
-        spec.runs = plan.runs;
-        let mut value = serde_json::to_value(&spec).unwrap_or_default();
-        if let Some(labels) = &self.plugin_labels {
-            value["game"]["algorithms"] = serde_json::json!(labels);
+        let mut config = serde_json::to_value(&self.spec).unwrap_or_default();
+        if let Some(map) = config.as_object_mut() {
+            map.insert("seed".into(), plan.seed.into());
+            map.insert("runs".into(), plan.runs.into());
         }
-        value
+        if let Some(labels) = &self.plugin_labels {
+            config["game"]["algorithms"] = serde_json::json!(labels);
+        }
+        config
+    }
+
+    fn footprint(&self, plan: &Plan) -> crate::spec::limits::Footprint {
+        self.spec.footprint(plan)
     }
 
     fn replicate(&self, seeds: SeedSequence, r: u64) -> Result<CompetitionOutcome, IoError> {

@@ -32,6 +32,11 @@ impl MarketDynamics {
         iterations: usize,
         shares: bool,
     ) -> Result<Self, IoError> {
+        crate::spec::limits::at_most(
+            "iterations",
+            iterations as u64,
+            crate::spec::limits::MAX_ITERATIONS,
+        )?;
         let (fixed, note) = static_market(&market)?;
         Ok(Self {
             market,
@@ -64,6 +69,21 @@ impl Experiment for MarketDynamics {
             "iterations": self.iterations,
             "shares": self.shares,
         })
+    }
+
+    /// One step per iteration (with the shares if recorded), about three times over (the steps,
+    /// the long table and its text).
+    fn footprint(&self, _: &Plan) -> crate::spec::limits::Footprint {
+        let n = self.fixed.n_items() as u128;
+        let per = 96 + if self.shares { 24 + 8 * n } else { 0 };
+        let mut f = crate::spec::limits::Footprint::new();
+        f.add(
+            "iterations",
+            "the dynamic's steps",
+            self.iterations as u128 + 1,
+            3 * per,
+        );
+        f
     }
 
     fn replicate(&self, _: SeedSequence, _: u64) -> Result<(), IoError> {

@@ -7,6 +7,7 @@
 use super::{Artifact, Experiment};
 use crate::manifest::Manifest;
 use crate::run::RunDir;
+use crate::spec::limits::{at_most, MAX_RUNS};
 use crate::IoError;
 use marketloop_core::rng::SeedSequence;
 use marketloop_core::runner::{map_replicates, Schedule};
@@ -29,12 +30,33 @@ impl Plan {
         Self { seed, runs }
     }
 
-    /// Checks the plan for kind `E`: a replicated kind needs at least one run.
+    /// Checks the plan for kind `E`: a replicated kind needs at least one run and at most
+    /// [`MAX_RUNS`].
     pub fn check<E: Experiment>(&self) -> Result<(), IoError> {
         if E::REPLICATED && self.runs == 0 {
             return Err(IoError::spec("runs", "runs = 0: at least 1 run is needed"));
         }
+        if E::REPLICATED {
+            at_most("runs", self.runs, MAX_RUNS)?;
+        }
         Ok(())
+    }
+
+    /// Checks the plan for `exp` before anything is allocated or written: [`Plan::check`],
+    /// then the memory the run needs (the kind's [`Experiment::footprint`] plus the executor's
+    /// own) against the memory budget.
+    pub fn admit<E: Experiment>(&self, exp: &E) -> Result<(), IoError> {
+        self.check::<E>()?;
+        let mut f = exp.footprint(self);
+        if E::REPLICATED {
+            f.add(
+                "runs",
+                "the replicate indices and results",
+                u128::from(self.runs),
+                8 + 2 * std::mem::size_of::<E::Replicate>() as u128,
+            );
+        }
+        f.check()
     }
 
     fn indices<E: Experiment>(&self) -> Vec<u64> {
@@ -66,7 +88,7 @@ pub fn execute<E: Experiment>(
     plan: &Plan,
     on_done: &(dyn Fn(u64) + Sync),
 ) -> Result<Finished<E::Summary>, IoError> {
-    plan.check::<E>()?;
+    plan.admit(exp)?;
     let start = Instant::now();
     let seeds = SeedSequence::new(plan.seed);
     let replicates = map_replicates(
@@ -89,7 +111,7 @@ pub fn execute<E: Experiment>(
 }
 
 /// Runs `exp` into the run folder `out` (see [`RunDir`] for the layout and `resume`). Nothing
-/// is written before the plan is checked; `exp` itself was validated when it was built.
+/// is written before the plan is admitted ([`Plan::admit`]); `exp` itself was validated when it was built.
 pub fn execute_in<E: Experiment>(
     exp: &E,
     plan: &Plan,
@@ -97,7 +119,7 @@ pub fn execute_in<E: Experiment>(
     resume: bool,
     on_done: &(dyn Fn(u64) + Sync),
 ) -> Result<Finished<E::Summary>, IoError> {
-    plan.check::<E>()?;
+    plan.admit(exp)?;
     let manifest = Manifest::new(E::COMMAND, plan.seed, exp.config(plan));
     let mut dir = RunDir::open(out, manifest, resume)?;
     let start = Instant::now();

@@ -168,6 +168,19 @@ impl Resolved {
         }
     }
 
+    /// The memory a run under `plan` needs (see [`Plan::admit`]), after checking `plan`.
+    pub fn footprint(&self, plan: &Plan) -> Result<crate::spec::limits::Footprint, IoError> {
+        self.check(plan)?;
+        Ok(match self {
+            Resolved::MarketSimulate(e) => e.footprint(plan),
+            Resolved::MarketEquilibrium(e) => e.footprint(plan),
+            Resolved::MarketDynamics(e) => e.footprint(plan),
+            Resolved::Compete(e) => e.footprint(plan),
+            Resolved::Bayes(e) => e.footprint(plan),
+            Resolved::Arena(e) => e.footprint(plan),
+        })
+    }
+
     /// Checks `plan` for this kind.
     pub fn check(&self, plan: &Plan) -> Result<(), IoError> {
         match self {

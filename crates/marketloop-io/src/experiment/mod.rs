@@ -93,6 +93,14 @@ pub trait Experiment: Sync {
 
     /// Every file of the run folder (tables and figures, in writing order) and the report.
     fn outputs(&self, plan: &Plan, summary: &Self::Summary) -> Result<Outputs, IoError>;
+
+    /// An estimate of the memory a run of `plan` needs (checked against the memory budget by
+    /// the executor before anything is allocated or written; see [`crate::spec::limits`]).
+    /// The default: nothing beyond the executor's own bookkeeping.
+    fn footprint(&self, plan: &Plan) -> crate::spec::limits::Footprint {
+        let _ = plan;
+        crate::spec::limits::Footprint::new()
+    }
 }
 
 /// One file (two encodings) of a run folder.

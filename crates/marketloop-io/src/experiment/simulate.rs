@@ -5,6 +5,7 @@
 use super::{tail, Experiment, Outputs, Plan};
 use crate::market_spec::ResolvedMarket;
 use crate::report::{Finding, Report, Section};
+use crate::spec::limits::{at_most, mul, Footprint, MAX_STEPS};
 use crate::table::{Column, Table};
 use crate::{Figure, IoError, Series};
 use marketloop_core::market::equilibrium::residual;
@@ -68,6 +69,7 @@ impl MarketSimulate {
         every: u64,
         shares: bool,
     ) -> Result<Self, IoError> {
+        at_most("steps", steps, MAX_STEPS)?;
         let sim = Simulation::new(
             market.market.clone(),
             market.visibility.clone(),
@@ -110,6 +112,27 @@ impl Experiment for MarketSimulate {
             "every": self.sim.every(),
             "shares": self.shares,
         })
+    }
+
+    /// Per run: its measurements (with the shares if recorded) and end state, about three
+    /// times over (the replicates, the long table and its text); per worker: the engine's state.
+    fn footprint(&self, plan: &Plan) -> Footprint {
+        let n = self.market.market.n_items() as u128;
+        let m = self.market.market.n_types() as u128;
+        let every = self.sim.every().max(1);
+        let measurements = u128::from(self.sim.steps() / every) + 1;
+        let per_measurement = 48 + if self.shares { 24 + 8 * n } else { 0 };
+        let per_run = mul(measurements, per_measurement).saturating_add(128 + 32 * n);
+        let workers = rayon::current_num_threads() as u128;
+        let mut f = Footprint::new();
+        f.add(
+            "runs",
+            "the runs' trajectories",
+            u128::from(plan.runs),
+            3 * per_run,
+        )
+        .add("items", "the engines' state", workers, 64 * n * (m + 1));
+        f
     }
 
     fn replicate(&self, seeds: SeedSequence, r: u64) -> Result<Trajectory, IoError> {

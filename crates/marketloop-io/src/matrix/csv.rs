@@ -8,8 +8,11 @@ use std::path::Path;
 
 /// Reads a CSV file of numbers, one matrix row per line.
 ///
-/// A first line with a field that is not a number is taken as a header and skipped. Blank lines
-/// are skipped. Every row must have as many fields as the first data row; a ragged row, an
+/// A first line whose every field is a name (starts with a letter or `_`, then letters,
+/// digits, spaces or `_ - . ( ) [ ]`) is taken as a header and skipped; a first line mixing
+/// numbers and text is data (so a typo is reported, never dropped). A leading byte-order mark is
+/// ignored; a NUL or other control character is an error naming its line. Blank lines are
+/// skipped. Every row must have as many fields as the first data row; a ragged row, an
 /// empty field or a field that is not a number is an error naming its line (1-based) and column.
 pub fn read_csv(path: &Path) -> Result<Matrix, IoError> {
     let text = std::fs::read_to_string(path).map_err(|e| IoError::os(path, e))?;
@@ -18,6 +21,7 @@ pub fn read_csv(path: &Path) -> Result<Matrix, IoError> {
 
 /// Parses CSV text (see [`read_csv`]); `path` is only used in error messages.
 pub fn parse_csv(text: &str, path: &Path) -> Result<Matrix, IoError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut data = Vec::new();
     let mut cols: Option<usize> = None;
     let mut rows = 0usize;
@@ -28,16 +32,28 @@ pub fn parse_csv(text: &str, path: &Path) -> Result<Matrix, IoError> {
         if line.is_empty() {
             continue;
         }
+        if let Some((col, c)) = line
+            .chars()
+            .enumerate()
+            .find(|(_, c)| c.is_control() && *c != '\t')
+        {
+            return Err(invalid(
+                path,
+                format!(
+                    "line {lineno}, character {}: control character {c:?} (U+{:04X}); a CSV \
+                     matrix holds numbers separated by commas",
+                    col + 1,
+                    u32::from(c)
+                ),
+            ));
+        }
         let fields: Vec<&str> = line
             .split(',')
             .map(|f| f.trim().trim_matches('"'))
             .collect();
         if first_nonblank {
             first_nonblank = false;
-            if fields
-                .iter()
-                .any(|f| !f.is_empty() && f.parse::<f64>().is_err())
-            {
+            if fields.iter().all(|f| is_name(f)) {
                 continue; // a header line
             }
         }
@@ -77,6 +93,15 @@ pub fn parse_csv(text: &str, path: &Path) -> Result<Matrix, IoError> {
     }
     let cols = cols.ok_or_else(|| invalid(path, "no data rows"))?;
     Ok(Matrix { rows, cols, data })
+}
+
+/// Whether a field is a column name (a header field), not a number or a typo of one.
+fn is_name(f: &str) -> bool {
+    let mut chars = f.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_');
+    first_ok
+        && f.parse::<f64>().is_err()
+        && chars.all(|c| c.is_alphanumeric() || " _-.()[]".contains(c))
 }
 
 /// The text of `m` as CSV: no header, one row per line, shortest round-trip decimal numbers.
@@ -145,5 +170,34 @@ mod tests {
         );
         let e = err_text(parse_csv("h1,h2\n", p));
         assert!(e.contains("no data rows"), "{e}");
+    }
+
+    #[test]
+    fn only_a_line_of_names_is_a_header() {
+        let p = Path::new("m.csv");
+        // A typo, text cells and a stray quote in the first line are data errors, not a header.
+        for (text, want) in [
+            (
+                "0.5,0.3x,0.2\n1,2,3\n",
+                "line 1, column 2: '0.3x' is not a number",
+            ),
+            (
+                "1.0,abc,2\n1,2,3\n",
+                "line 1, column 2: 'abc' is not a number",
+            ),
+            ("O.5,0.3\n1,2\n", "line 1, column 1: 'O.5' is not a number"),
+            ("1,2\0\n3,4\n", "line 1, character 4: control character"),
+            ("\0\n1,2\n", "line 1, character 1: control character"),
+        ] {
+            let e = err_text(parse_csv(text, p));
+            assert!(e.contains(want), "{text:?}: {e}");
+        }
+        // A byte-order mark is not part of the first field.
+        let m = parse_csv("\u{feff}1,2\n3,4\n", p).unwrap();
+        assert_eq!(m.data, vec![1.0, 2.0, 3.0, 4.0]);
+        let m = parse_csv("\u{feff}item 1,item_2\n3,4\n", p).unwrap();
+        assert_eq!(m.data, vec![3.0, 4.0]);
+        let m = parse_csv("\"q(1)\",\"q[2]\"\n3,4\n", p).unwrap();
+        assert_eq!(m.rows, 1);
     }
 }

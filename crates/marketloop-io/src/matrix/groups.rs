@@ -5,12 +5,35 @@ use crate::IoError;
 use std::path::{Path, PathBuf};
 
 /// Reads a JSON list of groups, each a list of 0-based member indices: `[[392], [44, 125], ...]`.
+///
+/// A member in two groups (or twice in one) is an error naming it and both groups.
 pub fn read_json_groups(path: &Path) -> Result<Vec<Vec<usize>>, IoError> {
     let bytes = std::fs::read(path).map_err(|e| IoError::os(path, e))?;
-    serde_json::from_slice(&bytes).map_err(|source| IoError::Json {
-        path: PathBuf::from(path),
-        source,
-    })
+    parse_json_groups(&bytes, path)
+}
+
+/// Parses a JSON list of groups (see [`read_json_groups`]); `path` names it in errors.
+pub fn parse_json_groups(bytes: &[u8], path: &Path) -> Result<Vec<Vec<usize>>, IoError> {
+    let groups: Vec<Vec<usize>> =
+        serde_json::from_slice(bytes).map_err(|source| IoError::Json {
+            path: PathBuf::from(path),
+            source,
+        })?;
+    let mut seen = std::collections::HashMap::new();
+    for (g, members) in groups.iter().enumerate() {
+        for &u in members {
+            if let Some(first) = seen.insert(u, g) {
+                return Err(IoError::Invalid {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "member {u} is in group {first} and again in group {g}; each member \
+                         belongs to one group"
+                    ),
+                });
+            }
+        }
+    }
+    Ok(groups)
 }
 
 /// Writes groups as a JSON list of lists of member indices, atomically.
@@ -46,6 +69,18 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("g.json"));
+        let e = parse_json_groups(b"[[1, 2], [3, 2]]", &p)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("member 2 is in group 0 and again in group 1"),
+            "{e}"
+        );
+        let e = parse_json_groups(b"[[4, 4]]", &p).unwrap_err().to_string();
+        assert!(
+            e.contains("member 4 is in group 0 and again in group 0"),
+            "{e}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

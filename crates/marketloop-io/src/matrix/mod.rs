@@ -13,7 +13,7 @@ mod groups;
 mod npy;
 
 pub use csv::{csv_string, parse_csv, read_csv, write_csv};
-pub use groups::{read_json_groups, write_json_groups};
+pub use groups::{parse_json_groups, read_json_groups, write_json_groups};
 pub use npy::{npy_bytes, parse_npy, read_npy, write_npy};
 
 use crate::IoError;

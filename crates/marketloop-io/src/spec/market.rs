@@ -474,6 +474,8 @@ impl MarketSpec {
                 ))
             }
         };
+        super::limits::at_most("items", n as u64, super::limits::MAX_ITEMS)?;
+        super::limits::at_most("weights", m as u64, super::limits::MAX_TYPES)?;
         for (field, mat) in [("visibility", &vis), ("quality", &qual)] {
             if mat.rows != m || mat.cols != n {
                 let hint = if mat.rows == 1 && m > 1 {
@@ -493,6 +495,15 @@ impl MarketSpec {
         }
         let feedback = feedback(self.feedback.as_ref(), m)?;
         let initial = initial_counts(self.initial_counts.as_ref(), n)?;
+        // One validation for simulate, equilibrium and dynamics: a market nobody can buy
+        // anything from has no equilibrium and a simulation of idle users.
+        if !vis.data.iter().zip(&qual.data).any(|(v, q)| v * q > 0.0) {
+            return Err(IoError::spec(
+                "quality",
+                "v_ij q_ij = 0 for every user type and item: nothing can ever be bought (give \
+                 some item positive visibility and quality for some type)",
+            ));
+        }
         let market = Market::builder()
             .items(n)
             .weights(weights.clone())
@@ -579,6 +590,21 @@ mod tests {
 
     fn parse(text: &str) -> Result<ResolvedMarket, IoError> {
         ResolvedMarket::parse(text, Path::new("m.toml"), Path::new("."))
+    }
+
+    #[test]
+    fn markets_nobody_can_buy_from_are_refused_for_every_kind() {
+        for (v, q) in [
+            ("[[0.0, 0.0]]", "[[0.5, 0.5]]"),
+            ("[[1.0, 1.0]]", "[[0.0, 0.0]]"),
+        ] {
+            let text = format!(
+                "weights = [1.0]\nvisibility = {v}\nquality = {q}\nfeedback = 0.5\ninitial_counts = 1"
+            );
+            let e = parse(&text).unwrap_err();
+            assert_eq!(e.field().as_deref(), Some("quality"), "{e}");
+            assert!(e.to_string().contains("nothing can ever be bought"), "{e}");
+        }
     }
 
     fn err(text: &str, needles: &[&str]) {
@@ -669,7 +695,7 @@ position_bias = { exponential = 2, decay = 0.5 }
         );
         err(
             &OK.replace("feedback = 0.5", "feedback = -1"),
-            &["feedback", "-1", "[0, inf)"],
+            &["feedback", "-1", "[0, 1000]"],
         );
         err(
             &OK.replace("feedback = 0.5", "feedback = \"high\""),

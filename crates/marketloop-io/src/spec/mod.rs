@@ -6,9 +6,11 @@
 //! - [`ranking`]: its `[ranking]` table ([`RankingTable`]).
 //! - [`bayes`]: the Bayesian-choice spec ([`BayesSpec`], `marketloop bayes`, `kind = "bayes"`).
 //! - [`values`]: shared value shapes ("a number or one per type", "inline matrix or file").
+//! - [`limits`]: the maximum of every size and the memory budget, checked before allocation.
 
 pub mod arena;
 pub mod bayes;
+pub mod limits;
 pub mod market;
 pub mod ranking;
 pub mod values;

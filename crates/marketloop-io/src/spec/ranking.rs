@@ -116,12 +116,15 @@ fn order(v: Option<&Checked<OrderValue>>) -> Result<FixedOrder, IoError> {
 }
 
 fn positions(key: &str, k: i64) -> Result<usize, IoError> {
-    usize::try_from(k).ok().filter(|&p| p >= 1).ok_or_else(|| {
+    let field = format!("ranking.position_bias.{key}");
+    let p = usize::try_from(k).ok().filter(|&p| p >= 1).ok_or_else(|| {
         IoError::spec(
-            format!("ranking.position_bias.{key}"),
-            format!("ranking.position_bias.{key} = {k} must be a whole number >= 1 (positions)"),
+            &field,
+            format!("{field} = {k} must be a whole number >= 1 (positions)"),
         )
-    })
+    })?;
+    super::limits::at_most(&field, p as u64, super::limits::MAX_ITEMS)?;
+    Ok(p)
 }
 
 fn bias(v: Option<&Checked<BiasValue>>) -> Result<PositionBiasSpec, IoError> {
@@ -138,7 +141,10 @@ fn bias(v: Option<&Checked<BiasValue>>) -> Result<PositionBiasSpec, IoError> {
                 ),
             ))
         }
-        Some(Checked::Valid(BiasValue::Weights(w))) => PositionBiasSpec::Weights(w.clone()),
+        Some(Checked::Valid(BiasValue::Weights(w))) => {
+            super::limits::at_most(field, w.len() as u64, super::limits::MAX_ITEMS)?;
+            PositionBiasSpec::Weights(w.clone())
+        }
         Some(Checked::Valid(BiasValue::LogDiscount { log_discount })) => {
             PositionBiasSpec::LogDiscount {
                 positions: positions("log_discount", *log_discount)?,

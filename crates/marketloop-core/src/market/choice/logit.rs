@@ -34,7 +34,7 @@ impl ChoiceModel for MultinomialLogit {
     ) -> f64 {
         let scale = shares.iter().copied().fold(0.0_f64, f64::max);
         let r = market.feedback()[user_type];
-        let v = market.visibility_row(user_type);
+        let v = market.sampling_visibility_row(user_type);
         let mut denom = 0.0;
         for ((o, &vj), &s) in out.iter_mut().zip(v).zip(shares) {
             let base = if scale > 0.0 { s / scale } else { 0.0 };
@@ -57,7 +57,7 @@ impl ChoiceModel for MultinomialLogit {
         let mut seen_by = vec![Vec::new(); market.n_items()];
         let trees = (0..market.n_types())
             .map(|i| {
-                let v = market.visibility_row(i);
+                let v = market.sampling_visibility_row(i);
                 let g = state.powers(market.feedback_index()[i]);
                 let items = market.visible_items(i);
                 let w: Vec<f64> = items
@@ -153,10 +153,11 @@ impl ChoiceSampler for LogitSampler {
     #[inline]
     fn on_purchase(&mut self, market: &Market, state: &CountState, item: usize) {
         let n = market.n_items();
+        let visibility = market.sampling_visibility();
         for &(i, leaf) in &self.seen_by[item] {
             let i = i as usize;
             let g = state.powers(market.feedback_index()[i])[item];
-            self.trees[i].set(leaf as usize, market.visibility()[i * n + item] * g);
+            self.trees[i].set(leaf as usize, visibility[i * n + item] * g);
         }
     }
 }

@@ -27,6 +27,8 @@
 //! measurement. Efficiency in simulation is purchases / arrivals so far; initial counts are not
 //! purchases.
 
+#[cfg(test)]
+mod extreme;
 mod ranked;
 mod static_visibility;
 

@@ -35,7 +35,18 @@ impl<P: RankingPolicy, C: ChoiceModel> Ranked<P, C> {
         Self {
             policy,
             choice,
-            iota: bias.weights().to_vec(),
+            iota: {
+                // Position factors are scale-free (trial probabilities do not change); huge or
+                // tiny ones are scaled by a power of two so every weight stays finite.
+                let w = bias.weights();
+                let top = w.iter().copied().fold(0.0_f64, f64::max);
+                if crate::market::model::needs_scaling(top) {
+                    let (a, b) = crate::market::model::scale_factors(top);
+                    w.iter().map(|&x| x * a * b).collect()
+                } else {
+                    w.to_vec()
+                }
+            },
             buf: vec![0.0; bias.positions()],
             fixed: Vec::new(),
         }
@@ -58,7 +69,7 @@ impl<P: RankingPolicy, C: ChoiceModel> TrialSampler for Ranked<P, C> {
         self.fixed.clear();
         if self.policy.is_static() {
             for i in 0..market.n_types() {
-                let v = market.visibility_row(i);
+                let v = market.sampling_visibility_row(i);
                 let items = self.policy.shown(i, rng);
                 self.fixed.push(
                     items
@@ -89,7 +100,7 @@ impl<P: RankingPolicy, C: ChoiceModel> TrialSampler for Ranked<P, C> {
         let items = self.policy.rank(&ctx, ranking);
         let slate = match self.fixed.get(user_type) {
             Some(fixed) => Slate::new(items, fixed),
-            None => Slate::ranked(items, market.visibility_row(user_type), &self.iota),
+            None => Slate::ranked(items, market.sampling_visibility_row(user_type), &self.iota),
         };
         self.choice
             .sample_slate(market, state, user_type, &slate, &mut self.buf, choice)

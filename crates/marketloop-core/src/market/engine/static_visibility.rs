@@ -13,6 +13,9 @@ pub struct StaticVisibility<C: ChoiceModel = MultinomialLogit> {
     choice: C,
     /// Built in [`TrialSampler::start`].
     sampler: Option<C::Sampler>,
+    /// The [`CountState::epoch`] the sampler's weights were built at (rebuilt when the state
+    /// rescales its powers).
+    epoch: u64,
 }
 
 impl StaticVisibility {
@@ -35,6 +38,7 @@ impl<C: ChoiceModel> StaticVisibility<C> {
         Self {
             choice,
             sampler: None,
+            epoch: 0,
         }
     }
 
@@ -47,6 +51,7 @@ impl<C: ChoiceModel> StaticVisibility<C> {
 impl<C: ChoiceModel> TrialSampler for StaticVisibility<C> {
     fn start<R: Rng + ?Sized>(&mut self, market: &Market, state: &CountState, _rng: &mut R) {
         self.sampler = Some(self.choice.sampler(market, state));
+        self.epoch = state.epoch();
     }
 
     #[inline]
@@ -72,6 +77,11 @@ impl<C: ChoiceModel> TrialSampler for StaticVisibility<C> {
         item: usize,
         _ranking: &mut R,
     ) {
+        if state.epoch() != self.epoch {
+            // The counts' powers were rescaled (huge d^r): every weight changes.
+            self.start(market, state, _ranking);
+            return;
+        }
         self.sampler
             .as_mut()
             .expect("started by Engine::new")

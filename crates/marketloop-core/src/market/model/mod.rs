@@ -83,6 +83,50 @@ pub struct Market {
     distinct_r: Vec<f64>,
     /// For each type, the index of its exponent in `distinct_r`.
     r_index: Vec<usize>,
+    /// The visibility the engine samples with, when it differs from `visibility`: rows whose
+    /// largest entry lies outside [2^-300, 2^300] scaled by a power of two (exact) to a largest
+    /// entry in [0.5, 1). Trial probabilities do not depend on a row's scale; this keeps every
+    /// trial weight and sum finite. `None` (the common case): the engine uses `visibility`.
+    sampling: Option<Vec<f64>>,
+}
+
+/// The largest feedback exponent r (the engine computes d^r for counts up to 2^64 in the log
+/// domain when it would overflow, so every r in [0, 1000] gives the right probabilities).
+pub const MAX_FEEDBACK: f64 = 1000.0;
+
+/// Rows of visibility with a largest entry outside [2^-300, 2^300] get scaled for sampling.
+const ROW_HIGH: f64 = 2e90; // about 2^300
+
+/// Two powers of two whose product brings a largest entry `top` > 0 into [0.5, 1) (applied one
+/// after the other, `x * a * b`, so that neither factor over- or underflows; exact unless an
+/// entry becomes subnormal, i.e. is negligible next to `top`).
+pub(crate) fn scale_factors(top: f64) -> (f64, f64) {
+    let e = top.log2().floor() as i32 + 1;
+    (f64::from(-e / 2).exp2(), f64::from(-e - (-e / 2)).exp2())
+}
+
+/// Whether factors with largest entry `top` need [`scale_factors`] (outside [2^-300, 2^300]).
+pub(crate) fn needs_scaling(top: f64) -> bool {
+    top > 0.0 && !(1.0 / ROW_HIGH..=ROW_HIGH).contains(&top)
+}
+
+/// The scaled copy of `visibility` for sampling, if any row needs it.
+fn sampling_visibility(visibility: &[f64], n: usize) -> Option<Vec<f64>> {
+    let needs = |row: &[f64]| needs_scaling(row.iter().copied().fold(0.0_f64, f64::max));
+    if !visibility.chunks(n).any(needs) {
+        return None;
+    }
+    let mut out = visibility.to_vec();
+    for row in out.chunks_mut(n) {
+        if needs(row) {
+            let top = row.iter().copied().fold(0.0_f64, f64::max);
+            let (a, b) = scale_factors(top);
+            for x in row.iter_mut() {
+                *x = *x * a * b;
+            }
+        }
+    }
+    Some(out)
 }
 
 fn place_ij(i: usize, j: usize) -> String {
@@ -216,8 +260,8 @@ impl Market {
             "feedback",
             "feedback exponent r",
             &feedback,
-            "[0, inf)",
-            |r| r >= 0.0,
+            "[0, 1000]",
+            |r| (0.0..=MAX_FEEDBACK).contains(&r),
         )?;
         initial.check(n)?;
         if n > u32::MAX as usize {
@@ -248,7 +292,9 @@ impl Market {
                 }
             })
             .collect();
+        let sampling = sampling_visibility(&visibility, n);
         Ok(Self {
+            sampling,
             n,
             m,
             weights,
@@ -318,6 +364,23 @@ impl Market {
     /// Visibilities v_i. of type `i`.
     pub fn visibility_row(&self, i: usize) -> &[f64] {
         &self.visibility[i * self.n..(i + 1) * self.n]
+    }
+
+    /// The visibility matrix the engine samples with (row-major m x n; see
+    /// [`sampling_visibility_row`](Self::sampling_visibility_row)).
+    #[inline]
+    pub fn sampling_visibility(&self) -> &[f64] {
+        self.sampling.as_deref().unwrap_or(&self.visibility)
+    }
+
+    /// The visibilities of type `i` the engine samples with: [`visibility_row`](Self::visibility_row)
+    /// unless its largest entry lies outside [2^-300, 2^300], then scaled by a power of two to a
+    /// largest entry in [0.5, 1) (the trial probabilities do not change; sums stay finite).
+    pub fn sampling_visibility_row(&self, i: usize) -> &[f64] {
+        match &self.sampling {
+            None => self.visibility_row(i),
+            Some(v) => &v[i * self.n..(i + 1) * self.n],
+        }
     }
 
     /// Qualities q_i. of type `i`.
@@ -553,7 +616,9 @@ mod tests {
     #[test]
     fn rejects_negative_feedback_exponent() {
         let e = build(|a| a.4 = vec![0.5, -1.7]).unwrap_err();
-        err(e, &["feedback", "r = -1.7", "user type 1", "[0, inf)"]);
+        err(e, &["feedback", "r = -1.7", "user type 1", "[0, 1000]"]);
+        let e = build(|a| a.4 = vec![0.5, 1000.5]).unwrap_err();
+        err(e, &["feedback", "r = 1000.5", "user type 1", "[0, 1000]"]);
     }
 
     #[test]
