@@ -207,19 +207,16 @@ impl SweepSpec {
                 ));
             }
         }
-        match self.spec.get("seed") {
-            Some(v) => {
-                return Err(IoError::spec(
-                    "spec.seed",
-                    format!(
+        if let Some(v) = self.spec.get("seed") {
+            return Err(IoError::spec(
+                "spec.seed",
+                format!(
                     "spec.seed = {v}: the base compete spec sets a seed, but a sweep runs every \
-                         cell with a seed derived from the sweep's seed = {}; remove `seed` from \
-                         the base spec (or set the sweep's `seed`)",
+                     cell with a seed derived from the sweep's seed = {}; remove `seed` from the \
+                     base spec (or set the sweep's `seed`)",
                     self.seed
                 ),
-                ))
-            }
-            None => {}
+            ));
         }
         match self.spec.get("runs") {
             Some(v) if v.as_u64() != Some(self.runs) => Err(IoError::spec(

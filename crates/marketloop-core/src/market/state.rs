@@ -118,7 +118,7 @@ impl CountState {
             epoch: 0,
         };
         for k in 0..s.pow_kind.len() {
-            if s.pow[k].iter().any(|&g| !(g <= POW_HIGH)) {
+            if s.pow[k].iter().any(|&g| g > POW_HIGH || g.is_nan()) {
                 s.rescale(k);
             }
         }
@@ -165,7 +165,7 @@ impl CountState {
         for k in 0..self.pow_kind.len() {
             let g = self.pow_kind[k].apply_scaled(c1, self.shift[k]);
             self.pow[k][j] = g;
-            if !(g <= POW_HIGH) {
+            if g > POW_HIGH || g.is_nan() {
                 self.rescale(k);
             }
         }
