@@ -261,6 +261,7 @@ fn preferences(a: PreferencesArgs, ctx: &Context) -> anyhow::Result<()> {
         }
     };
     let ml = movielens::load_dir(&dir)?;
+    pipeline.check_data(&ml.ratings)?;
     let data_line = format!(
         "data: {} ({} users, {} movies, {} ratings; u.data SHA-256 {}{})",
         ml.dir.display(),

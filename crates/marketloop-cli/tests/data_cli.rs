@@ -255,6 +255,7 @@ fn malformed_lines_and_bad_arguments_fail_cleanly() {
         !out.status.success() && err.contains("at most the number of users 45"),
         "{err}"
     );
+    assert!(!out_dir.exists(), "a refused run leaves no folder");
     // A folder without u.data says what to do.
     let empty = root.join("empty");
     std::fs::create_dir_all(&empty).unwrap();

@@ -184,6 +184,12 @@ impl Pipeline {
         &self.config
     }
 
+    /// Checks the settings against `data` (at most as many groups as users), so a front end
+    /// can refuse before it creates an output folder; [`Pipeline::run`] checks it too.
+    pub fn check_data(&self, data: &RatingMatrix) -> Result<(), DataError> {
+        check_groups(self.config.groups, data.n_users())
+    }
+
     /// Runs the chain on `data` with the master seed sequence `seeds`: [`Pipeline::complete`],
     /// then [`Pipeline::group`] into the configured number of types.
     pub fn run(
@@ -191,7 +197,7 @@ impl Pipeline {
         data: &RatingMatrix,
         seeds: SeedSequence,
     ) -> Result<PipelineOutput, DataError> {
-        check_groups(self.config.groups, data.n_users())?;
+        self.check_data(data)?;
         let completion = self.complete(data, seeds)?;
         self.group(&completion, self.config.groups, seeds)
     }

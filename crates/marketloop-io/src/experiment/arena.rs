@@ -7,6 +7,7 @@
 use super::{tail, Experiment, Outputs, Plan};
 use crate::report::{Finding, Report, Section};
 use crate::spec::arena::{ArenaModel, ResolvedArena};
+use crate::spec::limits::{mul, Footprint};
 use crate::table::{Column, Table};
 use crate::{Figure, IoError, Series, SeriesStyle};
 use marketloop_core::arena::{ArenaPoint, ArenaTrajectory};
@@ -134,6 +135,41 @@ impl Experiment for ArenaExperiment {
             "arena": self.resolved.config,
             "runs": plan.runs,
         })
+    }
+
+    /// Per run: its measurements (every platform at every measurement step) and end state
+    /// (counts and trials per platform and item, choices per platform and type), about three
+    /// times over (the replicates, the long table and its text); per worker: the platforms'
+    /// state (posteriors per platform, type and item).
+    fn footprint(&self, plan: &Plan) -> Footprint {
+        let (market, p, points) = match &self.resolved.arena {
+            ArenaModel::Logit(a) => (a.market(), a.platforms().len(), a.steps() / a.every() + 1),
+            ArenaModel::FirstPosition(a) => {
+                (a.market(), a.platforms().len(), a.steps() / a.every() + 1)
+            }
+        };
+        let (n, m, p) = (
+            market.n_items() as u128,
+            market.n_types() as u128,
+            p as u128,
+        );
+        let per_point = 48 + p * (64 + 5 * 48);
+        let per_run = mul(points, per_point).saturating_add(8 * n + 8 * p * (m + 2 * n));
+        let workers = rayon::current_num_threads() as u128;
+        let mut f = Footprint::new();
+        f.add(
+            "runs",
+            "the runs' trajectories",
+            u128::from(plan.runs),
+            3 * per_run,
+        )
+        .add(
+            "platforms",
+            "the platforms' state",
+            workers,
+            32 * p * (m + 1) * n,
+        );
+        f
     }
 
     fn replicate(&self, seeds: SeedSequence, r: u64) -> Result<ArenaTrajectory, IoError> {
@@ -560,6 +596,18 @@ warm_start = 10
             .resolve(Path::new("."))
             .unwrap();
         ArenaExperiment::new(r, None)
+    }
+
+    #[test]
+    fn too_many_runs_for_memory_are_refused_before_running() {
+        let e = exp();
+        let f = e.footprint(&Plan::new(0, 10_000_000));
+        let err = f.check_against(1 << 30, "test budget").unwrap_err();
+        assert_eq!(err.field().as_deref(), Some("runs"), "{err}");
+        assert!(e
+            .footprint(&Plan::new(0, 4))
+            .check_against(1 << 30, "test")
+            .is_ok());
     }
 
     #[test]

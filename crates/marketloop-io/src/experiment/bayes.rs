@@ -155,6 +155,31 @@ impl Experiment for Bayes {
         serde_json::to_value(&spec).unwrap_or_default()
     }
 
+    /// The curves' accumulators (a wave of blocks per worker, then their sum), each holding
+    /// sums per algorithm and step, and the game's arrays and Poisson-binomial distribution,
+    /// all linear in T + T0; per worker: the paths' trajectories.
+    fn footprint(&self, _: &Plan) -> crate::spec::limits::Footprint {
+        use crate::spec::limits::{mul, Footprint};
+        let steps = (self.spec.t as u128).saturating_add(self.spec.t0 as u128);
+        let workers = rayon::current_num_threads() as u128;
+        let waves = 4 * workers + 1;
+        let mut f = Footprint::new();
+        f.add(
+            "t",
+            "the reward curves' accumulators",
+            waves,
+            mul(steps, 192u128),
+        )
+        .add("t", "the game", 1, mul(steps, 96u128))
+        .add(
+            "t",
+            "the workers' trajectories",
+            workers,
+            mul(steps, 24u128),
+        );
+        f
+    }
+
     fn replicate(&self, _: SeedSequence, _: u64) -> Result<(), IoError> {
         Ok(())
     }
@@ -348,6 +373,17 @@ mod tests {
         assert!(lemma_4_5(&a.summary.outcome).is_none());
         let c = execute(&e, &Plan::new(4, 1), &|_| {}).unwrap();
         assert_ne!(a.summary.curves, c.summary.curves);
+    }
+
+    #[test]
+    fn a_horizon_too_long_for_memory_is_refused_before_running() {
+        let spec = BayesSpec::from_toml("t = 1000000000", Path::new("b.toml")).unwrap();
+        let e = Bayes::new(spec).unwrap();
+        let err = e
+            .footprint(&e.plan())
+            .check_against(1 << 30, "test budget")
+            .unwrap_err();
+        assert_eq!(err.field().as_deref(), Some("t"), "{err}");
     }
 
     #[test]

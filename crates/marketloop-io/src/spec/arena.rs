@@ -39,6 +39,7 @@
 use super::market::{from_toml, from_value, MarketSpec, TABLE_MARK};
 use super::ranking::{BiasValue, OrderValue, RankingTable};
 use super::values::Checked;
+use crate::spec::limits::{at_most, MAX_FIRMS, MAX_ROUNDS, MAX_STEPS};
 use crate::IoError;
 use marketloop_core::arena::{
     Arena, ArenaError, ArenaRankingSpec, FirstPosition, LearningRule, LearningSpec, PlatformSpec,
@@ -284,12 +285,16 @@ fn platform(k: usize, t: &PlatformTable) -> Result<PlatformSpec, IoError> {
             ))
         }
     };
+    let warm_start = t.warm_start.unwrap_or(0);
+    at_most(&format!("platforms[{k}].warm_start"), warm_start, MAX_STEPS)?;
+    let entry = t.entry.unwrap_or(0);
+    at_most(&format!("platforms[{k}].entry"), entry, MAX_STEPS)?;
     Ok(PlatformSpec {
         name: t.name.clone().unwrap_or_else(|| format!("platform {k}")),
         ranking,
         personalised: t.personalised.unwrap_or(true),
-        warm_start: t.warm_start.unwrap_or(0),
-        entry: t.entry.unwrap_or(0),
+        warm_start,
+        entry,
     })
 }
 
@@ -313,8 +318,11 @@ impl ArenaSpec {
                 "steps is missing (users per run, e.g. steps = 100000)",
             )
         })?;
+        at_most("steps", steps, MAX_STEPS)?;
         let every = self.every.unwrap_or(DEFAULT_EVERY);
         let window = self.window.unwrap_or(DEFAULT_WINDOW as u64);
+        at_most("window", window, MAX_ROUNDS)?;
+        at_most("platforms", self.platforms.len() as u64, MAX_FIRMS)?;
         let window = usize::try_from(window)
             .map_err(|_| IoError::spec("window", format!("window = {window} is too large")))?;
         let scope = match self.reputation.as_deref() {
@@ -475,6 +483,34 @@ entry = 100
         assert_eq!(r.config["platforms"][0]["ranking"]["beta"], 2.0);
         assert_eq!(r.config["platforms"][0]["ranking"]["strategy"], "learning");
         assert_eq!(r.config["every"], 500);
+    }
+
+    #[test]
+    fn oversized_numbers_are_errors_before_allocation() {
+        let big = i64::MAX;
+        let cases = [
+            ("steps = 2000", format!("steps = {big}"), "steps"),
+            (
+                "entry = 100",
+                format!("entry = {big}"),
+                "platforms[1].entry",
+            ),
+            (
+                "warm_start = 20",
+                format!("warm_start = {big}"),
+                "platforms[0].warm_start",
+            ),
+            (
+                "reputation = \"per-type\"",
+                format!("window = {big}"),
+                "window",
+            ),
+        ];
+        for (from, to, want) in cases {
+            let text = OK.replace(from, &to);
+            assert_ne!(text, OK, "{from}");
+            assert_eq!(field(&text), want, "{to}");
+        }
     }
 
     #[test]

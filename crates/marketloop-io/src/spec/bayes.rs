@@ -28,6 +28,7 @@
 //! tie_rule = "lowest-index"     # argmax ties inside the algorithms, or "random"
 //! ```
 
+use crate::spec::limits::{at_most, MAX_ARMS, MAX_PATHS, MAX_ROUNDS};
 use crate::IoError;
 use marketloop_core::bandits::bayesian::{
     BandRule, BayesGame, BayesPrior, BayesResponse, Belief, CurvesConfig,
@@ -208,7 +209,15 @@ impl RawSpec {
                 ));
             }
         }
-        let k = r.k.unwrap_or(10) as usize;
+        let k = r.k.unwrap_or(10);
+        at_most("k", k, MAX_ARMS)?;
+        let k = k as usize;
+        if let Some(beta) = &r.beta {
+            at_most("beta", beta.len() as u64, MAX_ARMS)?;
+        }
+        if let Some(means) = &r.means {
+            at_most("means", means.len() as u64, MAX_ARMS)?;
+        }
         let prior = match prior_name.as_str() {
             "heavy-tail" => PriorSpec::Instance {
                 instance: InstanceSpec::HeavyTail {
@@ -347,7 +356,12 @@ impl RawSpec {
                 "field `t` = 0 must lie in [1, infinity) (the rounds T)".into(),
             ));
         }
+        at_most("t", t, MAX_ROUNDS)?;
+        if let Some(t0) = r.t0 {
+            at_most("t0", t0, MAX_ROUNDS)?;
+        }
         let paths = r.paths.unwrap_or(10_000);
+        at_most("paths", paths, MAX_PATHS)?;
         if paths < 2 {
             return Err(bad(
                 "paths",
@@ -421,6 +435,27 @@ mod tests {
         ] {
             parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
         }
+    }
+
+    #[test]
+    fn oversized_numbers_are_errors_before_allocation() {
+        let max = u64::MAX;
+        err(&format!("k = {}", i64::MAX), "k", "above the maximum");
+        err(&format!("t = {}", i64::MAX), "t", "above the maximum");
+        err(&format!("t0 = {}", i64::MAX), "t0", "above the maximum");
+        err(
+            &format!("paths = {}", i64::MAX),
+            "paths",
+            "above the maximum",
+        );
+        let many = vec!["0.5"; (MAX_ARMS + 1) as usize].join(",");
+        err(
+            &format!("prior = \"means\"\nmeans = [{many}]"),
+            "means",
+            "above the maximum",
+        );
+        let e = BayesSpec::from_value(&serde_json::json!({ "t": max })).unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("t"), "{e}");
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub const MAX_ROUNDS: u64 = 1_000_000_000;
 pub const MAX_FIRMS: u64 = 1024;
 /// Most checkpoints of a competition.
 pub const MAX_CHECKPOINTS: u64 = 100_000;
+/// Most Monte Carlo paths (prior draws) of the Bayesian-choice reward curves.
+pub const MAX_PATHS: u64 = 1 << 40;
 /// Most cells of a sweep.
 pub const MAX_CELLS: u64 = 10_000_000;
 /// The default budget: this fraction of the machine's memory.

@@ -496,8 +496,9 @@ impl MarketSpec {
         let feedback = feedback(self.feedback.as_ref(), m)?;
         let initial = initial_counts(self.initial_counts.as_ref(), n)?;
         // One validation for simulate, equilibrium and dynamics: a market nobody can buy
-        // anything from has no equilibrium and a simulation of idle users.
-        if !vis.data.iter().zip(&qual.data).any(|(v, q)| v * q > 0.0) {
+        // anything from has no equilibrium and a simulation of idle users. (A market of no
+        // items is the builder's error, which names n.)
+        if n > 0 && !vis.data.iter().zip(&qual.data).any(|(v, q)| v * q > 0.0) {
             return Err(IoError::spec(
                 "quality",
                 "v_ij q_ij = 0 for every user type and item: nothing can ever be bought (give \
