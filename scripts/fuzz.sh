@@ -15,4 +15,4 @@ cargo test --release --quiet -p marketloop-io --test fuzz_inputs --no-run
 start=$SECONDS
 timeout "$FUZZ_SECONDS" cargo test --release --quiet -p marketloop-io --test fuzz_inputs -- \
     --test-threads 2 fuzz_
-echo "fuzz: 7 targets x $MARKETLOOP_FUZZ_CASES executions, 0 panics, in $((SECONDS - start)) s"
+echo "fuzz: 9 targets x $MARKETLOOP_FUZZ_CASES executions, 0 panics, in $((SECONDS - start)) s"

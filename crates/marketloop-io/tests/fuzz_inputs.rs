@@ -2,14 +2,18 @@
 //! IO layer gets mutated versions of a valid input — characters inserted, deleted or replaced
 //! from an alphabet of digits, huge numbers, quotes, brackets, control characters and a
 //! byte-order mark — and must return `Ok` or an error, never panic. One proptest per target:
-//! market TOML, compete TOML, sweep TOML, `.npy`, CSV matrix, `u.data` and groups JSON.
+//! market TOML, compete TOML, sweep TOML, arena TOML, bayes TOML, `.npy`, CSV matrix, `u.data`
+//! and groups JSON. A spec that parses also has its memory estimated (the check before
+//! allocation), which must not panic either.
 //!
 //! The number of cases per target is `MARKETLOOP_FUZZ_CASES` (default 256, a few seconds);
 //! `scripts/fuzz.sh` runs them with a large count.
 
 use marketloop_io::compete_spec::CompeteFile;
+use marketloop_io::experiment::{ArenaExperiment, Bayes, Experiment, Plan};
 use marketloop_io::market_spec::ResolvedMarket;
 use marketloop_io::matrix::{npy_bytes, parse_csv, parse_json_groups, parse_npy, Matrix};
+use marketloop_io::spec::{ArenaSpec, BayesSpec};
 use marketloop_io::sweep::SweepFile;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -141,6 +145,43 @@ feedback = [0.25, 0.5]
 "ranking.strategy" = ["random", "quality"]
 "#;
 
+const ARENA: &str = r#"steps = 2000
+every = 500
+window = 50
+reputation = "per-type"
+response = { kind = "hard-max-random", eps = 0.1 }
+position_bias = [0.9, 0.5]
+[market]
+weights = [0.5, 0.5]
+visibility = [[1.0, 0.5, 0.2], [0.3, 0.9, 0.4]]
+quality = [[0.9, 0.5, 0.1], [0.2, 0.3, 0.4]]
+feedback = 0.5
+[[platforms]]
+name = "TS"
+ranking = "thompson"
+prior = [1, 2]
+warm_start = 20
+[[platforms]]
+ranking = "popularity"
+ties = "random"
+personalised = false
+entry = 100
+"#;
+
+const BAYES: &str = r#"seed = 3
+prior = "needle-in-haystack"
+k = 4
+needle_mean = 0.7
+base_mean = 0.5
+algorithms = ["BEG", "BG"]
+response = "hardmax-random"
+eps = 0.1
+t = 200
+t0 = 10
+paths = 1000
+band = 3.0
+"#;
+
 const CSV: &str = "a,b,c\n1,2,3\n0.5,1e-3,7\n";
 const U_DATA: &str = "196\t242\t3\t881250949\n186\t302\t3\t891717742\n22\t377\t1\t878887116\n";
 const GROUPS: &str = "[[0, 5, 9], [1, 2], [3]]";
@@ -167,6 +208,26 @@ proptest! {
         let text = mutate(SWEEP, &e);
         if let Ok(f) = SweepFile::parse(&text, Path::new("s.toml")) {
             let _ = f.sweep.cells();
+        }
+    }
+
+    #[test]
+    fn fuzz_arena_toml(e in edits()) {
+        let text = mutate(ARENA, &e);
+        if let Ok(r) = ArenaSpec::from_toml(&text, Path::new("a.toml"))
+            .and_then(|s| s.resolve(Path::new(".")))
+        {
+            let _ = ArenaExperiment::new(r, None)
+                .footprint(&Plan::new(0, 4))
+                .check_against(1 << 30, "fuzz");
+        }
+    }
+
+    #[test]
+    fn fuzz_bayes_toml(e in edits()) {
+        let text = mutate(BAYES, &e);
+        if let Ok(b) = BayesSpec::from_toml(&text, Path::new("b.toml")).and_then(Bayes::new) {
+            let _ = b.footprint(&b.plan()).check_against(1 << 30, "fuzz");
         }
     }
 
@@ -209,6 +270,11 @@ fn the_seeds_are_valid_inputs() {
     // Each target's mutations start from a valid input, so they reach deep into the parser.
     assert!(ResolvedMarket::parse(MARKET, Path::new("m.toml"), Path::new(".")).is_ok());
     assert!(CompeteFile::from_toml(COMPETE, Path::new("c.toml")).is_ok());
+    let arena = ArenaSpec::from_toml(ARENA, Path::new("a.toml")).unwrap();
+    assert!(arena.resolve(Path::new(".")).is_ok());
+    assert!(BayesSpec::from_toml(BAYES, Path::new("b.toml"))
+        .and_then(Bayes::new)
+        .is_ok());
     let sweep = SweepFile::parse(SWEEP, Path::new("s.toml")).unwrap();
     assert_eq!(sweep.sweep.cells().unwrap().len(), 4);
     let m = Matrix {
