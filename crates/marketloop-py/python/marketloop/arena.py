@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import _core
 from ._frames import plain, to_frame
+from ._progress import progress_callback
 
 __all__ = ["Arena", "ArenaRun"]
 
@@ -66,24 +67,29 @@ class Arena:
         threads: Optional[int] = None,
         out: Union[None, str, Path] = None,
         resume: bool = False,
+        progress: Any = True,
     ) -> pd.DataFrame:
         """Runs ``runs`` replicates with master seed ``seed``: one row per run x measurement x
         platform x measure (``run, step, platform, measure, value``; market-wide measures under
         platform ``"market"``). The GIL is released; ``threads`` never changes the results. With
         ``out``, also writes the run folder of ``marketloop arena SPEC.toml --out OUT``;
-        ``resume=True`` continues an interrupted one."""
+        ``resume=True`` continues an interrupted one. A progress bar over the runs: tqdm when installed (``pip install
+        marketloop[progress]``), silent otherwise; ``progress=False`` turns it off, a callable
+        ``progress(done, total)`` receives the reports. The numbers never depend on it."""
         seed = _whole("seed", seed)
         runs = _whole("runs", runs, 1)
-        return to_frame(
-            _core.run_arena(
-                json.dumps(self.spec),
-                seed,
-                runs,
-                threads,
-                None if out is None else str(out),
-                bool(resume),
+        with progress_callback(progress, "arena") as report:
+            return to_frame(
+                _core.run_arena(
+                    json.dumps(self.spec),
+                    seed,
+                    runs,
+                    threads,
+                    None if out is None else str(out),
+                    bool(resume),
+                    report,
+                )
             )
-        )
 
     def start(self, *, seed: int = 0, replicate: int = 0) -> "ArenaRun":
         """Starts one replicate, to be stepped with :meth:`ArenaRun.step`; stepping it to the
