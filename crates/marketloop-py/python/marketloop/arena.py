@@ -26,14 +26,14 @@ class Arena:
     """P platforms, each ranking the items of one trial-offer market for the users who pick it,
     competing for those users by reputation.
 
-    Keyword arguments are the fields of the arena TOML (see the docs of
-    ``marketloop_io::spec::arena``): ``steps``, ``every``, ``window``, ``reputation``
-    (``"overall"`` or ``"per-type"``), ``response`` (e.g. ``{"kind": "hard-max"}``), ``choice``
-    (``"logit"`` or ``"first-position"``), ``position_bias``, ``market`` (a dict of the market's
-    fields: ``weights``, ``visibility``, ``quality``, ``feedback``, ``initial_counts``; numpy
-    arrays welcome) and ``platforms`` (a list of dicts: ``name``, ``ranking``, ``personalised``,
-    ``warm_start``, ``entry``, ``ties``, ``order``, ``prior``, ``eps``, ``c``,
-    ``popularity_weighted``). Unknown keys and bad values raise
+    Keyword arguments are the fields of the arena TOML (docs/specs.md of the user guide;
+    ``marketloop spec arena`` prints an annotated example): ``steps``, ``every``, ``window``,
+    ``reputation`` (``"overall"`` or ``"per-type"``), ``response`` (e.g. ``{"kind":
+    "hard-max"}``), ``choice`` (``"logit"`` or ``"first-position"``), ``position_bias``,
+    ``market`` (a dict of the market's fields: ``weights``, ``visibility``, ``quality``,
+    ``feedback``, ``initial_counts``; numpy arrays welcome) and ``platforms`` (a list of dicts:
+    ``name``, ``ranking``, ``personalised``, ``warm_start``, ``entry``, ``ties``, ``order``,
+    ``prior``, ``eps``, ``c``, ``popularity_weighted``). Unknown keys and bad values raise
     :class:`marketloop.MarketloopError` naming the field.
 
     Instances are plain data (a dict of fields), so they pickle.

@@ -20,11 +20,11 @@ class BayesianChoice:
     """Two principals running bandit algorithms; agents share a prior, know the algorithms and
     their own arrival round, observe nothing else, and choose by Bayesian-expected reward.
 
-    Keyword arguments mirror the TOML spec of ``marketloop bayes`` (see the docs of
-    ``marketloop_io::spec::bayes``): ``prior``, ``k``, ``a``, ``b``, ``low``, ``high``,
-    ``needle_mean``, ``base_mean``, ``beta``, ``means``, ``belief``, ``algorithms``,
-    ``response``, ``bias``, ``eps``, ``temperature``, ``t``, ``t0``, ``paths``, ``band``,
-    ``band_rule``, ``tie_rule``, ``seed``. Unknown keys and bad values raise
+    Keyword arguments mirror the TOML spec of ``marketloop bayes`` (docs/specs.md of the user
+    guide; ``marketloop spec bayes`` prints an annotated example): ``prior``, ``k``, ``a``,
+    ``b``, ``low``, ``high``, ``needle_mean``, ``base_mean``, ``beta``, ``means``, ``belief``,
+    ``algorithms``, ``response``, ``bias``, ``eps``, ``temperature``, ``t``, ``t0``, ``paths``,
+    ``band``, ``band_rule``, ``tie_rule``, ``seed``. Unknown keys and bad values raise
     :class:`marketloop.MarketloopError` naming the field.
     """
 
