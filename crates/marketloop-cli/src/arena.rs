@@ -11,7 +11,7 @@ use std::path::PathBuf;
 /// Arguments of `marketloop arena`.
 #[derive(clap::Args, Debug)]
 pub struct ArenaArgs {
-    /// The arena spec (TOML; see the docs of `marketloop_io::spec::arena`).
+    /// The arena spec (TOML; an annotated example: `marketloop spec arena`; every field: docs/specs.md).
     pub spec: PathBuf,
     /// Number of runs (replicates).
     #[arg(long, default_value_t = 10)]

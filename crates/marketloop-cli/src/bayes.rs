@@ -11,7 +11,7 @@ use std::path::PathBuf;
 /// Arguments of `marketloop bayes`.
 #[derive(clap::Args, Debug)]
 pub struct BayesArgs {
-    /// The spec (TOML; see the docs of `marketloop_io::spec::bayes`).
+    /// The spec (TOML; an annotated example: `marketloop spec bayes`; every field: docs/specs.md).
     pub spec: PathBuf,
     /// Output folder (must not exist or be empty).
     #[arg(long)]

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 /// Arguments of `marketloop compete`.
 #[derive(clap::Args, Debug)]
 pub struct CompeteArgs {
-    /// The experiment spec (TOML; see the docs of `marketloop_io::compete_spec`).
+    /// The experiment spec (TOML; an annotated example: `marketloop spec compete`; every field: docs/specs.md).
     pub spec: PathBuf,
     /// Number of runs N (default: the spec's `runs`, else 1000).
     #[arg(long)]

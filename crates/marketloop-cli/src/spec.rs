@@ -4,17 +4,19 @@
 use crate::common::print_stdout;
 
 /// The kinds `marketloop spec` knows, with their annotated example.
-pub const SPECS: [(&str, &str); 3] = [
+pub const SPECS: [(&str, &str); 5] = [
     ("market", include_str!("specs/market.toml")),
     ("compete", include_str!("specs/compete.toml")),
+    ("arena", include_str!("specs/arena.toml")),
+    ("bayes", include_str!("specs/bayes.toml")),
     ("sweep", include_str!("specs/sweep.toml")),
 ];
 
 /// Arguments of `marketloop spec`.
 #[derive(clap::Args, Debug)]
 pub struct SpecArgs {
-    /// market (also for market equilibrium and dynamics), compete or sweep.
-    #[arg(value_parser = ["market", "compete", "sweep"])]
+    /// market (also for market equilibrium and dynamics), compete, arena, bayes or sweep.
+    #[arg(value_parser = ["market", "compete", "arena", "bayes", "sweep"])]
     pub kind: String,
 }
 
@@ -33,6 +35,7 @@ mod tests {
     use super::SPECS;
     use marketloop_io::compete_spec::CompeteSpec;
     use marketloop_io::market_spec::ResolvedMarket;
+    use marketloop_io::spec::{ArenaSpec, BayesSpec};
     use marketloop_io::sweep::SweepFile;
     use std::path::Path;
 
@@ -43,6 +46,16 @@ mod tests {
             match kind {
                 "market" => drop(ResolvedMarket::parse(text, p, Path::new(".")).unwrap()),
                 "compete" => drop(CompeteSpec::from_toml(text, p).unwrap()),
+                "arena" => {
+                    let a = ArenaSpec::from_toml(text, p)
+                        .and_then(|s| s.resolve(Path::new(".")))
+                        .unwrap();
+                    assert_eq!(a.arena.platform_names().len(), 3);
+                }
+                "bayes" => {
+                    let b = BayesSpec::from_toml(text, p).unwrap();
+                    assert_eq!(b.prior.prior().k(), 3);
+                }
                 "sweep" => {
                     let f = SweepFile::parse(text, p).unwrap();
                     assert_eq!(f.sweep.cells().unwrap().len(), 2);

@@ -10,6 +10,7 @@
 mod convert;
 mod guard;
 mod plugin;
+mod progress;
 mod rng;
 
 use convert::{columns_from_py, columns_to_py, py_err, Columns};
@@ -27,6 +28,7 @@ use marketloop_io::reproduce::bandits::{self, BanditsConfig};
 use marketloop_io::reproduce::cultural::{self, CulturalConfig};
 use marketloop_io::sweep::{self, Cell, SweepSpec};
 use marketloop_io::IoError;
+use progress::Progress;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use std::collections::HashMap;
@@ -110,22 +112,29 @@ fn sweep_cells(sweep: &str) -> PyResult<String> {
     serde_json::to_string(&cells).map_err(|e| json_err("sweep cells", e))
 }
 
-/// Runs a whole sweep on this machine (GIL released), resuming from `out` if given.
+/// Runs a whole sweep on this machine (GIL released), resuming from `out` if given;
+/// `progress(done, total)` is called with finished cells (see [`progress`]).
 #[pyfunction]
-#[pyo3(signature = (sweep, out=None, threads=None))]
+#[pyo3(signature = (sweep, out=None, threads=None, progress=None))]
 fn run_sweep_local(
     py: Python<'_>,
     sweep: &str,
     out: Option<String>,
     threads: Option<usize>,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Columns> {
     let s = parse_sweep(sweep)?;
+    let cells = s.cells().map_err(py_err)?.len() as u64;
+    let bar = Progress::new(progress, cells);
     let table = py.detach(|| {
         with_threads(threads, || {
             let dir = out.as_deref().map(Path::new);
-            sweep::run_sweep_local(&s, &Experiments::new(), dir, &|_| {})
+            sweep::run_sweep_local(&s, &Experiments::new(), dir, &|done| {
+                bar.reached(done as u64)
+            })
         })
     })?;
+    bar.finish(py)?;
     columns_to_py(py, &table)
 }
 
@@ -183,8 +192,19 @@ fn parse_kind(kind: &str) -> PyResult<Kind> {
     kind.parse().map_err(py_err)
 }
 
+/// The units a progress report of `plan` counts: its replicates (one for kinds without).
+fn progress_total<E: Experiment>(plan: &Plan) -> u64 {
+    if E::REPLICATED {
+        plan.runs
+    } else {
+        1
+    }
+}
+
 /// Runs `e` under `plan` on `threads` workers (GIL released): into the run folder `out` (the
 /// same folder the CLI writes; `resume` continues an interrupted one), or without a folder.
+/// `progress(done, total)` is called with finished replicates (see [`progress`]).
+#[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
 fn run_kind<E>(
     py: Python<'_>,
     e: &E,
@@ -192,20 +212,24 @@ fn run_kind<E>(
     threads: Option<usize>,
     out: Option<PathBuf>,
     resume: bool,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<E::Summary>
 where
     E: Experiment,
     E::Summary: Send,
 {
-    py.detach(|| {
+    let bar = Progress::new(progress, progress_total::<E>(&plan));
+    let summary = py.detach(|| {
         with_threads(threads, || {
             let done = match &out {
-                Some(dir) => execute_in(e, &plan, dir, resume, &|_| {})?,
-                None => execute(e, &plan, &|_| {})?,
+                Some(dir) => execute_in(e, &plan, dir, resume, &|_| bar.tick())?,
+                None => execute(e, &plan, &|_| bar.tick())?,
             };
             Ok(done.summary)
         })
-    })
+    })?;
+    bar.finish(py)?;
+    Ok(summary)
 }
 
 /// Runs one experiment of `kind` (one of `KINDS`) from its JSON spec: `runs` replicates with
@@ -231,7 +255,7 @@ fn run_experiment(
 /// released), into the run folder `out` if given (the folder `marketloop compete` writes).
 /// Returns the per-run columns.
 #[pyfunction]
-#[pyo3(signature = (spec, seed, runs, threads=None, out=None, resume=false))]
+#[pyo3(signature = (spec, seed, runs, threads=None, out=None, resume=false, progress=None))]
 #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
 fn run_compete(
     py: Python<'_>,
@@ -241,6 +265,7 @@ fn run_compete(
     threads: Option<usize>,
     out: Option<PathBuf>,
     resume: bool,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Columns> {
     let value = parse_json("compete spec", spec)?;
     let e = match Experiments::new()
@@ -250,7 +275,15 @@ fn run_compete(
         marketloop_io::experiment::kind::Resolved::Compete(e) => e,
         _ => unreachable!("a compete spec resolves to a competition"),
     };
-    let summary = run_kind(py, &e, Plan::new(seed, runs), threads, out, resume)?;
+    let summary = run_kind(
+        py,
+        &e,
+        Plan::new(seed, runs),
+        threads,
+        out,
+        resume,
+        progress,
+    )?;
     columns_to_py(py, &Compete::table(&e, &summary).map_err(py_err)?)
 }
 
@@ -258,20 +291,21 @@ fn run_compete(
 /// released), into the run folder `out` if given (the folder `marketloop bayes` writes).
 /// Returns the per-round columns and the per-local-step reward-curve columns.
 #[pyfunction]
-#[pyo3(signature = (spec, seed, threads=None, out=None))]
+#[pyo3(signature = (spec, seed, threads=None, out=None, progress=None))]
 fn run_bayes(
     py: Python<'_>,
     spec: &str,
     seed: u64,
     threads: Option<usize>,
     out: Option<PathBuf>,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<(Columns, Columns)> {
     let value = parse_json("bayes spec", spec)?;
     let e = marketloop_io::experiment::Bayes::new(
         marketloop_io::spec::BayesSpec::from_value(&value).map_err(py_err)?,
     )
     .map_err(py_err)?;
-    let summary = run_kind(py, &e, Plan::new(seed, 1), threads, out, false)?;
+    let summary = run_kind(py, &e, Plan::new(seed, 1), threads, out, false, progress)?;
     let game = e.table(&summary).map_err(py_err)?;
     let curves = e.curves_table(&summary.curves).map_err(py_err)?;
     Ok((columns_to_py(py, &game)?, columns_to_py(py, &curves)?))
@@ -341,13 +375,13 @@ impl PyMarket {
             false,
         )
         .map_err(py_err)?;
-        let rep = run_kind(py, &e, Plan::new(0, 0), None, out, resume)?;
+        let rep = run_kind(py, &e, Plan::new(0, 0), None, out, resume, None)?;
         serde_json::to_string(&rep).map_err(|e| json_err("equilibrium", e))
     }
 
     /// `runs` replicates of `steps` users, a measurement every `every` steps (GIL released);
     /// with `out`, also the run folder of `marketloop market simulate --out`.
-    #[pyo3(signature = (steps, runs, seed, every, shares, threads=None, out=None, resume=false))]
+    #[pyo3(signature = (steps, runs, seed, every, shares, threads=None, out=None, resume=false, progress=None))]
     #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn simulate(
         &self,
@@ -360,6 +394,7 @@ impl PyMarket {
         threads: Option<usize>,
         out: Option<PathBuf>,
         resume: bool,
+        progress: Option<Py<PyAny>>,
     ) -> PyResult<Columns> {
         let e = MarketSimulate::new(
             self.resolved.clone(),
@@ -369,7 +404,15 @@ impl PyMarket {
             shares,
         )
         .map_err(py_err)?;
-        let summary = run_kind(py, &e, Plan::new(seed, runs), threads, out, resume)?;
+        let summary = run_kind(
+            py,
+            &e,
+            Plan::new(seed, runs),
+            threads,
+            out,
+            resume,
+            progress,
+        )?;
         columns_to_py(py, &e.table(&summary).map_err(py_err)?)
     }
 
@@ -391,7 +434,7 @@ impl PyMarket {
             shares,
         )
         .map_err(py_err)?;
-        let steps = run_kind(py, &e, Plan::new(0, 0), None, out, resume)?;
+        let steps = run_kind(py, &e, Plan::new(0, 0), None, out, resume, None)?;
         columns_to_py(py, &e.table(&steps).map_err(py_err)?)
     }
 }
@@ -583,7 +626,7 @@ fn resolve_arena(spec: &str) -> PyResult<marketloop_io::spec::ResolvedArena> {
 /// into the run folder `out` if given (the folder `marketloop arena` writes). Returns the long
 /// columns `run, step, platform, measure, value`.
 #[pyfunction]
-#[pyo3(signature = (spec, seed, runs, threads=None, out=None, resume=false))]
+#[pyo3(signature = (spec, seed, runs, threads=None, out=None, resume=false, progress=None))]
 #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
 fn run_arena(
     py: Python<'_>,
@@ -593,9 +636,18 @@ fn run_arena(
     threads: Option<usize>,
     out: Option<PathBuf>,
     resume: bool,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Columns> {
     let e = marketloop_io::experiment::ArenaExperiment::new(resolve_arena(spec)?, None);
-    let summary = run_kind(py, &e, Plan::new(seed, runs), threads, out, resume)?;
+    let summary = run_kind(
+        py,
+        &e,
+        Plan::new(seed, runs),
+        threads,
+        out,
+        resume,
+        progress,
+    )?;
     columns_to_py(py, &e.table(&summary).map_err(py_err)?)
 }
 

@@ -432,9 +432,10 @@ impl ArenaExperiment {
             "step (users arrived)",
             "market share (users so far)",
         );
-        for name in &s.names {
+        // Colour = platform (its index), the same in every figure of the run.
+        for (p, name) in s.names.iter().enumerate() {
             if let Some(series) = self.series(s, name, "share") {
-                shares = shares.with(series);
+                shares = shares.with(series.coloured(p));
             }
         }
         // Per-type shares: one line per platform over the user types (the heat map's rows),
@@ -444,7 +445,8 @@ impl ArenaExperiment {
             "Share of each user type's users per platform (mean over runs)",
             "user type",
             "share of the type's users",
-        );
+        )
+        .with_integer_x();
         for (p, name) in s.names.iter().enumerate() {
             let y: Vec<f64> = (0..m)
                 .map(|i| {
@@ -456,7 +458,11 @@ impl ArenaExperiment {
                 })
                 .collect();
             let x = (0..m).map(|i| i as f64).collect();
-            by_type = by_type.with(Series::line(name.clone(), x, y).styled(SeriesStyle::Points));
+            by_type = by_type.with(
+                Series::line(name.clone(), x, y)
+                    .styled(SeriesStyle::Points)
+                    .coloured(p),
+            );
         }
         let mut frontier = Figure::new(
             "Efficiency against entropy at the end of each run",
@@ -470,7 +476,11 @@ impl ArenaExperiment {
                 .filter_map(|t| t.points.last())
                 .map(|pt| (pt.platforms[p].entropy, pt.platforms[p].efficiency))
                 .unzip();
-            frontier = frontier.with(Series::line(name.clone(), x, y).styled(SeriesStyle::Points));
+            frontier = frontier.with(
+                Series::line(name.clone(), x, y)
+                    .styled(SeriesStyle::Points)
+                    .coloured(p),
+            );
         }
         vec![
             ("fig_shares", shares),

@@ -9,6 +9,7 @@
 //! `report.html`.
 
 use super::{Experiment, Outputs, Plan};
+use crate::figure::Dash;
 use crate::report::{Finding, Report, Section};
 use crate::spec::BayesSpec;
 use crate::table::{Column, Table};
@@ -236,20 +237,30 @@ impl Experiment for Bayes {
             "round t",
             "probability",
         )
-        .with(Series::line("p_t", rounds.clone(), o.p.clone()))
-        .with(Series::line(
-            "E[n_1(t+1)] / t",
-            rounds,
-            o.share_curve.clone(),
-        ));
+        // Colour = principal (principal 1's colour in every figure), dash = quantity.
+        .with(
+            Series::line(
+                format!("p_t, {}", self.principal(0)),
+                rounds.clone(),
+                o.p.clone(),
+            )
+            .coloured(0),
+        )
+        .with(
+            Series::line(
+                format!("E[n_1(t+1)] / t, {}", self.principal(0)),
+                rounds,
+                o.share_curve.clone(),
+            )
+            .coloured(0)
+            .dashed(Dash::Dashed),
+        );
         let steps: Vec<f64> = (1..=s.curves.steps()).map(|n| n as f64).collect();
         let mut fig_bir = Figure::new("Bayesian instantaneous regret", "local step n", "BIR(n)");
         for (i, a) in s.curves.algorithms.iter().enumerate() {
-            fig_bir = fig_bir.with(Series::line(
-                self.principal(i),
-                steps.clone(),
-                a.bir(s.curves.best),
-            ));
+            fig_bir = fig_bir.with(
+                Series::line(self.principal(i), steps.clone(), a.bir(s.curves.best)).coloured(i),
+            );
         }
         let takeover = match o.takeover {
             Some((p, t)) => format!(

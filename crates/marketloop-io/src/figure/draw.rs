@@ -77,15 +77,29 @@ where
     X: Ranged<ValueType = f64> + ValueFormatter<f64>,
 {
     let fmt = |v: &f64| format_tick(*v);
+    // Whole-number x ticks: at most one per whole number in range (so the step is >= 1), and
+    // no label off a whole number.
+    let whole = (plan.x.1.floor() - plan.x.0.ceil() + 1.0).clamp(1.0, 8.0) as usize;
+    let x_fmt = |v: &f64| {
+        if !fig.integer_x || (*v - v.round()).abs() < 1e-9 {
+            format_tick(*v)
+        } else {
+            String::new()
+        }
+    };
     chart
         .configure_mesh()
         .x_desc(fig.x_label.as_str())
         .y_desc(fig.y_label.as_str())
         .axis_desc_style((FAMILY, AXIS_TITLE_SIZE))
         .label_style((FAMILY, TICK_SIZE))
-        .x_labels(8)
+        .x_labels(if fig.integer_x && !fig.log_x {
+            whole
+        } else {
+            8
+        })
         .y_labels(8)
-        .x_label_formatter(&fmt)
+        .x_label_formatter(&x_fmt)
         .y_label_formatter(&fmt)
         .bold_line_style(BLACK.mix(0.10))
         .light_line_style(TRANSPARENT)

@@ -152,6 +152,10 @@ pub struct Figure {
     pub log_x: bool,
     /// Fixed y range, else fitted to the data.
     pub y_range: Option<(f64, f64)>,
+    /// The x values are categories numbered 0, 1, .. (e.g. user types): x ticks only at whole
+    /// numbers.
+    #[serde(default)]
+    pub integer_x: bool,
 }
 
 impl Figure {
@@ -178,6 +182,12 @@ impl Figure {
     /// The same figure with its title drawn into the image.
     pub fn with_title_in_image(mut self) -> Self {
         self.title_in_image = true;
+        self
+    }
+
+    /// The same figure with x ticks only at whole numbers (categories such as user types).
+    pub fn with_integer_x(mut self) -> Self {
+        self.integer_x = true;
         self
     }
 }
@@ -285,6 +295,39 @@ impl Figure {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn integer_x_ticks_only_at_whole_numbers() {
+        let fig = || {
+            Figure::new("types", "user type", "share").with(
+                Series::line("a", vec![0.0, 1.0, 2.0], vec![20.0, 50.0, 30.0])
+                    .styled(SeriesStyle::Points),
+            )
+        };
+        let ticks = |svg: &str| -> Vec<String> {
+            ["0.5", "1.5", "0.2", "1", "2"]
+                .iter()
+                .filter(|t| svg.lines().any(|l| l.trim() == **t))
+                .map(|t| t.to_string())
+                .collect()
+        };
+        let plain = fig().to_svg().unwrap();
+        assert!(
+            ticks(&plain).contains(&"0.5".to_string()),
+            "{:?}",
+            ticks(&plain)
+        );
+        let whole = fig().with_integer_x().to_svg().unwrap();
+        let t = ticks(&whole);
+        assert!(
+            t.contains(&"1".to_string()) && t.contains(&"2".to_string()),
+            "{t:?}"
+        );
+        assert!(
+            !t.contains(&"0.5".to_string()) && !t.contains(&"1.5".to_string()),
+            "{t:?}"
+        );
+    }
+
     use super::*;
 
     fn err(f: &Figure) -> String {

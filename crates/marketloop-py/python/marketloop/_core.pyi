@@ -1,9 +1,13 @@
 """Type stubs of the Rust extension module ``marketloop._core``."""
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 Columns = List[Tuple[str, str, Any]]
 """Typed columns: (name, "f64" | "i64" | "str", little-endian bytes | list of str)."""
+
+Progress = Optional[Callable[[int, int], Any]]
+"""``progress(done, total)``: called from worker threads at most every 0.2 s with ``done`` never
+decreasing, and with ``(total, total)`` at the end."""
 
 __version__: str
 GENERATOR: str
@@ -37,6 +41,7 @@ class PyMarket:
         threads: Optional[int] = None,
         out: Optional[str] = None,
         resume: bool = False,
+        progress: Progress = None,
     ) -> Columns: ...
     def dynamics(
         self, iterations: int, shares: bool, out: Optional[str] = None, resume: bool = False
@@ -44,7 +49,9 @@ class PyMarket:
 
 def toml_to_json(text: str) -> str: ...
 def sweep_cells(sweep: str) -> str: ...
-def run_sweep_local(sweep: str, out: Optional[str] = None, threads: Optional[int] = None) -> Columns: ...
+def run_sweep_local(
+    sweep: str, out: Optional[str] = None, threads: Optional[int] = None, progress: Progress = None
+) -> Columns: ...
 def run_cell(sweep: str, cell: str) -> Columns: ...
 def run_cells(sweep: str, cells: List[str]) -> List[Columns]: ...
 def load_cell(sweep: str, cell: str, out: str) -> Optional[Columns]: ...
@@ -59,12 +66,23 @@ def run_compete(
     threads: Optional[int] = None,
     out: Optional[str] = None,
     resume: bool = False,
+    progress: Progress = None,
+) -> Columns: ...
+def run_arena(
+    spec: str,
+    seed: int,
+    runs: int,
+    threads: Optional[int] = None,
+    out: Optional[str] = None,
+    resume: bool = False,
+    progress: Progress = None,
 ) -> Columns: ...
 def run_bayes(
     spec: str,
     seed: int,
     threads: Optional[int] = None,
     out: Optional[str] = None,
+    progress: Progress = None,
 ) -> Tuple[Columns, Columns]: ...
 def validate_spec(kind: str, spec: str) -> None: ...
 def reproduce_cultural(config: str, out: str, resume: bool = False) -> str: ...
@@ -102,8 +120,11 @@ def run_compete_with(
     out: Optional[str] = None,
     resume: bool = False,
     every: Optional[int] = None,
+    progress: Progress = None,
 ) -> Tuple[Columns, Optional[Columns], Optional[Columns]]: ...
-def run_sweep_plugins(sweep: str, plugins: Plugins, out: Optional[str] = None) -> Columns: ...
+def run_sweep_plugins(
+    sweep: str, plugins: Plugins, out: Optional[str] = None, progress: Progress = None
+) -> Columns: ...
 def run_cells_plugins(sweep: str, cells: List[str], plugins: Plugins) -> List[Columns]: ...
 
 class PyMarketRun:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import _core
 from ._frames import plain, to_frame
+from ._progress import progress_callback
 
 __all__ = ["Arena", "ArenaRun"]
 
@@ -25,14 +26,14 @@ class Arena:
     """P platforms, each ranking the items of one trial-offer market for the users who pick it,
     competing for those users by reputation.
 
-    Keyword arguments are the fields of the arena TOML (see the docs of
-    ``marketloop_io::spec::arena``): ``steps``, ``every``, ``window``, ``reputation``
-    (``"overall"`` or ``"per-type"``), ``response`` (e.g. ``{"kind": "hard-max"}``), ``choice``
-    (``"logit"`` or ``"first-position"``), ``position_bias``, ``market`` (a dict of the market's
-    fields: ``weights``, ``visibility``, ``quality``, ``feedback``, ``initial_counts``; numpy
-    arrays welcome) and ``platforms`` (a list of dicts: ``name``, ``ranking``, ``personalised``,
-    ``warm_start``, ``entry``, ``ties``, ``order``, ``prior``, ``eps``, ``c``,
-    ``popularity_weighted``). Unknown keys and bad values raise
+    Keyword arguments are the fields of the arena TOML (docs/specs.md of the user guide;
+    ``marketloop spec arena`` prints an annotated example): ``steps``, ``every``, ``window``,
+    ``reputation`` (``"overall"`` or ``"per-type"``), ``response`` (e.g. ``{"kind":
+    "hard-max"}``), ``choice`` (``"logit"`` or ``"first-position"``), ``position_bias``,
+    ``market`` (a dict of the market's fields: ``weights``, ``visibility``, ``quality``,
+    ``feedback``, ``initial_counts``; numpy arrays welcome) and ``platforms`` (a list of dicts:
+    ``name``, ``ranking``, ``personalised``, ``warm_start``, ``entry``, ``ties``, ``order``,
+    ``prior``, ``eps``, ``c``, ``popularity_weighted``). Unknown keys and bad values raise
     :class:`marketloop.MarketloopError` naming the field.
 
     Instances are plain data (a dict of fields), so they pickle.
@@ -66,24 +67,29 @@ class Arena:
         threads: Optional[int] = None,
         out: Union[None, str, Path] = None,
         resume: bool = False,
+        progress: Any = True,
     ) -> pd.DataFrame:
         """Runs ``runs`` replicates with master seed ``seed``: one row per run x measurement x
         platform x measure (``run, step, platform, measure, value``; market-wide measures under
         platform ``"market"``). The GIL is released; ``threads`` never changes the results. With
         ``out``, also writes the run folder of ``marketloop arena SPEC.toml --out OUT``;
-        ``resume=True`` continues an interrupted one."""
+        ``resume=True`` continues an interrupted one. A progress bar over the runs: tqdm when installed (``pip install
+        marketloop[progress]``), silent otherwise; ``progress=False`` turns it off, a callable
+        ``progress(done, total)`` receives the reports. The numbers never depend on it."""
         seed = _whole("seed", seed)
         runs = _whole("runs", runs, 1)
-        return to_frame(
-            _core.run_arena(
-                json.dumps(self.spec),
-                seed,
-                runs,
-                threads,
-                None if out is None else str(out),
-                bool(resume),
+        with progress_callback(progress, "arena") as report:
+            return to_frame(
+                _core.run_arena(
+                    json.dumps(self.spec),
+                    seed,
+                    runs,
+                    threads,
+                    None if out is None else str(out),
+                    bool(resume),
+                    report,
+                )
             )
-        )
 
     def start(self, *, seed: int = 0, replicate: int = 0) -> "ArenaRun":
         """Starts one replicate, to be stepped with :meth:`ArenaRun.step`; stepping it to the

@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import _core
 from ._frames import plain, to_frame
+from ._progress import progress_callback
 
 __all__ = ["BayesianChoice"]
 
@@ -19,11 +20,11 @@ class BayesianChoice:
     """Two principals running bandit algorithms; agents share a prior, know the algorithms and
     their own arrival round, observe nothing else, and choose by Bayesian-expected reward.
 
-    Keyword arguments mirror the TOML spec of ``marketloop bayes`` (see the docs of
-    ``marketloop_io::spec::bayes``): ``prior``, ``k``, ``a``, ``b``, ``low``, ``high``,
-    ``needle_mean``, ``base_mean``, ``beta``, ``means``, ``belief``, ``algorithms``,
-    ``response``, ``bias``, ``eps``, ``temperature``, ``t``, ``t0``, ``paths``, ``band``,
-    ``band_rule``, ``tie_rule``, ``seed``. Unknown keys and bad values raise
+    Keyword arguments mirror the TOML spec of ``marketloop bayes`` (docs/specs.md of the user
+    guide; ``marketloop spec bayes`` prints an annotated example): ``prior``, ``k``, ``a``,
+    ``b``, ``low``, ``high``, ``needle_mean``, ``base_mean``, ``beta``, ``means``, ``belief``,
+    ``algorithms``, ``response``, ``bias``, ``eps``, ``temperature``, ``t``, ``t0``, ``paths``,
+    ``band``, ``band_rule``, ``tie_rule``, ``seed``. Unknown keys and bad values raise
     :class:`marketloop.MarketloopError` naming the field.
     """
 
@@ -51,6 +52,7 @@ class BayesianChoice:
         seed: Optional[int] = None,
         threads: Optional[int] = None,
         out: Union[None, str, Path] = None,
+        progress: Any = True,
     ) -> Tuple[pd.DataFrame, pd.DataFrame]:
         """Estimates both algorithms' reward curves and plays the game exactly.
 
@@ -59,13 +61,16 @@ class BayesianChoice:
         n (``rew_1``, ``rew_se_1``, ``bir_1``, ``bir_se_1``, the same for principal 2, and
         ``diff_se``). ``seed`` defaults to the spec's (0). ``threads`` never changes the
         results. With ``out``, also writes the run folder of ``marketloop bayes``.
+        ``progress``: the game is one unit, so a callable ``progress(done, total)`` hears
+        ``(1, 1)`` when it is done and no bar is shown; ``False`` turns even that off.
         """
         seed = self.spec.get("seed", 0) if seed is None else seed
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise _core.MarketloopError(f"seed = {seed!r} must be a whole number >= 0")
-        game, curves = _core.run_bayes(
-            json.dumps(self.spec), int(seed), threads, None if out is None else str(out)
-        )
+        with progress_callback(progress, "bayes", "game") as report:
+            game, curves = _core.run_bayes(
+                json.dumps(self.spec), int(seed), threads, None if out is None else str(out), report
+            )
         return to_frame(game), to_frame(curves)
 
     def to_dict(self) -> Dict[str, Any]:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import _core
 from ._frames import plain, to_frame
+from ._progress import progress_callback
 from .plugins import is_bandit_plugin, plugin_name
 
 # What a plug-in slot holds in the spec sent to the engine (any valid built-in would do: the
@@ -98,6 +99,7 @@ class Competition:
         resume: bool = False,
         trajectories: bool = False,
         every: int = 1,
+        progress: Any = True,
     ) -> Union[pd.DataFrame, Trajectories]:
         """Runs the games: one row per run (market shares, EEOG, regrets, final reputations).
 
@@ -111,7 +113,9 @@ class Competition:
         GIL is released; ``threads`` sets the worker count and never changes the results. With
         ``out``, also writes the run folder of ``marketloop compete SPEC.toml --out OUT`` (the
         same files, byte for byte, for the same spec); ``resume=True`` continues an interrupted
-        one.
+        one. A progress bar over the games: tqdm when installed (``pip install
+        marketloop[progress]``), silent otherwise; ``progress=False`` turns it off, a callable
+        ``progress(done, total)`` receives the reports. The numbers never depend on it.
         """
         seed = self.spec.get("seed", 0) if seed is None else seed
         runs = self.spec.get("runs", 1000) if runs is None else runs
@@ -123,29 +127,33 @@ class Competition:
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise _core.MarketloopError(f"every = {every!r} must be a whole number >= 1")
         if self.plugins or trajectories:
-            runs_cols, rounds_cols, bands_cols = _core.run_compete_with(
-                json.dumps(self.spec),
-                self.plugin_list(),
-                int(seed),
-                int(runs),
-                threads,
-                None if out is None else str(out),
-                bool(resume),
-                int(every) if trajectories else None,
-            )
+            with progress_callback(progress, "compete", "game") as report:
+                runs_cols, rounds_cols, bands_cols = _core.run_compete_with(
+                    json.dumps(self.spec),
+                    self.plugin_list(),
+                    int(seed),
+                    int(runs),
+                    threads,
+                    None if out is None else str(out),
+                    bool(resume),
+                    int(every) if trajectories else None,
+                    report,
+                )
             if not trajectories:
                 return to_frame(runs_cols)
             return Trajectories(to_frame(runs_cols), to_frame(rounds_cols), to_frame(bands_cols))
-        return to_frame(
-            _core.run_compete(
-                json.dumps(self.spec),
-                int(seed),
-                int(runs),
-                threads,
-                None if out is None else str(out),
-                bool(resume),
+        with progress_callback(progress, "compete", "game") as report:
+            return to_frame(
+                _core.run_compete(
+                    json.dumps(self.spec),
+                    int(seed),
+                    int(runs),
+                    threads,
+                    None if out is None else str(out),
+                    bool(resume),
+                    report,
+                )
             )
-        )
 
     def start(self, *, seed: Optional[int] = None, replicate: int = 0) -> "CompetitionGame":
         """Starts game (run) ``replicate`` of :meth:`run` (master seed ``seed``, default the

@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import _core
 from ._frames import absolute_files, plain, to_frame, whole
+from ._progress import progress_callback
 from .plugins import observer_args, ranking_args
 
 __all__ = ["Equilibrium", "Market", "MarketRun"]
@@ -189,6 +190,7 @@ class Market:
         resume: bool = False,
         ranking: Any = None,
         observers: Any = None,
+        progress: Any = True,
     ) -> pd.DataFrame:
         """``runs`` replicates of ``steps`` users each, a measurement every ``every`` steps and
         after the last one.
@@ -205,6 +207,9 @@ class Market:
         released; ``threads`` sets the worker count (default: every core), which never changes
         the results. With ``out``, also writes the run folder of ``marketloop market simulate
         --out OUT`` (the same files, byte for byte); ``resume=True`` continues an interrupted one.
+        A progress bar over the runs: tqdm when installed (``pip install
+        marketloop[progress]``), silent otherwise; ``progress=False`` turns it off, a callable
+        ``progress(done, total)`` receives the reports. The numbers never depend on it. (Runs with plug-ins show none.)
         """
         if ranking is not None or observers is not None:
             if out is not None:
@@ -223,18 +228,20 @@ class Market:
                     observer_args(observers),
                 )
             )
-        return to_frame(
-            self._core().simulate(
-                whole(steps, "steps"),
-                whole(runs, "runs"),
-                whole(seed, "seed"),
-                whole(every, "every"),
-                bool(shares),
-                None if threads is None else whole(threads, "threads"),
-                _out(out),
-                bool(resume),
+        with progress_callback(progress, "simulate") as report:
+            return to_frame(
+                self._core().simulate(
+                    whole(steps, "steps"),
+                    whole(runs, "runs"),
+                    whole(seed, "seed"),
+                    whole(every, "every"),
+                    bool(shares),
+                    None if threads is None else whole(threads, "threads"),
+                    _out(out),
+                    bool(resume),
+                    report,
+                )
             )
-        )
 
     def start(
         self,

@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import _core
 from ._frames import plain, to_arrays, to_frame
+from ._progress import progress_callback
 
 __all__ = ["sweep", "sweep_cells"]
 
@@ -108,6 +109,7 @@ def sweep(
     address: Optional[str] = None,
     chunk_size: Optional[int] = None,
     max_retries: int = 3,
+    progress: Any = True,
     **settings: Any,
 ) -> pd.DataFrame:
     """Run ``spec`` for every combination of ``grid`` values, ``runs`` replicates per cell.
@@ -136,6 +138,10 @@ def sweep(
     out : str, optional
         Folder where finished cells are stored (``out/cells/*.json``); a later call with the same
         ``out`` resumes from them.
+    progress : bool or callable
+        A progress bar over the cells: tqdm when installed (``marketloop[progress]``), silent
+        otherwise; ``False`` turns it off; a callable ``progress(done, total)`` gets the
+        reports instead. The numbers never depend on it.
     **settings
         Extra fields of the base spec, e.g. ``steps=10000, every=1000`` for a market.
 
@@ -150,11 +156,13 @@ def sweep(
     doc = _document(spec, kind, grid, runs, seed, settings)
     text = json.dumps(doc)
     if backend == "local":
-        if plugins:
-            return to_frame(_core.run_sweep_plugins(text, plugins, out))
-        return to_frame(_core.run_sweep_local(text, out, threads))
+        with progress_callback(progress, "sweep", "cell") as report:
+            if plugins:
+                return to_frame(_core.run_sweep_plugins(text, plugins, out, report))
+            return to_frame(_core.run_sweep_local(text, out, threads, report))
     if backend == "ray":
-        return _sweep_ray(text, out, address, chunk_size, max_retries, plugins)
+        with progress_callback(progress, "sweep", "cell") as report:
+            return _sweep_ray(text, out, address, chunk_size, max_retries, plugins, report)
     raise _core.MarketloopError(f"backend = {backend!r} is not allowed: use 'local' or 'ray'")
 
 
@@ -180,6 +188,7 @@ def _sweep_ray(
     chunk_size: Optional[int],
     max_retries: int,
     plugins: Optional[List[Any]] = None,
+    report: Optional[Any] = None,
 ) -> pd.DataFrame:
     try:
         import ray
@@ -203,6 +212,7 @@ def _sweep_ray(
             results[i] = stored
         else:
             todo.append(i)
+    finished = len(cells) - len(todo)
     if todo:
         workers = max(1, int(ray.available_resources().get("CPU", 1)))
         size = chunk_size or max(1, -(-len(todo) // (4 * workers)))
@@ -226,6 +236,11 @@ def _sweep_ray(
                     results[i] = columns
                     if out:
                         _core.save_cell(text, cell_texts[i], columns, out)
+                finished += len(chunk)
+                if report is not None and finished < len(cells):
+                    report(finished, len(cells))
+    if report is not None:
+        report(len(cells), len(cells))
     return _gather(results)
 
 

@@ -23,7 +23,8 @@ pub mod bandit;
 pub mod market;
 
 use crate::convert::{columns_to_py, py_err, Columns};
-use crate::{parse_cell, parse_json, parse_sweep, pool, run_kind};
+use crate::progress::Progress;
+use crate::{parse_cell, parse_json, parse_sweep, pool, progress_total, run_kind};
 use bandit::PyBandit;
 use marketloop_core::bandits::{
     AlgorithmSpec, BoxedPolicy, CompetitionRun, CustomAlgorithm, FirmAlgorithm,
@@ -259,6 +260,7 @@ impl CellRunner for PluginRunner {
 
 /// Runs `e` under `plan`: with plug-ins (`ctx`), replicates one after the other on one worker
 /// attached to Python, else as every other kind (GIL released, `threads` workers).
+/// `progress(done, total)` is called with finished replicates.
 #[allow(clippy::too_many_arguments)] // the Python keyword arguments
 fn exec<E>(
     py: Python<'_>,
@@ -268,26 +270,31 @@ fn exec<E>(
     threads: Option<usize>,
     out: Option<PathBuf>,
     resume: bool,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<E::Summary>
 where
     E: Experiment,
     E::Summary: Send,
 {
     let Some(ctx) = ctx else {
-        return run_kind(py, e, plan, threads, out, resume);
+        return run_kind(py, e, plan, threads, out, resume, progress);
     };
     let w = WithPlugins { inner: e, ctx };
     let one = pool(1)?;
-    py.detach(|| {
-        one.install(|| {
-            match &out {
-                Some(dir) => execute_in(&w, &plan, dir, resume, &|_| {}),
-                None => execute(&w, &plan, &|_| {}),
-            }
-            .map(|d| d.summary)
+    let bar = Progress::new(progress, progress_total::<E>(&plan));
+    let summary = py
+        .detach(|| {
+            one.install(|| {
+                match &out {
+                    Some(dir) => execute_in(&w, &plan, dir, resume, &|_| bar.tick()),
+                    None => execute(&w, &plan, &|_| bar.tick()),
+                }
+                .map(|d| d.summary)
+            })
         })
-    })
-    .map_err(|err| ctx.to_py(py, err))
+        .map_err(|err| ctx.to_py(py, err))?;
+    bar.finish(py)?;
+    Ok(summary)
 }
 
 /// The per-run columns, and with trajectories the per-round and band columns.
@@ -303,9 +310,10 @@ fn compete_columns<A: AlgorithmSpec>(
     threads: Option<usize>,
     out: Option<PathBuf>,
     resume: bool,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<CompeteColumns> {
     let Some(every) = every else {
-        let s = exec(py, &e, ctx, plan, threads, out, resume)?;
+        let s = exec(py, &e, ctx, plan, threads, out, resume, progress)?;
         return Ok((
             columns_to_py(py, &e.table(&s).map_err(py_err)?)?,
             None,
@@ -313,7 +321,7 @@ fn compete_columns<A: AlgorithmSpec>(
         ));
     };
     let t = CompeteTrajectories::new(e, every).map_err(py_err)?;
-    let s = exec(py, &t, ctx, plan, threads, out, resume)?;
+    let s = exec(py, &t, ctx, plan, threads, out, resume, progress)?;
     let cols = |table: Result<Table, IoError>| columns_to_py(py, &table.map_err(py_err)?);
     Ok((
         cols(t.table(&s))?,
@@ -328,7 +336,7 @@ fn compete_columns<A: AlgorithmSpec>(
 /// Returns the per-run columns (as `run_compete`) and, with `every`, the per-round columns
 /// (`run, round, firm, share, reputation, firm_regret, market_regret`) and the bands over runs.
 #[pyfunction]
-#[pyo3(signature = (spec, plugins, seed, runs, threads=None, out=None, resume=false, every=None))]
+#[pyo3(signature = (spec, plugins, seed, runs, threads=None, out=None, resume=false, every=None, progress=None))]
 #[allow(clippy::too_many_arguments)] // the Python keyword arguments
 fn run_compete_with(
     py: Python<'_>,
@@ -340,29 +348,42 @@ fn run_compete_with(
     out: Option<PathBuf>,
     resume: bool,
     every: Option<usize>,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<CompeteColumns> {
     let value = parse_json("compete spec", spec)?;
     let plan = Plan::new(seed, runs);
     if plugins.is_empty() {
         let e = resolve_compete(&value).map_err(py_err)?;
-        return compete_columns(py, e, None, every, plan, threads, out, resume);
+        return compete_columns(py, e, None, every, plan, threads, out, resume, progress);
     }
     let ctx = Arc::new(Context::default());
     let e = compete_with(&value, &shared(plugins), &ctx).map_err(py_err)?;
-    compete_columns(py, e, Some(&ctx), every, plan, threads, out, resume)
+    compete_columns(
+        py,
+        e,
+        Some(&ctx),
+        every,
+        plan,
+        threads,
+        out,
+        resume,
+        progress,
+    )
 }
 
 /// Runs a whole compete sweep with Python plug-ins on this machine (cells and replicates one
 /// after the other, GIL held), resuming from `out` if given.
 #[pyfunction]
-#[pyo3(signature = (sweep, plugins, out=None))]
+#[pyo3(signature = (sweep, plugins, out=None, progress=None))]
 fn run_sweep_plugins(
     py: Python<'_>,
     sweep: &str,
     plugins: Plugins,
     out: Option<String>,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Columns> {
     let s = parse_sweep(sweep)?;
+    let bar = Progress::new(progress, s.cells().map_err(py_err)?.len() as u64);
     let ctx = Arc::new(Context::default());
     let runner = PluginRunner {
         plugins: shared(plugins),
@@ -372,10 +393,13 @@ fn run_sweep_plugins(
     let table = py
         .detach(|| {
             one.install(|| {
-                sweep::run_sweep_local(&s, &runner, out.as_deref().map(Path::new), &|_| {})
+                sweep::run_sweep_local(&s, &runner, out.as_deref().map(Path::new), &|done| {
+                    bar.reached(done as u64)
+                })
             })
         })
         .map_err(|e| ctx.to_py(py, e))?;
+    bar.finish(py)?;
     columns_to_py(py, &table)
 }
 

@@ -161,9 +161,10 @@ pub fn run(cfg: &BayesianConfig, out: &Path) -> Result<BayesianSummary, IoError>
     let idx: Vec<f64> = (1..=side.len()).map(|i| i as f64).collect();
     let fig = Figure::new(
         "Share of the first-named algorithm, cell by cell (instance x T0 x pair)",
-        "cell",
+        "cell (row of side_by_side.csv)",
         "market share",
     )
+    .with_integer_x()
     .with(
         Series::line(
             "Bayesian choice",
@@ -172,16 +173,23 @@ pub fn run(cfg: &BayesianConfig, out: &Path) -> Result<BayesianSummary, IoError>
         )
         .styled(SeriesStyle::Bars),
     )
-    .with(Series::line(
-        "reputation choice (this run)",
-        idx.clone(),
-        side.iter().map(|c| c.reputation.0).collect(),
-    ))
-    .with(Series::line(
-        "reputation choice (paper)",
-        idx,
-        side.iter().map(|c| c.paper.0).collect(),
-    ));
+    // The cells are categories: markers, not lines that would join unrelated cells.
+    .with(
+        Series::line(
+            "reputation choice (this run)",
+            idx.clone(),
+            side.iter().map(|c| c.reputation.0).collect(),
+        )
+        .styled(SeriesStyle::Points),
+    )
+    .with(
+        Series::line(
+            "reputation choice (paper)",
+            idx,
+            side.iter().map(|c| c.paper.0).collect(),
+        )
+        .styled(SeriesStyle::Points),
+    );
     dir.write_figure("fig_side_by_side", &fig)?;
     let mut th = Section {
         heading: "Section 4's results, checked numerically".into(),
