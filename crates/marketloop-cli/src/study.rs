@@ -145,9 +145,9 @@ fn run_learning(args: LearningArgs, ctx: &Context) -> anyhow::Result<()> {
     args.out.announce(&out);
     let c = &s.config;
     println!(
-        "study learning-in-the-loop: scale {:?}, {} cells x {} runs; experiment 1: {} users per \
+        "study learning-in-the-loop: scale {}, {} cells x {} runs; experiment 1: {} users per \
          run, experiments 2-3: {}; markets {}",
-        c.scale,
+        c.scale.name(),
         s.cells,
         c.runs,
         c.steps,

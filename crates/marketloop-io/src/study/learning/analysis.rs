@@ -257,7 +257,8 @@ pub fn platforms(results: &[CellResult<'_>]) -> Vec<PlatformsRow> {
         .map(|r| {
             let ts = &r.summary.trajectories;
             let last = |t: &ArenaTrajectory| t.points.len() - 1;
-            let col = |f: &dyn Fn(&ArenaTrajectory) -> f64| -> Vec<f64> { ts.iter().map(f).collect() };
+            let col =
+                |f: &dyn Fn(&ArenaTrajectory) -> f64| -> Vec<f64> { ts.iter().map(f).collect() };
             let maxes = col(&|t| t.points[last(t)].specialisation_max);
             PlatformsRow {
                 scope: r.cell.scope.unwrap_or_default().into(),
@@ -338,7 +339,9 @@ pub fn findings_1(rows: &[LearnerRow], tolerance: f64) -> Vec<(u32, Finding)> {
         let settled: Vec<&LearnerRow> = LEARNERS
             .iter()
             .filter_map(|l| of(l))
-            .filter(|r| r.efficiency_change.mean.abs() + r.efficiency_change.half_width <= tolerance)
+            .filter(|r| {
+                r.efficiency_change.mean.abs() + r.efficiency_change.half_width <= tolerance
+            })
             .collect();
         let learners: Vec<&LearnerRow> = LEARNERS.iter().filter_map(|l| of(l)).collect();
         out.push((

@@ -132,10 +132,7 @@ pub fn synthetic_market() -> Value {
 }
 
 /// The market document of `input`, its position bias and the base folder of its files.
-fn market(
-    input: StudyInputs,
-    cfg: &ResolvedLearning,
-) -> Result<(Value, Value, PathBuf), IoError> {
+fn market(input: StudyInputs, cfg: &ResolvedLearning) -> Result<(Value, Value, PathBuf), IoError> {
     Ok(match input {
         StudyInputs::Synthetic => (
             synthetic_market(),
@@ -280,7 +277,10 @@ pub fn cells(cfg: &ResolvedLearning) -> Result<Vec<Cell>, IoError> {
                         input,
                         key: format!("e3-{}-{scope}-p{p}", input.name()),
                         label: format!("{scope}, P = {p}"),
-                        seed_label: format!("learning-in-the-loop/e3/{}/{scope}/P={p}", input.name()),
+                        seed_label: format!(
+                            "learning-in-the-loop/e3/{}/{scope}/P={p}",
+                            input.name()
+                        ),
                         doc,
                         base: &base,
                     },

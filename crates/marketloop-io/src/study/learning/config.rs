@@ -20,6 +20,16 @@ pub enum StudyScale {
     Full,
 }
 
+impl StudyScale {
+    /// The name used in flags and reports (`ci`, `full`).
+    pub fn name(self) -> &'static str {
+        match self {
+            StudyScale::Ci => "ci",
+            StudyScale::Full => "full",
+        }
+    }
+}
+
 impl std::str::FromStr for StudyScale {
     type Err = IoError;
     fn from_str(s: &str) -> Result<Self, IoError> {

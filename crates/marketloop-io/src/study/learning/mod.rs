@@ -120,7 +120,9 @@ pub fn run(
     let total = cells.len() as u64 * cfg.runs;
     let done = AtomicU64::new(0);
     let mut results = Vec::with_capacity(cells.len());
+    let mut timings = BTreeMap::new();
     for cell in &cells {
+        let t_cell = Instant::now();
         let seeds = cell.seeds;
         let trajectories = dir.map_resumable(
             &cell.key,
@@ -138,8 +140,11 @@ pub fn run(
         )?;
         let summary = cell.exp.summarize(&cell.plan(cfg.runs), trajectories)?;
         results.push(CellResult { cell, summary });
+        timings.insert(
+            format!("simulate {}", cell.key),
+            t_cell.elapsed().as_secs_f64(),
+        );
     }
-    let mut timings = BTreeMap::new();
     timings.insert("simulate".to_string(), t_sim.elapsed().as_secs_f64());
 
     let t_write = Instant::now();
@@ -205,7 +210,11 @@ mod tests {
         let cfg = LearningConfig::default();
         let t = Instant::now();
         let s = run(&cfg, &out, false, &|_| {}).unwrap();
-        assert!(t.elapsed().as_secs() < 60, "ci scale took {:?}", t.elapsed());
+        assert!(
+            t.elapsed().as_secs() < 60,
+            "ci scale took {:?}",
+            t.elapsed()
+        );
         assert_eq!(s.cells, 8 + 9 + 8);
         assert_eq!(s.learners.len(), 8);
         assert_eq!(s.competition.len(), 9);
@@ -246,9 +255,15 @@ mod tests {
         }
         for r in &s.platforms {
             assert!(r.specialisation.mean >= 0.0);
-            assert!(r.specialisation.mean <= r.specialisation_max + 1e-9, "{r:?}");
+            assert!(
+                r.specialisation.mean <= r.specialisation_max + 1e-9,
+                "{r:?}"
+            );
         }
-        let before: Vec<String> = tables.iter().map(|f| read(&out, &format!("{f}.csv"))).collect();
+        let before: Vec<String> = tables
+            .iter()
+            .map(|f| read(&out, &format!("{f}.csv")))
+            .collect();
         // Interrupt: lose the manifest, the tables and some replicates, then resume.
         std::fs::remove_file(out.join("manifest.json")).unwrap();
         for f in tables {
@@ -263,7 +278,10 @@ mod tests {
         }
         let again = run(&cfg, &out, true, &|_| {}).unwrap();
         assert_eq!(again.resumed, s.cells * 4 - removed);
-        let after: Vec<String> = tables.iter().map(|f| read(&out, &format!("{f}.csv"))).collect();
+        let after: Vec<String> = tables
+            .iter()
+            .map(|f| read(&out, &format!("{f}.csv")))
+            .collect();
         assert_eq!(before, after);
         // A different study in the same folder is refused on resume.
         let other = LearningConfig {

@@ -1,6 +1,6 @@
 //! The study's tables, figures and report, made from the finished cells and the analysis.
 
-use super::analysis::{pm, CellResult, CompetitionRow, LearnerRow, PlatformsRow};
+use super::analysis::{CellResult, CompetitionRow, LearnerRow, PlatformsRow};
 use super::cells::{EXP1_ARMS, WARM_STARTS};
 use super::config::ResolvedLearning;
 use crate::experiment::arena::{MARKET_MEASURES, PLATFORM_MEASURES};
@@ -25,7 +25,10 @@ pub fn cells_table(results: &[CellResult<'_>]) -> Result<Table, IoError> {
     Table::new()
         .with(
             "experiment",
-            i(results.iter().map(|r| i64::from(r.cell.experiment)).collect()),
+            i(results
+                .iter()
+                .map(|r| i64::from(r.cell.experiment))
+                .collect()),
         )?
         .with("input", c(&|r| r.cell.input.name().into()))?
         .with("cell", c(&|r| r.cell.key.clone()))?
@@ -144,7 +147,10 @@ pub fn learners_table(rows: &[LearnerRow]) -> Result<Table, IoError> {
     let n = rows.len();
     let mut t = Table::new()
         .with("input", s(rows.iter().map(|r| r.input.clone()).collect()))?
-        .with("ranking", s(rows.iter().map(|r| r.ranking.clone()).collect()))?
+        .with(
+            "ranking",
+            s(rows.iter().map(|r| r.ranking.clone()).collect()),
+        )?
         .with(
             "runs",
             i(rows.iter().map(|r| r.efficiency.n as i64).collect()),
@@ -194,7 +200,10 @@ pub fn competition_table(rows: &[CompetitionRow]) -> Result<Table, IoError> {
 pub fn platforms_table(rows: &[PlatformsRow]) -> Result<Table, IoError> {
     let n = rows.len();
     let mut t = Table::new()
-        .with("reputation", s(rows.iter().map(|r| r.scope.clone()).collect()))?
+        .with(
+            "reputation",
+            s(rows.iter().map(|r| r.scope.clone()).collect()),
+        )?
         .with(
             "platforms",
             i(rows.iter().map(|r| r.platforms as i64).collect()),
@@ -220,7 +229,10 @@ pub fn findings_table(findings: &[(u32, Finding)]) -> Result<Table, IoError> {
             "experiment",
             i(findings.iter().map(|(e, _)| i64::from(*e)).collect()),
         )?
-        .with("claim", s(findings.iter().map(|(_, x)| x.claim.clone()).collect()))?
+        .with(
+            "claim",
+            s(findings.iter().map(|(_, x)| x.claim.clone()).collect()),
+        )?
         .with(
             "holds",
             s(findings
@@ -286,8 +298,7 @@ pub fn figures(
                     "entropy (nats)",
                 ),
             ] {
-                let mut fig =
-                    Figure::new(format!("{title}: {name}"), "step (users arrived)", y);
+                let mut fig = Figure::new(format!("{title}: {name}"), "step (users arrived)", y);
                 for series in over_time(results, name, measure) {
                     fig = fig.with(series);
                 }
@@ -301,19 +312,16 @@ pub fn figures(
                 "efficiency",
             );
             for (k, (arm, _)) in EXP1_ARMS.iter().enumerate() {
-                if let Some(r) = learners.iter().find(|r| r.input == name && r.ranking == *arm) {
+                if let Some(r) = learners
+                    .iter()
+                    .find(|r| r.input == name && r.ranking == *arm)
+                {
                     let (e, h) = (r.efficiency, r.entropy);
                     fig = fig.with(
                         Series::line(*arm, vec![h.mean], vec![e.mean])
                             .styled(SeriesStyle::Points)
-                            .with_y_err(
-                                vec![e.mean - e.half_width],
-                                vec![e.mean + e.half_width],
-                            )
-                            .with_x_err(
-                                vec![h.mean - h.half_width],
-                                vec![h.mean + h.half_width],
-                            )
+                            .with_y_err(vec![e.mean - e.half_width], vec![e.mean + e.half_width])
+                            .with_x_err(vec![h.mean - h.half_width], vec![h.mean + h.half_width])
                             .coloured(k),
                     );
                 }
@@ -460,10 +468,10 @@ pub fn report(x: &ReportInputs<'_>) -> Report {
     };
     let inputs: Vec<&str> = cfg.inputs.iter().map(|i| i.name()).collect();
     let mut intro = vec![format!(
-        "Scale {:?}: {} runs per cell; experiment 1 with {} users per run, experiments 2 and 3 \
+        "Scale {}: {} runs per cell; experiment 1 with {} users per run, experiments 2 and 3 \
          with {} users per run; a measurement every {} users; master seed {} (each cell's seed \
          is derived from it and the cell's label; see the cells table). Markets: {}.",
-        cfg.scale,
+        cfg.scale.name(),
         cfg.runs,
         cfg.steps,
         cfg.compete_steps,
@@ -513,7 +521,10 @@ pub fn report(x: &ReportInputs<'_>) -> Report {
                  strong competition with a short warm start.",
                 inputs[0]
             )],
-            tables: vec![("Final shares of the greedy platform".into(), x.tables[1].clone())],
+            tables: vec![(
+                "Final shares of the greedy platform".into(),
+                x.tables[1].clone(),
+            )],
             figures: figs("fig2_"),
             findings: finds(2),
             checks: vec![],
@@ -563,9 +574,9 @@ pub fn report(x: &ReportInputs<'_>) -> Report {
         .sum();
     let simplex = x.results.iter().all(|r| {
         r.summary.trajectories.iter().all(|t| {
-            t.points.iter().all(|p| {
-                (p.platforms.iter().map(|q| q.share).sum::<f64>() - 1.0).abs() < 1e-9
-            })
+            t.points
+                .iter()
+                .all(|p| (p.platforms.iter().map(|q| q.share).sum::<f64>() - 1.0).abs() < 1e-9)
         })
     });
     if let Some(last) = sections.last_mut() {
@@ -579,7 +590,6 @@ pub fn report(x: &ReportInputs<'_>) -> Report {
             ),
         });
     }
-    let _ = pm;
     Report {
         title: "marketloop study learning-in-the-loop".into(),
         sections,
