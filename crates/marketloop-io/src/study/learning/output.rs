@@ -142,7 +142,8 @@ fn est_cols(
         )
 }
 
-/// Experiment 1: one row per market and ranking.
+/// Experiment 1: one row per market and ranking (`q_error` is 0 for rankings that do not learn;
+/// the gap to the oracle and the changes are paired by run).
 pub fn learners_table(rows: &[LearnerRow]) -> Result<Table, IoError> {
     let n = rows.len();
     let mut t = Table::new()
