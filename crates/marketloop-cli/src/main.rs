@@ -14,6 +14,7 @@ mod reproduce;
 mod reproduce_bandits;
 mod reproduce_cultural;
 mod spec;
+mod study;
 mod sweep;
 
 use clap::{Parser, Subcommand};
@@ -54,6 +55,9 @@ enum Command {
     /// Reproduce the papers' experiments (figures, tables and a report).
     #[command(subcommand)]
     Reproduce(reproduce::ReproduceCommand),
+    /// Studies of the papers' open questions (figures, tables and a report).
+    #[command(subcommand)]
+    Study(study::StudyCommand),
     /// Parameter sweeps: every combination of a grid over any spec, seeded per cell, resumable.
     Sweep(sweep::SweepArgs),
     /// The Bayesian-choice model (Section 4 of competing bandits): one game, simulated exactly.
@@ -111,6 +115,7 @@ fn run_cli() -> i32 {
         Command::Data(c) => data::run(c, &ctx),
         Command::Compete(a) => compete::run(a, &ctx),
         Command::Reproduce(c) => reproduce::run(c, &ctx),
+        Command::Study(c) => study::run(c, &ctx),
         Command::Sweep(a) => sweep::run(a, &ctx),
         Command::Bayes(a) => bayes::run(a, &ctx),
         Command::Arena(a) => arena::run(a, &ctx),

@@ -20,6 +20,7 @@
 //! - [`experiment`]: the experiment layer: one type per experiment kind ([`experiment::Experiment`])
 //!   and the one executor that runs any kind, with or without a run folder (CLI, Python, sweeps).
 //! - [`spec`]: typed specs (serde structs, unknown keys rejected), resolved once into core types.
+//! - [`study`]: our own studies of the papers' open questions (config in, run folder out).
 //! - [`sweep`]: parameter grids over experiment specs, seeded per cell, resumable.
 //! - [`sweep_report`]: a sweep's per-cell summary, a figure per swept parameter, its report.
 #![deny(missing_docs)]
@@ -38,6 +39,7 @@ pub mod reproduce;
 pub mod rerender;
 pub mod run;
 pub mod spec;
+pub mod study;
 pub mod sweep;
 pub mod sweep_report;
 pub mod table;

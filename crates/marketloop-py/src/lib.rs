@@ -453,6 +453,21 @@ fn reproduce_cultural(py: Python<'_>, config: &str, out: &str, resume: bool) -> 
     serde_json::to_string(&summary).map_err(|e| json_err("cultural-market summary", e))
 }
 
+/// Runs `study learning-in-the-loop` (issue 11's experiments) from a JSON config (the fields
+/// of `LearningConfig`) into `out` (GIL released). Returns the summary as JSON text.
+#[pyfunction]
+#[pyo3(signature = (config, out, resume=false))]
+fn study_learning(py: Python<'_>, config: &str, out: &str, resume: bool) -> PyResult<String> {
+    use marketloop_io::study::learning::{self, LearningConfig};
+    let cfg: LearningConfig =
+        serde_json::from_str(config).map_err(|e| json_err("learning-in-the-loop config", e))?;
+    let out = PathBuf::from(out);
+    let summary = py
+        .detach(|| learning::run(&cfg, &out, resume, &|_| {}))
+        .map_err(py_err)?;
+    Ok(summary.to_json().to_string())
+}
+
 /// The default cultural-market config as JSON text (every field, for the Python signature).
 #[pyfunction]
 fn cultural_defaults() -> PyResult<String> {
@@ -769,6 +784,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(reproduce_cultural, m)?)?;
     m.add_function(wrap_pyfunction!(cultural_defaults, m)?)?;
     m.add_function(wrap_pyfunction!(reproduce_bandits, m)?)?;
+    m.add_function(wrap_pyfunction!(study_learning, m)?)?;
     m.add_function(wrap_pyfunction!(fetch_movielens, m)?)?;
     m.add_function(wrap_pyfunction!(movielens_preferences, m)?)?;
     m.add_function(wrap_pyfunction!(preferences_defaults, m)?)?;

@@ -47,3 +47,18 @@ def test_competing_bandits_table_1_small(tmp_path):
     assert len(r.tables) >= 1
     with pytest.raises(ValueError, match="runs = 1"):
         ml.reproduce.competing_bandits(out=tmp_path / "bad", tables=[1], runs=1)
+
+
+def test_learning_in_the_loop_ci_scale(tmp_path):
+    r = ml.reproduce.learning_in_the_loop(out=tmp_path / "st", scale="ci", runs=2)
+    assert r.report.is_file() and (r.out / "manifest.json").is_file()
+    learners = r.tables["exp1_learners"]
+    assert {"quality oracle", "Thompson", "UCB"} <= set(learners["ranking"])
+    assert r.tables["exp2_competition"]["greedy_share"].between(0, 1).all()
+    assert len(r.tables["exp3_platforms"]) == 8
+    assert all(f["experiment"] in (1, 2, 3) for f in r.summary["findings"])
+    again = ml.reproduce.learning_in_the_loop(out=tmp_path / "st", scale="ci", runs=2, resume=True)
+    assert again.tables["exp2_competition"].equals(r.tables["exp2_competition"])
+    with pytest.raises(ValueError, match="experiment 4"):
+        ml.reproduce.learning_in_the_loop(out=tmp_path / "bad", experiments=[4])
+    assert not (tmp_path / "bad").exists()

@@ -18,7 +18,7 @@ import pandas as pd
 from . import _core
 from ._frames import plain, read_csv_exact
 
-__all__ = ["Reproduction", "cultural_market", "competing_bandits"]
+__all__ = ["Reproduction", "cultural_market", "competing_bandits", "learning_in_the_loop"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -155,5 +155,50 @@ def competing_bandits(
     out_path = Path(out).resolve()
     summary = json.loads(
         _core.reproduce_bandits(json.dumps(plain(config, "config")), str(out_path), bool(resume))
+    )
+    return Reproduction(out=out_path, summary=summary, tables=_read_tables(out_path))
+
+
+def learning_in_the_loop(
+    *,
+    out: PathLike,
+    scale: str = "ci",
+    inputs: Optional[Iterable[str]] = None,
+    inputs_dir: Optional[PathLike] = None,
+    experiments: Optional[Iterable[int]] = None,
+    resume: bool = False,
+    **options: Any,
+) -> Reproduction:
+    """Issue 11's study, as ``marketloop study learning-in-the-loop``: one platform learning
+    quality in the loop against the oracle, Thompson sampling against greedy, and P = 2..5
+    competing platforms.
+
+    Parameters
+    ----------
+    out : path
+        The run folder (must not exist or be empty, unless ``resume``).
+    scale : "ci" or "full"
+        ci: 4 runs of a few thousand users per cell on the synthetic market; full: 50 x 300,000
+        (experiment 1) and 50 x 50,000 (experiments 2 and 3).
+    inputs : list of "synthetic" / "zhu2023", optional
+        Markets of experiment 1 (experiments 2 and 3 use the first); default: the scale's.
+    inputs_dir : path, optional
+        The authors' Figure-2 inputs (appeals.npy, qualities.npy, groups_100.json).
+    experiments : list of int, optional
+        Which of experiments 1, 2, 3 to run (default all).
+    **options
+        ``runs``, ``steps``, ``compete_steps``, ``every``, ``seed`` (2026).
+    """
+    config: Dict[str, Any] = dict(scale=scale)
+    if inputs is not None:
+        config["inputs"] = [inputs] if isinstance(inputs, str) else list(inputs)
+    if inputs_dir is not None:
+        config["inputs_dir"] = str(Path(inputs_dir).resolve())
+    if experiments is not None:
+        config["experiments"] = list(experiments)
+    config.update(options)
+    out_path = Path(out).resolve()
+    summary = json.loads(
+        _core.study_learning(json.dumps(plain(config, "config")), str(out_path), bool(resume))
     )
     return Reproduction(out=out_path, summary=summary, tables=_read_tables(out_path))
