@@ -3,7 +3,7 @@
 //! over [`marketloop_io::experiment::ArenaExperiment`]: the long table, the summary over runs,
 //! per-type shares, figures, `report.html` and the manifest.
 
-use crate::common::{print_stdout, Context, Format};
+use crate::common::{print_stdout, Context, Format, OutArgs};
 use marketloop_io::experiment::{execute_in, ArenaExperiment, Plan};
 use marketloop_io::spec::ResolvedArena;
 use std::path::PathBuf;
@@ -19,12 +19,8 @@ pub struct ArenaArgs {
     /// Master seed.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Output folder (must not exist or be empty, unless --resume).
-    #[arg(long)]
-    pub out: PathBuf,
-    /// Continue an interrupted run in --out, reusing its finished runs.
-    #[arg(long)]
-    pub resume: bool,
+    #[command(flatten)]
+    pub out: OutArgs,
     /// `json` prints the final summary as JSON on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -35,12 +31,14 @@ pub fn run(args: ArenaArgs, ctx: &Context) -> anyhow::Result<()> {
     let e = ArenaExperiment::new(ResolvedArena::load(&args.spec)?, Some(args.spec.clone()));
     let plan = Plan::new(args.seed, args.runs);
     let pb = ctx.progress(plan.runs, "runs");
-    let done = execute_in(&e, &plan, &args.out, args.resume, &|_| pb.inc(1))?;
+    let out = args.out.dir("arena");
+    let done = execute_in(&e, &plan, &out, args.out.resume, &|_| pb.inc(1))?;
     pb.finish_and_clear();
+    args.out.announce(&out);
     match args.format {
         Format::Json => print_stdout(&serde_json::to_string_pretty(
             &done.summary.json(plan.runs),
         )?),
-        Format::Table => print_stdout(&done.summary.text(plan.runs, Some(&args.out))),
+        Format::Table => print_stdout(&done.summary.text(plan.runs, Some(&out))),
     }
 }

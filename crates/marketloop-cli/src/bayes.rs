@@ -3,7 +3,7 @@
 //! [`marketloop_io::experiment::Bayes`]: reward curves, the exact game, figures, `report.html`
 //! and the manifest.
 
-use crate::common::{print_stdout, Context, Format};
+use crate::common::{print_stdout, Context, Format, OutArgs};
 use marketloop_io::experiment::{bayes, execute_in, Bayes};
 use marketloop_io::spec::BayesSpec;
 use std::path::PathBuf;
@@ -13,9 +13,8 @@ use std::path::PathBuf;
 pub struct BayesArgs {
     /// The spec (TOML; an annotated example: `marketloop spec bayes`; every field: docs/specs.md).
     pub spec: PathBuf,
-    /// Output folder (must not exist or be empty).
-    #[arg(long)]
-    pub out: PathBuf,
+    #[command(flatten)]
+    pub out: OutArgs,
     /// `json` prints the summary as JSON on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -24,21 +23,22 @@ pub struct BayesArgs {
 /// Runs the command.
 pub fn run(args: BayesArgs, _ctx: &Context) -> anyhow::Result<()> {
     let e = Bayes::new(BayesSpec::from_path(&args.spec)?)?;
-    let done = execute_in(&e, &e.plan(), &args.out, false, &|_| {})?;
+    let out = args.out.dir("bayes");
+    let done = execute_in(&e, &e.plan(), &out, args.out.resume, &|_| {})?;
+    args.out.announce(&out);
     match args.format {
         Format::Json => print_stdout(&serde_json::to_string_pretty(&bayes::json(
-            &e, &done, &args.out,
+            &e, &done, &out,
         ))?),
-        Format::Table => print_stdout(&bayes::text(&e, &done, &args.out)?),
+        Format::Table => print_stdout(&bayes::text(&e, &done, &out)?),
     }
 }
 
 /// Arguments of `marketloop reproduce bayesian-choice`.
 #[derive(clap::Args, Debug)]
 pub struct ReproduceArgs {
-    /// Output folder (must not exist or be empty).
-    #[arg(long)]
-    pub out: PathBuf,
+    #[command(flatten)]
+    pub out: OutArgs,
     /// Master seed.
     #[arg(long, default_value_t = 2019)]
     pub seed: u64,
@@ -67,14 +67,22 @@ pub fn run_reproduce(args: ReproduceArgs, _ctx: &Context) -> anyhow::Result<()> 
         runs: args.runs.unwrap_or(base.runs),
         ..base
     };
-    let s = run(&cfg, &args.out)?;
+    if args.out.resume {
+        anyhow::bail!(
+            "--resume: reproduce bayesian-choice has no replicates to reuse; run it again into \
+             a new --out"
+        );
+    }
+    let out = args.out.dir("bayesian-choice");
+    let s = run(&cfg, &out)?;
+    args.out.announce(&out);
     let held = s.theorems.iter().filter(|c| c.holds).count();
     let mut text = theorems_table(&s.theorems)?.to_markdown(4)?;
     text.push_str(&format!(
         "\n{held} of {} checks hold; side by side: {} cells; results in {}\n",
         s.theorems.len(),
         s.side.len(),
-        args.out.display()
+        out.display()
     ));
     print_stdout(&text)
 }

@@ -4,7 +4,7 @@
 //! per-run results, summaries, the performance in isolation (optional), figures,
 //! `report.html` and the manifest.
 
-use crate::common::{print_stdout, Context, Format};
+use crate::common::{print_stdout, Context, Format, OutArgs};
 use marketloop_io::compete_spec::CompeteFile;
 use marketloop_io::experiment::{execute_in, print, Compete};
 use std::path::PathBuf;
@@ -20,12 +20,8 @@ pub struct CompeteArgs {
     /// Master seed (default: the spec's `seed`, else 0).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Output folder (must not exist or be empty, unless --resume).
-    #[arg(long)]
-    pub out: PathBuf,
-    /// Continue an interrupted run in --out, reusing its finished runs.
-    #[arg(long)]
-    pub resume: bool,
+    #[command(flatten)]
+    pub out: OutArgs,
     /// `json` prints the summary as JSON on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -37,12 +33,14 @@ pub fn run(args: CompeteArgs, ctx: &Context) -> anyhow::Result<()> {
     let plan = file.plan(args.seed, args.runs);
     let e = Compete::new(file.spec)?;
     let pb = ctx.progress(plan.runs, "games");
-    let done = execute_in(&e, &plan, &args.out, args.resume, &|_| pb.inc(1))?;
+    let out = args.out.dir("compete");
+    let done = execute_in(&e, &plan, &out, args.out.resume, &|_| pb.inc(1))?;
     pb.finish_and_clear();
+    args.out.announce(&out);
     match args.format {
         Format::Json => print_stdout(&serde_json::to_string_pretty(&print::compete_json(
-            &e, &done, &args.out,
+            &e, &done, &out,
         )?)?),
-        Format::Table => print_stdout(&print::compete_text(&e, &plan, &done, &args.out)?),
+        Format::Table => print_stdout(&print::compete_text(&e, &plan, &done, &out)?),
     }
 }

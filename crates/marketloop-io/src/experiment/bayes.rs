@@ -14,7 +14,9 @@ use crate::report::{Finding, Report, Section};
 use crate::spec::BayesSpec;
 use crate::table::{Column, Table};
 use crate::{Figure, IoError, Series};
-use marketloop_core::bandits::bayesian::{BayesGame, CurvesConfig, GameOutcome, RewCurves};
+use marketloop_core::bandits::bayesian::{
+    BandRule, BayesGame, CurvesConfig, GameOutcome, RewCurves,
+};
 use marketloop_core::bandits::AlgorithmKind;
 use marketloop_core::rng::SeedSequence;
 use marketloop_core::runner::Schedule;
@@ -106,22 +108,21 @@ impl Bayes {
         let o = &s.outcome;
         let c = &s.curves;
         let pair = c.pair(0, 1);
-        let opt = |x: Option<usize>| x.map_or(f64::NAN, |v| v as f64);
-        let rows: Vec<(&str, f64)> = vec![
-            ("expected share of principal 1", o.share),
-            ("sd of principal 1's share", o.share_sd),
+        // A metric that does not apply (no takeover, nothing flagged, no deviation within the
+        // horizon) has no row: tables hold finite numbers only.
+        let opt = |x: Option<usize>| x.map(|v| v as f64);
+        let rows: Vec<(&str, Option<f64>)> = vec![
+            ("expected share of principal 1", Some(o.share)),
+            ("sd of principal 1's share", Some(o.share_sd)),
             (
                 "takeover principal (1 or 2)",
-                o.takeover.map_or(f64::NAN, |(p, _)| (p + 1) as f64),
+                o.takeover.map(|(p, _)| (p + 1) as f64),
             ),
-            (
-                "takeover round",
-                o.takeover.map_or(f64::NAN, |(_, t)| t as f64),
-            ),
-            ("flagged rounds", o.flagged.len() as f64),
+            ("takeover round", o.takeover.map(|(_, t)| t as f64)),
+            ("flagged rounds", Some(o.flagged.len() as f64)),
             ("first flagged round", opt(o.flagged.first().copied())),
             ("last flagged round", opt(o.flagged.last().copied())),
-            ("exact ties", o.exact_ties.len() as f64),
+            ("exact ties", Some(o.exact_ties.len() as f64)),
             (
                 "deviation step (on some path)",
                 opt(pair.and_then(|p| p.path_deviation)),
@@ -130,9 +131,13 @@ impl Bayes {
                 "first step the estimates differ",
                 opt(pair.and_then(|p| p.first_difference)),
             ),
-            ("E[max mu]", c.best),
-            ("Monte Carlo paths", c.paths as f64),
+            ("E[max mu]", Some(c.best)),
+            ("Monte Carlo paths", Some(c.paths as f64)),
         ];
+        let rows: Vec<(&str, f64)> = rows
+            .into_iter()
+            .filter_map(|(m, v)| v.map(|v| (m, v)))
+            .collect();
         Table::new()
             .with(
                 "metric",
@@ -277,11 +282,14 @@ impl Experiment for Bayes {
                     self.spec.t, self.spec.t0, s.curves.paths, plan.seed, self.principal(0), o.share, o.share_sd
                 ),
                 format!(
-                    "{} HardMax decisions were within {} standard errors (flagged, decided as {:?}): rounds {:?}; {} exact ties.",
+                    "{} HardMax decisions were within {} standard errors (flagged; band_rule = \"{}\"){}; {} exact ties.",
                     o.flagged.len(),
                     self.spec.band,
-                    self.spec.band_rule,
-                    &o.flagged[..o.flagged.len().min(20)],
+                    match self.spec.band_rule {
+                        BandRule::Tie => "tie",
+                        BandRule::Estimate => "estimate",
+                    },
+                    flagged_rounds(&o.flagged),
                     o.exact_ties.len()
                 ),
             ],
@@ -357,6 +365,22 @@ pub fn lemma_4_5(o: &GameOutcome) -> Option<String> {
     ))
 }
 
+/// The flagged rounds for a report sentence: ": rounds 3, 4, 9" (the first 20, then how many
+/// more), or nothing when there are none.
+fn flagged_rounds(rounds: &[usize]) -> String {
+    if rounds.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<String> = rounds.iter().take(20).map(|r| r.to_string()).collect();
+    let more = rounds.len().saturating_sub(20);
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!(": rounds {}{tail}", shown.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,6 +419,28 @@ mod tests {
             .check_against(1 << 30, "test budget")
             .unwrap_err();
         assert_eq!(err.field().as_deref(), Some("t"), "{err}");
+    }
+
+    #[test]
+    fn a_game_without_takeover_writes_its_folder() {
+        // Few paths: the decisions stay inside the error band, so nobody takes over and the
+        // takeover metrics do not apply (they used to be NaN, which tables refuse).
+        let spec = BayesSpec::from_toml(
+            "prior = \"heavy-tail\"\nk = 3\nalgorithms = [\"BG\", \"TS\"]\nt = 200\npaths = 500",
+            Path::new("b.toml"),
+        )
+        .unwrap();
+        let e = Bayes::new(spec).unwrap();
+        let dir = std::env::temp_dir().join(format!("bayes-no-takeover-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let done = crate::experiment::execute_in(&e, &e.plan(), &dir, false, &|_| {}).unwrap();
+        let t = e.summary_table(&done.summary).unwrap();
+        let Some(Column::F64(v)) = t.column("value") else {
+            panic!("value column")
+        };
+        assert!(v.iter().all(|x| x.is_finite()));
+        assert!(dir.join("manifest.json").is_file());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

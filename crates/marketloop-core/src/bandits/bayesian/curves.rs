@@ -172,7 +172,7 @@ impl<A: BayesAlgorithm> CurvesConfig<A> {
                     "belief",
                     format!("true (for {})", a.label()),
                     &format!(
-                        "belief = true on the {} prior (not conjugate) is defined for BG, SG and BEG only; give belief = {{ alpha = 1, beta = 1 }} for other algorithms",
+                        "belief = true on the {} prior (not conjugate) is defined for BG, SG and BEG only; give belief = [1, 1] (a Beta(1, 1) belief per arm) for other algorithms",
                         self.prior.display_name()
                     ),
                 )),

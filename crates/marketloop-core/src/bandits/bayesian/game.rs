@@ -370,8 +370,8 @@ impl BayesGame {
             // dist[n] = P(n_1(t) = n), n = 0..t-1; principal 2 is then at n_2 = t - 1 - n.
             let (mut v1, mut v2) = (0.0, 0.0);
             let (mut naive, mut dec1, mut dec2) = (0.0, 0.0, 0.0);
-            for n in lo..=hi {
-                v1 += dist[n] * c1.rew[t0 + n];
+            for (w, r) in dist[lo..=hi].iter().zip(&c1.rew[t0 + lo..=t0 + hi]) {
+                v1 += w * r;
             }
             // In the order of n2 = t - 1 - n ascending, as the sum over principal 2's counts.
             for n in (lo..=hi).rev() {
@@ -538,7 +538,10 @@ mod tests {
                         a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
                     };
                     assert!(same(&o.p, &p), "{response:?} band {band}: p");
-                    assert!(same(&o.pmr1, &v1) && same(&o.pmr2, &v2), "{response:?}: PMR");
+                    assert!(
+                        same(&o.pmr1, &v1) && same(&o.pmr2, &v2),
+                        "{response:?}: PMR"
+                    );
                     assert!(same(&o.pmr_se, &se), "{response:?} band {band}: se");
                 }
             }
