@@ -27,6 +27,7 @@ use marketloop_io::market_spec::ResolvedMarket;
 use marketloop_io::reproduce::bandits::{self, BanditsConfig};
 use marketloop_io::reproduce::cultural::{self, CulturalConfig};
 use marketloop_io::sweep::{self, Cell, SweepSpec};
+use marketloop_io::sweep_folder;
 use marketloop_io::IoError;
 use progress::Progress;
 use pyo3::prelude::*;
@@ -128,10 +129,23 @@ fn run_sweep_local(
     let bar = Progress::new(progress, cells);
     let table = py.detach(|| {
         with_threads(threads, || {
-            let dir = out.as_deref().map(Path::new);
-            sweep::run_sweep_local(&s, &Experiments::new(), dir, &|done| {
-                bar.reached(done as u64)
-            })
+            let runner = Experiments::new();
+            let on_cell = |done: usize| bar.reached(done as u64);
+            match out.as_deref().map(Path::new) {
+                // The CLI's sweep folder (results, report, manifest); a later call with the
+                // same `out` continues it or, finished, loads its cells.
+                Some(dir) => sweep_folder::run_sweep_in(
+                    &s,
+                    &runner,
+                    None,
+                    Path::new("."),
+                    dir,
+                    true,
+                    &on_cell,
+                )
+                .map(|r| r.results),
+                None => sweep::run_sweep_local(&s, &runner, None, &on_cell),
+            }
         })
     })?;
     bar.finish(py)?;
