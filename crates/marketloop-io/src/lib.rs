@@ -41,6 +41,7 @@ pub mod run;
 pub mod spec;
 pub mod study;
 pub mod sweep;
+pub mod sweep_folder;
 pub mod sweep_report;
 pub mod table;
 

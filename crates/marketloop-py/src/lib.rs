@@ -27,6 +27,7 @@ use marketloop_io::market_spec::ResolvedMarket;
 use marketloop_io::reproduce::bandits::{self, BanditsConfig};
 use marketloop_io::reproduce::cultural::{self, CulturalConfig};
 use marketloop_io::sweep::{self, Cell, SweepSpec};
+use marketloop_io::sweep_folder;
 use marketloop_io::IoError;
 use progress::Progress;
 use pyo3::prelude::*;
@@ -128,10 +129,23 @@ fn run_sweep_local(
     let bar = Progress::new(progress, cells);
     let table = py.detach(|| {
         with_threads(threads, || {
-            let dir = out.as_deref().map(Path::new);
-            sweep::run_sweep_local(&s, &Experiments::new(), dir, &|done| {
-                bar.reached(done as u64)
-            })
+            let runner = Experiments::new();
+            let on_cell = |done: usize| bar.reached(done as u64);
+            match out.as_deref().map(Path::new) {
+                // The CLI's sweep folder (results, report, manifest); a later call with the
+                // same `out` continues it or, finished, loads its cells.
+                Some(dir) => sweep_folder::run_sweep_in(
+                    &s,
+                    &runner,
+                    None,
+                    Path::new("."),
+                    dir,
+                    true,
+                    &on_cell,
+                )
+                .map(|r| r.results),
+                None => sweep::run_sweep_local(&s, &runner, None, &on_cell),
+            }
         })
     })?;
     bar.finish(py)?;
@@ -444,13 +458,33 @@ impl PyMarket {
 #[pyfunction]
 #[pyo3(signature = (config, out, resume=false))]
 fn reproduce_cultural(py: Python<'_>, config: &str, out: &str, resume: bool) -> PyResult<String> {
-    let cfg: CulturalConfig =
-        serde_json::from_str(config).map_err(|e| json_err("cultural-market config", e))?;
-    let out = PathBuf::from(out);
-    let summary = py
-        .detach(|| cultural::run(&cfg, &out, resume, &|_| {}))
-        .map_err(py_err)?;
+    let summary = reproduction(
+        py,
+        "cultural-market",
+        config,
+        out,
+        |c: &CulturalConfig, o| cultural::run(c, o, resume, &|_| {}),
+    )?;
     serde_json::to_string(&summary).map_err(|e| json_err("cultural-market summary", e))
+}
+
+/// Reads a reproduction's JSON config (`what config`) and runs it into `out` with the GIL
+/// released.
+fn reproduction<C, S>(
+    py: Python<'_>,
+    what: &str,
+    config: &str,
+    out: &str,
+    run: impl FnOnce(&C, &Path) -> Result<S, IoError> + Send,
+) -> PyResult<S>
+where
+    C: serde::de::DeserializeOwned + Sync,
+    S: Send,
+{
+    let cfg: C =
+        serde_json::from_str(config).map_err(|e| json_err(&format!("{what} config"), e))?;
+    let out = PathBuf::from(out);
+    py.detach(|| run(&cfg, &out)).map_err(py_err)
 }
 
 /// Runs `study learning-in-the-loop` (issue 11's experiments) from a JSON config (the fields
@@ -459,12 +493,13 @@ fn reproduce_cultural(py: Python<'_>, config: &str, out: &str, resume: bool) -> 
 #[pyo3(signature = (config, out, resume=false))]
 fn study_learning(py: Python<'_>, config: &str, out: &str, resume: bool) -> PyResult<String> {
     use marketloop_io::study::learning::{self, LearningConfig};
-    let cfg: LearningConfig =
-        serde_json::from_str(config).map_err(|e| json_err("learning-in-the-loop config", e))?;
-    let out = PathBuf::from(out);
-    let summary = py
-        .detach(|| learning::run(&cfg, &out, resume, &|_| {}))
-        .map_err(py_err)?;
+    let summary = reproduction(
+        py,
+        "learning-in-the-loop",
+        config,
+        out,
+        |c: &LearningConfig, o| learning::run(c, o, resume, &|_| {}),
+    )?;
     Ok(summary.to_json().to_string())
 }
 
@@ -480,12 +515,13 @@ fn cultural_defaults() -> PyResult<String> {
 #[pyfunction]
 #[pyo3(signature = (config, out, resume=false))]
 fn reproduce_bandits(py: Python<'_>, config: &str, out: &str, resume: bool) -> PyResult<String> {
-    let cfg: BanditsConfig =
-        serde_json::from_str(config).map_err(|e| json_err("competing-bandits config", e))?;
-    let out = PathBuf::from(out);
-    let summary = py
-        .detach(|| bandits::run(&cfg, &out, resume, &|_| {}))
-        .map_err(py_err)?;
+    let summary = reproduction(
+        py,
+        "competing-bandits",
+        config,
+        out,
+        |c: &BanditsConfig, o| bandits::run(c, o, resume, &|_| {}),
+    )?;
     let mut json = summary.to_json().map_err(py_err)?;
     json["config"] = serde_json::to_value(&summary.config)
         .map_err(|e| json_err("competing-bandits summary", e))?;

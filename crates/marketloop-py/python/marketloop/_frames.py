@@ -16,6 +16,17 @@ from ._core import MarketloopError
 Columns = List[Tuple[str, str, Any]]
 
 
+def toml_source(source: Any, kind: str) -> Tuple[str, Any]:
+    """The text of a TOML spec given as a file path or as TOML text, and the path (``None``
+    for text). A path-like ``*.toml`` that does not exist is an error naming it."""
+    path = Path(source) if isinstance(source, Path) or "\n" not in str(source) else None
+    if path is not None and path.is_file():
+        return path.read_text(encoding="utf-8"), path
+    if path is not None and str(source).endswith(".toml"):
+        raise MarketloopError(f"{source}: no such {kind} TOML file")
+    return str(source), None
+
+
 def to_arrays(columns: Columns) -> Dict[str, np.ndarray]:
     """Columns as returned by ``marketloop._core`` -> name -> numpy array (copies, writable)."""
     out: Dict[str, np.ndarray] = {}

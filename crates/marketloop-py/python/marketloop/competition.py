@@ -9,7 +9,7 @@ from typing import Any, Dict, List, NamedTuple, Optional, Tuple, Union
 import pandas as pd
 
 from . import _core
-from ._frames import plain, to_frame
+from ._frames import plain, to_frame, toml_source
 from ._progress import progress_callback
 from .plugins import is_bandit_plugin, plugin_name
 
@@ -80,13 +80,7 @@ class Competition:
     @classmethod
     def from_toml(cls, source: Union[str, Path]) -> "Competition":
         """A competition from a ``marketloop compete`` TOML file or TOML text."""
-        path = Path(source) if isinstance(source, Path) or "\n" not in str(source) else None
-        if path is not None and path.is_file():
-            text = path.read_text(encoding="utf-8")
-        elif path is not None and str(source).endswith(".toml"):
-            raise _core.MarketloopError(f"{source}: no such compete TOML file")
-        else:
-            text = str(source)
+        text, _ = toml_source(source, "compete")
         return cls(**json.loads(_core.toml_to_json(text)))
 
     def run(

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._frames import absolute_files, plain, to_frame, whole
+from ._frames import absolute_files, plain, to_frame, toml_source, whole
 from ._progress import progress_callback
 from .plugins import observer_args, ranking_args
 
@@ -118,13 +118,8 @@ class Market:
     @classmethod
     def from_toml(cls, source: Union[str, Path]) -> "Market":
         """A market from a TOML file (file references relative to its folder) or TOML text."""
-        path = Path(source) if isinstance(source, Path) or "\n" not in str(source) else None
-        if path is not None and path.is_file():
-            text, base = path.read_text(encoding="utf-8"), path.parent
-        elif path is not None and str(source).endswith(".toml"):
-            raise _core.MarketloopError(f"{source}: no such market TOML file")
-        else:
-            text, base = str(source), Path.cwd()
+        text, path = toml_source(source, "market")
+        base = path.parent if path is not None else Path.cwd()
         doc = absolute_files(json.loads(_core.toml_to_json(text)), base)
         # Rust's market spec names an unknown key and the allowed ones (the one field list).
         _core.PyMarket(json.dumps(doc))

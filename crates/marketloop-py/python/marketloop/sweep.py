@@ -88,6 +88,7 @@ def sweep_cells(
     plug-in algorithm's slot holds the plug-in object, so ``Competition(**cell["spec"])``
     rebuilds the cell's competition)."""
     plugins = _plugins(spec, grid)
+    out = None if out is None else str(out)
     doc = _document(spec, kind, grid, runs, seed, settings)
     cells = json.loads(_core.sweep_cells(json.dumps(doc)))
     for c in cells:
@@ -136,8 +137,11 @@ def sweep(
         The experiment: ``"market"`` (simulate; default for a Market), ``"market-equilibrium"``,
         ``"market-dynamics"`` or ``"compete"`` (default for a Competition).
     out : str, optional
-        Folder where finished cells are stored (``out/cells/*.json``); a later call with the same
-        ``out`` resumes from them.
+        With the local backend and built-in algorithms: the run folder ``marketloop sweep
+        --out`` writes (``results.csv``/``.parquet``, the sweep report with a figure per swept
+        parameter, ``manifest.json``; finished cells under ``out/cells/``), so a later call with
+        the same ``out`` resumes an interrupted sweep or loads a finished one. With the Ray
+        backend or plug-in algorithms only the finished cells are stored there (for resuming).
     progress : bool or callable
         A progress bar over the cells: tqdm when installed (``marketloop[progress]``), silent
         otherwise; ``False`` turns it off; a callable ``progress(done, total)`` gets the
@@ -153,6 +157,7 @@ def sweep(
         order.
     """
     plugins = _plugins(spec, grid)
+    out = None if out is None else str(out)
     doc = _document(spec, kind, grid, runs, seed, settings)
     text = json.dumps(doc)
     if backend == "local":
