@@ -200,6 +200,8 @@ def test_a_user_kl_ucb_in_a_local_sweep_equals_its_single_runs(tmp_path):
 def test_a_user_kl_ucb_against_ts_gives_identical_numbers_on_local_and_ray():
     ray = pytest.importorskip("ray", reason="the ray package is not installed (pip install ray)")
     ray.cloudpickle.register_pickle_by_value(sys.modules["plugin_algorithms"])
+    # An earlier test's Ray sweep may have started Ray already (sweep() reuses a running Ray).
+    ray.shutdown()
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         local = ml.sweep(SWEEP_BASE, SWEEP_GRID, runs=3, seed=9)

@@ -104,6 +104,8 @@ def test_local_overhead_per_cell_is_small():
 
 def test_ray_backend_gives_exactly_the_local_numbers(tmp_path):
     ray = pytest.importorskip("ray", reason="the ray package is not installed (pip install ray)")
+    # An earlier test's Ray sweep may have started Ray already (sweep() reuses a running Ray).
+    ray.shutdown()
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         local = ml.sweep(BASE, GRID, runs=5, seed=4)
