@@ -88,7 +88,6 @@ def sweep_cells(
     plug-in algorithm's slot holds the plug-in object, so ``Competition(**cell["spec"])``
     rebuilds the cell's competition)."""
     plugins = _plugins(spec, grid)
-    out = None if out is None else str(out)
     doc = _document(spec, kind, grid, runs, seed, settings)
     cells = json.loads(_core.sweep_cells(json.dumps(doc)))
     for c in cells:
