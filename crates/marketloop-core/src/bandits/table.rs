@@ -234,14 +234,17 @@ impl PhaseRows<'_> {
 /// Bernoulli(p) from one u64: `x < p * 2^64` (as `rand::distr::Bernoulli`), except that
 /// p = 1 is always true; every entry consumes exactly one u64 so entry (t, a) sits at a fixed
 /// stream position.
+/// A Bernoulli(p) draw from one 64-bit word: `x < p 2^64` (exact for every p the word can
+/// resolve), shared by the reward tables and the Bayesian-choice curves.
 #[derive(Clone, Copy, Debug)]
-struct Threshold {
+pub(crate) struct Threshold {
     always: bool,
     p_int: u64,
 }
 
 impl Threshold {
-    fn new(p: f64) -> Self {
+    /// The threshold of probability `p`.
+    pub(crate) fn new(p: f64) -> Self {
         if p >= 1.0 {
             Threshold {
                 always: true,
@@ -256,8 +259,9 @@ impl Threshold {
         }
     }
 
+    /// The draw for the word `x`.
     #[inline]
-    fn sample(self, x: u64) -> bool {
+    pub(crate) fn sample(self, x: u64) -> bool {
         self.always || x < self.p_int
     }
 }

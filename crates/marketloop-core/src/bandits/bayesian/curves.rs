@@ -24,6 +24,7 @@
 
 use super::posterior::{ExactGreedy, GreedyRule};
 use super::prior::{BayesPrior, Belief, ResolvedBelief};
+use crate::bandits::table::Threshold;
 use crate::bandits::{
     AlgorithmKind, AlgorithmSpec, ArgmaxTie, BanditError, BanditPolicy, DynBanditPolicy,
     FirmAlgorithm,
@@ -265,33 +266,6 @@ impl<A: BayesAlgorithm> CurvesConfig<A> {
 }
 
 /// Bernoulli(p) from one u64 (`x < p 2^64`, p = 1 always true), as the realization tables.
-#[derive(Clone, Copy, Debug)]
-struct Threshold {
-    always: bool,
-    p_int: u64,
-}
-
-impl Threshold {
-    fn new(p: f64) -> Self {
-        if p >= 1.0 {
-            Threshold {
-                always: true,
-                p_int: 0,
-            }
-        } else {
-            // p 2^64 < 2^64 for p < 1; `as` saturates and maps 0 to 0.
-            Threshold {
-                always: false,
-                p_int: (p * 18_446_744_073_709_551_616.0) as u64,
-            }
-        }
-    }
-    #[inline]
-    fn sample(self, x: u64) -> bool {
-        self.always || x < self.p_int
-    }
-}
-
 /// Partial sums over some paths.
 #[derive(Clone, Debug)]
 struct Acc {
