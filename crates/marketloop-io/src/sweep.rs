@@ -353,7 +353,13 @@ impl SweepFile {
             }
             None => default.ok_or_else(|| err(key, format!("{key} is missing"))),
         };
-        let runs = whole("runs", &doc.runs, None)?;
+        // Kinds without replicates (one deterministic result, or one game computed exactly)
+        // need no `runs` line; any value is recorded and unused.
+        let replicated = !matches!(
+            kind,
+            Kind::MarketEquilibrium | Kind::MarketDynamics | Kind::Bayes
+        );
+        let runs = whole("runs", &doc.runs, (!replicated).then_some(1))?;
         let seed = whole("seed", &doc.seed, Some(0))?;
         let (mut spec, base) = match &doc.spec_file {
             None => (serde_json::Map::new(), folder.clone()),
@@ -699,6 +705,30 @@ pub fn load_or_run(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn runs_is_needed_only_by_kinds_with_replicates() {
+        let eq =
+            "kind = \"market-equilibrium\"\n[spec]\nfeedback = 0.5\n[grid]\nfeedback = [0.25]\n";
+        assert_eq!(
+            SweepFile::parse(eq, Path::new("s.toml"))
+                .unwrap()
+                .sweep
+                .runs,
+            1
+        );
+        let bayes = "kind = \"bayes\"\n[grid]\nt = [10, 20]\n";
+        assert_eq!(
+            SweepFile::parse(bayes, Path::new("s.toml"))
+                .unwrap()
+                .sweep
+                .runs,
+            1
+        );
+        let compete = "kind = \"compete\"\n[grid]\nt = [10, 20]\n";
+        let e = SweepFile::parse(compete, Path::new("s.toml")).unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("runs"), "{e}");
+    }
 
     #[test]
     fn sweep_files_reject_unknown_keys_naming_the_allowed_ones() {
