@@ -717,7 +717,7 @@ mod tests {
                 .runs,
             1
         );
-        let bayes = "kind = \"bayes\"\n[grid]\nt = [10, 20]\n";
+        let bayes = "kind = \"bayes\"\n[spec]\nk = 3\n[grid]\nt = [10, 20]\n";
         assert_eq!(
             SweepFile::parse(bayes, Path::new("s.toml"))
                 .unwrap()
@@ -725,7 +725,7 @@ mod tests {
                 .runs,
             1
         );
-        let compete = "kind = \"compete\"\n[grid]\nt = [10, 20]\n";
+        let compete = "kind = \"compete\"\n[spec]\nk = 3\n[grid]\nt = [10, 20]\n";
         let e = SweepFile::parse(compete, Path::new("s.toml")).unwrap_err();
         assert_eq!(e.field().as_deref(), Some("runs"), "{e}");
     }
