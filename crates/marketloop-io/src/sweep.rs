@@ -353,13 +353,8 @@ impl SweepFile {
             }
             None => default.ok_or_else(|| err(key, format!("{key} is missing"))),
         };
-        // Kinds without replicates (one deterministic result, or one game computed exactly)
-        // need no `runs` line; any value is recorded and unused.
-        let replicated = !matches!(
-            kind,
-            Kind::MarketEquilibrium | Kind::MarketDynamics | Kind::Bayes
-        );
-        let runs = whole("runs", &doc.runs, (!replicated).then_some(1))?;
+        // Kinds without replicates need no `runs` line; any value is recorded and unused.
+        let runs = whole("runs", &doc.runs, (!kind.replicated()).then_some(1))?;
         let seed = whole("seed", &doc.seed, Some(0))?;
         let (mut spec, base) = match &doc.spec_file {
             None => (serde_json::Map::new(), folder.clone()),

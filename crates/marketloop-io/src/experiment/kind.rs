@@ -76,6 +76,19 @@ impl Kind {
         }
     }
 
+    /// Whether the kind runs replicates (its [`Experiment::REPLICATED`]): kinds without them
+    /// compute one deterministic result, so `runs` means nothing to them.
+    pub fn replicated(self) -> bool {
+        match self {
+            Kind::MarketSimulate => MarketSimulate::REPLICATED,
+            Kind::MarketEquilibrium => MarketEquilibrium::REPLICATED,
+            Kind::MarketDynamics => MarketDynamics::REPLICATED,
+            Kind::Compete => <Compete as Experiment>::REPLICATED,
+            Kind::Bayes => Bayes::REPLICATED,
+            Kind::Arena => ArenaExperiment::REPLICATED,
+        }
+    }
+
     /// Every kind's name.
     pub fn names() -> Vec<&'static str> {
         Kind::ALL.iter().map(|k| k.name()).collect()

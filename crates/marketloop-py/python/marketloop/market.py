@@ -124,7 +124,7 @@ class Market:
         # Rust's market spec names an unknown key and the allowed ones (the one field list).
         _core.PyMarket(json.dumps(doc))
         market = cls(**doc)
-        if path is not None and path.is_file():
+        if path is not None:
             # Run folders record the file the spec came from, as the CLI does.
             market._source = str(source)
             market._handle = None
