@@ -29,7 +29,8 @@ pub enum Dataset {
     #[value(name = "movielens-100k")]
     Movielens100k,
     /// Zhu, Cheung & Xie's own inputs of Figure 2 (appeals, qualities, their homogeneous pair
-    /// and the 100 groups), installed from a local copy with --from, SHA-256 checked.
+    /// and the 100 groups) from the authors' repository, or from a local copy with --from;
+    /// SHA-256 checked.
     #[value(name = "zhu2023-inputs")]
     Zhu2023Inputs,
 }
@@ -61,9 +62,14 @@ pub struct FetchArgs {
     /// Seconds allowed to open a connection.
     #[arg(long, default_value_t = 10, value_name = "S")]
     pub connect_timeout: u64,
-    /// zhu2023-inputs: a folder holding the five files to install (checked by SHA-256).
+    /// zhu2023-inputs: install from this folder instead of downloading (the four .npy files and
+    /// the groups as groups_100.json or as the authors' pickle `groups`; checked by SHA-256).
     #[arg(long, value_name = "DIR")]
     pub from: Option<PathBuf>,
+    /// zhu2023-inputs: download from this folder address instead of the authors' repository at
+    /// the recorded commit (a mirror holding the same files).
+    #[arg(long, value_name = "URL", conflicts_with = "from")]
+    pub url: Option<String>,
 }
 
 /// Which items a user type may choose (`--variant`).
@@ -147,20 +153,35 @@ fn source(s: SourceArg) -> FetchSource {
     }
 }
 
-/// Installs the authors' inputs from `--from` into the cache.
+/// Downloads the authors' inputs (or installs them from `--from`) into the cache.
 fn fetch_zhu2023(a: &FetchArgs) -> anyhow::Result<()> {
-    let Some(from) = &a.from else {
-        anyhow::bail!(
-            "zhu2023-inputs: give --from DIR (this version installs the files from a local copy;              {})",
-            zhu2023::zhu2023_hint()
-        );
-    };
     let cache = a
         .cache
         .clone()
         .unwrap_or_else(marketloop_data::default_cache_dir);
-    let dir = zhu2023::install_zhu2023_inputs(from, &cache)?;
-    println!("Zhu, Cheung & Xie's inputs in {}", dir.display());
+    let (dir, how) = match &a.from {
+        Some(from) => (zhu2023::install_zhu2023_inputs(from, &cache)?, "installed"),
+        None => {
+            let opts = FetchOptions {
+                connect_timeout: std::time::Duration::from_secs(a.connect_timeout),
+                zhu2023_url: a
+                    .url
+                    .clone()
+                    .unwrap_or_else(|| zhu2023::ZHU2023_RAW_URL.into()),
+                ..FetchOptions::default()
+            };
+            match zhu2023::download_zhu2023_inputs(&cache, &opts)? {
+                (dir, true) => (dir, "already in the cache"),
+                (dir, false) => (dir, "downloaded"),
+            }
+        }
+    };
+    println!(
+        "Zhu, Cheung & Xie's inputs ({}, commit {}) {how}: {}",
+        zhu2023::ZHU2023_REPOSITORY,
+        zhu2023::ZHU2023_COMMIT,
+        dir.display()
+    );
     for (name, hash) in zhu2023::ZHU2023_FILES {
         println!("{name:<20} SHA-256 {hash} OK");
     }
@@ -168,14 +189,17 @@ fn fetch_zhu2023(a: &FetchArgs) -> anyhow::Result<()> {
 }
 
 fn fetch(a: FetchArgs, ctx: &Context) -> anyhow::Result<()> {
+    if a.connect_timeout == 0 {
+        anyhow::bail!("--connect-timeout = 0 is not allowed: give at least 1 second");
+    }
     if a.dataset == Dataset::Zhu2023Inputs {
         return fetch_zhu2023(&a);
     }
-    if a.from.is_some() {
-        anyhow::bail!("--from is only for zhu2023-inputs (movielens-100k is downloaded)");
-    }
-    if a.connect_timeout == 0 {
-        anyhow::bail!("--connect-timeout = 0 is not allowed: give at least 1 second");
+    if a.from.is_some() || a.url.is_some() {
+        anyhow::bail!(
+            "--from and --url are only for zhu2023-inputs (movielens-100k is downloaded from \
+             --source)"
+        );
     }
     let cache = a.cache.unwrap_or_else(marketloop_data::default_cache_dir);
     let opts = FetchOptions {

@@ -67,18 +67,28 @@ fn spec_examples_run_and_out_defaults_to_a_new_folder_under_runs() {
 }
 
 #[test]
-fn zhu2023_inputs_install_from_a_local_copy() {
+fn zhu2023_inputs_download_or_install_from_a_local_copy() {
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/zhu2023-inputs");
     let dir = tmp("zhu");
     let cache = dir.join("cache");
+    // A download that fails (a loopback port nobody listens on) says how to install by hand.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/repo", closed.local_addr().unwrap());
+    drop(closed);
     let o = run(&[
         "data",
         "fetch",
         "zhu2023-inputs",
         "--cache",
         cache.to_str().unwrap(),
+        "--url",
+        &url,
     ]);
-    assert!(stderr(&o).contains("--from DIR"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("could not download") && stderr(&o).contains("--from DIR"),
+        "{}",
+        stderr(&o)
+    );
     let bad = dir.join("bad");
     std::fs::create_dir_all(&bad).unwrap();
     let args = |from: &Path| {

@@ -1,4 +1,5 @@
-//! Downloading MovieLens-100K into a local cache (cargo feature `fetch`, on by default).
+//! Downloading MovieLens-100K into a local cache (cargo feature `fetch`, on by default); the
+//! authors' Figure-2 inputs are in [`zhu2023`].
 //!
 //! Sources, in order ([`FetchSource::Auto`]):
 //! 1. GroupLens's own address, <https://files.grouplens.org/datasets/movielens/ml-100k.zip>
@@ -17,6 +18,8 @@
 //! HTTP is `ureq` (small, blocking, pure Rust, rustls TLS checked against the operating system's
 //! certificate store) and the archives are read with `zip` (stored and deflated entries only).
 
+#[cfg(test)]
+mod test_server;
 pub mod zhu2023;
 
 use crate::movielens::{sha256_hex, U_DATA_SHA256};
@@ -60,6 +63,9 @@ pub struct FetchOptions {
     pub pypi_json_url: String,
     /// PyPI's simple index page for recbole.
     pub pypi_simple_url: String,
+    /// The folder address the authors' Figure-2 inputs are downloaded from
+    /// ([`zhu2023::ZHU2023_RAW_URL`]: their repository at the recorded commit).
+    pub zhu2023_url: String,
     /// Time allowed to open a connection.
     pub connect_timeout: Duration,
     /// Time allowed for one whole request, download included.
@@ -72,6 +78,7 @@ impl Default for FetchOptions {
             grouplens_url: GROUPLENS_URL.into(),
             pypi_json_url: PYPI_JSON_URL.into(),
             pypi_simple_url: PYPI_SIMPLE_URL.into(),
+            zhu2023_url: zhu2023::ZHU2023_RAW_URL.into(),
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(300),
         }
@@ -135,7 +142,7 @@ pub fn fetch_movielens_100k_with(
         };
         match got {
             Ok((files, from)) => {
-                write_files(&dir, &files)?;
+                write_files(&dir, &files, "u.data")?;
                 return Ok(Fetched {
                     dir,
                     sha256: U_DATA_SHA256.into(),
@@ -156,7 +163,7 @@ pub fn fetch_movielens_100k_with(
     )))
 }
 
-fn agent(opts: &FetchOptions) -> ureq::Agent {
+pub(crate) fn agent(opts: &FetchOptions) -> ureq::Agent {
     let tls = ureq::tls::TlsConfig::builder()
         .root_certs(ureq::tls::RootCerts::PlatformVerifier)
         .build();
@@ -174,7 +181,7 @@ const MAX_DOWNLOAD: u64 = 64 << 20;
 /// Largest archive entry accepted.
 const MAX_ENTRY: u64 = 64 << 20;
 
-fn get(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn get(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, String> {
     let mut resp = agent.get(url).call().map_err(|e| format!("{url}: {e}"))?;
     resp.body_mut()
         .with_config()
@@ -183,7 +190,8 @@ fn get(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("{url}: {e}"))
 }
 
-type Files = Vec<(String, Vec<u8>)>;
+/// Named file contents, in memory until they are verified and written.
+pub(crate) type Files = Vec<(String, Vec<u8>)>;
 
 fn open_zip(
     bytes: Vec<u8>,
@@ -374,11 +382,12 @@ fn from_pypi(agent: &ureq::Agent, opts: &FetchOptions) -> Result<(Files, String)
     Ok((files, url))
 }
 
-/// Writes the files atomically into `dir`, `u.data` last.
-fn write_files(dir: &Path, files: &Files) -> Result<(), DataError> {
+/// Writes the files atomically into `dir`, the one named `last` last (so that its presence
+/// means the others are complete).
+pub(crate) fn write_files(dir: &Path, files: &Files, last: &str) -> Result<(), DataError> {
     std::fs::create_dir_all(dir).map_err(|e| DataError::io(dir, e))?;
-    let mut order: Vec<&(String, Vec<u8>)> = files.iter().filter(|(n, _)| n != "u.data").collect();
-    order.extend(files.iter().filter(|(n, _)| n == "u.data"));
+    let mut order: Vec<&(String, Vec<u8>)> = files.iter().filter(|(n, _)| n != last).collect();
+    order.extend(files.iter().filter(|(n, _)| n == last));
     for (name, bytes) in order {
         let path = dir.join(name);
         let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
@@ -398,11 +407,11 @@ fn write_files(dir: &Path, files: &Files) -> Result<(), DataError> {
 
 #[cfg(test)]
 mod tests {
+    use super::test_server::serve_with;
     use super::*;
-    use std::io::{BufRead, BufReader, Write};
+    use std::io::Write;
     use std::net::TcpListener;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
 
     #[test]
     fn finds_the_wheel_in_json_and_simple_index() {
@@ -456,58 +465,12 @@ mod tests {
         buf.into_inner()
     }
 
-    /// A loopback HTTP server answering `routes` (path -> (status, body), built from the
-    /// server's own address) for at most `max_requests` connections; a request for `/hang` is
-    /// accepted and never answered. Returns the address and a request counter.
-    fn serve_with(
-        routes: impl FnOnce(&str) -> Vec<(String, u16, Vec<u8>)>,
-        max_requests: usize,
-    ) -> (String, Arc<AtomicUsize>) {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = format!("http://{}", listener.local_addr().unwrap());
-        let routes = routes(&addr);
-        let hits = Arc::new(AtomicUsize::new(0));
-        let h = hits.clone();
-        std::thread::spawn(move || {
-            let mut held = Vec::new();
-            for stream in listener.incoming().take(max_requests) {
-                let Ok(mut s) = stream else { continue };
-                h.fetch_add(1, Ordering::SeqCst);
-                let mut line = String::new();
-                let mut r = BufReader::new(s.try_clone().unwrap());
-                r.read_line(&mut line).unwrap_or(0);
-                loop {
-                    let mut l = String::new();
-                    if r.read_line(&mut l).unwrap_or(0) == 0 || l == "\r\n" {
-                        break;
-                    }
-                }
-                let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
-                if path == "/hang" {
-                    held.push(s);
-                    continue;
-                }
-                let (status, body) = routes
-                    .iter()
-                    .find(|(p, _, _)| *p == path)
-                    .map(|(_, st, b)| (*st, b.clone()))
-                    .unwrap_or((404, Vec::new()));
-                let _ = write!(
-                    s,
-                    "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = s.write_all(&body);
-            }
-        });
-        (addr, hits)
-    }
-
     fn opts(grouplens: String, json: String, simple: String) -> FetchOptions {
         FetchOptions {
             grouplens_url: grouplens,
             pypi_json_url: json,
             pypi_simple_url: simple,
+            zhu2023_url: String::new(),
             connect_timeout: Duration::from_secs(2),
             timeout: Duration::from_secs(3),
         }
