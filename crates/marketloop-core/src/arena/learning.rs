@@ -13,11 +13,15 @@
 //! Cost per step: greedy keeps every group's items in an ordered set keyed by the score, so a
 //! trial or a purchase moves one key (O(log n)) and a ranking reads the first P entries (O(P));
 //! epsilon-greedy adds one coin and, with probability eps, a partial Fisher-Yates (P draws).
-//! Thompson sampling draws one exact Beta per item and keeps the top P (O(n)); UCB recomputes
-//! every index, as ln N changes every step (O(n)). Ties go to the lower item index. Draws come
+//! Popularity-free Thompson sampling merges the order statistics of the items that share a
+//! posterior with direct draws of the others ([`super::thompson_top`]: O(items with a mixed
+//! history + classes + P log classes)); popularity-weighted Thompson sampling draws one exact Beta
+//! per item and keeps the top P (O(n)); UCB recomputes every index, as ln N changes every step
+//! (O(n)). Ties go to the lower item index. Draws come
 //! from the platform's ranking stream.
 
 use super::error::ArenaError;
+use super::thompson_top::ThompsonTop;
 use crate::bandits::BetaSampler;
 use crate::market::ranking::bounded_u32;
 use crate::market::{CountState, Market, PlatformState, RankingPolicy, StepOutcome};
@@ -146,6 +150,8 @@ pub struct LearningRanking {
     /// Greedy and epsilon-greedy: per group the items keyed by score, and each item's key.
     sets: Vec<BTreeSet<Key>>,
     keys: Vec<Key>,
+    /// Popularity-free Thompson sampling: the items grouped by shared posterior.
+    top: Option<ThompsonTop>,
     /// Working space: the shown items, scores, an index permutation.
     out: Vec<u32>,
     scores: Vec<f64>,
@@ -192,6 +198,8 @@ impl LearningRanking {
             } else {
                 Vec::new()
             },
+            top: (spec.rule == LearningRule::Thompson && !spec.popularity_weighted)
+                .then(|| ThompsonTop::new(groups, n, spec.alpha, spec.beta)),
             out: Vec::with_capacity(positions.min(n)),
             scores: vec![0.0; n],
             perm: (0..n as u32).collect(),
@@ -321,6 +329,9 @@ impl RankingPolicy for LearningRanking {
         self.fail.iter_mut().for_each(|x| *x = 0);
         self.group_trials.iter_mut().for_each(|x| *x = 0);
         self.counts.copy_from_slice(counts);
+        if let Some(top) = &mut self.top {
+            top.reset();
+        }
         if !self.sets.is_empty() {
             for g in 0..self.groups {
                 self.sets[g].clear();
@@ -349,6 +360,11 @@ impl RankingPolicy for LearningRanking {
                     self.out.extend_from_slice(&self.perm[..self.k]);
                 } else {
                     self.greedy(g);
+                }
+            }
+            LearningRule::Thompson if self.top.is_some() => {
+                if let Some(top) = &mut self.top {
+                    top.top_k(g, self.k, rng, &mut self.out);
                 }
             }
             LearningRule::Thompson => {
@@ -416,6 +432,9 @@ impl RankingPolicy for LearningRanking {
         self.group_trials[g] += 1;
         if !self.sets.is_empty() {
             self.rekey(g, j);
+        }
+        if let Some(top) = &mut self.top {
+            top.observe(g, j, self.succ[x], self.fail[x]);
         }
     }
 }

@@ -33,6 +33,7 @@ pub mod ranking;
 pub mod run;
 #[cfg(test)]
 mod tests;
+mod thompson_top;
 
 pub use choice::{ArenaChoice, FirstPosition};
 pub use error::ArenaError;

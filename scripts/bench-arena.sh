@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Times `marketloop arena` end to end on issue 11's workload: the authors' 100 MovieLens types
+# and 1682 items (Zhu, Cheung & Xie's Figure-2 inputs), r = 0.5, the 50 MusicLab positions,
+# one platform per ranking (quality oracle, greedy, UCB, Thompson sampling; popularity-free,
+# personalised), then greedy against Thompson sampling (two platforms). One run each, one
+# thread, printing wall and CPU seconds and the load average, and the CPU nanoseconds per user
+# net of the set-up (reading the inputs, building the run), measured by a one-user run.
+# Targets (issue 11): greedy or UCB <= 400 ns per user, Thompson <= 3 us, two platforms <= 1.5x
+# one platform.
+#
+# Usage: scripts/bench-arena.sh [steps]          (default 300000 users)
+# Env: INPUTS_DIR (default ../shared/data/zhu2023-inputs), CARGO_TARGET_DIR (default target),
+#      BIN (a marketloop binary to time instead of building one), RANKINGS (default
+#      "quality greedy ucb thompson").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+steps=${1:-300000}
+inputs=$(cd "${INPUTS_DIR:-../shared/data/zhu2023-inputs}" && pwd)
+if [[ -z "${BIN:-}" ]]; then
+    cargo build --release -q -p marketloop-cli
+    BIN="${CARGO_TARGET_DIR:-target}/release/marketloop"
+fi
+work="$(mktemp -d "${TMPDIR:-/tmp}/bench-arena.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+spec() { # name, users, then one ranking per platform
+    local name=$1 users=$2
+    shift 2
+    {
+        echo "steps = $users"
+        echo "every = $users"
+        echo 'response = { kind = "hard-max-random", eps = 0.1 }'
+        echo 'position_bias = "musiclab"'
+        echo '[market]'
+        echo "weights = { groups = \"$inputs/groups_100.json\" }"
+        echo "visibility = { file = \"$inputs/appeals.npy\" }"
+        echo "quality = { file = \"$inputs/qualities.npy\" }"
+        echo 'feedback = 0.5'
+        echo 'initial_counts = { uniform = [2, 3] }'
+        for r in "$@"; do
+            printf '[[platforms]]\nname = "%s"\nranking = "%s"\n' "$r" "$r"
+        done
+    } >"$work/$name.toml"
+}
+
+echo "machine: $(nproc) cores; $(uptime | sed 's/.*load average/load average/')"
+echo "workload: 100 types x 1682 items, r = 0.5, 50 positions, $steps users, 1 run, 1 thread"
+cpu_of() { # spec name -> CPU seconds (user + sys) of one run, wall seconds in $work/wall
+    local name=$1 tf="$work/$1.time"
+    rm -rf "$work/$name.out"
+    /usr/bin/time -f "%e %U %S" -o "$tf" "$BIN" arena "$work/$name.toml" --quiet --threads 1 \
+        --runs 1 --seed 1 --out "$work/$name.out" >/dev/null
+    read -r wall user sys <"$tf"
+    echo "$wall" >"$work/wall"
+    awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }'
+}
+
+run() { # label, then one ranking per platform
+    local label=$1
+    shift
+    spec setup 1 "$@"
+    spec full "$steps" "$@"
+    local setup full
+    setup=$(cpu_of setup)
+    full=$(cpu_of full)
+    printf '%-20s wall %7.2f s   cpu %7.2f s   %8.0f ns/user net of %.2f s set-up   (%s)\n' \
+        "$label" "$(cat "$work/wall")" "$full" \
+        "$(awk -v f="$full" -v s="$setup" -v n="$steps" 'BEGIN { print (f - s) * 1e9 / (n - 1) }')" \
+        "$setup" "$(uptime | sed 's/.*load average/load average/')"
+}
+
+for r in ${RANKINGS:-quality greedy ucb thompson}; do
+    run "$r" "$r"
+done
+run "greedy vs thompson" greedy thompson
