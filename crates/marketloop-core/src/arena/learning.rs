@@ -16,12 +16,14 @@
 //! Popularity-free Thompson sampling merges the order statistics of the items that share a
 //! posterior with direct draws of the others ([`super::thompson_top`]: O(items with a mixed
 //! history + classes + P log classes)); popularity-weighted Thompson sampling draws one exact Beta
-//! per item and keeps the top P (O(n)); UCB recomputes every index, as ln N changes every step
-//! (O(n)). Ties go to the lower item index. Draws come
+//! per item and keeps the top P (O(n)). Popularity-free UCB merges the items grouped by trial
+//! count ([`super::ucb_top`]: O(C log C + P log C) for C distinct trial counts); popularity-weighted
+//! UCB recomputes every index, as ln N changes every step (O(n)). Ties go to the lower item index. Draws come
 //! from the platform's ranking stream.
 
 use super::error::ArenaError;
 use super::thompson_top::ThompsonTop;
+use super::ucb_top::UcbTop;
 use crate::bandits::BetaSampler;
 use crate::market::ranking::bounded_u32;
 use crate::market::{CountState, Market, PlatformState, RankingPolicy, StepOutcome};
@@ -44,7 +46,8 @@ pub enum LearningRule {
     /// By one draw from each item's Beta posterior.
     Thompson,
     /// By the upper confidence index mean + c sqrt(ln N / n) (N trials of the group, n of the
-    /// item; an item never tried ranks first).
+    /// item; an item never tried ranks first). Popularity-free, equal indices go to the higher
+    /// posterior mean, then the lower item; popularity-weighted, to the lower item.
     Ucb {
         /// The exploration constant c >= 0 (UCB1: sqrt(2)).
         c: f64,
@@ -152,6 +155,8 @@ pub struct LearningRanking {
     keys: Vec<Key>,
     /// Popularity-free Thompson sampling: the items grouped by shared posterior.
     top: Option<ThompsonTop>,
+    /// Popularity-free UCB: the items grouped by trial count, ordered by mean.
+    ucb: Option<UcbTop>,
     /// Working space: the shown items, scores, an index permutation.
     out: Vec<u32>,
     scores: Vec<f64>,
@@ -200,6 +205,8 @@ impl LearningRanking {
             },
             top: (spec.rule == LearningRule::Thompson && !spec.popularity_weighted)
                 .then(|| ThompsonTop::new(groups, n, spec.alpha, spec.beta)),
+            ucb: (matches!(spec.rule, LearningRule::Ucb { .. }) && !spec.popularity_weighted)
+                .then(|| UcbTop::new(groups, n, spec.alpha / (spec.alpha + spec.beta))),
             out: Vec::with_capacity(positions.min(n)),
             scores: vec![0.0; n],
             perm: (0..n as u32).collect(),
@@ -332,6 +339,9 @@ impl RankingPolicy for LearningRanking {
         if let Some(top) = &mut self.top {
             top.reset();
         }
+        if let Some(ucb) = &mut self.ucb {
+            ucb.reset();
+        }
         if !self.sets.is_empty() {
             for g in 0..self.groups {
                 self.sets[g].clear();
@@ -374,6 +384,12 @@ impl RankingPolicy for LearningRanking {
                     self.scores[j] = BetaSampler::new(a, b).sample(rng) * w;
                 }
                 self.top_k();
+            }
+            LearningRule::Ucb { c } if self.ucb.is_some() => {
+                let ln_n = (self.group_trials[g].max(1) as f64).ln();
+                if let Some(ucb) = &mut self.ucb {
+                    ucb.top_k(g, self.k, c, ln_n, &mut self.out);
+                }
             }
             LearningRule::Ucb { c } => {
                 let ln_n = (self.group_trials[g].max(1) as f64).ln();
@@ -424,6 +440,7 @@ impl RankingPolicy for LearningRanking {
         let Some(j) = outcome.tried else { return };
         let g = self.group(outcome.user_type);
         let x = g * self.n + j;
+        let (old_trials, old_mean) = (self.trials(g, j), self.mean(g, j));
         if outcome.bought {
             self.succ[x] += 1;
         } else {
@@ -435,6 +452,10 @@ impl RankingPolicy for LearningRanking {
         }
         if let Some(top) = &mut self.top {
             top.observe(g, j, self.succ[x], self.fail[x]);
+        }
+        let mean = self.mean(g, j);
+        if let Some(ucb) = &mut self.ucb {
+            ucb.observe(g, j, old_trials, old_mean, mean);
         }
     }
 }

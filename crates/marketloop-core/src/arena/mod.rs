@@ -34,6 +34,7 @@ pub mod run;
 #[cfg(test)]
 mod tests;
 mod thompson_top;
+mod ucb_top;
 
 pub use choice::{ArenaChoice, FirstPosition};
 pub use error::ArenaError;
