@@ -33,7 +33,8 @@ pub enum InputArg {
     Synthetic,
     /// The authors' Figure-2 inputs (100 MovieLens types, 1682 items; see --inputs-dir).
     Zhu2023,
-    /// Our own MovieLens types (not wired into the study yet: refused with a hint).
+    /// Our own MovieLens types: MovieLens-100K (--data, else fetched into --cache) through the
+    /// cultural reproduction's preprocessing into --groups types (cached).
     Movielens,
 }
 
@@ -54,6 +55,13 @@ pub struct LearningArgs {
     /// Cache folder (default: $MARKETLOOP_CACHE, else ~/.cache/marketloop).
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
+    /// --inputs movielens: a local MovieLens-100K folder (ml-100k/ or its parent) instead of
+    /// the download.
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// --inputs movielens: user types (k-means groups) [default: 100].
+    #[arg(long, value_name = "M")]
+    groups: Option<usize>,
     /// Experiments to run, comma separated (1, 2, 3) [default: all].
     #[arg(long, value_delimiter = ',')]
     experiments: Vec<u32>,
@@ -96,11 +104,11 @@ impl LearningArgs {
             .inputs
             .iter()
             .map(|i| match i {
-                InputArg::Synthetic => Ok(StudyInputs::Synthetic),
-                InputArg::Zhu2023 => Ok(StudyInputs::Zhu2023),
-                InputArg::Movielens => "movielens".parse::<StudyInputs>(),
+                InputArg::Synthetic => StudyInputs::Synthetic,
+                InputArg::Zhu2023 => StudyInputs::Zhu2023,
+                InputArg::Movielens => StudyInputs::Movielens,
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect();
         let dir = self.zhu2023_dir();
         Ok(LearningConfig {
             scale: match self.scale {
@@ -109,6 +117,9 @@ impl LearningArgs {
             },
             inputs,
             inputs_dir: Some(std::fs::canonicalize(&dir).unwrap_or(dir)),
+            data: self.data.clone(),
+            cache: self.cache.clone(),
+            groups: self.groups,
             experiments: self.experiments.clone(),
             runs: self.runs,
             steps: self.steps,

@@ -4,37 +4,7 @@
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{run_args as run_cli, tmp};
-
-/// 40 users in 2 taste groups over 70 items; users 0-4 rated every item (so the unseen variant
-/// masks items for groups made only of them), the others about 35% of the items.
-fn fake_movielens(root: &Path) -> PathBuf {
-    let dir = root.join("ml-100k");
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut s = String::new();
-    let mut x: u64 = 12345;
-    let mut next = || {
-        x = x
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (x >> 33) as f64 / (1u64 << 31) as f64
-    };
-    for u in 1..=40u32 {
-        for i in 1..=70u32 {
-            if u <= 5 || next() < 0.35 {
-                let likes = (i % 2) == (u % 2);
-                let r = if likes {
-                    4 + (next() < 0.5) as u32
-                } else {
-                    1 + (next() < 0.6) as u32
-                };
-                s.push_str(&format!("{u}\t{i}\t{r}\t{}\n", 880_000_000 + u * 100 + i));
-            }
-        }
-    }
-    std::fs::write(dir.join("u.data"), s).unwrap();
-    dir
-}
+use common::{fake_movielens, run_args as run_cli, tmp};
 
 fn tiny_args<'a>(data: &'a str, cache: &'a str, out: &'a str) -> Vec<&'a str> {
     vec![

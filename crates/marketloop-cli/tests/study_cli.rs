@@ -85,3 +85,64 @@ fn bad_flags_are_refused_before_anything_is_written() {
     assert!(!out.exists());
     std::fs::remove_dir_all(&base).unwrap();
 }
+
+#[test]
+fn the_study_runs_on_our_own_movielens_types() {
+    // A tiny MovieLens folder through the cultural reproduction's preprocessing into 3 types;
+    // the matrices are cached, so a second study reuses them.
+    let base = tmp("learning-movielens");
+    let data = common::fake_movielens(&base);
+    let cache = base.join("cache");
+    let args = |out: &str| {
+        [
+            "--quiet",
+            "study",
+            "learning-in-the-loop",
+            "--inputs",
+            "movielens",
+            "--data",
+            data.to_str().unwrap(),
+            "--cache",
+            cache.to_str().unwrap(),
+            "--groups",
+            "3",
+            "--experiments",
+            "1",
+            "--runs",
+            "2",
+            "--steps",
+            "600",
+            "--compete-steps",
+            "600",
+            "--every",
+            "200",
+            "--out",
+            out,
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let run = |out: &std::path::Path| {
+        let a = args(out.to_str().unwrap());
+        ok(run_args(&a.iter().map(String::as_str).collect::<Vec<_>>()))
+    };
+    let out = base.join("study");
+    run(&out);
+    assert!(out.join("fig1_efficiency_movielens.svg").is_file());
+    let cells = std::fs::read_to_string(out.join("cells.csv")).unwrap();
+    assert!(
+        cells.contains("movielens") && cells.contains("visibility.npy"),
+        "{cells}"
+    );
+    let prefs: Vec<_> = std::fs::read_dir(cache.join("study-movielens"))
+        .unwrap()
+        .collect();
+    assert_eq!(prefs.len(), 1, "one cached preprocessing");
+    let again = base.join("again");
+    run(&again);
+    assert_eq!(
+        std::fs::read_to_string(out.join("exp1_learners.csv")).unwrap(),
+        std::fs::read_to_string(again.join("exp1_learners.csv")).unwrap()
+    );
+    std::fs::remove_dir_all(&base).unwrap();
+}

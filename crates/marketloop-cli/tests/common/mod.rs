@@ -1,7 +1,7 @@
 //! Helpers shared by the CLI integration tests (each test binary uses a subset).
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The `marketloop` binary under test.
@@ -40,4 +40,34 @@ pub fn stderr(o: &Output) -> String {
 pub fn ok(o: Output) -> Output {
     assert!(o.status.success(), "failed: {}\n{}", stderr(&o), stdout(&o));
     o
+}
+
+/// 40 users in 2 taste groups over 70 items; users 0-4 rated every item (so the unseen variant
+/// masks items for groups made only of them), the others about 35% of the items.
+pub fn fake_movielens(root: &Path) -> PathBuf {
+    let dir = root.join("ml-100k");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut s = String::new();
+    let mut x: u64 = 12345;
+    let mut next = || {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (x >> 33) as f64 / (1u64 << 31) as f64
+    };
+    for u in 1..=40u32 {
+        for i in 1..=70u32 {
+            if u <= 5 || next() < 0.35 {
+                let likes = (i % 2) == (u % 2);
+                let r = if likes {
+                    4 + (next() < 0.5) as u32
+                } else {
+                    1 + (next() < 0.6) as u32
+                };
+                s.push_str(&format!("{u}\t{i}\t{r}\t{}\n", 880_000_000 + u * 100 + i));
+            }
+        }
+    }
+    std::fs::write(dir.join("u.data"), s).unwrap();
+    dir
 }

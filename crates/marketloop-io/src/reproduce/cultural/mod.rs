@@ -48,7 +48,7 @@ mod config;
 mod figures;
 mod findings;
 mod inputs;
-mod movielens;
+pub(crate) mod movielens;
 mod report;
 mod stats;
 mod summary;

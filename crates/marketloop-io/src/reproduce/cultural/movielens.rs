@@ -130,7 +130,7 @@ fn pipeline_config(cfg: &CulturalConfig, groups: usize) -> PipelineConfig {
 }
 
 /// Builds (or loads from the cache) the MovieLens preferences for every M in `ms`.
-pub(super) fn movielens_preferences(
+pub(crate) fn movielens_preferences(
     cfg: &CulturalConfig,
     ms: &[usize],
     progress: &(dyn Fn(&Progress) + Sync),

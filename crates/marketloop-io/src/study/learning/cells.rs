@@ -10,7 +10,11 @@
 //! same arrival, choice and purchase streams, and differences between rankings are paired.
 
 use super::config::{ResolvedLearning, StudyInputs};
+use crate::atomic::write_atomic;
 use crate::experiment::{ArenaExperiment, Plan};
+use crate::matrix::{write_npy, Matrix};
+use crate::reproduce::cultural::movielens::movielens_preferences;
+use crate::reproduce::cultural::{CulturalConfig, InputKind};
 use crate::spec::arena::ResolvedArena;
 use crate::IoError;
 use marketloop_core::rng::{stable_hash, SeedSequence};
@@ -155,7 +159,77 @@ fn market(input: StudyInputs, cfg: &ResolvedLearning) -> Result<(Value, Value, P
                 dir,
             )
         }
+        StudyInputs::Movielens => {
+            let dir = movielens_matrices(cfg)?;
+            let weights: Vec<f64> = serde_json::from_slice(
+                &std::fs::read(dir.join("weights.json")).map_err(|e| IoError::os(&dir, e))?,
+            )
+            .map_err(|e| IoError::spec("inputs", format!("{}: {e}", dir.display())))?;
+            (
+                json!({
+                    "weights": weights,
+                    "visibility": { "file": "visibility.npy" },
+                    "quality": { "file": "quality.npy" },
+                    "feedback": 0.5,
+                    "initial_counts": { "uniform": [2, 3] },
+                }),
+                json!("musiclab"),
+                dir,
+            )
+        }
     })
+}
+
+/// Our own MovieLens types for the study: `reproduce cultural-market`'s preprocessing (its
+/// defaults, the study's seed and `groups` types; computed once and cached), written as
+/// `visibility.npy`, `quality.npy` and `weights.json` into
+/// `CACHE/study-movielens/prefs-H/` (H a hash of the preprocessing settings and the data's
+/// source), which is returned.
+fn movielens_matrices(cfg: &ResolvedLearning) -> Result<PathBuf, IoError> {
+    let pre = CulturalConfig {
+        inputs: InputKind::Movielens,
+        groups: vec![cfg.groups],
+        data: cfg.data.clone(),
+        cache: Some(cfg.cache.clone()),
+        seed: cfg.seed,
+        ..CulturalConfig::default()
+    };
+    let key = json!({
+        "format": 1,
+        "seed": pre.seed,
+        "groups": cfg.groups,
+        "data": pre.data,
+        "fill": pre.fill,
+        "svd": pre.svd,
+        "kmeans_restarts": pre.kmeans_restarts,
+        "test_fraction": pre.test_fraction,
+    });
+    let dir = cfg.cache.join("study-movielens").join(format!(
+        "prefs-{:016x}",
+        stable_hash(pre.seed, key.to_string().as_bytes())
+    ));
+    let files = ["visibility.npy", "quality.npy", "weights.json"];
+    if files.iter().all(|f| dir.join(f).is_file()) {
+        return Ok(dir);
+    }
+    let (mut prefs, _notes) = movielens_preferences(&pre, &[cfg.groups], &|_| {})?;
+    let p = prefs.pop().ok_or_else(|| {
+        IoError::spec(
+            "inputs",
+            "the MovieLens preprocessing returned no preferences",
+        )
+    })?;
+    std::fs::create_dir_all(&dir).map_err(|e| IoError::os(&dir, e))?;
+    let (m, n) = (p.n_types, p.n_items);
+    write_npy(
+        &dir.join("visibility.npy"),
+        &Matrix::new(m, n, p.visibility)?,
+    )?;
+    write_npy(&dir.join("quality.npy"), &Matrix::new(m, n, p.quality)?)?;
+    let weights = serde_json::to_vec(&p.weights)
+        .map_err(|e| IoError::spec("inputs", format!("weights: {e}")))?;
+    write_atomic(&dir.join("weights.json"), &weights)?;
+    Ok(dir)
 }
 
 struct Arm<'a> {

@@ -2,7 +2,7 @@
 //! resolution into [`ResolvedLearning`] (every size filled in from the scale, checked once;
 //! written to `run.json`, so `--resume` continues only the same study).
 
-use crate::spec::limits::{at_most, MAX_RUNS};
+use crate::spec::limits::{at_most, MAX_RUNS, MAX_TYPES};
 use crate::IoError;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -55,6 +55,10 @@ pub enum StudyInputs {
     /// items), read from [`LearningConfig::inputs_dir`] as `reproduce cultural-market` reads
     /// them.
     Zhu2023,
+    /// Our own MovieLens types: MovieLens-100K ([`LearningConfig::data`], else fetched into
+    /// [`LearningConfig::cache`]) through the preprocessing of `reproduce cultural-market`
+    /// (matrix completion, k-means into [`LearningConfig::groups`] types, v̂ and q), cached.
+    Movielens,
 }
 
 impl StudyInputs {
@@ -63,6 +67,7 @@ impl StudyInputs {
         match self {
             StudyInputs::Synthetic => "synthetic",
             StudyInputs::Zhu2023 => "zhu2023",
+            StudyInputs::Movielens => "movielens",
         }
     }
 }
@@ -73,15 +78,10 @@ impl std::str::FromStr for StudyInputs {
         match s {
             "synthetic" => Ok(StudyInputs::Synthetic),
             "zhu2023" => Ok(StudyInputs::Zhu2023),
-            "movielens" => Err(IoError::spec(
-                "inputs",
-                "inputs = \"movielens\" is not wired into the study yet: the authors' MovieLens \
-                 types are available as \"zhu2023\"; for our own MovieLens types build matrices \
-                 with `marketloop data preferences` and run `marketloop arena` on them",
-            )),
+            "movielens" => Ok(StudyInputs::Movielens),
             other => Err(IoError::spec(
                 "inputs",
-                format!("inputs = {other:?}; allowed: \"synthetic\", \"zhu2023\""),
+                format!("inputs = {other:?}; allowed: \"synthetic\", \"zhu2023\", \"movielens\""),
             )),
         }
     }
@@ -100,6 +100,14 @@ pub struct LearningConfig {
     pub inputs: Vec<StudyInputs>,
     /// The folder of the authors' matrices (`appeals.npy`, `qualities.npy`, `groups_100.json`).
     pub inputs_dir: Option<PathBuf>,
+    /// A local MovieLens-100K folder (`ml-100k/` or its parent) for the movielens input; else
+    /// it is fetched into `cache`.
+    pub data: Option<PathBuf>,
+    /// Cache folder (MovieLens download, completed and clustered preferences); default:
+    /// `$MARKETLOOP_CACHE`, else `~/.cache/marketloop`.
+    pub cache: Option<PathBuf>,
+    /// User types of the movielens input (default 100, as the paper's Figure 2).
+    pub groups: Option<usize>,
     /// Which experiments to run (1, 2, 3; default all).
     pub experiments: Vec<u32>,
     /// Runs per cell (default: ci 4, full 50).
@@ -120,6 +128,9 @@ impl Default for LearningConfig {
             scale: StudyScale::Ci,
             inputs: Vec::new(),
             inputs_dir: None,
+            data: None,
+            cache: None,
+            groups: None,
             experiments: Vec::new(),
             runs: None,
             steps: None,
@@ -139,6 +150,12 @@ pub struct ResolvedLearning {
     pub inputs: Vec<StudyInputs>,
     /// The authors' inputs folder (when zhu2023 is among the inputs).
     pub inputs_dir: Option<PathBuf>,
+    /// The MovieLens folder given (when movielens is among the inputs; else fetched).
+    pub data: Option<PathBuf>,
+    /// The cache folder.
+    pub cache: PathBuf,
+    /// User types of the movielens input.
+    pub groups: usize,
     /// The experiments run, ascending.
     pub experiments: Vec<u32>,
     /// Runs per cell.
@@ -247,17 +264,37 @@ impl LearningConfig {
                 ),
             ));
         }
-        notes.push(
-            "MovieLens types of our own preprocessing are not used: the authors' MovieLens \
-             types (zhu2023) stand for them, and a synthetic market is the second catalogue."
-                .into(),
-        );
+        let groups = self.groups.unwrap_or(100);
+        if groups < 2 {
+            return Err(IoError::spec(
+                "groups",
+                format!("groups = {groups}: the movielens input needs at least 2 user types"),
+            ));
+        }
+        at_most("groups", groups as u64, MAX_TYPES)?;
+        if !inputs.contains(&StudyInputs::Movielens) {
+            notes.push(
+                "MovieLens types of our own preprocessing are not used (add --inputs movielens): \
+                 the authors' MovieLens types (zhu2023) stand for them, and a synthetic market \
+                 is the second catalogue."
+                    .into(),
+            );
+        }
         Ok(ResolvedLearning {
             scale: self.scale,
             inputs_dir: inputs
                 .contains(&StudyInputs::Zhu2023)
                 .then(|| self.inputs_dir.clone())
                 .flatten(),
+            data: inputs
+                .contains(&StudyInputs::Movielens)
+                .then(|| self.data.clone())
+                .flatten(),
+            cache: self
+                .cache
+                .clone()
+                .unwrap_or_else(marketloop_data::default_cache_dir),
+            groups,
             inputs,
             experiments,
             runs,
@@ -321,7 +358,18 @@ mod tests {
             }),
             "inputs_dir"
         );
-        assert!("movielens".parse::<StudyInputs>().is_err());
+        assert_eq!(
+            "movielens".parse::<StudyInputs>().unwrap(),
+            StudyInputs::Movielens
+        );
+        assert!("netflix".parse::<StudyInputs>().is_err());
+        assert_eq!(
+            field(LearningConfig {
+                groups: Some(1),
+                ..d()
+            }),
+            "groups"
+        );
         assert_eq!("full".parse::<StudyScale>().unwrap(), StudyScale::Full);
     }
 }
