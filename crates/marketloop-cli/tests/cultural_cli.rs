@@ -1,7 +1,7 @@
 //! `marketloop reproduce cultural-market` end to end on a tiny synthetic MovieLens folder:
 //! every output file, byte-identical resume, the unseen variant, and bad flags.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod common;
 use common::{fake_movielens, run_args as run_cli, tmp};

@@ -44,7 +44,7 @@ impl PartialEq for Head {
 impl Eq for Head {}
 impl PartialOrd for Head {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.rank(other))
+        Some(self.cmp(other))
     }
 }
 impl Ord for Head {
