@@ -243,9 +243,12 @@ impl Agreement {
                 .iter()
                 .filter(|c| c.published.paper_table == pt)
                 .collect();
-            let mut quantities: Vec<&str> =
-                cells.iter().map(|c| c.published.quantity.name()).collect();
-            quantities.dedup();
+            let mut quantities: Vec<&str> = Vec::new();
+            for c in &cells {
+                if !quantities.contains(&c.published.quantity.name()) {
+                    quantities.push(c.published.quantity.name());
+                }
+            }
             let off: Vec<&&CellCheck> = cells.iter().filter(|c| !c.within).collect();
             let explained = off.iter().filter(|c| c.cause != "no known cause").count();
             let w = cells
