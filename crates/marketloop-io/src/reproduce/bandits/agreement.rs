@@ -289,30 +289,7 @@ impl Agreement {
     /// Every compared number: its table, cell, quantity, the two values, the tolerance,
     /// whether it agrees and the known cause of a disagreement.
     pub(super) fn cells_table(&self) -> Result<Table, IoError> {
-        let c = &self.cells;
-        let f = |g: &dyn Fn(&CellCheck) -> f64| Column::F64(c.iter().map(g).collect());
-        let s = |g: &dyn Fn(&CellCheck) -> String| Column::Str(c.iter().map(g).collect());
-        Table::new()
-            .with(
-                "paper_table",
-                Column::I64(
-                    c.iter()
-                        .map(|x| i64::from(x.published.paper_table))
-                        .collect(),
-                ),
-            )?
-            .with(
-                "our_table",
-                Column::I64(c.iter().map(|x| i64::from(x.published.ours)).collect()),
-            )?
-            .with("cell", s(&|x| x.published.cell()))?
-            .with("quantity", s(&|x| x.published.quantity.name().into()))?
-            .with("published", f(&|x| x.published.value))?
-            .with("ours", f(&|x| x.ours))?
-            .with("tolerance_below", f(&|x| x.tolerance.0))?
-            .with("tolerance_above", f(&|x| x.tolerance.1))?
-            .with("within", s(&|x| if x.within { "yes" } else { "no" }.into()))?
-            .with("cause", s(&|x| x.cause.clone()))
+        cells_table(&self.cells.iter().collect::<Vec<_>>())
     }
 
     /// The report section: the rule, the per-table summary and the disagreeing cells.
@@ -332,39 +309,7 @@ impl Agreement {
         s.tables
             .push(("Per published table".into(), self.summary()?));
         if !off.is_empty() {
-            let t = Table::new()
-                .with(
-                    "paper table",
-                    Column::I64(
-                        off.iter()
-                            .map(|c| i64::from(c.published.paper_table))
-                            .collect(),
-                    ),
-                )?
-                .with(
-                    "cell",
-                    Column::Str(off.iter().map(|c| c.published.cell()).collect()),
-                )?
-                .with(
-                    "number",
-                    Column::Str(
-                        off.iter()
-                            .map(|c| c.published.quantity.name().into())
-                            .collect(),
-                    ),
-                )?
-                .with(
-                    "ours",
-                    Column::Str(off.iter().map(|c| short(c.ours)).collect()),
-                )?
-                .with(
-                    "paper",
-                    Column::Str(off.iter().map(|c| short(c.published.value)).collect()),
-                )?
-                .with(
-                    "cause",
-                    Column::Str(off.iter().map(|c| c.cause.clone()).collect()),
-                )?;
+            let t = cells_table(&off)?;
             s.tables.push(("Numbers outside the tolerance".into(), t));
         }
         s.findings.push(Finding {
@@ -475,6 +420,26 @@ pub(super) fn annotate(tables: &mut [ProducedTable], a: &Agreement) -> Result<()
         ));
     }
     Ok(())
+}
+
+/// The table of `cells`: paper table, our table, cell, quantity, published, ours, the
+/// tolerance below and above, within, cause.
+fn cells_table(c: &[&CellCheck]) -> Result<Table, IoError> {
+    let f = |g: &dyn Fn(&CellCheck) -> f64| Column::F64(c.iter().map(|x| g(x)).collect());
+    let s = |g: &dyn Fn(&CellCheck) -> String| Column::Str(c.iter().map(|x| g(x)).collect());
+    let i =
+        |g: &dyn Fn(&CellCheck) -> u32| Column::I64(c.iter().map(|x| i64::from(g(x))).collect());
+    Table::new()
+        .with("paper_table", i(&|x| x.published.paper_table))?
+        .with("our_table", i(&|x| x.published.ours))?
+        .with("cell", s(&|x| x.published.cell()))?
+        .with("quantity", s(&|x| x.published.quantity.name().into()))?
+        .with("published", f(&|x| x.published.value))?
+        .with("ours", f(&|x| x.ours))?
+        .with("tolerance_below", f(&|x| x.tolerance.0))?
+        .with("tolerance_above", f(&|x| x.tolerance.1))?
+        .with("within", s(&|x| if x.within { "yes" } else { "no" }.into()))?
+        .with("cause", s(&|x| x.cause.clone()))
 }
 
 /// The rule, for the report.
