@@ -460,7 +460,7 @@ mod tests {
     use crate::reproduce::bandits::paper::table_info;
 
     /// Our table 3 with one cell: HT, T0 = 250, BG vs BEG, EEOG mean and median as given and
-    /// the median's band 300-500.
+    /// the median's band median -+ 100.
     fn table3(mean: f64, median: f64) -> ProducedTable {
         let long = Table::new()
             .with("instance", Column::Str(vec!["HT".into()]))
@@ -473,9 +473,9 @@ mod tests {
             .unwrap()
             .with("eeog_median", Column::F64(vec![median]))
             .unwrap()
-            .with("eeog_median_low", Column::F64(vec![300.0]))
+            .with("eeog_median_low", Column::F64(vec![median - 100.0]))
             .unwrap()
-            .with("eeog_median_high", Column::F64(vec![500.0]))
+            .with("eeog_median_high", Column::F64(vec![median + 100.0]))
             .unwrap();
         ProducedTable::new(table_info(3), Table::new(), long, 0.0)
     }
@@ -506,6 +506,7 @@ mod tests {
         assert!(median.within && median.cause.is_empty());
         // A median of 600 puts 393 207 below: outside 141.4.
         let a = check(&cfg(1000), &[table3(640.0, 600.0)]);
+        assert!((a.cells[1].tolerance.0 - 100.0 * w).abs() < 1e-9);
         let median = &a.cells[1];
         assert!(!median.within);
         assert!(median.ratio() > 1.0);
