@@ -30,8 +30,10 @@ pub struct BanditsArgs {
     /// authors' code used K/2 = 5). Default: the protocol's.
     #[arg(long)]
     pub needle: Option<String>,
-    /// Warm-start rows: `per-firm` (the paper's text) or `shared` (the authors' code).
-    /// Default: the protocol's.
+    /// Warm-start rows: `per-firm` (the paper's text), `shared` (one table for both firms, as
+    /// the authors' code) or `shared-overlap` (shared, with the game's rows starting 200 rows
+    /// after the warm start's first, as the authors' code: a longer warm start's last rows are
+    /// the game's first). Default: the protocol's.
     #[arg(long)]
     pub warm_start_rows: Option<String>,
     /// `json` prints every table as JSON on stdout.

@@ -92,6 +92,82 @@ fn competing_bandits_protocols() {
     std::fs::remove_dir_all(&root).unwrap();
 }
 
+/// A CSV table written by the run, as rows of text fields.
+fn csv_rows(dir: &Path, name: &str) -> Vec<Vec<String>> {
+    use marketloop_io::{Column, Table};
+    let t = Table::from_csv(&std::fs::read(dir.join(name)).unwrap()).unwrap();
+    (0..t.n_rows())
+        .map(|r| {
+            t.columns()
+                .iter()
+                .map(|c| match c {
+                    Column::Str(v) => v[r].clone(),
+                    Column::I64(v) => v[r].to_string(),
+                    Column::F64(v) => v[r].to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn competing_bandits_agreement_summary_is_consistent() {
+    // Tables 3 and 6 at 8 runs: the paper's Tables 3, 5 and 6 are compared number by number;
+    // the summary's counts add up to the cells' file, and the Tables 5/6 note sits at table 6.
+    let root = tmp("agreement");
+    let out = root.join("code");
+    ok(run_args(&[
+        "--quiet",
+        "reproduce",
+        "competing-bandits",
+        "--tables",
+        "3,6",
+        "--runs",
+        "8",
+        "--protocol",
+        "authors-code",
+        "--warm-start-rows",
+        "shared-overlap",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let summary = csv_rows(&out, "agreement.csv");
+    let cells = csv_rows(&out, "agreement_cells.csv");
+    let paper_tables: Vec<&str> = summary.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(paper_tables, ["3", "5", "6"]);
+    // 27 cells x (mean, median); 18 cells x (share, variance) in each of Tables 5 and 6.
+    let compared: Vec<usize> = summary.iter().map(|r| r[3].parse().unwrap()).collect();
+    assert_eq!(compared, [54, 36, 36]);
+    for r in &summary {
+        let n: Vec<usize> = r[3..7].iter().map(|x| x.parse().unwrap()).collect();
+        assert_eq!(n[0], n[1] + n[2] + n[3], "{r:?}");
+        let table_cells: Vec<&Vec<String>> = cells.iter().filter(|c| c[0] == r[0]).collect();
+        assert_eq!(table_cells.len(), n[0]);
+        let within = table_cells.iter().filter(|c| c[8] == "yes").count();
+        assert_eq!(within, n[1], "{r:?}");
+    }
+    for c in &cells {
+        let (ours, paper) = (c[5].parse::<f64>().unwrap(), c[4].parse::<f64>().unwrap());
+        let (below, above) = (c[6].parse::<f64>().unwrap(), c[7].parse::<f64>().unwrap());
+        let inside = ours - below <= paper && paper <= ours + above;
+        assert_eq!(inside, c[8] == "yes", "{c:?}");
+        assert_eq!(
+            c[9].is_empty(),
+            c[8] == "yes",
+            "a cause exactly for the cells off: {c:?}"
+        );
+    }
+    let report = read(&out, "report.html");
+    assert!(report.contains("Agreement with the published numbers"));
+    assert!(report.contains("analysis_code/non_md_tables.R"));
+    let c = manifest_config(&out);
+    assert_eq!(
+        c["warm_start_rows"],
+        serde_json::json!({"shared-overlapping": {"game_start": 200}})
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
 #[test]
 fn cultural_market_protocols_on_the_authors_inputs() {
     let inputs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/zhu2023-inputs");

@@ -199,7 +199,7 @@ impl<A: AlgorithmSpec> CompetitionConfig<A> {
         let n = self.algorithms.len();
         let slots = match self.warm_start_rows {
             WarmStartRows::PerFirm => n,
-            WarmStartRows::Shared => 1,
+            WarmStartRows::Shared | WarmStartRows::SharedOverlapping { .. } => 1,
         };
         TableLayout {
             monopoly: self.scenario.monopoly_rounds(),

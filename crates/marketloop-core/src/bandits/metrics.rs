@@ -105,6 +105,25 @@ pub fn median(x: &[f64]) -> f64 {
     }
 }
 
+/// A distribution-free band for the median of `x`'s distribution: the order statistics of
+/// ranks n/2 -+ z sqrt(n)/2 (clamped to the sample), which cover the true median with about
+/// the normal probability of z (the number of values below the median is Binomial(n, 1/2)).
+/// `[0, 0]` for no values.
+pub fn median_band(x: &[f64], z: f64) -> [f64; 2] {
+    if x.is_empty() {
+        return [0.0; 2];
+    }
+    let mut v = x.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len() as f64;
+    let half = z * n.sqrt() / 2.0;
+    let last = v.len() - 1;
+    // Ranks are 1-based: rank r is v[r - 1]; clamp to [1, n].
+    let lo = (n / 2.0 - half).floor().max(1.0) as usize - 1;
+    let hi = ((n / 2.0 + half).ceil() as usize).clamp(1, v.len()) - 1;
+    [v[lo.min(last)], v[hi]]
+}
+
 /// A histogram with `bins` equal bins on [lo, hi]; values outside are clamped into the end
 /// bins. Returns (bin centres, fractions of the values).
 pub fn histogram(x: &[f64], lo: f64, hi: f64, bins: usize) -> (Vec<f64>, Vec<f64>) {
@@ -134,6 +153,10 @@ pub struct CellSummary {
     pub eeog_mean: f64,
     /// Effective end of game: median over runs.
     pub eeog_median: f64,
+    /// A band for the median effective end of game: [`median_band`] with z = 3 (about 99.7%
+    /// coverage); `[0, 0]` in summaries saved before it existed.
+    #[serde(default)]
+    pub eeog_median_band: [f64; 2],
     /// Market regret over the game.
     pub regret: Estimate,
     /// Game regret by firm slot.
@@ -168,6 +191,7 @@ impl CellSummary {
             share,
             eeog_mean: eeog.iter().sum::<f64>() / eeog.len() as f64,
             eeog_median: median(&eeog),
+            eeog_median_band: median_band(&eeog, 3.0),
             regret: col(&|o| o.regret),
             firm_regret: (0..nf).map(|i| col(&|o| o.firm_regret[i])).collect(),
             warm_start_regret: (0..nf).map(|i| col(&|o| o.warm_start_regret[i])).collect(),
@@ -192,6 +216,18 @@ impl CellSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn median_band_brackets_the_median_by_rank() {
+        // n = 100, z = 2: ranks 50 -+ 10, i.e. the 40th and 60th values.
+        let x: Vec<f64> = (1..=100).rev().map(f64::from).collect();
+        assert_eq!(median_band(&x, 2.0), [40.0, 60.0]);
+        assert_eq!(median_band(&[7.0], 3.0), [7.0, 7.0]);
+        assert_eq!(median_band(&[], 3.0), [0.0, 0.0]);
+        let b = median_band(&[1.0, 2.0, 3.0], 10.0);
+        assert_eq!(b, [1.0, 3.0]);
+        assert!(b[0] <= median(&[1.0, 2.0, 3.0]) && median(&[1.0, 2.0, 3.0]) <= b[1]);
+    }
 
     #[test]
     fn estimate_matches_hand_computation() {

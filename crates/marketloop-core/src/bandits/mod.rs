@@ -50,7 +50,7 @@ pub use firm::{Firm, FirmSpec};
 pub use game::{CompetitionGame, GameAnalysis};
 pub use instance::{InstanceSpec, MeanVector, NeedlePosition};
 pub use isolation::{disadvantaged_period, IsolationConfig, IsolationSummary};
-pub use metrics::{median, CellSummary, Estimate};
+pub use metrics::{median, median_band, CellSummary, Estimate};
 pub use plugin::{AlgorithmSpec, CustomAlgorithm, FirmAlgorithm};
 pub use policy::{
     AlgorithmKind, ArgmaxTie, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BayesUcb,

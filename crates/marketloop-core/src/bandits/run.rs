@@ -114,7 +114,7 @@ impl<'t, P: DynBanditPolicy + Clone> CompetitionRun<'t, P> {
     pub(super) fn from_parts<A: AlgorithmSpec>(
         cfg: &CompetitionConfig<A>,
         means: &'t MeanVector,
-        table: &'t RealizationTable,
+        table: Cow<'t, RealizationTable>,
         firms: Vec<Firm<P>>,
         rngs: Vec<PortableRng>,
         resp_rng: PortableRng,
@@ -132,7 +132,7 @@ impl<'t, P: DynBanditPolicy + Clone> CompetitionRun<'t, P> {
         checkpoints.sort_unstable();
         Ok(CompetitionRun {
             means: Cow::Borrowed(means),
-            table: Cow::Borrowed(table),
+            table,
             response: cfg.response.build()?,
             resp_rng,
             reps: firms.iter().map(|f| f.reputation()).collect(),
@@ -355,6 +355,13 @@ pub(super) fn start_game<'t, A: AlgorithmSpec>(
     cache: &mut PrefixCache<A>,
 ) -> Result<CompetitionRun<'t, A::Policy>, BanditError> {
     let g = pre_game(cfg, means, table, seeds, run, cache)?;
+    // With overlapping rows the game's first rows are the warm start's last ones.
+    let overlap = cfg.warm_start_rows.overlap(cfg.t0);
+    let table = if overlap > 0 {
+        Cow::Owned(table.with_game_prefix(cfg.t0 - overlap, overlap)?)
+    } else {
+        Cow::Borrowed(table)
+    };
     CompetitionRun::from_parts(
         cfg,
         means,

@@ -18,6 +18,11 @@
 //! independent. The authors' code let both firms' warm starts read the same rows
 //! ([`WarmStartRows::Shared`], offered for comparison); with identical deterministic algorithms
 //! that makes the two firms identical after the warm start, which the model does not intend.
+//! The authors' code also took the game's rows from the same table, starting a fixed number of
+//! rows (200) after the warm start's first row whatever the warm start's length, so a warm start
+//! longer than that replays its last rows as the game's first ones
+//! ([`WarmStartRows::SharedOverlapping`]); the paper's text (game row t = W(T_max + t)) has
+//! no such overlap.
 
 use super::{BanditError, MeanVector};
 use crate::rng::{PortableRng, SeedSequence, Source};
@@ -57,6 +62,13 @@ pub enum WarmStartRows {
     PerFirm,
     /// Every firm reads `Phase::WarmStart(0)` (the authors' code).
     Shared,
+    /// As `Shared`, and the game's rows start `game_start` rows after the warm start's first
+    /// row of one table (the authors' code: 200, its maximal warm start): with T0 > game_start
+    /// the game's first T0 - game_start rows are the warm start's last ones.
+    SharedOverlapping {
+        /// The table row (counted from the warm start's first) of the game's first row.
+        game_start: usize,
+    },
 }
 
 impl WarmStartRows {
@@ -64,7 +76,16 @@ impl WarmStartRows {
     pub fn phase(self, slot: usize) -> Phase {
         match self {
             WarmStartRows::PerFirm => Phase::WarmStart(slot),
-            WarmStartRows::Shared => Phase::WarmStart(0),
+            WarmStartRows::Shared | WarmStartRows::SharedOverlapping { .. } => Phase::WarmStart(0),
+        }
+    }
+
+    /// How many of the game's first rows are warm-start rows after a warm start of `t0` rounds
+    /// (0 unless `SharedOverlapping` with `t0 > game_start`).
+    pub fn overlap(self, t0: usize) -> usize {
+        match self {
+            WarmStartRows::SharedOverlapping { game_start } => t0.saturating_sub(game_start),
+            _ => 0,
         }
     }
 }
@@ -205,6 +226,24 @@ impl RealizationTable {
             bits,
             words_per_row: self.words_per_row,
         }
+    }
+
+    /// A copy whose game rows start with rows `from..from + count` of `WarmStart(0)`, followed
+    /// by this table's game rows (the layout of [`WarmStartRows::SharedOverlapping`]).
+    pub fn with_game_prefix(&self, from: usize, count: usize) -> Result<Self, BanditError> {
+        self.require(Phase::WarmStart(0), from + count)?;
+        let w = self.words_per_row;
+        let warm = &self.warm_start[0].bits[from * w..(from + count) * w];
+        let mut bits = Vec::with_capacity(warm.len() + self.game.bits.len());
+        bits.extend_from_slice(warm);
+        bits.extend_from_slice(&self.game.bits);
+        Ok(Self {
+            game: Block {
+                rows: count + self.game.rows,
+                bits,
+            },
+            ..self.clone()
+        })
     }
 
     /// The reward of `arm` in row `row` of `phase`. Panics if out of range (use
@@ -361,5 +400,33 @@ mod tests {
         }
         assert!(t.require(Phase::Game, 4).is_err());
         assert!(t.require(Phase::WarmStart(7), 1).is_err());
+    }
+
+    #[test]
+    fn game_prefix_replays_warm_start_rows() {
+        let means = MeanVector::new(vec![0.3, 0.5, 0.7]).unwrap();
+        let s = SeedSequence::new(2);
+        let t = RealizationTable::generate(&means, &layout(0, 250, 100), &s, 1).unwrap();
+        let o = t.with_game_prefix(200, 50).unwrap();
+        assert_eq!(o.rows(Phase::Game), 150);
+        for arm in 0..3 {
+            for r in 0..50 {
+                assert_eq!(
+                    o.reward(Phase::Game, r, arm),
+                    t.reward(Phase::WarmStart(0), 200 + r, arm)
+                );
+            }
+            for r in 0..100 {
+                assert_eq!(
+                    o.reward(Phase::Game, 50 + r, arm),
+                    t.reward(Phase::Game, r, arm)
+                );
+            }
+        }
+        assert!(t.with_game_prefix(240, 20).is_err());
+        let rows = WarmStartRows::SharedOverlapping { game_start: 200 };
+        assert_eq!((rows.overlap(250), rows.overlap(20)), (50, 0));
+        assert_eq!(rows.phase(1), Phase::WarmStart(0));
+        assert_eq!(WarmStartRows::Shared.overlap(500), 0);
     }
 }

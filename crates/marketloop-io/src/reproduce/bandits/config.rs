@@ -193,14 +193,25 @@ pub fn parse_needle(text: &str) -> Result<NeedlePosition, IoError> {
         .ok_or_else(|| IoError::spec("needle", format!("{text:?} {ALLOWED_NEEDLE}")))
 }
 
-/// Parses warm-start rows: `per-firm` or `shared`.
+/// The authors' code's game rows start this many table rows after the warm start's first row
+/// (`MAX_WARM_START_SIZE` / `maxStart` in rawls238/CompetingBandits `simulation_code/`).
+pub const AUTHORS_GAME_START: usize = 200;
+
+/// Parses warm-start rows: `per-firm`, `shared` or `shared-overlap` (shared, with the game's
+/// rows starting [`AUTHORS_GAME_START`] rows after the warm start's first, as in the authors'
+/// code).
 pub fn parse_warm_start_rows(text: &str) -> Result<WarmStartRows, IoError> {
     match text {
         "per-firm" => Ok(WarmStartRows::PerFirm),
         "shared" => Ok(WarmStartRows::Shared),
+        "shared-overlap" => Ok(WarmStartRows::SharedOverlapping {
+            game_start: AUTHORS_GAME_START,
+        }),
         other => Err(IoError::spec(
             "warm_start_rows",
-            format!("{other:?} is not a warm-start row layout; allowed: per-firm, shared"),
+            format!(
+                "{other:?} is not a warm-start row layout; allowed: per-firm, shared, shared-overlap"
+            ),
         )),
     }
 }

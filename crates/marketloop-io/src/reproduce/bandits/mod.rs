@@ -35,15 +35,19 @@
 //! Modules, in the order a run uses them: `config` (what to run), `paper` (the paper's design,
 //! reference values and our table catalogue), `compute` (the resumable simulations, one grid per
 //! table group), `games` (the grids read as games), `cells` (cell text, long tables,
-//! comparisons), `tables` (the eight tables), `figures`, `summary` (what [`run`] returns),
-//! `report` and `write` (the run folder).
+//! comparisons), `tables` (the eight tables), `figures`, `published` (every published number
+//! of the paper, keyed by our long tables' labels), `agreement` (each compared within a
+//! Monte Carlo tolerance, per published table: `agreement.csv`, `agreement_cells.csv` and a
+//! report section), `summary` (what [`run`] returns), `report` and `write` (the run folder).
 
+mod agreement;
 mod cells;
 mod compute;
 mod config;
 mod figures;
 mod games;
 pub(crate) mod paper;
+mod published;
 mod report;
 mod summary;
 mod tables;
@@ -79,7 +83,9 @@ pub fn run(
     let mut dir = RunDir::open(out, manifest, resume)?;
     let total = Instant::now();
     let mut pieces = Pieces::new(&mut dir, cfg.runs, cfg.pieces(), progress);
-    let tables = produce_tables(&cfg, &mut pieces)?;
+    let mut tables = produce_tables(&cfg, &mut pieces)?;
+    let agreement = agreement::check(&cfg, &tables);
+    agreement::annotate(&mut tables, &agreement)?;
     let isolation = if cfg.figures {
         let iso = compute::isolation(&mut pieces, &cfg)?;
         Some(figures::isolation_figures(&iso)?)
@@ -88,10 +94,15 @@ pub fn run(
     };
     let (simulated_pieces, resumed_pieces) = pieces.counts();
 
-    write::write_results(&mut dir, &tables, isolation.as_ref())?;
+    write::write_results(&mut dir, &tables, isolation.as_ref(), &agreement)?;
     let elapsed = total.elapsed().as_secs_f64();
     dir.manifest_mut().timings.insert("total".into(), elapsed);
-    dir.write_report(&report::report(&cfg, &tables, isolation.as_ref())?)?;
+    dir.write_report(&report::report(
+        &cfg,
+        &tables,
+        isolation.as_ref(),
+        &agreement,
+    )?)?;
     let manifest = dir.finish()?;
     Ok(BanditsSummary {
         out: out.to_path_buf(),

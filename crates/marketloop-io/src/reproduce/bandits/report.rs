@@ -1,6 +1,7 @@
 //! The report of a reproduction: the table index (our numbering against the paper's), one
 //! section per table made, and the isolation study's section.
 
+use super::agreement::Agreement;
 use super::cells::yes;
 use super::config::BanditsConfig;
 use super::figures::IsolationFigures;
@@ -17,16 +18,17 @@ const TITLE: &str = "Competing bandits: the perils of exploration under competit
 /// The model common to every table, stated once at the top of the report.
 const MODEL: &str = "Model: K = 10 Bernoulli arms, Beta(1,1) priors, BEG eps = 0.05, reputation = mean reward of the last M = 100 users, HardMax with fair ties unless stated. All experiments on an instance share the mean vectors and tables (common random numbers). Games: strategies ordered BG < BEG < TS; two shares tie unless they differ by more than their combined 95% half-width, and ties go to the simpler algorithm.";
 
-/// The whole report: the index (with the protocol), each table's section, then the isolation
-/// study's.
+/// The whole report: the index (with the protocol), the agreement with the published
+/// numbers, each table's section, then the isolation study's.
 pub(super) fn report(
     cfg: &BanditsConfig,
     tables: &[ProducedTable],
     isolation: Option<&IsolationFigures>,
+    agreement: &Agreement,
 ) -> Result<Report, IoError> {
     let mut index = index_section(tables)?;
     index.paragraphs.push(protocol_line(cfg));
-    let mut sections = vec![index];
+    let mut sections = vec![index, agreement.section()?];
     sections.extend(tables.iter().map(ProducedTable::report_section));
     sections.extend(isolation.map(|i| i.section.clone()));
     Ok(Report {
@@ -65,8 +67,17 @@ fn protocol_line(cfg: &BanditsConfig) -> String {
         NeedlePosition::Fixed(i) => format!("arm {i}"),
     };
     let rows = match cfg.warm_rows() {
-        WarmStartRows::PerFirm => "each firm warm-starts on its own rows of the realization table",
-        WarmStartRows::Shared => "both firms warm-start on the same rows (one shared table)",
+        WarmStartRows::PerFirm => {
+            "each firm warm-starts on its own rows of the realization table".to_string()
+        }
+        WarmStartRows::Shared => {
+            "both firms warm-start on the same rows (one shared table)".to_string()
+        }
+        WarmStartRows::SharedOverlapping { game_start } => format!(
+            "both firms warm-start on the same rows of one table whose game rows start \
+             {game_start} rows after the warm start's first (a longer warm start's last rows \
+             are the game's first)"
+        ),
     };
     format!(
         "Protocol: {} (--protocol paper follows the paper's text, authors-code the authors' \
@@ -87,7 +98,8 @@ mod tests {
             protocol: crate::reproduce::Protocol::AuthorsCode,
             ..BanditsConfig::default()
         };
-        let r = report(&cfg, &[p], None).unwrap();
+        let a = crate::reproduce::bandits::agreement::check(&cfg, std::slice::from_ref(&p));
+        let r = report(&cfg, &[p], None, &a).unwrap();
         assert_eq!(r.title, TITLE);
         assert_eq!(
             r.sections[0].paragraphs[1],
@@ -95,8 +107,12 @@ mod tests {
              authors' public code). Needle-in-Haystack needle: arm 5; warm start: both firms \
              warm-start on the same rows (one shared table)."
         );
-        assert_eq!(r.sections.len(), 2);
-        assert_eq!(r.sections[1].heading, table_info(3).heading);
+        assert_eq!(r.sections.len(), 3);
+        assert_eq!(
+            r.sections[1].heading,
+            "Agreement with the published numbers"
+        );
+        assert_eq!(r.sections[2].heading, table_info(3).heading);
         let (_, t) = &r.sections[0].tables[0];
         assert_eq!(t.names(), vec!["ours", "content", "paper", "in this run"]);
         let Some(Column::Str(made)) = t.column("in this run") else {

@@ -11,7 +11,7 @@ use super::summary::ProducedTable;
 use crate::report::Finding;
 use crate::table::{Column, Table};
 use crate::IoError;
-use marketloop_core::bandits::{BanditError, Estimate, Scenario};
+use marketloop_core::bandits::{BanditError, CellSummary, Estimate, Scenario};
 
 /// The pair label "A vs B".
 fn vs((a, b): (&str, &str)) -> String {
@@ -130,21 +130,32 @@ pub(super) fn table1(se: &SimultaneousEntry) -> Result<ProducedTable, IoError> {
 /// columns `eeog_mean` and `eeog_median`).
 pub(super) fn table7(se: &SimultaneousEntry) -> Result<ProducedTable, IoError> {
     let mut p = shares_table(se, 7, false)?;
-    let (mut mean, mut median) = (Vec::new(), Vec::new());
+    let mut cells = Vec::new();
     for pair in 0..se.pairs.len() {
         for (_, i, t) in entry_columns(se) {
-            let c = &se.cells[i][pair][t];
-            mean.push(c.eeog_mean);
-            median.push(c.eeog_median);
+            cells.push(&se.cells[i][pair][t]);
         }
     }
-    p.long.push("eeog_mean", Column::F64(mean))?;
-    p.long.push("eeog_median", Column::F64(median))?;
+    for (name, col) in eeog_columns(&cells) {
+        p.long.push(name, col)?;
+    }
     p.section
         .tables
         .push(("EEOG mean / median".into(), eeog_display(se)?));
     p.section.paragraphs.push(EEOG_DEFINITION.into());
     Ok(p)
+}
+
+/// The long-table columns of the effective end of game of `cells`: mean, median and the
+/// median's band (order statistics, [`marketloop_core::bandits::median_band`] with z = 3).
+fn eeog_columns(cells: &[&CellSummary]) -> [(&'static str, Column); 4] {
+    let col = |f: &dyn Fn(&CellSummary) -> f64| Column::F64(cells.iter().map(|c| f(c)).collect());
+    [
+        ("eeog_mean", col(&|c| c.eeog_mean)),
+        ("eeog_median", col(&|c| c.eeog_median)),
+        ("eeog_median_low", col(&|c| c.eeog_median_band[0])),
+        ("eeog_median_high", col(&|c| c.eeog_median_band[1])),
+    ]
 }
 
 /// What the effective end of game is, for the report.
@@ -215,24 +226,23 @@ fn headline_findings(se: &SimultaneousEntry) -> Vec<Finding> {
 /// Table 3: effective end of game (mean / median) of the simultaneous-entry games.
 pub(super) fn table3(se: &SimultaneousEntry) -> Result<ProducedTable, IoError> {
     let display = eeog_display(se)?;
-    let (mut inst, mut t0s, mut pairs, mut mean, mut median) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut inst, mut t0s, mut pairs, mut cells) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (_, i, t) in entry_columns(se) {
-        let cells: Vec<_> = se.cells[i].iter().map(|per_t0| &per_t0[t]).collect();
-        for (&pair, c) in se.pairs.iter().zip(&cells) {
+        for (&pair, per_t0) in se.pairs.iter().zip(&se.cells[i]) {
             inst.push(se.instances[i].to_string());
             t0s.push(se.t0s[t] as i64);
             pairs.push(vs(pair));
-            mean.push(c.eeog_mean);
-            median.push(c.eeog_median);
+            cells.push(&per_t0[t]);
         }
     }
-    let long = Table::new()
+    let mut long = Table::new()
         .with("instance", Column::Str(inst))?
         .with("t0", Column::I64(t0s))?
-        .with("pair", Column::Str(pairs))?
-        .with("eeog_mean", Column::F64(mean))?
-        .with("eeog_median", Column::F64(median))?;
+        .with("pair", Column::Str(pairs))?;
+    for (name, col) in eeog_columns(&cells) {
+        long.push(name, col)?;
+    }
     let mut p = ProducedTable::new(table_info(3), display.clone(), long, se.seconds);
     p.section.paragraphs.push(EEOG_DEFINITION.into());
     p.section
@@ -549,6 +559,7 @@ pub(super) mod test_cells {
             share: share.clone(),
             eeog_mean: 100.0 * shares[0],
             eeog_median: 100.0 * shares[0] - 10.0,
+            eeog_median_band: [100.0 * shares[0] - 20.0, 100.0 * shares[0]],
             regret: est(10.0 * shares[0]),
             firm_regret: Vec::new(),
             warm_start_regret: Vec::new(),
@@ -670,7 +681,19 @@ mod tests {
         assert_eq!(strs(p.display.column("HT 250")), vec!["40 / 30"]);
         assert_eq!(
             p.long.names(),
-            vec!["instance", "t0", "pair", "eeog_mean", "eeog_median"]
+            vec![
+                "instance",
+                "t0",
+                "pair",
+                "eeog_mean",
+                "eeog_median",
+                "eeog_median_low",
+                "eeog_median_high"
+            ]
+        );
+        assert_eq!(
+            p.long.column("eeog_median_high"),
+            Some(&Column::F64(vec![30.0, 40.0]))
         );
         assert_eq!(p.long.column("t0"), Some(&Column::I64(vec![20, 250])));
         assert_eq!(

@@ -2,22 +2,26 @@
 //! (`.csv`, `.parquet`, `.md`, `.json`) and long form (`_long.csv`, `_long.parquet`), the
 //! isolation data tables, every figure (SVG + PNG), and the timings in the manifest.
 
+use super::agreement::Agreement;
 use super::figures::IsolationFigures;
 use super::summary::ProducedTable;
 use crate::run::RunDir;
 use crate::IoError;
 
-/// Writes the tables (in order), then the isolation data tables, then the figures (the
-/// tables' then the isolation study's), and records the timings "table N" and
-/// "figures (isolation)".
+/// Writes the tables (in order), the comparison with the published numbers (`agreement`,
+/// `agreement_cells`), then the isolation data tables, then the figures (the tables' then the
+/// isolation study's), and records the timings "table N" and "figures (isolation)".
 pub(super) fn write_results(
     dir: &mut RunDir,
     tables: &[ProducedTable],
     isolation: Option<&IsolationFigures>,
+    agreement: &Agreement,
 ) -> Result<(), IoError> {
     for p in tables {
         write_table(dir, p)?;
     }
+    dir.write_table("agreement", &agreement.summary()?)?;
+    dir.write_table("agreement_cells", &agreement.cells_table()?)?;
     for (stem, t) in isolation.iter().flat_map(|i| &i.tables) {
         dir.write_table(stem, t)?;
     }
