@@ -172,3 +172,31 @@ fn shared(mut p: ProducedTable, timed_elsewhere: bool) -> ProducedTable {
     }
     p
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_run_together_equal_the_tables_run_alone() {
+        // Tables 1, 6 and 8 share games and run as one experiment per instance; each must come
+        // out exactly as when it is simulated on its own.
+        let dir = std::env::temp_dir().join(format!("ml-bandits-together-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let cfg = |tables: Vec<u32>| BanditsConfig {
+            tables,
+            figures: false,
+            runs: 3,
+            ..BanditsConfig::default()
+        };
+        let together = run(&cfg(vec![1, 6, 8]), &dir.join("together"), false, &|_| {}).unwrap();
+        assert_eq!(together.simulated_pieces, 3);
+        for (i, n) in [1, 6, 8].into_iter().enumerate() {
+            let alone = run(&cfg(vec![n]), &dir.join(format!("t{n}")), false, &|_| {}).unwrap();
+            assert_eq!(alone.tables[0].number, n.to_string());
+            assert_eq!(alone.tables[0].long, together.tables[i].long, "table {n}");
+            assert_eq!(alone.tables[0].display, together.tables[i].display);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
