@@ -398,6 +398,16 @@ pub fn run_competition_cached<A: AlgorithmSpec>(
 ) -> Result<CompetitionOutcome, BanditError> {
     let mut game = start_game(cfg, means, table, seeds, run, cache)?;
     game.step(cfg.t);
+    outcome_or_fault(&game, cfg, run)
+}
+
+/// The outcome of the rounds `game` (of `cfg`, run `run`) played so far, or the error of the
+/// first algorithm that broke its contract.
+pub(super) fn outcome_or_fault<A: AlgorithmSpec>(
+    game: &CompetitionRun<'_, A::Policy>,
+    cfg: &CompetitionConfig<A>,
+    run: u64,
+) -> Result<CompetitionOutcome, BanditError> {
     if let Some((slot, message)) = game.fault() {
         return Err(BanditError::Plugin {
             algorithm: cfg.algorithms[slot].label(),

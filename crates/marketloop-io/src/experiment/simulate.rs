@@ -20,7 +20,11 @@ use std::path::PathBuf;
 /// `every` steps and after the last.
 #[derive(Clone, Debug)]
 pub struct MarketSimulate {
-    market: ResolvedMarket,
+    /// The resolved market's config record (the market itself lives in `sim`: a large
+    /// catalogue is held once).
+    market_config: serde_json::Value,
+    /// Whether visibility is fixed (no ranking).
+    static_visibility: bool,
     sim: Simulation,
     shares: bool,
     source: Option<PathBuf>,
@@ -70,15 +74,11 @@ impl MarketSimulate {
         shares: bool,
     ) -> Result<Self, IoError> {
         at_most("steps", steps, MAX_STEPS)?;
-        let sim = Simulation::new(
-            market.market.clone(),
-            market.visibility.clone(),
-            steps,
-            every,
-            shares,
-        )?;
+        let static_visibility = matches!(market.visibility, Visibility::Static);
+        let sim = Simulation::new(market.market, market.visibility, steps, every, shares)?;
         Ok(Self {
-            market,
+            market_config: market.config,
+            static_visibility,
             sim,
             shares,
             source,
@@ -106,7 +106,7 @@ impl Experiment for MarketSimulate {
     fn config(&self, plan: &Plan) -> serde_json::Value {
         json!({
             "market_file": self.source,
-            "market": self.market.config,
+            "market": self.market_config,
             "steps": self.sim.steps(),
             "runs": plan.runs,
             "every": self.sim.every(),
@@ -117,8 +117,8 @@ impl Experiment for MarketSimulate {
     /// Per run: its measurements (with the shares if recorded) and end state, about three
     /// times over (the replicates, the long table and its text); per worker: the engine's state.
     fn footprint(&self, plan: &Plan) -> Footprint {
-        let n = self.market.market.n_items() as u128;
-        let m = self.market.market.n_types() as u128;
+        let n = self.sim.market().n_items() as u128;
+        let m = self.sim.market().n_types() as u128;
         let every = self.sim.every().max(1);
         let measurements = u128::from(self.sim.steps() / every) + 1;
         let per_measurement = 48 + if self.shares { 24 + 8 * n } else { 0 };
@@ -321,13 +321,11 @@ impl MarketSimulate {
     /// With fixed visibility and every r_i in (0, 1), the shares should approach the interior
     /// TOME (Thms 3.4, 3.7): compares the mean L1 distance of the initial and final shares to it.
     fn tome_finding(&self, trajectories: &[Trajectory]) -> Option<Finding> {
-        let r = &self.market;
-        if !matches!(r.visibility, Visibility::Static)
-            || !r.market.feedback().iter().all(|&x| x > 0.0 && x < 1.0)
-        {
+        let market = self.sim.market();
+        if !self.static_visibility || !market.feedback().iter().all(|&x| x > 0.0 && x < 1.0) {
             return None;
         }
-        let tome = solve_tome(&r.market, TomeOptions::default()).ok()?;
+        let tome = solve_tome(market, TomeOptions::default()).ok()?;
         if !tome.converged {
             return None;
         }
@@ -347,7 +345,7 @@ impl MarketSimulate {
             let sh: Vec<f64> = t.final_counts.iter().map(|&c| c as f64).collect();
             entropy(&sh)
         });
-        let res = residual(&r.market, &tome.shares)
+        let res = residual(market, &tome.shares)
             .map(|x| format!("{x:.1e}"))
             .unwrap_or_else(|_| "undefined".into());
         Some(Finding {

@@ -45,10 +45,18 @@ impl Dtype {
     }
 }
 
-/// Reads a `.npy` file (see [`parse_npy`]).
+/// Reads a `.npy` file (see [`parse_npy`]), streaming its payload straight into the matrix.
+///
+/// The file is read in blocks of [`BLOCK`] bytes, each decoded into its final place in the
+/// row-major matrix and checked for finiteness in the same pass, so the only full-size
+/// allocation is the matrix itself: peak memory is the matrix plus one block, whatever the
+/// dtype or order. (A memory map — e.g. the `memmap2` crate — is not used on purpose: the
+/// mapped pages count in the resident set until unmapped, so mapping then copying peaks at
+/// twice the payload, and mapping needs `unsafe`, which the workspace forbids.)
 pub fn read_npy(path: &Path) -> Result<Matrix, IoError> {
-    let bytes = std::fs::read(path).map_err(|e| IoError::os(path, e))?;
-    parse_npy(&bytes, path)
+    let file = std::fs::File::open(path).map_err(|e| IoError::os(path, e))?;
+    let len = file.metadata().map_err(|e| IoError::os(path, e))?.len();
+    read_from(file, len, path)
 }
 
 /// Parses the bytes of a `.npy` file; `path` is only used in error messages.
@@ -57,33 +65,106 @@ pub fn read_npy(path: &Path) -> Result<Matrix, IoError> {
 /// Fortran order, and shapes `()` (1 x 1), `(n,)` (1 x n) and `(r, c)`. Every entry must be
 /// finite.
 pub fn parse_npy(bytes: &[u8], path: &Path) -> Result<Matrix, IoError> {
-    if bytes.len() < 8 || &bytes[..6] != NPY_MAGIC {
+    read_from(bytes, bytes.len() as u64, path)
+}
+
+/// Bytes decoded per block when streaming a payload (a multiple of every element size).
+pub(super) const BLOCK: usize = 1 << 20;
+
+/// Where an `.npy` payload starts and how to decode it.
+#[derive(Debug)]
+struct Layout {
+    dtype: Dtype,
+    descr: String,
+    rows: usize,
+    cols: usize,
+    /// Column-major payload (Fortran order) with more than one row and column.
+    transposed: bool,
+}
+
+/// Reads an `.npy` file of `len` bytes from `r`: preamble and header, then the payload in
+/// blocks, each entry decoded into its row-major place.
+fn read_from<R: std::io::Read>(mut r: R, len: u64, path: &Path) -> Result<Matrix, IoError> {
+    let mut read = |buf: &mut [u8]| r.read_exact(buf).map_err(|e| IoError::os(path, e));
+    let (layout, payload) = read_layout(&mut read, len, path)?;
+    let (rows, cols) = (layout.rows, layout.cols);
+    let count = rows
+        .checked_mul(cols)
+        .ok_or_else(|| invalid(path, format!(".npy shape ({rows}, {cols}) is too large")))?;
+    let size = layout.dtype.size();
+    let need = count
+        .checked_mul(size)
+        .ok_or_else(|| invalid(path, format!(".npy shape ({rows}, {cols}) is too large")))?;
+    let need64 = need as u64;
+    if payload != need64 {
+        let (what, extra) = if payload < need64 {
+            ("truncated", String::new())
+        } else {
+            ("corrupt", format!(" ({} trailing)", payload - need64))
+        };
         return Err(invalid(
             path,
-            "not a NumPy .npy file: it does not start with the magic string \\x93NUMPY",
+            format!(
+                "{what} .npy file: shape ({rows}, {cols}) of '{}' needs {need} data bytes, \
+                 found {payload}{extra}",
+                layout.descr
+            ),
         ));
     }
-    let (major, minor) = (bytes[6], bytes[7]);
-    let (header_len, header_start): (usize, usize) = match major {
-        1 => {
-            if bytes.len() < 10 {
-                return Err(invalid(
-                    path,
-                    "truncated .npy file: header length is missing",
-                ));
+    let mut data = vec![0.0; count];
+    let mut buf = vec![0u8; BLOCK.min(need)];
+    // The first non-finite entry in row-major order (the payload order differs for Fortran).
+    let mut first_bad: Option<usize> = None;
+    let mut k = 0;
+    while k < count {
+        let n = (count - k).min(BLOCK / size);
+        let block = &mut buf[..n * size];
+        read(block)?;
+        for (e, b) in block.chunks_exact(size).enumerate() {
+            let x = layout.dtype.decode(b);
+            let at = if layout.transposed {
+                let f = k + e;
+                (f % rows) * cols + f / rows
+            } else {
+                k + e
+            };
+            data[at] = x;
+            if !x.is_finite() && first_bad.is_none_or(|p| at < p) {
+                first_bad = Some(at);
             }
-            (usize::from(u16::from_le_bytes([bytes[8], bytes[9]])), 10)
         }
-        2 | 3 => {
-            if bytes.len() < 12 {
-                return Err(invalid(
-                    path,
-                    "truncated .npy file: header length is missing",
-                ));
-            }
-            let n = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
-            (usize::try_from(n).unwrap_or(usize::MAX), 12)
+        // Entries arrive in row-major order: the first bad one is final.
+        if first_bad.is_some() && !layout.transposed {
+            break;
         }
+        k += n;
+    }
+    let m = Matrix { rows, cols, data };
+    if first_bad.is_some() {
+        check_finite(path, &m)?;
+    }
+    Ok(m)
+}
+
+/// Reads the preamble and header (through `read`, from a file of `len` bytes) and returns the
+/// payload's layout and its length in bytes.
+fn read_layout(
+    read: &mut impl FnMut(&mut [u8]) -> Result<(), IoError>,
+    len: u64,
+    path: &Path,
+) -> Result<(Layout, u64), IoError> {
+    let mut pre = [0u8; 12];
+    if len < 8 {
+        return Err(not_npy(path));
+    }
+    read(&mut pre[..8])?;
+    if &pre[..6] != NPY_MAGIC {
+        return Err(not_npy(path));
+    }
+    let (major, minor) = (pre[6], pre[7]);
+    let header_start: u64 = match major {
+        1 => 10,
+        2 | 3 => 12,
         _ => {
             return Err(invalid(
                 path,
@@ -93,20 +174,32 @@ pub fn parse_npy(bytes: &[u8], path: &Path) -> Result<Matrix, IoError> {
             ))
         }
     };
-    let data_start = header_start
-        .checked_add(header_len)
-        .filter(|&e| e <= bytes.len())
-        .ok_or_else(|| {
-            invalid(
-                path,
-                format!(
-                    "truncated .npy file: the header claims {header_len} bytes but the file has \
-                     only {} bytes after the preamble",
-                    bytes.len().saturating_sub(header_start)
-                ),
-            )
-        })?;
-    let header = String::from_utf8_lossy(&bytes[header_start..data_start]);
+    if len < header_start {
+        return Err(invalid(
+            path,
+            "truncated .npy file: header length is missing",
+        ));
+    }
+    read(&mut pre[8..header_start as usize])?;
+    let header_len = if major == 1 {
+        u64::from(u16::from_le_bytes([pre[8], pre[9]]))
+    } else {
+        u64::from(u32::from_le_bytes([pre[8], pre[9], pre[10], pre[11]]))
+    };
+    let after = len - header_start;
+    if header_len > after {
+        return Err(invalid(
+            path,
+            format!(
+                "truncated .npy file: the header claims {header_len} bytes but the file has \
+                 only {after} bytes after the preamble"
+            ),
+        ));
+    }
+    // header_len <= the file's length, so this allocation is bounded by what exists.
+    let mut header = vec![0u8; header_len as usize];
+    read(&mut header)?;
+    let header = String::from_utf8_lossy(&header);
     let h = parse_header(&header).map_err(|m| invalid(path, format!(".npy header: {m}")))?;
     let dtype = Dtype::parse(&h.descr).ok_or_else(|| {
         invalid(
@@ -132,54 +225,21 @@ pub fn parse_npy(bytes: &[u8], path: &Path) -> Result<Matrix, IoError> {
             ))
         }
     };
-    let count = rows
-        .checked_mul(cols)
-        .ok_or_else(|| invalid(path, format!(".npy shape ({rows}, {cols}) is too large")))?;
-    let need = count
-        .checked_mul(dtype.size())
-        .ok_or_else(|| invalid(path, format!(".npy shape ({rows}, {cols}) is too large")))?;
-    let payload = &bytes[data_start..];
-    if payload.len() < need {
-        return Err(invalid(
-            path,
-            format!(
-                "truncated .npy file: shape ({rows}, {cols}) of '{}' needs {need} data bytes, \
-                 found {}",
-                h.descr,
-                payload.len()
-            ),
-        ));
-    }
-    if payload.len() > need {
-        return Err(invalid(
-            path,
-            format!(
-                "corrupt .npy file: shape ({rows}, {cols}) of '{}' needs {need} data bytes, \
-                 found {} ({} trailing)",
-                h.descr,
-                payload.len(),
-                payload.len() - need
-            ),
-        ));
-    }
-    let raw: Vec<f64> = payload
-        .chunks_exact(dtype.size())
-        .map(|b| dtype.decode(b))
-        .collect();
-    let data = if h.fortran_order && rows > 1 && cols > 1 {
-        let mut d = vec![0.0; count];
-        for j in 0..cols {
-            for i in 0..rows {
-                d[i * cols + j] = raw[j * rows + i];
-            }
-        }
-        d
-    } else {
-        raw
+    let layout = Layout {
+        dtype,
+        descr: h.descr,
+        rows,
+        cols,
+        transposed: h.fortran_order && rows > 1 && cols > 1,
     };
-    let m = Matrix { rows, cols, data };
-    check_finite(path, &m)?;
-    Ok(m)
+    Ok((layout, after - header_len))
+}
+
+fn not_npy(path: &Path) -> IoError {
+    invalid(
+        path,
+        "not a NumPy .npy file: it does not start with the magic string \\x93NUMPY",
+    )
 }
 
 #[derive(Debug, PartialEq)]
@@ -517,5 +577,73 @@ mod tests {
         );
         let e = err_text(parse_npy(&b, p));
         assert!(e.contains("row 0, column 1") && e.contains("NaN"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod streaming_tests {
+    use super::super::read_matrix;
+    use super::super::tests::{err_text, tmp};
+    use super::*;
+
+    /// A `rows x cols` matrix of distinct values, its `.npy` bytes in C order and in Fortran
+    /// order (payload column-major).
+    fn both_orders(rows: usize, cols: usize) -> (Matrix, Vec<u8>, Vec<u8>) {
+        let data: Vec<f64> = (0..rows * cols).map(|k| k as f64 * 0.5 - 7.0).collect();
+        let m = Matrix::new(rows, cols, data).unwrap();
+        let c = npy_bytes(&m);
+        let dict =
+            format!("{{'descr': '<f8', 'fortran_order': True, 'shape': ({rows}, {cols}), }}");
+        let pad = (64 - (10 + dict.len() + 1) % 64) % 64;
+        let mut f = NPY_MAGIC.to_vec();
+        f.extend_from_slice(&[1, 0]);
+        f.extend_from_slice(&((dict.len() + pad + 1) as u16).to_le_bytes());
+        f.extend_from_slice(dict.as_bytes());
+        f.extend(std::iter::repeat_n(b' ', pad));
+        f.push(b'\n');
+        for j in 0..cols {
+            for i in 0..rows {
+                f.extend_from_slice(&m.get(i, j).to_le_bytes());
+            }
+        }
+        (m, c, f)
+    }
+
+    #[test]
+    fn streamed_reading_of_several_blocks_equals_the_matrix_in_both_orders() {
+        // 300 x 700 f8 = 1.68 MB: two blocks, the second one partial.
+        let (m, c, f) = both_orders(300, 700);
+        assert!(c.len() > BLOCK + 8);
+        let dir = tmp("stream");
+        for (name, bytes) in [("c.npy", &c), ("f.npy", &f)] {
+            let p = dir.join(name);
+            std::fs::write(&p, bytes).unwrap();
+            assert_eq!(read_matrix(&p).unwrap(), m, "{name}");
+            assert_eq!(parse_npy(bytes, &p).unwrap(), m, "{name}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_first_non_finite_entry_is_reported_in_row_major_order_from_any_block() {
+        let (rows, cols) = (300, 700);
+        let (_, mut c, mut f) = both_orders(rows, cols);
+        // C order: (250, 600) lies in the second block, before (260, 1). Fortran order: (1, 650)
+        // comes after (299, 5) in the payload but before it in row-major order.
+        let put = |bytes: &mut Vec<u8>, order_index: usize, x: f64| {
+            let start = bytes.len() - 8 * rows * cols + 8 * order_index;
+            bytes[start..start + 8].copy_from_slice(&x.to_le_bytes());
+        };
+        put(&mut c, 250 * cols + 600, f64::NAN);
+        put(&mut c, 260 * cols + 1, f64::INFINITY);
+        let e = err_text(parse_npy(&c, Path::new("c.npy")));
+        assert!(
+            e.contains("row 250, column 600") && e.contains("NaN"),
+            "{e}"
+        );
+        put(&mut f, 650 * rows + 1, f64::NAN);
+        put(&mut f, 5 * rows + 299, f64::NEG_INFINITY);
+        let e = err_text(parse_npy(&f, Path::new("f.npy")));
+        assert!(e.contains("row 1, column 650") && e.contains("NaN"), "{e}");
     }
 }

@@ -505,11 +505,22 @@ impl MarketSpec {
                  some item positive visibility and quality for some type)",
             ));
         }
+        // The matrices' record in the config is taken before they move into the market (no
+        // copy of a large matrix is ever made).
+        let small = m * n <= 64;
+        let record = |mat: &Mat| {
+            if small {
+                json!(mat.data)
+            } else {
+                json!({"source": mat.source, "fingerprint": fingerprint(&mat.data)})
+            }
+        };
+        let (vis_record, qual_record) = (record(&vis), record(&qual));
         let market = Market::builder()
             .items(n)
             .weights(weights.clone())
-            .visibility(vis.data.clone())
-            .quality(qual.data.clone())
+            .visibility(vis.data)
+            .quality(qual.data)
             .feedback(feedback.clone())
             .initial_counts(initial.clone())
             .build()?;
@@ -537,14 +548,13 @@ impl MarketSpec {
             }
         };
 
-        let small = m * n <= 64;
         let config = json!({
             "items": n,
             "types": m,
             "weights": if m <= 1000 { json!(weights) } else { json!({"source": weights_source, "fingerprint": fingerprint(&weights)}) },
             "weights_source": weights_source,
-            "visibility": if small { json!(vis.data) } else { json!({"source": vis.source, "fingerprint": fingerprint(&vis.data)}) },
-            "quality": if small { json!(qual.data) } else { json!({"source": qual.source, "fingerprint": fingerprint(&qual.data)}) },
+            "visibility": vis_record,
+            "quality": qual_record,
             "feedback": feedback,
             "initial_counts": serde_json::to_value(&initial).unwrap_or(serde_json::Value::Null),
             "ranking": ranking.as_ref().map(|(s, b)| json!({

@@ -3,7 +3,8 @@
 //! vector and realization table) or one isolation study per instance. [`Pieces`] runs each
 //! piece through [`RunDir::map_resumable`], so a finished piece is saved at once and reused on
 //! resume. Each function here returns a grid of cell summaries that knows its own axes; the
-//! table builders read only these grids.
+//! table builders read only these grids. Table groups whose games coincide up to their horizon
+//! run as one experiment per instance ([`hardmax_games`]), so those games are played once.
 
 use super::config::BanditsConfig;
 use super::paper::{alg, instances, table1_pairs, DISPLAY_ALGS, HORIZONS, T0S};
@@ -149,6 +150,97 @@ pub(super) struct SimultaneousEntry {
     pub seconds: f64,
 }
 
+/// The games of one table group, the same on every instance of a reproduction, and the grid
+/// their summaries fill. Groups run on one instance together ([`run_together`]) form one
+/// experiment, in which games that coincide up to their horizon are played once (tables 1, 6
+/// and 8 share their HardMax games at T0 = 20, table 8 shares table 6's HardMax&Random games).
+trait GameGroup {
+    /// The key of the group's piece on instance `label` when it runs alone.
+    fn key(&self, label: &str) -> String;
+    /// Its games.
+    fn configs(&self, cfg: &BanditsConfig) -> Result<Vec<CompetitionConfig>, IoError>;
+    /// Takes the summaries of its games on instance `label` (in the order of `configs`).
+    fn take(&mut self, label: &'static str, cells: &[CellSummary]);
+}
+
+/// Runs `groups` on every instance of `insts`, as one experiment (one piece) per instance: the
+/// piece keeps a lone group's key; several groups get the key `games-KEY1+KEY2+...`.
+fn run_together(
+    pieces: &mut Pieces<'_>,
+    cfg: &BanditsConfig,
+    insts: Vec<(&'static str, InstanceSpec)>,
+    groups: &mut [&mut dyn GameGroup],
+) -> Result<(), IoError> {
+    let configs = groups
+        .iter()
+        .map(|g| g.configs(cfg))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (label, inst) in insts {
+        let key = match groups {
+            [g] => g.key(label),
+            _ => {
+                let keys: Vec<String> = groups.iter().map(|g| g.key(label)).collect();
+                format!("games-{}", keys.join("+"))
+            }
+        };
+        let exp = Experiment::new(inst, configs.concat(), SeedSequence::new(cfg.seed))?;
+        let mut rest = &pieces.experiment(&key, &exp)?[..];
+        for (g, c) in groups.iter_mut().zip(&configs) {
+            let (mine, tail) = rest.split_at(c.len());
+            g.take(label, mine);
+            rest = tail;
+        }
+    }
+    Ok(())
+}
+
+/// Simultaneous entry with `k` arms and horizon `t`, as a [`GameGroup`].
+struct Simultaneous {
+    k: usize,
+    t: usize,
+    grid: SimultaneousEntry,
+}
+
+impl Simultaneous {
+    fn new(k: usize, t: usize) -> Self {
+        Simultaneous {
+            k,
+            t,
+            grid: SimultaneousEntry {
+                instances: Vec::new(),
+                pairs: table1_pairs(),
+                t0s: T0S.to_vec(),
+                cells: Vec::new(),
+                seconds: 0.0,
+            },
+        }
+    }
+}
+
+impl GameGroup for Simultaneous {
+    fn key(&self, label: &str) -> String {
+        format!("simultaneous-k{}-t{}-{label}", self.k, self.t)
+    }
+    fn configs(&self, cfg: &BanditsConfig) -> Result<Vec<CompetitionConfig>, IoError> {
+        let mut configs = Vec::new();
+        for &(a, b) in &self.grid.pairs {
+            for &t0 in &self.grid.t0s {
+                configs.push(game(cfg, a, b, t0, |c| CompetitionConfig {
+                    t: self.t,
+                    ..c
+                })?);
+            }
+        }
+        Ok(configs)
+    }
+    fn take(&mut self, label: &'static str, cells: &[CellSummary]) {
+        let se = &mut self.grid;
+        se.cells
+            .push(cells.chunks(se.t0s.len()).map(<[_]>::to_vec).collect());
+        se.instances.push(label);
+    }
+}
+
 /// Simultaneous entry with `k` arms and horizon `t`: the three instances for K = 10, Heavy-Tail
 /// alone otherwise.
 pub(super) fn simultaneous_entry(
@@ -163,28 +255,69 @@ pub(super) fn simultaneous_entry(
     } else {
         vec![("HT", InstanceSpec::heavy_tail(k))]
     };
-    let mut se = SimultaneousEntry {
-        instances: Vec::new(),
-        pairs: table1_pairs(),
-        t0s: T0S.to_vec(),
-        cells: Vec::new(),
-        seconds: 0.0,
-    };
-    for (label, inst) in insts {
-        let mut configs = Vec::new();
-        for &(a, b) in &se.pairs {
-            for &t0 in &se.t0s {
-                configs.push(game(cfg, a, b, t0, |c| CompetitionConfig { t, ..c })?);
-            }
-        }
-        let exp = Experiment::new(inst, configs, SeedSequence::new(cfg.seed))?;
-        let s = pieces.experiment(&format!("simultaneous-k{k}-t{t}-{label}"), &exp)?;
-        se.cells
-            .push(s.chunks(se.t0s.len()).map(<[_]>::to_vec).collect());
-        se.instances.push(label);
+    let mut g = Simultaneous::new(k, t);
+    run_together(pieces, cfg, insts, &mut [&mut g])?;
+    g.grid.seconds = start.elapsed().as_secs_f64();
+    Ok(g.grid)
+}
+
+/// The grids of the HardMax games at K = 10 that tables 1 and 3, 6 and 8 read, each `Some`
+/// when asked for.
+pub(super) struct HardMaxGames {
+    /// Simultaneous entry at T = 2000 (tables 1 and 3).
+    pub simultaneous: Option<SimultaneousEntry>,
+    /// HardMax&Random vs HardMax (table 6).
+    pub hardmax_random: Option<HardMaxRandom>,
+    /// Market regret by competition level (table 8).
+    pub regret: Option<RegretByCompetition>,
+}
+
+/// The experiments of tables 1 and 3 (`simultaneous`), 6 (`hardmax_random`) and 8 (`regret`),
+/// those asked for, run together on each instance so that their common games are played once
+/// (the wall seconds go to the first grid; the others report 0).
+pub(super) fn hardmax_games(
+    pieces: &mut Pieces<'_>,
+    cfg: &BanditsConfig,
+    simultaneous: bool,
+    hardmax_random: bool,
+    regret: bool,
+) -> Result<HardMaxGames, IoError> {
+    let start = Instant::now();
+    let mut se = simultaneous.then(|| Simultaneous::new(10, 2000));
+    let mut hmr = hardmax_random.then(HardMaxRandom::new);
+    let mut rc = regret.then(RegretByCompetition::new);
+    let mut groups: Vec<&mut dyn GameGroup> = Vec::new();
+    if let Some(g) = se.as_mut() {
+        groups.push(g);
     }
-    se.seconds = start.elapsed().as_secs_f64();
-    Ok(se)
+    if let Some(g) = hmr.as_mut() {
+        groups.push(g);
+    }
+    if let Some(g) = rc.as_mut() {
+        groups.push(g);
+    }
+    if !groups.is_empty() {
+        run_together(
+            pieces,
+            cfg,
+            instances(cfg.needle_position(), 10),
+            &mut groups,
+        )?;
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    let mut out = HardMaxGames {
+        simultaneous: se.map(|g| g.grid),
+        hardmax_random: hmr,
+        regret: rc,
+    };
+    if let Some(g) = out.simultaneous.as_mut() {
+        g.seconds = seconds;
+    } else if let Some(g) = out.hardmax_random.as_mut() {
+        g.seconds = seconds;
+    } else if let Some(g) = out.regret.as_mut() {
+        g.seconds = seconds;
+    }
+    Ok(out)
 }
 
 /// One block of a first-mover grid: `[entrant][incumbent]` summaries, algorithms in
@@ -278,41 +411,48 @@ pub(super) struct HardMaxRandom {
     pub seconds: f64,
 }
 
-/// The experiments of table 6 (T0 = 20).
-pub(super) fn hardmax_random(
-    pieces: &mut Pieces<'_>,
-    cfg: &BanditsConfig,
-) -> Result<HardMaxRandom, IoError> {
-    let start = Instant::now();
-    let mut hmr = HardMaxRandom {
-        instances: Vec::new(),
-        pairs: table1_pairs(),
-        responses: HMR_RESPONSES.to_vec(),
-        horizons: HORIZONS.to_vec(),
-        cells: Vec::new(),
-        seconds: 0.0,
-    };
-    let tmax = HORIZONS[HORIZONS.len() - 1];
-    for (label, inst) in instances(cfg.needle_position(), 10) {
+impl HardMaxRandom {
+    /// The grid of table 6 (T0 = 20), empty.
+    fn new() -> Self {
+        HardMaxRandom {
+            instances: Vec::new(),
+            pairs: table1_pairs(),
+            responses: HMR_RESPONSES.to_vec(),
+            horizons: HORIZONS.to_vec(),
+            cells: Vec::new(),
+            seconds: 0.0,
+        }
+    }
+}
+
+impl GameGroup for HardMaxRandom {
+    fn key(&self, label: &str) -> String {
+        format!("hardmax-random-{label}")
+    }
+    fn configs(&self, cfg: &BanditsConfig) -> Result<Vec<CompetitionConfig>, IoError> {
+        let tmax = self.horizons[self.horizons.len() - 1];
         let mut configs = Vec::new();
-        for &(a, b) in &hmr.pairs {
-            for &r in &hmr.responses {
+        for &(a, b) in &self.pairs {
+            for &r in &self.responses {
                 configs.push(game(cfg, a, b, 20, |c| CompetitionConfig {
                     t: tmax,
                     response: r,
-                    checkpoints: HORIZONS.to_vec(),
+                    checkpoints: self.horizons.clone(),
                     ..c
                 })?);
             }
         }
-        let exp = Experiment::new(inst, configs, SeedSequence::new(cfg.seed))?;
-        let s = pieces.experiment(&format!("hardmax-random-{label}"), &exp)?;
-        hmr.cells
-            .push(s.chunks(hmr.responses.len()).map(<[_]>::to_vec).collect());
-        hmr.instances.push(label);
+        Ok(configs)
     }
-    hmr.seconds = start.elapsed().as_secs_f64();
-    Ok(hmr)
+    fn take(&mut self, label: &'static str, cells: &[CellSummary]) {
+        self.cells.push(
+            cells
+                .chunks(self.responses.len())
+                .map(<[_]>::to_vec)
+                .collect(),
+        );
+        self.instances.push(label);
+    }
 }
 
 /// A level of competition: its label and the response (`None`: a monopoly).
@@ -355,53 +495,60 @@ pub(super) struct RegretByCompetition {
     pub seconds: f64,
 }
 
-/// The experiments of table 8 (T0 = 20, T = 2000).
-pub(super) fn regret_by_competition(
-    pieces: &mut Pieces<'_>,
-    cfg: &BanditsConfig,
-) -> Result<RegretByCompetition, IoError> {
-    let start = Instant::now();
-    let mut rc = RegretByCompetition {
-        instances: Vec::new(),
-        algorithms: DISPLAY_ALGS.to_vec(),
-        pairs: table1_pairs(),
-        levels: LEVELS.to_vec(),
-        monopoly: Vec::new(),
-        competition: Vec::new(),
-        seconds: 0.0,
-    };
-    let responses: Vec<ResponseSpec> = rc.levels.iter().filter_map(|l| l.1).collect();
-    for (label, inst) in instances(cfg.needle_position(), 10) {
+impl RegretByCompetition {
+    /// The grid of table 8 (T0 = 20, T = 2000), empty.
+    fn new() -> Self {
+        RegretByCompetition {
+            instances: Vec::new(),
+            algorithms: DISPLAY_ALGS.to_vec(),
+            pairs: table1_pairs(),
+            levels: LEVELS.to_vec(),
+            monopoly: Vec::new(),
+            competition: Vec::new(),
+            seconds: 0.0,
+        }
+    }
+
+    fn responses(&self) -> Vec<ResponseSpec> {
+        self.levels.iter().filter_map(|l| l.1).collect()
+    }
+}
+
+impl GameGroup for RegretByCompetition {
+    fn key(&self, label: &str) -> String {
+        format!("regret-{label}")
+    }
+    fn configs(&self, cfg: &BanditsConfig) -> Result<Vec<CompetitionConfig>, IoError> {
         let mut configs = Vec::new();
-        for &a in &rc.algorithms {
+        for &a in &self.algorithms {
             configs.push(game(cfg, a, a, 20, |c| CompetitionConfig {
                 algorithms: vec![alg(a)],
                 scenario: Scenario::Monopoly,
                 ..c
             })?);
         }
-        for &(a, b) in &rc.pairs {
-            for &r in &responses {
+        for &(a, b) in &self.pairs {
+            for r in self.responses() {
                 configs.push(game(cfg, a, b, 20, |c| CompetitionConfig {
                     response: r,
                     ..c
                 })?);
             }
         }
-        let exp = Experiment::new(inst, configs, SeedSequence::new(cfg.seed))?;
-        let s = pieces.experiment(&format!("regret-{label}"), &exp)?;
-        let (alone, paired) = s.split_at(rc.algorithms.len());
-        rc.monopoly.push(alone.iter().map(|c| c.regret).collect());
-        rc.competition.push(
+        Ok(configs)
+    }
+    fn take(&mut self, label: &'static str, cells: &[CellSummary]) {
+        let (alone, paired) = cells.split_at(self.algorithms.len());
+        self.monopoly.push(alone.iter().map(|c| c.regret).collect());
+        let levels = self.responses().len();
+        self.competition.push(
             paired
-                .chunks(responses.len())
+                .chunks(levels)
                 .map(|p| p.iter().map(|c| c.regret).collect())
                 .collect(),
         );
-        rc.instances.push(label);
+        self.instances.push(label);
     }
-    rc.seconds = start.elapsed().as_secs_f64();
-    Ok(rc)
 }
 
 /// The algorithms of the isolation study, in the order of its summaries (pair 0 is TS vs BG).

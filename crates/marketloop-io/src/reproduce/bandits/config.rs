@@ -119,11 +119,10 @@ impl BanditsConfig {
     /// The number of pieces (experiments and isolation studies) this config runs.
     pub fn pieces(&self) -> u64 {
         let w = |n: u32| u64::from(self.want(n));
-        let per_instance = u64::from(self.want(1) || self.want(3))
+        // Tables 1 and 3, 6 and 8 run as one experiment per instance, as do 2 and 4.
+        let per_instance = u64::from(self.want(1) || self.want(3) || self.want(6) || self.want(8))
             + u64::from(self.want(2) || self.want(4))
             + w(5)
-            + w(6)
-            + w(8)
             + u64::from(self.figures);
         3 * per_instance + w(7)
     }
@@ -285,12 +284,15 @@ mod tests {
             figures,
             ..BanditsConfig::default()
         };
-        // Tables 1 and 3 share one experiment per instance; so do 2 and 4; 7 is one piece.
+        // Tables 1 and 3 share one experiment per instance, with 6 and 8; so do 2 and 4; 7 is
+        // one piece.
         assert_eq!(c(vec![1, 3], false).pieces(), 3);
+        assert_eq!(c(vec![1, 6, 8], false).pieces(), 3);
+        assert_eq!(c(vec![6, 7], false).pieces(), 4);
         assert_eq!(c(vec![2], false).pieces(), 3);
         assert_eq!(c(vec![7], false).pieces(), 1);
         assert_eq!(c(vec![], true).pieces(), 3);
-        assert_eq!(BanditsConfig::default().pieces(), 3 * 6 + 1);
+        assert_eq!(BanditsConfig::default().pieces(), 3 * 4 + 1);
     }
 
     #[test]
