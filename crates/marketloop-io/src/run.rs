@@ -158,6 +158,8 @@ impl RunDir {
     /// newly computed one atomically as soon as it finishes. `on_done` is called after each
     /// replicate, loaded or computed (progress bars). The number of reused replicates is added
     /// to the manifest's `resumed_replicates`. Results come back in the order of `indices`.
+    /// A stop request ([`IoError::check_stop`]) ends it with [`IoError::Interrupted`] before the
+    /// next replicate, keeping every replicate saved so far.
     pub fn map_resumable<T, F, D>(
         &mut self,
         arm: &str,
@@ -177,11 +179,14 @@ impl RunDir {
             indices,
             schedule,
             |r| -> Result<T, IoError> {
+                IoError::check_stop()?;
                 if let Some(v) = this.load_replicate::<T>(arm, r)? {
                     resumed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     return Ok(v);
                 }
                 let v = compute(r)?;
+                // A replicate that saw a stop request may be cut short: never saved.
+                IoError::check_stop()?;
                 this.save_replicate(arm, r, &v)?;
                 Ok(v)
             },

@@ -19,6 +19,7 @@ use super::state::CountState;
 use super::trajectory::{Measurement, Trajectory};
 use super::StepOutcome;
 use crate::rng::{SeedSequence, Source};
+use crate::runner::stop_requested;
 use std::borrow::Cow;
 
 /// An observer a run holds (called once per measurement, through `dyn`).
@@ -134,18 +135,22 @@ impl<'m, S: TrialSampler> Run<'m, S> {
     }
 
     /// Advances up to `n` steps (never past the horizon), measuring on the way; returns the
-    /// number of steps taken.
+    /// number of steps taken. Returns early, after a measurement, when the current stop token
+    /// asks to stop (see [`crate::runner::Stop`]; never outside a stop scope).
     pub fn step(&mut self, n: u64) -> u64 {
-        let n = n.min(self.horizon - self.state.arrivals());
-        let target = self.state.arrivals() + n;
+        let start = self.state.arrivals();
+        let target = start + n.min(self.horizon - start);
         while self.state.arrivals() < target {
             let stop = target.min(self.next);
             self.advance_to(stop);
             if stop == self.next {
                 self.measure();
+                if stop_requested() {
+                    break;
+                }
             }
         }
-        n
+        self.state.arrivals() - start
     }
 
     /// One step, returning what happened (`None` at the horizon).
