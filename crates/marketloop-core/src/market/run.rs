@@ -356,6 +356,25 @@ mod tests {
     }
 
     #[test]
+    fn a_stop_request_ends_a_run_at_its_next_measurement_and_nothing_else_changes() {
+        let seeds = SeedSequence::new(2024);
+        let sim = Simulation::new(market(), Visibility::Static, 1000, 70, false).unwrap();
+        let want = sim.run_replicate(seeds, 3);
+        let stop = crate::runner::Stop::new();
+        stop.request();
+        let mut run = sim.start(seeds, 3);
+        assert_eq!(
+            stop.scope(|| run.step(1000)),
+            70,
+            "stops at the first measurement"
+        );
+        assert_eq!(run.trajectory().measurements[..], want.measurements[..1]);
+        // Outside the scope the same run goes on to exactly the uninterrupted trajectory.
+        assert_eq!(run.step(1000), 930);
+        assert_eq!(run.trajectory(), want);
+    }
+
+    #[test]
     fn stepping_in_any_chunks_gives_run_replicates_trajectory() {
         let seeds = SeedSequence::new(2024);
         for vis in arms() {
