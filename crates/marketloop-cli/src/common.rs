@@ -100,6 +100,8 @@ impl Context {
             if n == 0 {
                 anyhow::bail!("--threads = 0 is not allowed: give at least 1");
             }
+            use marketloop_io::spec::limits::{at_most, MAX_THREADS};
+            at_most("--threads", n as u64, MAX_THREADS)?;
             rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build_global()

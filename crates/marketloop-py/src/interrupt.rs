@@ -17,11 +17,9 @@ use pyo3::prelude::*;
 use std::sync::mpsc;
 
 /// Runs `work` on a helper thread (GIL released) under a new stop token, checking for signals
-/// on this thread until it returns; see the module docs.
-pub fn interruptible<T: Send>(
-    py: Python<'_>,
-    work: impl FnOnce() -> PyResult<T> + Send,
-) -> PyResult<T> {
+/// on this thread until it returns; see the module docs. `Err` is the signal's exception (or a
+/// panic of `work` as `MarketloopError`); otherwise what `work` returned.
+pub fn interruptible<R: Send>(py: Python<'_>, work: impl FnOnce() -> R + Send) -> PyResult<R> {
     let stop = Stop::new();
     let (result, signal) = py.detach(move || {
         let (done_tx, done_rx) = mpsc::channel::<()>();
@@ -41,9 +39,9 @@ pub fn interruptible<T: Send>(
                     }
                 }
             }
-            let result = worker.join().unwrap_or_else(|payload| {
-                Err(MarketloopError::new_err(panic_message(payload.as_ref())))
-            });
+            let result = worker
+                .join()
+                .map_err(|payload| MarketloopError::new_err(panic_message(payload.as_ref())));
             (result, signal)
         })
     });
@@ -53,4 +51,11 @@ pub fn interruptible<T: Send>(
         Some(e) => Err(e),
         None => result,
     }
+}
+
+/// Runs `f` on a worker of `pool`, carrying this thread's stop token to it (rayon's `install`
+/// moves the work to another thread, which has no token of its own).
+pub fn install<T: Send>(pool: &rayon::ThreadPool, f: impl FnOnce() -> T + Send) -> T {
+    let stop = Stop::current().unwrap_or_default();
+    pool.install(|| stop.scope(f))
 }

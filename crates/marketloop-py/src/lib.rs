@@ -15,7 +15,7 @@ mod progress;
 mod rng;
 
 use convert::{columns_from_py, columns_to_py, py_err, Columns};
-use interrupt::interruptible;
+use interrupt::{install, interruptible};
 use marketloop_core::rng::SeedSequence;
 use marketloop_data::fetch::{fetch_movielens_100k_with, FetchOptions, FetchSource};
 use marketloop_data::movielens;
@@ -75,9 +75,9 @@ fn with_threads<T: Send>(
             "threads = 0 is not allowed: give at least 1 (or None for every core)",
         )),
         Some(n) => {
-            // `install` runs `f` on a worker of the pool: the token goes with it.
-            let stop = marketloop_core::runner::Stop::current().unwrap_or_default();
-            pool(n)?.install(|| stop.scope(|| guard::guarded(f)))
+            use marketloop_io::spec::limits::{at_most, MAX_THREADS};
+            at_most("threads", n as u64, MAX_THREADS).map_err(py_err)?;
+            install(&*pool(n)?, || guard::guarded(f))
         }
     }
 }
@@ -153,7 +153,7 @@ fn run_sweep_local(
                 None => sweep::run_sweep_local(&s, &runner, None, &on_cell),
             }
         })
-    })?;
+    })??;
     bar.finish(py)?;
     columns_to_py(py, &table)
 }
@@ -165,7 +165,7 @@ fn run_cell(py: Python<'_>, sweep: &str, cell: &str) -> PyResult<Columns> {
     let c = parse_cell(cell)?;
     let table = interruptible(py, || {
         guard::guarded(|| sweep::run_one_cell(s.kind, s.runs, &c, &Experiments::new()))
-    })?;
+    })??;
     columns_to_py(py, &table)
 }
 
@@ -184,7 +184,7 @@ fn run_cells(py: Python<'_>, sweep: &str, cells: Vec<String>) -> PyResult<Vec<Co
                 .map(|c| sweep::run_one_cell(s.kind, s.runs, c, &Experiments::new()))
                 .collect::<Result<Vec<_>, IoError>>()
         })
-    })?;
+    })??;
     tables.iter().map(|t| columns_to_py(py, t)).collect()
 }
 
@@ -247,7 +247,7 @@ where
             };
             Ok(done.summary)
         })
-    })?;
+    })??;
     bar.finish(py)?;
     Ok(summary)
 }
@@ -268,7 +268,7 @@ fn run_experiment(
     let value = parse_json(&format!("{kind} spec"), spec)?;
     let table = interruptible(py, || {
         with_threads(threads, || Experiments::new().run(kind, &value, seed, runs))
-    })?;
+    })??;
     columns_to_py(py, &table)
 }
 
@@ -504,7 +504,7 @@ where
     let out = PathBuf::from(out);
     let bar = Progress::new(progress, 0);
     let hook = |p: &marketloop_io::reproduce::Progress| bar.phase(p.phase, p.done, p.total);
-    let summary = interruptible(py, || guard::guarded(|| run(&cfg, &out, &hook)))?;
+    let summary = interruptible(py, || guard::guarded(|| run(&cfg, &out, &hook)))??;
     bar.finish(py)?;
     Ok(summary)
 }

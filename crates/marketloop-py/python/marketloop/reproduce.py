@@ -157,6 +157,10 @@ def competing_bandits(
     else:
         table_list = [int(t) for t in tables]
         figures = False if figures is None else figures
+    if isinstance(needle, str) and needle != "random":
+        raise _core.MarketloopError(
+            f"needle = {needle!r}: give 'random' or a fixed arm index (a whole number)"
+        )
     config = dict(
         tables=table_list,
         figures=bool(figures),
