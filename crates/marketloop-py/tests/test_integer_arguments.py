@@ -85,6 +85,7 @@ def test_bad_integers_raise_marketloop_error_naming_the_keyword(entry, name, val
     msg = str(e.value)
     assert name in msg, msg
     assert repr(value) in msg or str(value) in msg, msg
+    assert e.value.field == name, e.value.field
 
 
 @pytest.mark.parametrize("entry,name", CASES, ids=[f"{e}-{k}" for e, k in CASES])

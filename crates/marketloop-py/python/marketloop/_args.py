@@ -4,7 +4,8 @@
 The engine takes unsigned 64-bit integers; a Python int can be any size, and a bool, float or
 string is no count at all. Every entry point routes its integer keywords through
 :func:`whole` (or :func:`threads`), so a bad value raises :class:`marketloop.MarketloopError`
-(a ``ValueError``) naming the keyword, the value and the allowed range, never a bare
+(a ``ValueError``, with the keyword as ``.field``) naming the keyword, the value and the
+allowed range, never a bare
 ``OverflowError`` or ``TypeError`` from the binding.
 """
 
@@ -31,7 +32,9 @@ def whole(value: Any, name: str, least: int = 0, most: int = U64_MAX) -> int:
         or not least <= value <= most
     ):
         bound = "2^64 - 1" if most == U64_MAX else str(most)
-        raise MarketloopError(f"{name} = {value!r} must be a whole number in [{least}, {bound}]")
+        err = MarketloopError(f"{name} = {value!r} must be a whole number in [{least}, {bound}]")
+        err.field = name  # as the engine's errors carry it
+        raise err
     return int(value)
 
 

@@ -158,9 +158,11 @@ def competing_bandits(
         table_list = [int(t) for t in tables]
         figures = False if figures is None else figures
     if isinstance(needle, str) and needle != "random":
-        raise _core.MarketloopError(
+        err = _core.MarketloopError(
             f"needle = {needle!r}: give 'random' or a fixed arm index (a whole number)"
         )
+        err.field = "needle"
+        raise err
     config = dict(
         tables=table_list,
         figures=bool(figures),
