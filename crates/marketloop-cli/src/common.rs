@@ -100,8 +100,10 @@ impl Context {
             if n == 0 {
                 anyhow::bail!("--threads = 0 is not allowed: give at least 1");
             }
-            use marketloop_io::spec::limits::{at_most, MAX_THREADS};
-            at_most("--threads", n as u64, MAX_THREADS)?;
+            let max = marketloop_io::spec::limits::MAX_THREADS;
+            if n as u64 > max {
+                anyhow::bail!("--threads = {n} is above the maximum {max}");
+            }
             rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build_global()
