@@ -98,3 +98,10 @@ def test_numpy_integers_and_the_largest_seed_are_accepted():
     df = market().simulate(steps=np.int64(10), runs=np.uint8(2), seed=2**64 - 1, progress=False)
     assert sorted(set(df["run"])) == [0, 1]
     assert isinstance(ml.MarketloopError("x"), ValueError)
+
+
+@pytest.mark.parametrize("threads", [2**63, 2**32, 1025])
+def test_too_many_threads_is_refused_before_any_thread_starts(threads):
+    with pytest.raises(ml.MarketloopError, match=r"threads = \d+ is above the maximum 1024") as e:
+        market().simulate(steps=10, threads=threads, progress=False)
+    assert e.value.field == "threads"
