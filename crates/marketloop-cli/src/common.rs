@@ -100,6 +100,10 @@ impl Context {
             if n == 0 {
                 anyhow::bail!("--threads = 0 is not allowed: give at least 1");
             }
+            let max = marketloop_io::spec::limits::MAX_THREADS;
+            if n as u64 > max {
+                anyhow::bail!("--threads = {n} is above the maximum {max}");
+            }
             rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build_global()

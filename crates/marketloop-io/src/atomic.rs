@@ -1,13 +1,17 @@
 //! Atomic file writes: the bytes go to a temporary file in the same folder, are flushed to
 //! disk, and the file is renamed over the target. A reader (or a resumed run) sees either the
-//! old file or the complete new one, never a half-written file.
+//! old file or the complete new one, never a half-written file. Once the run is asked to stop
+//! (Ctrl-C, [`IoError::check_stop`]) nothing more is written, so a replicate cut short by the
+//! stop is never saved and an interrupted run folder stays marked incomplete.
 
 use crate::IoError;
 use std::io::Write;
 use std::path::Path;
 
-/// Writes `bytes` to `path` atomically, creating parent folders as needed.
+/// Writes `bytes` to `path` atomically, creating parent folders as needed
+/// ([`IoError::Interrupted`] instead once a stop is requested).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
+    IoError::check_stop()?;
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
     if let Some(dir) = parent {
         std::fs::create_dir_all(dir).map_err(|e| IoError::os(dir, e))?;

@@ -72,6 +72,14 @@ pub enum IoError {
         #[source]
         source: Box<IoError>,
     },
+    /// The run was asked to stop (Ctrl-C, see [`marketloop_core::runner::Stop`]) before it
+    /// finished. Nothing is written once a stop is requested: finished replicates already
+    /// saved stay saved and the run folder stays marked incomplete, so resuming continues it.
+    #[error(
+        "interrupted: the run was stopped before it finished; finished replicates are kept, \
+         resume the same output folder to continue"
+    )]
+    Interrupted,
     /// JSON (de)serialisation failed.
     #[error("{path}: {source}")]
     Json {
@@ -115,6 +123,17 @@ impl IoError {
                 Some(name.clone())
             }
             _ => None,
+        }
+    }
+
+    /// [`IoError::Interrupted`] when the current stop token asks to stop (see
+    /// [`marketloop_core::runner::stop_requested`]): checked before each replicate is
+    /// scheduled, after it is computed, and before every file is written.
+    pub fn check_stop() -> Result<(), IoError> {
+        if marketloop_core::runner::stop_requested() {
+            Err(IoError::Interrupted)
+        } else {
+            Ok(())
         }
     }
 

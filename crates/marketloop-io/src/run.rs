@@ -158,6 +158,8 @@ impl RunDir {
     /// newly computed one atomically as soon as it finishes. `on_done` is called after each
     /// replicate, loaded or computed (progress bars). The number of reused replicates is added
     /// to the manifest's `resumed_replicates`. Results come back in the order of `indices`.
+    /// A stop request ([`IoError::check_stop`]) ends it with [`IoError::Interrupted`] before the
+    /// next replicate, keeping every replicate saved so far.
     pub fn map_resumable<T, F, D>(
         &mut self,
         arm: &str,
@@ -177,11 +179,14 @@ impl RunDir {
             indices,
             schedule,
             |r| -> Result<T, IoError> {
+                IoError::check_stop()?;
                 if let Some(v) = this.load_replicate::<T>(arm, r)? {
                     resumed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     return Ok(v);
                 }
                 let v = compute(r)?;
+                // A replicate that saw a stop request may be cut short: never saved.
+                IoError::check_stop()?;
                 this.save_replicate(arm, r, &v)?;
                 Ok(v)
             },
@@ -502,6 +507,51 @@ mod tests {
         assert_eq!(&b[..3], &a[..]);
         assert_eq!(b[3], vec![3, 9]);
         assert_eq!(run.manifest_mut().resumed_replicates, 3);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_stop_request_keeps_saved_replicates_writes_nothing_more_and_resume_completes() {
+        use marketloop_core::runner::Stop;
+        let dir = tmp("stop");
+        let m = Manifest::new("test", 7, serde_json::json!({}));
+        let stop = Stop::new();
+        let f = |r: u64| -> Result<u64, IoError> {
+            if r == 2 {
+                stop.request(); // Ctrl-C while replicate 2 runs: it is cut short
+            }
+            Ok(r * 10)
+        };
+        let mut run = RunDir::open(&dir, m.clone(), false).unwrap();
+        let e = stop
+            .scope(|| run.map_resumable("arm", &[0, 1, 2, 3, 4], Schedule::Serial, f, |_| {}))
+            .unwrap_err();
+        assert!(matches!(e, IoError::Interrupted), "{e}");
+        assert!(e.to_string().contains("resume"), "{e}");
+        let e = stop.scope(|| run.finish()).unwrap_err();
+        assert!(matches!(e, IoError::Interrupted), "{e}");
+        assert!(dir.join(INCOMPLETE).is_file() && !dir.join("manifest.json").exists());
+        let saved = |r: u64| {
+            dir.join("replicates/arm")
+                .join(format!("r{r:06}.json"))
+                .is_file()
+        };
+        assert!(saved(0) && saved(1) && !saved(2) && !saved(3));
+
+        let mut run = RunDir::open(&dir, m, false).unwrap();
+        let all = run
+            .map_resumable(
+                "arm",
+                &[0, 1, 2, 3, 4],
+                Schedule::Parallel,
+                |r| Ok(r * 10),
+                |_| {},
+            )
+            .unwrap();
+        assert_eq!(all, vec![0, 10, 20, 30, 40]);
+        assert_eq!(run.manifest_mut().resumed_replicates, 2);
+        run.finish().unwrap();
+        assert!(!dir.join(INCOMPLETE).exists());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

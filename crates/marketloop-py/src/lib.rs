@@ -9,11 +9,13 @@
 
 mod convert;
 mod guard;
+mod interrupt;
 mod plugin;
 mod progress;
 mod rng;
 
 use convert::{columns_from_py, columns_to_py, py_err, Columns};
+use interrupt::{install, interruptible};
 use marketloop_core::rng::SeedSequence;
 use marketloop_data::fetch::{fetch_movielens_100k_with, FetchOptions, FetchSource};
 use marketloop_data::movielens;
@@ -61,8 +63,8 @@ fn parse_cell(text: &str) -> PyResult<Cell> {
     serde_json::from_str(text).map_err(|e| json_err("sweep cell", e))
 }
 
-/// Runs `f` on a pool of `threads` workers (or on rayon's global pool for `None`). Results
-/// never depend on the worker count.
+/// Runs `f` on a pool of `threads` workers (or on rayon's global pool for `None`), under the
+/// calling thread's stop token (see [`interrupt`]). Results never depend on the worker count.
 fn with_threads<T: Send>(
     threads: Option<usize>,
     f: impl FnOnce() -> Result<T, IoError> + Send,
@@ -72,7 +74,11 @@ fn with_threads<T: Send>(
         Some(0) => Err(MarketloopError::new_err(
             "threads = 0 is not allowed: give at least 1 (or None for every core)",
         )),
-        Some(n) => pool(n)?.install(|| guard::guarded(f)),
+        Some(n) => {
+            use marketloop_io::spec::limits::{at_most, MAX_THREADS};
+            at_most("threads", n as u64, MAX_THREADS).map_err(py_err)?;
+            install(&*pool(n)?, || guard::guarded(f))
+        }
     }
 }
 
@@ -127,7 +133,7 @@ fn run_sweep_local(
     let s = parse_sweep(sweep)?;
     let cells = s.cells().map_err(py_err)?.len() as u64;
     let bar = Progress::new(progress, cells);
-    let table = py.detach(|| {
+    let table = interruptible(py, || {
         with_threads(threads, || {
             let runner = Experiments::new();
             let on_cell = |done: usize| bar.reached(done as u64);
@@ -147,7 +153,7 @@ fn run_sweep_local(
                 None => sweep::run_sweep_local(&s, &runner, None, &on_cell),
             }
         })
-    })?;
+    })??;
     bar.finish(py)?;
     columns_to_py(py, &table)
 }
@@ -157,9 +163,9 @@ fn run_sweep_local(
 fn run_cell(py: Python<'_>, sweep: &str, cell: &str) -> PyResult<Columns> {
     let s = parse_sweep(sweep)?;
     let c = parse_cell(cell)?;
-    let table = py
-        .detach(|| sweep::run_one_cell(s.kind, s.runs, &c, &Experiments::new()))
-        .map_err(py_err)?;
+    let table = interruptible(py, || {
+        guard::guarded(|| sweep::run_one_cell(s.kind, s.runs, &c, &Experiments::new()))
+    })??;
     columns_to_py(py, &table)
 }
 
@@ -171,14 +177,14 @@ fn run_cells(py: Python<'_>, sweep: &str, cells: Vec<String>) -> PyResult<Vec<Co
         .iter()
         .map(|c| parse_cell(c))
         .collect::<PyResult<_>>()?;
-    let tables = py
-        .detach(|| {
+    let tables = interruptible(py, || {
+        guard::guarded(|| {
             cells
                 .iter()
                 .map(|c| sweep::run_one_cell(s.kind, s.runs, c, &Experiments::new()))
                 .collect::<Result<Vec<_>, IoError>>()
         })
-        .map_err(py_err)?;
+    })??;
     tables.iter().map(|t| columns_to_py(py, t)).collect()
 }
 
@@ -233,7 +239,7 @@ where
     E::Summary: Send,
 {
     let bar = Progress::new(progress, progress_total::<E>(&plan));
-    let summary = py.detach(|| {
+    let summary = interruptible(py, || {
         with_threads(threads, || {
             let done = match &out {
                 Some(dir) => execute_in(e, &plan, dir, resume, &|_| bar.tick())?,
@@ -241,7 +247,7 @@ where
             };
             Ok(done.summary)
         })
-    })?;
+    })??;
     bar.finish(py)?;
     Ok(summary)
 }
@@ -260,8 +266,9 @@ fn run_experiment(
 ) -> PyResult<Columns> {
     let kind = parse_kind(kind)?;
     let value = parse_json(&format!("{kind} spec"), spec)?;
-    let table =
-        py.detach(|| with_threads(threads, || Experiments::new().run(kind, &value, seed, runs)))?;
+    let table = interruptible(py, || {
+        with_threads(threads, || Experiments::new().run(kind, &value, seed, runs))
+    })??;
     columns_to_py(py, &table)
 }
 
@@ -456,26 +463,37 @@ impl PyMarket {
 /// Runs the cultural-market reproduction (Zhu, Cheung & Xie) from a JSON config (the fields of
 /// `CulturalConfig`) into `out` (GIL released). Returns the summary as JSON text.
 #[pyfunction]
-#[pyo3(signature = (config, out, resume=false))]
-fn reproduce_cultural(py: Python<'_>, config: &str, out: &str, resume: bool) -> PyResult<String> {
+#[pyo3(signature = (config, out, resume=false, progress=None))]
+fn reproduce_cultural(
+    py: Python<'_>,
+    config: &str,
+    out: &str,
+    resume: bool,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<String> {
     let summary = reproduction(
         py,
         "cultural-market",
         config,
         out,
-        |c: &CulturalConfig, o| cultural::run(c, o, resume, &|_| {}),
+        progress,
+        |c: &CulturalConfig, o, p| cultural::run(c, o, resume, p),
     )?;
     serde_json::to_string(&summary).map_err(|e| json_err("cultural-market summary", e))
 }
 
+/// The progress hook of a reproduction: each phase's finished units, reported to `bar`.
+type PhaseHook<'a> = &'a (dyn Fn(&marketloop_io::reproduce::Progress) + Sync);
+
 /// Reads a reproduction's JSON config (`what config`) and runs it into `out` with the GIL
-/// released.
+/// released (interruptible), reporting each phase's progress to `progress(done, total)`.
 fn reproduction<C, S>(
     py: Python<'_>,
     what: &str,
     config: &str,
     out: &str,
-    run: impl FnOnce(&C, &Path) -> Result<S, IoError> + Send,
+    progress: Option<Py<PyAny>>,
+    run: impl FnOnce(&C, &Path, PhaseHook<'_>) -> Result<S, IoError> + Send,
 ) -> PyResult<S>
 where
     C: serde::de::DeserializeOwned + Sync,
@@ -484,21 +502,32 @@ where
     let cfg: C =
         serde_json::from_str(config).map_err(|e| json_err(&format!("{what} config"), e))?;
     let out = PathBuf::from(out);
-    py.detach(|| run(&cfg, &out)).map_err(py_err)
+    let bar = Progress::new(progress, 0);
+    let hook = |p: &marketloop_io::reproduce::Progress| bar.phase(p.phase, p.done, p.total);
+    let summary = interruptible(py, || guard::guarded(|| run(&cfg, &out, &hook)))??;
+    bar.finish(py)?;
+    Ok(summary)
 }
 
 /// Runs `study learning-in-the-loop` (issue 11's experiments) from a JSON config (the fields
 /// of `LearningConfig`) into `out` (GIL released). Returns the summary as JSON text.
 #[pyfunction]
-#[pyo3(signature = (config, out, resume=false))]
-fn study_learning(py: Python<'_>, config: &str, out: &str, resume: bool) -> PyResult<String> {
+#[pyo3(signature = (config, out, resume=false, progress=None))]
+fn study_learning(
+    py: Python<'_>,
+    config: &str,
+    out: &str,
+    resume: bool,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<String> {
     use marketloop_io::study::learning::{self, LearningConfig};
     let summary = reproduction(
         py,
         "learning-in-the-loop",
         config,
         out,
-        |c: &LearningConfig, o| learning::run(c, o, resume, &|_| {}),
+        progress,
+        |c: &LearningConfig, o, p| learning::run(c, o, resume, p),
     )?;
     Ok(summary.to_json().to_string())
 }
@@ -513,14 +542,21 @@ fn cultural_defaults() -> PyResult<String> {
 /// JSON config (the fields of `BanditsConfig`) into `out` (GIL released). Returns the summary
 /// as JSON text (what `marketloop reproduce competing-bandits --format json` prints).
 #[pyfunction]
-#[pyo3(signature = (config, out, resume=false))]
-fn reproduce_bandits(py: Python<'_>, config: &str, out: &str, resume: bool) -> PyResult<String> {
+#[pyo3(signature = (config, out, resume=false, progress=None))]
+fn reproduce_bandits(
+    py: Python<'_>,
+    config: &str,
+    out: &str,
+    resume: bool,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<String> {
     let summary = reproduction(
         py,
         "competing-bandits",
         config,
         out,
-        |c: &BanditsConfig, o| bandits::run(c, o, resume, &|_| {}),
+        progress,
+        |c: &BanditsConfig, o, p| bandits::run(c, o, resume, p),
     )?;
     let mut json = summary.to_json().map_err(py_err)?;
     json["config"] = serde_json::to_value(&summary.config)

@@ -4,7 +4,11 @@
 //! `(total, total)` when the run finishes. Reporting only counts finished units (replicates,
 //! sweep cells): it never touches a random stream, so the numbers do not depend on it.
 //!
+//! A run in phases (the reproductions: "preferences", then "simulate") reports each phase's own
+//! `(done, total)` with [`Progress::phase`]: `done` starts again from 0 when a phase begins.
+//!
 //! A callable that raises is not called again; its exception is raised when the run ends.
+//! Reports are independent of Ctrl-C, which [`crate::interrupt`] watches for every call.
 
 use pyo3::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,8 +28,9 @@ struct Last {
 /// A progress reporter for one run of `total` units.
 pub struct Progress {
     callback: Option<Py<PyAny>>,
-    total: u64,
+    total: AtomicU64,
     done: AtomicU64,
+    phase: Mutex<&'static str>,
     last: Mutex<Last>,
 }
 
@@ -34,8 +39,9 @@ impl Progress {
     pub fn new(callback: Option<Py<PyAny>>, total: u64) -> Self {
         Self {
             callback,
-            total,
+            total: AtomicU64::new(total),
             done: AtomicU64::new(0),
+            phase: Mutex::new(""),
             last: Mutex::new(Last {
                 at: Instant::now(),
                 done: 0,
@@ -56,6 +62,22 @@ impl Progress {
         self.report(done);
     }
 
+    /// `done` of the `total` units of `phase` finished (any thread): a run in phases. A new
+    /// phase (another name or total) restarts the count, so the callable sees `done` go back
+    /// to 0 once per phase.
+    pub fn phase(&self, phase: &'static str, done: u64, total: u64) {
+        {
+            let mut current = self.phase.lock().unwrap_or_else(|p| p.into_inner());
+            if *current != phase || self.total.load(Ordering::Relaxed) != total {
+                *current = phase;
+                self.total.store(total, Ordering::Relaxed);
+                self.done.store(0, Ordering::Relaxed);
+                self.last.lock().unwrap_or_else(|p| p.into_inner()).done = 0;
+            }
+        }
+        self.reached(done);
+    }
+
     fn report(&self, done: u64) {
         let Some(callback) = &self.callback else {
             return;
@@ -64,13 +86,13 @@ impl Progress {
         let Ok(mut last) = self.last.try_lock() else {
             return;
         };
-        let done = done.min(self.total);
+        let total = self.total.load(Ordering::Relaxed);
+        let done = done.min(total);
         if last.failed.is_some() || done <= last.done || last.at.elapsed() < INTERVAL {
             return;
         }
         last.at = Instant::now();
         last.done = done;
-        let total = self.total;
         if let Err(e) = Python::attach(|py| callback.call1(py, (done, total)).map(drop)) {
             last.failed = Some(e);
         }
@@ -86,10 +108,9 @@ impl Progress {
         if let Some(e) = last.failed {
             return Err(e);
         }
+        let total = self.total.into_inner();
         match self.callback {
-            Some(cb) if last.done < self.total || self.total == 0 => {
-                cb.call1(py, (self.total, self.total)).map(drop)
-            }
+            Some(cb) if last.done < total || total == 0 => cb.call1(py, (total, total)).map(drop),
             _ => Ok(()),
         }
     }

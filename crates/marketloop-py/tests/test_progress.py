@@ -131,3 +131,40 @@ def test_a_raising_callback_and_a_bad_value():
         market().simulate(steps=500, runs=2, seed=1, every=250, progress=boom)
     with pytest.raises(ml.MarketloopError, match="progress"):
         market().simulate(steps=500, runs=2, seed=1, every=250, progress="yes")
+
+
+class PhaseRecorder(Recorder):
+    """A reproduction reports each phase from 0: within a phase (one total) ``done`` grows."""
+
+    def check_phases(self):
+        assert self.calls, "progress was never called"
+        assert all(0 <= d <= t for d, t in self.calls), self.calls
+        last_total, last_done = None, -1
+        for d, t in self.calls:
+            if t == last_total and d >= last_done:
+                assert d > last_done, self.calls
+            last_total, last_done = t, d
+        done, total = self.calls[-1]
+        assert done == total > 0, self.calls
+
+
+def test_reproductions_report_progress_to_a_callable(tmp_path):
+    rec = PhaseRecorder()
+    r = ml.reproduce.competing_bandits(out=tmp_path / "cb", tables=[1], runs=20, seed=3, progress=rec)
+    rec.check_phases()
+    quiet = ml.reproduce.competing_bandits(
+        out=tmp_path / "cb2", tables=[1], runs=20, seed=3, progress=False
+    )
+    assert r.tables.keys() == quiet.tables.keys()
+    for name in r.tables:
+        pd.testing.assert_frame_equal(r.tables[name], quiet.tables[name])
+
+    rec = PhaseRecorder()
+    ml.reproduce.learning_in_the_loop(out=tmp_path / "st", scale="ci", runs=2, progress=rec)
+    rec.check_phases()
+
+
+def test_a_reproduction_refuses_a_bad_progress_value(tmp_path):
+    with pytest.raises(ml.MarketloopError, match="progress"):
+        ml.reproduce.competing_bandits(out=tmp_path / "cb", tables=[1], runs=20, progress="yes")
+    assert not (tmp_path / "cb").exists()

@@ -25,6 +25,7 @@ use crate::bandits::{Reputation, ResponseFunction};
 use crate::market::sampling::AliasTable;
 use crate::market::{CountState, QualityRanking, RankingPolicy};
 use crate::rng::{PortableRng, SeedSequence, Source};
+use crate::runner::stop_requested;
 use rand::Rng;
 use std::borrow::Cow;
 
@@ -202,10 +203,11 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
     }
 
     /// Advances up to `n` users (never past the horizon), measuring on the way; returns the
-    /// number of steps taken.
+    /// number of steps taken. Returns early, after a measurement, when the current stop token
+    /// asks to stop (see [`crate::runner::Stop`]; never outside a stop scope).
     pub fn step(&mut self, n: u64) -> u64 {
-        let n = n.min(self.arena.steps - self.step);
-        let target = self.step + n;
+        let start = self.step;
+        let target = start + n.min(self.arena.steps - start);
         while self.step < target {
             let stop = target.min(self.next);
             while self.step < stop {
@@ -213,9 +215,12 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
             }
             if self.step == self.next {
                 self.measure();
+                if stop_requested() {
+                    break;
+                }
             }
         }
-        n
+        self.step - start
     }
 
     /// Steps to the horizon.

@@ -136,6 +136,14 @@ fn stepping_in_chunks_equals_one_whole_run() {
     assert!(run.is_finished());
     assert_eq!(run.trajectory(), whole);
     assert_eq!(arena.run_replicate(seeds, 2), whole, "run twice");
+    // A stop request (Ctrl-C) ends the run at its next measurement; outside the stop scope the
+    // same run goes on to exactly the uninterrupted trajectory.
+    let stop = crate::runner::Stop::new();
+    stop.request();
+    let mut run = arena.start(seeds, 2);
+    assert_eq!(stop.scope(|| run.step(5000)), 600);
+    assert_eq!(run.step(5000), 4400);
+    assert_eq!(run.trajectory(), whole);
     // the late platform served nobody before its entry, then competed
     let first = &whole.points[0];
     assert_eq!(first.platforms[1].share, 0.0);

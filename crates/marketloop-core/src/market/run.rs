@@ -19,6 +19,7 @@ use super::state::CountState;
 use super::trajectory::{Measurement, Trajectory};
 use super::StepOutcome;
 use crate::rng::{SeedSequence, Source};
+use crate::runner::stop_requested;
 use std::borrow::Cow;
 
 /// An observer a run holds (called once per measurement, through `dyn`).
@@ -134,18 +135,22 @@ impl<'m, S: TrialSampler> Run<'m, S> {
     }
 
     /// Advances up to `n` steps (never past the horizon), measuring on the way; returns the
-    /// number of steps taken.
+    /// number of steps taken. Returns early, after a measurement, when the current stop token
+    /// asks to stop (see [`crate::runner::Stop`]; never outside a stop scope).
     pub fn step(&mut self, n: u64) -> u64 {
-        let n = n.min(self.horizon - self.state.arrivals());
-        let target = self.state.arrivals() + n;
+        let start = self.state.arrivals();
+        let target = start + n.min(self.horizon - start);
         while self.state.arrivals() < target {
             let stop = target.min(self.next);
             self.advance_to(stop);
             if stop == self.next {
                 self.measure();
+                if stop_requested() {
+                    break;
+                }
             }
         }
-        n
+        self.state.arrivals() - start
     }
 
     /// One step, returning what happened (`None` at the horizon).
@@ -348,6 +353,25 @@ mod tests {
                 bias,
             },
         ]
+    }
+
+    #[test]
+    fn a_stop_request_ends_a_run_at_its_next_measurement_and_nothing_else_changes() {
+        let seeds = SeedSequence::new(2024);
+        let sim = Simulation::new(market(), Visibility::Static, 1000, 70, false).unwrap();
+        let want = sim.run_replicate(seeds, 3);
+        let stop = crate::runner::Stop::new();
+        stop.request();
+        let mut run = sim.start(seeds, 3);
+        assert_eq!(
+            stop.scope(|| run.step(1000)),
+            70,
+            "stops at the first measurement"
+        );
+        assert_eq!(run.trajectory().measurements[..], want.measurements[..1]);
+        // Outside the scope the same run goes on to exactly the uninterrupted trajectory.
+        assert_eq!(run.step(1000), 930);
+        assert_eq!(run.trajectory(), want);
     }
 
     #[test]

@@ -82,7 +82,8 @@ pub struct Finished<S> {
 }
 
 /// Runs `exp` without a run folder (Python and sweeps without `out`). `on_done` is called with
-/// each finished replicate's index (progress bars).
+/// each finished replicate's index (progress bars). A stop request (see
+/// [`IoError::check_stop`]) ends it with [`IoError::Interrupted`] before the next replicate.
 pub fn execute<E: Experiment>(
     exp: &E,
     plan: &Plan,
@@ -94,7 +95,13 @@ pub fn execute<E: Experiment>(
     let replicates = map_replicates(
         &plan.indices::<E>(),
         Schedule::Parallel,
-        |r| exp.replicate(seeds, r),
+        |r| {
+            IoError::check_stop()?;
+            let v = exp.replicate(seeds, r)?;
+            // A replicate that saw a stop request may be cut short: never returned.
+            IoError::check_stop()?;
+            Ok::<_, IoError>(v)
+        },
         |r, _| {
             on_done(r);
             Ok(())

@@ -16,6 +16,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Most replicates (runs) of one experiment or sweep cell.
 pub const MAX_RUNS: u64 = 10_000_000;
+/// Most worker threads of one run (each needs its own stack; results never depend on it).
+pub const MAX_THREADS: u64 = 1024;
 /// Most users (steps) of one simulated market run.
 pub const MAX_STEPS: u64 = 1 << 40;
 /// Most items of a market.

@@ -97,9 +97,3 @@ def read_csv_exact(path: Any) -> pd.DataFrame:
         return pd.read_csv(path)
     return pd.read_csv(path, float_precision="round_trip")
 
-
-def whole(value: Any, name: str) -> int:
-    """``value`` as an int, or MarketloopError naming ``name`` unless it is a whole number >= 0."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise MarketloopError(f"{name} = {value!r} must be a whole number >= 0")
-    return int(value)

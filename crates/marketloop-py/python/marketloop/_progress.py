@@ -6,7 +6,11 @@ off; a callable ``progress(done, total)`` receives the reports itself. The engin
 its worker threads at most every 0.2 s, with ``done`` never decreasing, and once more with
 ``(total, total)`` when the run finishes. A bar only appears for runs that report before they
 finish (longer than about 0.2 s). Reports only count finished replicates or cells: the numbers
-never depend on ``progress``.
+never depend on ``progress``. A run in phases (the reproductions) reports each phase from 0:
+the bar starts again when a new phase begins.
+
+Ctrl-C is watched for by the engine call itself, with or without a bar (see
+``marketloop.MarketloopError`` and ``KeyboardInterrupt`` in the Python guide).
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ def progress_callback(progress: Any, desc: str, unit: str = "run") -> Iterator[O
             if done >= total:
                 return  # finished before the first report: no bar for a quick call
             bar = tqdm(total=total, desc=desc, unit=unit)
+        elif total != bar.total or done < bar.n:
+            bar.reset(total=total)  # a new phase of a reproduction
         bar.update(done - bar.n)
 
     try:

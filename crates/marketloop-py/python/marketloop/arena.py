@@ -10,16 +10,12 @@ from typing import Any, Dict, Optional, Union
 import pandas as pd
 
 from . import _core
+from ._args import threads as threads_arg
+from ._args import whole
 from ._frames import plain, to_frame, toml_source
 from ._progress import progress_callback
 
 __all__ = ["Arena", "ArenaRun"]
-
-
-def _whole(name: str, v: Any, least: int = 0) -> int:
-    if isinstance(v, bool) or not isinstance(v, int) or v < least:
-        raise _core.MarketloopError(f"{name} = {v!r} must be a whole number >= {least}")
-    return int(v)
 
 
 class Arena:
@@ -70,15 +66,15 @@ class Arena:
         ``resume=True`` continues an interrupted one. A progress bar over the runs: tqdm when installed (``pip install
         marketloop[progress]``), silent otherwise; ``progress=False`` turns it off, a callable
         ``progress(done, total)`` receives the reports. The numbers never depend on it."""
-        seed = _whole("seed", seed)
-        runs = _whole("runs", runs, 1)
+        seed = whole(seed, "seed")
+        runs = whole(runs, "runs", 1)
         with progress_callback(progress, "arena") as report:
             return to_frame(
                 _core.run_arena(
                     json.dumps(self.spec),
                     seed,
                     runs,
-                    threads,
+                    threads_arg(threads),
                     None if out is None else str(out),
                     bool(resume),
                     report,
@@ -90,7 +86,7 @@ class Arena:
         horizon gives the numbers of :meth:`run` for the same seed and replicate."""
         return ArenaRun(
             _core.PyArenaRun(
-                json.dumps(self.spec), _whole("seed", seed), _whole("replicate", replicate)
+                json.dumps(self.spec), whole(seed, "seed"), whole(replicate, "replicate")
             )
         )
 
@@ -113,7 +109,7 @@ class ArenaRun:
 
     def step(self, n: int = 1) -> int:
         """Advances up to ``n`` users (never past the horizon); returns the steps taken."""
-        return int(self._h.step(_whole("n", n)))
+        return int(self._h.step(whole(n, "n")))
 
     def state(self) -> Dict[str, Any]:
         """The state now: ``step``, ``finished`` and per platform its ``users``,

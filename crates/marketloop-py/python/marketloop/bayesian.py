@@ -10,6 +10,8 @@ from typing import Any, Dict, Optional, Tuple, Union
 import pandas as pd
 
 from . import _core
+from ._args import threads as threads_arg
+from ._args import whole
 from ._frames import plain, to_frame, toml_source
 from ._progress import progress_callback
 
@@ -59,8 +61,8 @@ class BayesianChoice:
         ``(1, 1)`` when it is done and no bar is shown; ``False`` turns even that off.
         """
         seed = self.spec.get("seed", 0) if seed is None else seed
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise _core.MarketloopError(f"seed = {seed!r} must be a whole number >= 0")
+        seed = whole(seed, "seed")
+        threads = threads_arg(threads)
         with progress_callback(progress, "bayes", "game") as report:
             game, curves = _core.run_bayes(
                 json.dumps(self.spec), int(seed), threads, None if out is None else str(out), report

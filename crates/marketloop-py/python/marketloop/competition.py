@@ -9,6 +9,8 @@ from typing import Any, Dict, List, NamedTuple, Optional, Tuple, Union
 import pandas as pd
 
 from . import _core
+from ._args import threads as threads_arg
+from ._args import whole
 from ._frames import plain, to_frame, toml_source
 from ._progress import progress_callback
 from .plugins import is_bandit_plugin, plugin_name
@@ -113,13 +115,10 @@ class Competition:
         """
         seed = self.spec.get("seed", 0) if seed is None else seed
         runs = self.spec.get("runs", 1000) if runs is None else runs
-        for name, v in (("seed", seed), ("runs", runs)):
-            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-                raise _core.MarketloopError(f"{name} = {v!r} must be a whole number >= 0")
-        if runs < 1:
-            raise _core.MarketloopError(f"runs = {runs} must be at least 1")
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise _core.MarketloopError(f"every = {every!r} must be a whole number >= 1")
+        seed = whole(seed, "seed")
+        runs = whole(runs, "runs", 1)
+        every = whole(every, "every", 1)
+        threads = threads_arg(threads)
         if self.plugins or trajectories:
             with progress_callback(progress, "compete", "game") as report:
                 runs_cols, rounds_cols, bands_cols = _core.run_compete_with(
@@ -155,9 +154,8 @@ class Competition:
         Python: ``game.step(n)``, ``game.state()``. Played to T in any pieces, it ends exactly
         where run ``replicate`` of :meth:`run` ends."""
         seed = self.spec.get("seed", 0) if seed is None else seed
-        for name, v in (("seed", seed), ("replicate", replicate)):
-            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-                raise _core.MarketloopError(f"{name} = {v!r} must be a whole number >= 0")
+        seed = whole(seed, "seed")
+        replicate = whole(replicate, "replicate")
         return CompetitionGame(
             _core.PyCompetitionRun(json.dumps(self.spec), self.plugin_list(), int(seed), int(replicate))
         )
@@ -197,9 +195,7 @@ class CompetitionGame:
 
     def step(self, n: int = 1) -> int:
         """Plays up to ``n`` game rounds (never past T); returns how many were played."""
-        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-            raise _core.MarketloopError(f"n = {n!r} must be a whole number >= 0")
-        return self._game.step(n)
+        return self._game.step(whole(n, "n"))
 
     def state(self) -> Dict[str, Any]:
         """The game now: ``round``, ``horizon``, ``chosen`` (rounds won by firm), ``served``,

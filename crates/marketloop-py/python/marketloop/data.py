@@ -19,7 +19,7 @@ from typing import Any, Dict, List, Optional, Union
 import numpy as np
 
 from . import _core
-from ._frames import whole
+from ._args import whole
 from .market import Market
 
 __all__ = ["Preferences", "fetch_movielens", "movielens_preferences"]

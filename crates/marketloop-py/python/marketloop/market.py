@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._frames import absolute_files, plain, to_frame, toml_source, whole
+from ._args import threads as threads_arg
+from ._args import whole
+from ._frames import absolute_files, plain, to_frame, toml_source
 from ._progress import progress_callback
 from .plugins import observer_args, ranking_args
 
@@ -165,7 +167,9 @@ class Market:
         also writes the run folder of ``marketloop market equilibrium --out OUT``.
         """
         d = json.loads(
-            self._core().equilibrium(float(tolerance), int(max_iterations), _out(out), bool(resume))
+            self._core().equilibrium(
+                float(tolerance), whole(max_iterations, "max_iterations"), _out(out), bool(resume)
+            )
         )
         d["shares"] = np.asarray(d["shares"], dtype=float)
         if d.get("nash_exponents") is not None:
@@ -227,11 +231,11 @@ class Market:
             return to_frame(
                 self._core().simulate(
                     whole(steps, "steps"),
-                    whole(runs, "runs"),
+                    whole(runs, "runs", 1),
                     whole(seed, "seed"),
-                    whole(every, "every"),
+                    whole(every, "every", 1),
                     bool(shares),
-                    None if threads is None else whole(threads, "threads"),
+                    threads_arg(threads),
                     _out(out),
                     bool(resume),
                     report,

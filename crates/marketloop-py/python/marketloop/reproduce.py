@@ -3,6 +3,13 @@
 Each function runs the library orchestration the CLI uses (same config, same seeds, same run
 folder: CSV and Parquet tables, figures, ``report.html``, ``manifest.json``) and returns a
 :class:`Reproduction` holding the folder, the summary and the tables as DataFrames.
+
+``progress`` works as for :meth:`marketloop.Market.simulate` (a tqdm bar when tqdm is
+installed, ``False`` for none, or a callable ``progress(done, total)``), except that a
+reproduction runs in phases (the cultural market first builds its preferences, then
+simulates): each phase counts its own units, so ``done`` starts again from 0 when a new phase
+begins. Ctrl-C stops a reproduction: finished pieces stay saved in ``out`` and
+``resume=True`` continues from them.
 """
 
 from __future__ import annotations
@@ -16,7 +23,9 @@ from typing import Any, Dict, Iterable, Optional, Union
 import pandas as pd
 
 from . import _core
+from ._args import whole
 from ._frames import plain, read_csv_exact
+from ._progress import progress_callback
 
 __all__ = ["Reproduction", "cultural_market", "competing_bandits", "learning_in_the_loop"]
 
@@ -59,6 +68,7 @@ def cultural_market(
     inputs: str = "movielens",
     inputs_dir: Optional[PathLike] = None,
     resume: bool = False,
+    progress: Any = True,
     **options: Any,
 ) -> Reproduction:
     """Figure 2 (and Appendix E) of Zhu, Cheung & Xie, as ``marketloop reproduce cultural-market``.
@@ -95,9 +105,12 @@ def cultural_market(
             options[key] = str(Path(options[key]).resolve())
     config.update(options)
     out_path = Path(out).resolve()
-    summary = json.loads(
-        _core.reproduce_cultural(json.dumps(plain(config, "config")), str(out_path), bool(resume))
-    )
+    with progress_callback(progress, "cultural-market") as report:
+        summary = json.loads(
+            _core.reproduce_cultural(
+                json.dumps(plain(config, "config")), str(out_path), bool(resume), report
+            )
+        )
     return Reproduction(out=out_path, summary=summary, tables=_read_tables(out_path))
 
 
@@ -112,6 +125,7 @@ def competing_bandits(
     warm_start_rows: Optional[str] = None,
     protocol: str = "paper",
     resume: bool = False,
+    progress: Any = True,
 ) -> Reproduction:
     """Section 5 and Appendix F of Aridor, Mansour, Slivkins & Wu, as
     ``marketloop reproduce competing-bandits``.
@@ -143,19 +157,28 @@ def competing_bandits(
     else:
         table_list = [int(t) for t in tables]
         figures = False if figures is None else figures
+    if isinstance(needle, str) and needle != "random":
+        err = _core.MarketloopError(
+            f"needle = {needle!r}: give 'random' or a fixed arm index (a whole number)"
+        )
+        err.field = "needle"
+        raise err
     config = dict(
         tables=table_list,
         figures=bool(figures),
-        runs=runs,
-        seed=seed,
-        needle=needle if needle is None or isinstance(needle, str) else {"fixed": int(needle)},
+        runs=whole(runs, "runs", 1),
+        seed=whole(seed, "seed"),
+        needle=needle if needle is None or isinstance(needle, str) else {"fixed": whole(needle, "needle")},
         warm_start_rows=warm_start_rows,
         protocol=protocol,
     )
     out_path = Path(out).resolve()
-    summary = json.loads(
-        _core.reproduce_bandits(json.dumps(plain(config, "config")), str(out_path), bool(resume))
-    )
+    with progress_callback(progress, "competing-bandits", "piece") as report:
+        summary = json.loads(
+            _core.reproduce_bandits(
+                json.dumps(plain(config, "config")), str(out_path), bool(resume), report
+            )
+        )
     return Reproduction(out=out_path, summary=summary, tables=_read_tables(out_path))
 
 
@@ -167,6 +190,7 @@ def learning_in_the_loop(
     inputs_dir: Optional[PathLike] = None,
     experiments: Optional[Iterable[int]] = None,
     resume: bool = False,
+    progress: Any = True,
     **options: Any,
 ) -> Reproduction:
     """Issue 11's study, as ``marketloop study learning-in-the-loop``: one platform learning
@@ -198,7 +222,10 @@ def learning_in_the_loop(
         config["experiments"] = list(experiments)
     config.update(options)
     out_path = Path(out).resolve()
-    summary = json.loads(
-        _core.study_learning(json.dumps(plain(config, "config")), str(out_path), bool(resume))
-    )
+    with progress_callback(progress, "learning-in-the-loop") as report:
+        summary = json.loads(
+            _core.study_learning(
+                json.dumps(plain(config, "config")), str(out_path), bool(resume), report
+            )
+        )
     return Reproduction(out=out_path, summary=summary, tables=_read_tables(out_path))

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._args import threads as threads_arg
+from ._args import whole
 from ._frames import plain, to_arrays, to_frame
 from ._progress import progress_callback
 
@@ -57,10 +59,8 @@ def _document(
         raise _core.MarketloopError(
             f"spec must be a dict, a Market or a Competition, got {type(spec).__name__}"
         )
-    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
-        raise _core.MarketloopError(f"runs = {runs!r} must be a whole number >= 1")
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
-        raise _core.MarketloopError(f"seed = {seed!r} must be a whole number in [0, 2^64)")
+    runs = whole(runs, "runs", 1)
+    seed = whole(seed, "seed")
     if not isinstance(grid, Mapping):
         raise _core.MarketloopError(f"grid must be a dict of parameter -> values, got {grid!r}")
     clean_grid = {}
@@ -163,7 +163,7 @@ def sweep(
         with progress_callback(progress, "sweep", "cell") as report:
             if plugins:
                 return to_frame(_core.run_sweep_plugins(text, plugins, out, report))
-            return to_frame(_core.run_sweep_local(text, out, threads, report))
+            return to_frame(_core.run_sweep_local(text, out, threads_arg(threads), report))
     if backend == "ray":
         with progress_callback(progress, "sweep", "cell") as report:
             return _sweep_ray(text, out, address, chunk_size, max_retries, plugins, report)
@@ -200,10 +200,8 @@ def _sweep_ray(
         raise _core.MarketloopError(
             "backend = 'ray' needs the ray package: pip install 'marketloop[ray]'"
         ) from e
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise _core.MarketloopError(f"max_retries = {max_retries!r} must be a whole number >= 0")
-    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
-        raise _core.MarketloopError(f"chunk_size = {chunk_size!r} must be a whole number >= 1")
+    max_retries = whole(max_retries, "max_retries")
+    chunk_size = None if chunk_size is None else whole(chunk_size, "chunk_size", 1)
     if not ray.is_initialized():
         ray.init(address=address, include_dashboard=False, log_to_driver=False)
     cells = json.loads(_core.sweep_cells(text))

@@ -23,6 +23,7 @@ pub mod bandit;
 pub mod market;
 
 use crate::convert::{columns_to_py, py_err, Columns};
+use crate::interrupt::{install, interruptible};
 use crate::progress::Progress;
 use crate::{parse_cell, parse_json, parse_sweep, pool, progress_total, run_kind};
 use bandit::PyBandit;
@@ -282,17 +283,16 @@ where
     let w = WithPlugins { inner: e, ctx };
     let one = pool(1)?;
     let bar = Progress::new(progress, progress_total::<E>(&plan));
-    let summary = py
-        .detach(|| {
-            one.install(|| {
-                match &out {
-                    Some(dir) => execute_in(&w, &plan, dir, resume, &|_| bar.tick()),
-                    None => execute(&w, &plan, &|_| bar.tick()),
-                }
-                .map(|d| d.summary)
-            })
+    let summary = interruptible(py, || {
+        install(&one, || {
+            match &out {
+                Some(dir) => execute_in(&w, &plan, dir, resume, &|_| bar.tick()),
+                None => execute(&w, &plan, &|_| bar.tick()),
+            }
+            .map(|d| d.summary)
         })
-        .map_err(|err| ctx.to_py(py, err))?;
+    })?
+    .map_err(|err| ctx.to_py(py, err))?;
     bar.finish(py)?;
     Ok(summary)
 }
@@ -390,15 +390,14 @@ fn run_sweep_plugins(
         ctx: Arc::clone(&ctx),
     };
     let one = pool(1)?;
-    let table = py
-        .detach(|| {
-            one.install(|| {
-                sweep::run_sweep_local(&s, &runner, out.as_deref().map(Path::new), &|done| {
-                    bar.reached(done as u64)
-                })
+    let table = interruptible(py, || {
+        install(&one, || {
+            sweep::run_sweep_local(&s, &runner, out.as_deref().map(Path::new), &|done| {
+                bar.reached(done as u64)
             })
         })
-        .map_err(|e| ctx.to_py(py, e))?;
+    })?
+    .map_err(|e| ctx.to_py(py, e))?;
     bar.finish(py)?;
     columns_to_py(py, &table)
 }
@@ -423,16 +422,15 @@ fn run_cells_plugins(
         ctx: Arc::clone(&ctx),
     };
     let one = pool(1)?;
-    let tables = py
-        .detach(|| {
-            one.install(|| {
-                cells
-                    .iter()
-                    .map(|c| sweep::run_one_cell(s.kind, s.runs, c, &runner))
-                    .collect::<Result<Vec<_>, IoError>>()
-            })
+    let tables = interruptible(py, || {
+        install(&one, || {
+            cells
+                .iter()
+                .map(|c| sweep::run_one_cell(s.kind, s.runs, c, &runner))
+                .collect::<Result<Vec<_>, IoError>>()
         })
-        .map_err(|e| ctx.to_py(py, e))?;
+    })?
+    .map_err(|e| ctx.to_py(py, e))?;
     tables.iter().map(|t| columns_to_py(py, t)).collect()
 }
 

@@ -3,6 +3,11 @@
 //! Parallelism is over replicate *indices*, never over a shared generator: replicate `r` draws
 //! only from the streams of `r` (see [`crate::rng::SeedSequence::stream`]), so the results are
 //! bit-identical for one thread or many, and for a run that is resumed after an interruption.
+//! A run can be asked to stop early through [`Stop`] (see [`mod@stop`]).
+
+mod stop;
+
+pub use stop::{stop_requested, Stop};
 
 use rayon::prelude::*;
 
@@ -19,7 +24,9 @@ pub enum Schedule {
 /// Runs `f` for every index in `indices` and returns the results in the order of `indices`.
 /// `on_done` is called (from any thread) after each replicate finishes, with its index and
 /// result, for progress reporting and for writing finished work to disk as it completes.
-/// The first error stops scheduling further replicates and is returned.
+/// The first error stops scheduling further replicates and is returned. The calling thread's
+/// stop token (see [`Stop::scope`]) is the current one of each replicate, whichever thread
+/// runs it.
 pub fn map_replicates<T, E, F, D>(
     indices: &[u64],
     schedule: Schedule,
@@ -32,8 +39,12 @@ where
     F: Fn(u64) -> Result<T, E> + Sync,
     D: Fn(u64, &T) -> Result<(), E> + Sync,
 {
+    let stop = Stop::current();
     let one = |r: u64| -> Result<T, E> {
-        let out = f(r)?;
+        let out = match &stop {
+            Some(s) => s.scope(|| f(r))?,
+            None => f(r)?,
+        };
         on_done(r, &out)?;
         Ok(out)
     };
@@ -73,5 +84,28 @@ mod tests {
             .install(|| map_replicates(&idx, Schedule::Parallel, |r| work(seeds, r), |_, _| Ok(())))
             .unwrap();
         assert_eq!(a, d);
+    }
+
+    #[test]
+    fn replicates_see_the_callers_stop_token_on_every_thread() {
+        let idx: Vec<u64> = (0..32).collect();
+        let stop = Stop::new();
+        stop.request();
+        let seen = stop.scope(|| {
+            map_replicates(
+                &idx,
+                Schedule::Parallel,
+                |_| Ok::<_, ()>(stop_requested()),
+                |_, _| Ok(()),
+            )
+        });
+        assert_eq!(seen, Ok(vec![true; 32]));
+        let outside = map_replicates(
+            &idx,
+            Schedule::Parallel,
+            |_| Ok::<_, ()>(stop_requested()),
+            |_, _| Ok(()),
+        );
+        assert_eq!(outside, Ok(vec![false; 32]));
     }
 }
