@@ -26,7 +26,8 @@
 //! paths = 10000                 # Monte Carlo prior draws for the reward curves
 //! band = 3.0                    # HardMax decisions within band x standard errors are flagged
 //! band_rule = "tie"             # flagged decisions taken as ties, or "estimate"
-//! tail_tolerance = 1e-15        # mass of n_1(t) dropped per side and round (0: exact game)
+//! tail_tolerance = 1e-15        # mass of n_1(t) dropped per side and round (0: exact game;
+//!                               #   default 1e-15, 0 with hardmax)
 //! tie_rule = "lowest-index"     # argmax ties inside the algorithms, or "random"
 //! ```
 
@@ -141,19 +142,16 @@ pub struct BayesSpec {
     /// How flagged decisions are taken.
     pub band_rule: BandRule,
     /// Mass of n_1(t)'s distribution dropped per side and round (0: the exact game).
-    #[serde(default = "default_tail_tolerance")]
+    #[serde(default)]
     pub tail_tolerance: f64,
     /// Argmax ties inside the algorithms.
     pub tie_rule: ArgmaxTie,
 }
 
-/// The default `tail_tolerance`: at most 2e-15 T of neglected mass, far below any Monte Carlo
-/// error, for an O(T sqrt(T)) game under HardMax&Random and SoftMax.
+/// The default `tail_tolerance` of the responses other than HardMax (whose default is 0, the
+/// exact game): at most 2e-15 T of neglected mass, far below any Monte Carlo error, for an
+/// O(T sqrt(T)) game under HardMax&Random and SoftMax.
 pub const DEFAULT_TAIL_TOLERANCE: f64 = 1e-15;
-
-fn default_tail_tolerance() -> f64 {
-    DEFAULT_TAIL_TOLERANCE
-}
 
 fn bad(field: &str, message: String) -> IoError {
     IoError::spec(field, message)
@@ -426,7 +424,12 @@ impl RawSpec {
                 format!("field `band` = {band} must lie in [0, infinity) (standard errors)"),
             ));
         }
-        let tail_tolerance = r.tail_tolerance.unwrap_or(DEFAULT_TAIL_TOLERANCE);
+        // HardMax keeps the exact game by default: its takeovers keep the support narrow
+        // anyway, and its ties must stay bit-exact.
+        let tail_tolerance = r.tail_tolerance.unwrap_or(match response {
+            ResponseSpec::HardMax { .. } => 0.0,
+            _ => DEFAULT_TAIL_TOLERANCE,
+        });
         if !(0.0..=MAX_TAIL_TOLERANCE).contains(&tail_tolerance) {
             return Err(bad(
                 "tail_tolerance",
@@ -560,6 +563,11 @@ mod tests {
             "tail_tolerance",
             "= -0.00000000000000000001",
         );
+        assert_eq!(parse("").unwrap().tail_tolerance, 0.0, "HardMax: exact");
+        let soft = parse("response = \"softmax\"\ntemperature = 0.1").unwrap();
+        assert_eq!(soft.tail_tolerance, DEFAULT_TAIL_TOLERANCE);
+        let hmr = parse("response = \"hardmax-random\"\ntail_tolerance = 0").unwrap();
+        assert_eq!(hmr.tail_tolerance, 0.0);
         err(
             "prior = \"uniform\"\na = 0.5",
             "a",
