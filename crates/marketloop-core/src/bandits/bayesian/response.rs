@@ -200,7 +200,10 @@ mod tests {
         let (hi, lo) = BayesResponse::from(ResponseSpec::HardMaxRandom { eps: 0.1 })
             .extremes()
             .unwrap();
-        assert!((hi - 0.95).abs() < 1e-15 && (lo - 0.05).abs() < 1e-15, "{hi} {lo}");
+        assert!(
+            (hi - 0.95).abs() < 1e-15 && (lo - 0.05).abs() < 1e-15,
+            "{hi} {lo}"
+        );
         assert_eq!(
             BayesResponse::from(ResponseSpec::SoftMax { temperature: 1.0 }).extremes(),
             None
