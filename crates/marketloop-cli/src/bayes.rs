@@ -21,10 +21,14 @@ pub struct BayesArgs {
 }
 
 /// Runs the command.
-pub fn run(args: BayesArgs, _ctx: &Context) -> anyhow::Result<()> {
+pub fn run(args: BayesArgs, ctx: &Context) -> anyhow::Result<()> {
     let e = Bayes::new(BayesSpec::from_path(&args.spec)?)?;
+    let pb = ctx.progress(e.paths(), "paths");
+    let bar = pb.clone();
+    let e = e.with_progress(move |done| bar.set_position(done));
     let out = args.out.dir("bayes");
     let done = execute_in(&e, &e.plan(), &out, args.out.resume, &|_| {})?;
+    pb.finish_and_clear();
     args.out.announce(&out);
     match args.format {
         Format::Json => print_stdout(&serde_json::to_string_pretty(&bayes::json(

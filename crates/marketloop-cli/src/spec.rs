@@ -54,7 +54,7 @@ mod tests {
                 }
                 "bayes" => {
                     let b = BayesSpec::from_toml(text, p).unwrap();
-                    assert_eq!(b.prior.prior().k(), 3);
+                    assert_eq!(b.prior.prior().unwrap().k(), 3);
                 }
                 "sweep" => {
                     let f = SweepFile::parse(text, p).unwrap();

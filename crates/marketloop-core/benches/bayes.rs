@@ -5,9 +5,9 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use marketloop_core::bandits::bayesian::{
-    BandRule, BayesGame, BayesPrior, BayesResponse, Belief, Curve, CurvesConfig, RewCurves,
+    BandRule, BayesGame, BayesPrior, Belief, Curve, CurvesConfig, RewCurves,
 };
-use marketloop_core::bandits::{AlgorithmKind, ArgmaxTie, InstanceSpec};
+use marketloop_core::bandits::{AlgorithmKind, ArgmaxTie, InstanceSpec, ResponseSpec};
 use marketloop_core::rng::SeedSequence;
 use marketloop_core::runner::Schedule;
 use std::hint::black_box;
@@ -59,20 +59,35 @@ fn game_20000(c: &mut Criterion) {
     let curves = synthetic(20_000);
     let mut g = c.benchmark_group("bayes game");
     g.sample_size(10);
-    for (name, response) in [
-        ("HardMax", BayesResponse::HardMax { bias: 0.5 }),
-        ("SoftMax", BayesResponse::SoftMax { temperature: 0.05 }),
+    for (name, response, tail_tolerance) in [
+        ("exact, HardMax", ResponseSpec::HardMax { bias: 0.5 }, 0.0),
+        (
+            "exact, SoftMax",
+            ResponseSpec::SoftMax { temperature: 0.05 },
+            0.0,
+        ),
+        (
+            "tail 1e-15, SoftMax",
+            ResponseSpec::SoftMax { temperature: 0.05 },
+            1e-15,
+        ),
+        (
+            "tail 1e-15, HardMax&Random",
+            ResponseSpec::HardMaxRandom { eps: 0.1 },
+            1e-15,
+        ),
     ] {
         let game = BayesGame {
-            response,
+            response: response.into(),
             rounds: 20_000,
             warm_start: 0,
             band: 3.0,
             band_rule: BandRule::Tie,
+            tail_tolerance,
             first: 0,
             second: 1,
         };
-        g.bench_function(format!("exact game, T=20000, {name}"), |b| {
+        g.bench_function(format!("game, T=20000, {name}"), |b| {
             b.iter(|| black_box(game.run(&curves).unwrap()))
         });
     }

@@ -310,9 +310,11 @@ fn run_compete(
 
 /// Runs one game of the Bayesian-choice model from its JSON spec with master seed `seed` (GIL
 /// released), into the run folder `out` if given (the folder `marketloop bayes` writes).
+/// `prior`: a callable `prior(rng, k)` drawing the means when the spec's prior is `"custom"`
+/// (see [`plugin::prior`]). `progress(done, total)` hears the reward curves' Monte Carlo paths.
 /// Returns the per-round columns and the per-local-step reward-curve columns.
 #[pyfunction]
-#[pyo3(signature = (spec, seed, threads=None, out=None, progress=None))]
+#[pyo3(signature = (spec, seed, threads=None, out=None, progress=None, prior=None))]
 fn run_bayes(
     py: Python<'_>,
     spec: &str,
@@ -320,15 +322,24 @@ fn run_bayes(
     threads: Option<usize>,
     out: Option<PathBuf>,
     progress: Option<Py<PyAny>>,
+    prior: Option<Py<PyAny>>,
 ) -> PyResult<(Columns, Columns)> {
     let value = parse_json("bayes spec", spec)?;
-    let e = marketloop_io::experiment::Bayes::new(
-        marketloop_io::spec::BayesSpec::from_value(&value).map_err(py_err)?,
-    )
-    .map_err(py_err)?;
-    let summary = run_kind(py, &e, Plan::new(seed, 1), threads, out, false, progress)?;
-    let game = e.table(&summary).map_err(py_err)?;
-    let curves = e.curves_table(&summary.curves).map_err(py_err)?;
+    let spec = marketloop_io::spec::BayesSpec::from_value(&value).map_err(py_err)?;
+    let (e, ctx) = plugin::prior::bayes_with_prior(py, spec, prior)?;
+    let bar = Arc::new(Progress::new(progress, e.paths()));
+    let hook = Arc::clone(&bar);
+    let e = e.with_progress(move |done| hook.reached(done));
+    let summary = run_kind(py, &e, Plan::new(seed, 1), threads, out, false, None)
+        .map_err(|err| plugin::prior::run_error(py, &ctx, err))?;
+    let (game, curves) = (
+        e.table(&summary).map_err(py_err)?,
+        e.curves_table(&summary.curves).map_err(py_err)?,
+    );
+    drop(e);
+    if let Ok(bar) = Arc::try_unwrap(bar) {
+        bar.finish(py)?;
+    }
     Ok((columns_to_py(py, &game)?, columns_to_py(py, &curves)?))
 }
 

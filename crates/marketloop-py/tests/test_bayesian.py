@@ -49,3 +49,63 @@ def test_bad_input_names_the_field(kw, field):
         small(**kw)
     if field is not None:
         assert e.value.field == field
+
+
+def uniform_prior(rng, k):
+    return [0.25 + 0.5 * rng.random() for _ in range(k)]
+
+
+def custom(prior, **kw):
+    spec = dict(prior=prior, k=3, belief=[1, 1], algorithms=["BG", "TS"], t=40, paths=400)
+    spec.update(kw)
+    return ml.BayesianChoice(**spec)
+
+
+def test_a_user_prior_is_reproducible_for_a_seed_and_any_thread_count():
+    game, curves = custom(uniform_prior).run(seed=5)
+    again, curves2 = custom(uniform_prior).run(seed=5, threads=1)
+    np.testing.assert_array_equal(curves["rew_1"].to_numpy(), curves2["rew_1"].to_numpy())
+    np.testing.assert_array_equal(game["p"].to_numpy(), again["p"].to_numpy())
+    other, _ = custom(uniform_prior).run(seed=6)
+    assert not np.array_equal(game["pmr_1"].to_numpy(), other["pmr_1"].to_numpy())
+    # Step 1 of BG is a uniformly drawn arm's mean: E = 1/2 (5 standard errors).
+    assert abs(curves["rew_1"].iloc[0] - 0.5) < 5 * curves["rew_se_1"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    "prior, needle",
+    [
+        (lambda rng, k: [0.5] * (k - 1), "drew 2 means"),
+        (lambda rng, k: [0.5, 1.5, 0.5], "= 1.5"),
+        (lambda rng, k: [0.5, float("nan"), 0.5], "= NaN"),
+        (lambda rng, k: "abc", "'abc'"),
+        (lambda rng, k: 1 / 0, "ZeroDivisionError"),
+    ],
+)
+def test_a_bad_user_prior_names_prior_and_the_value(prior, needle):
+    with pytest.raises(ml.MarketloopError) as e:
+        custom(prior).run(seed=1, progress=False)
+    assert "prior" in str(e.value) and needle in str(e.value), str(e.value)
+
+
+def test_a_user_prior_needs_a_beta_belief_and_a_sampler():
+    with pytest.raises(ml.MarketloopError) as e:
+        custom(uniform_prior, belief="true")
+    assert e.value.field == "belief"
+    with pytest.raises(ml.MarketloopError):
+        ml.BayesianChoice(prior="custom", k=3, belief=[1, 1])
+
+
+def test_progress_counts_the_curves_paths():
+    seen = []
+    small(paths=3000, t=300).run(seed=2, progress=lambda d, n: seen.append((d, n)))
+    assert seen and seen[-1] == (3000, 3000)
+    assert all(n == 3000 for _, n in seen)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_the_truncation_bound_is_in_the_summary(tmp_path):
+    out = tmp_path / "run"
+    small(response="softmax", temperature=0.05, t=300).run(seed=1, out=out, progress=False)
+    summary = (out / "summary.csv").read_text()
+    assert "neglected mass (truncation bound)" in summary

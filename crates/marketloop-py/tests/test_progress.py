@@ -68,7 +68,7 @@ def test_competition_arena_bayes_and_sweep_report_to_a_callable():
     rec = Recorder()
     b = ml.BayesianChoice(prior="heavy-tail", k=2, t=30, paths=200)
     game_df, curves = b.run(progress=rec)
-    rec.check(1)  # the game is one unit
+    rec.check(200)  # the reward curves' Monte Carlo paths
     pd.testing.assert_frame_equal(game_df, b.run(progress=False)[0])
 
     rec = Recorder()

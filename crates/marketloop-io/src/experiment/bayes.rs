@@ -11,15 +11,16 @@
 use super::{Experiment, Outputs, Plan};
 use crate::figure::Dash;
 use crate::report::{Finding, Report, Section};
-use crate::spec::BayesSpec;
+use crate::spec::{BayesSpec, PriorSpec};
 use crate::table::{Column, Table};
 use crate::{Figure, IoError, Series};
 use marketloop_core::bandits::bayesian::{
-    BandRule, BayesGame, CurvesConfig, GameOutcome, RewCurves,
+    BandRule, BayesGame, BayesPrior, CurvesConfig, CustomPrior, GameOutcome, RewCurves,
 };
 use marketloop_core::bandits::AlgorithmKind;
 use marketloop_core::rng::SeedSequence;
 use marketloop_core::runner::Schedule;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// A validated Bayesian-choice experiment.
@@ -28,6 +29,17 @@ pub struct Bayes {
     spec: BayesSpec,
     curves: CurvesConfig<AlgorithmKind>,
     game: BayesGame,
+    progress: PathProgress,
+}
+
+/// Who hears how many Monte Carlo paths of the curves are done (progress bars).
+#[derive(Clone, Default)]
+struct PathProgress(Option<Arc<dyn Fn(u64) + Send + Sync>>);
+
+impl std::fmt::Debug for PathProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Some(..)" } else { "None" })
+    }
 }
 
 /// The results: the curves, the game, and how long each took.
@@ -47,10 +59,58 @@ impl Bayes {
     /// Validates the spec (prior, belief, algorithms, response, horizons).
     pub fn new(spec: BayesSpec) -> Result<Self, IoError> {
         let curves = spec.curves()?;
+        Self::build(spec, curves)
+    }
+
+    /// A spec with `prior = "custom"` on K arms, drawn by the user's `sampler` (on the same
+    /// K arms; each draw is checked: K means in [0, 1]).
+    pub fn with_sampler(spec: BayesSpec, sampler: CustomPrior) -> Result<Self, IoError> {
+        let sampler = BayesPrior::Custom(sampler);
+        match spec.prior {
+            PriorSpec::Custom { k } if k == sampler.k() => {}
+            PriorSpec::Custom { k } => {
+                return Err(IoError::spec(
+                    "prior",
+                    format!(
+                        "the sampler {:?} is on K = {} arms but the spec's k = {k}",
+                        sampler.display_name(),
+                        sampler.k()
+                    ),
+                ))
+            }
+            _ => {
+                return Err(IoError::spec(
+                    "prior",
+                    "a sampler was given but the spec's prior is not \"custom\"",
+                ))
+            }
+        }
+        let curves = spec.curves_on(sampler)?;
+        Self::build(spec, curves)
+    }
+
+    fn build(spec: BayesSpec, curves: CurvesConfig<AlgorithmKind>) -> Result<Self, IoError> {
         curves.validate()?;
         let game = spec.game()?;
         game.validate(curves.steps, 2)?;
-        Ok(Self { spec, curves, game })
+        Ok(Self {
+            spec,
+            curves,
+            game,
+            progress: PathProgress::default(),
+        })
+    }
+
+    /// Calls `on_paths(done)` as the reward curves' Monte Carlo paths finish (never
+    /// decreasing, at most [`paths`](Self::paths)); the results do not depend on it.
+    pub fn with_progress(mut self, on_paths: impl Fn(u64) + Send + Sync + 'static) -> Self {
+        self.progress = PathProgress(Some(Arc::new(on_paths)));
+        self
+    }
+
+    /// The number of Monte Carlo paths: the units of [`with_progress`](Self::with_progress).
+    pub fn paths(&self) -> u64 {
+        self.curves.paths
     }
 
     /// The spec.
@@ -75,8 +135,8 @@ impl Bayes {
             "{} vs {} on {} ({}, belief {}, {})",
             s.algorithms[0].short(),
             s.algorithms[1].short(),
-            s.prior.prior().display_name(),
-            format_args!("K = {}", s.prior.prior().k()),
+            self.curves.prior.display_name(),
+            format_args!("K = {}", self.curves.prior.k()),
             s.belief.map_or("true prior".into(), |b| format!(
                 "Beta({}, {})",
                 b.alpha, b.beta
@@ -131,6 +191,7 @@ impl Bayes {
                 "first step the estimates differ",
                 opt(pair.and_then(|p| p.first_difference)),
             ),
+            ("neglected mass (truncation bound)", Some(o.neglected)),
             ("E[max mu]", Some(c.best)),
             ("Monte Carlo paths", Some(c.paths as f64)),
         ];
@@ -192,9 +253,15 @@ impl Experiment for Bayes {
 
     fn summarize(&self, plan: &Plan, _: Vec<()>) -> Result<BayesSummary, IoError> {
         let start = Instant::now();
-        let curves = self
-            .curves
-            .estimate(SeedSequence::new(plan.seed), Schedule::Parallel)?;
+        let curves = self.curves.estimate_with_progress(
+            SeedSequence::new(plan.seed),
+            Schedule::Parallel,
+            &|done| {
+                if let Some(f) = &self.progress.0 {
+                    f(done)
+                }
+            },
+        )?;
         let curve_seconds = start.elapsed().as_secs_f64();
         let start = Instant::now();
         let outcome = self.game.run(&curves)?;
@@ -292,6 +359,7 @@ impl Experiment for Bayes {
                     flagged_rounds(&o.flagged),
                     o.exact_ties.len()
                 ),
+                truncation(self.spec.tail_tolerance, o.neglected),
             ],
             tables: vec![("Summary".into(), summary)],
             ..Section::default()
@@ -346,6 +414,7 @@ pub fn json(
         "takeover": o.takeover.map(|(p, t)| serde_json::json!({"principal": p + 1, "round": t})),
         "flagged": o.flagged,
         "exact_ties": o.exact_ties.len(),
+        "neglected": o.neglected,
         "best": f.summary.curves.best,
         "paths": f.summary.curves.paths,
         "out": out.display().to_string(),
@@ -381,6 +450,17 @@ fn flagged_rounds(rounds: &[usize]) -> String {
     format!(": rounds {}{tail}", shown.join(", "))
 }
 
+/// The report's sentence on the truncation of n_1(t)'s support.
+fn truncation(tolerance: f64, neglected: f64) -> String {
+    if tolerance == 0.0 {
+        "The distribution of n_1(t) was carried exactly (tail_tolerance = 0).".into()
+    } else {
+        format!(
+            "The support of n_1(t) was truncated at {tolerance:e} of mass per side and round: {neglected:.3e} of mass was neglected in all, an upper bound on how far any PMR_j(t) lies below its exact value given the same p_t."
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,6 +488,47 @@ mod tests {
         assert!(lemma_4_5(&a.summary.outcome).is_none());
         let c = execute(&e, &Plan::new(4, 1), &|_| {}).unwrap();
         assert_ne!(a.summary.curves, c.summary.curves);
+    }
+
+    #[test]
+    fn a_user_sampler_runs_seeded_and_bad_ones_name_the_prior() {
+        let spec = |text: &str| BayesSpec::from_toml(text, Path::new("b.toml"));
+        let base = "prior = \"custom\"\nk = 3\nbelief = [1, 1]\nt = 40\npaths = 300";
+        let e = Bayes::new(spec(base).unwrap()).unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("prior"), "{e}");
+        assert!(e.to_string().contains("prior=callable"), "{e}");
+        let e = spec("prior = \"custom\"\nk = 3").unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("belief"), "{e}");
+        let uniform = |rng: &mut marketloop_core::rng::PortableRng| {
+            let u = BayesPrior::Instance(marketloop_core::bandits::InstanceSpec::uniform(3));
+            u.draw(rng).map(|m| m.means().to_vec()).unwrap_or_default()
+        };
+        let run = |sampler: CustomPrior| -> Result<BayesSummary, IoError> {
+            let e = Bayes::with_sampler(spec(base)?, sampler)?;
+            Ok(execute(&e, &e.plan(), &|_| {})?.summary)
+        };
+        let a = run(CustomPrior::new("u3", 3, uniform)).unwrap();
+        let b = run(CustomPrior::new("u3", 3, uniform)).unwrap();
+        assert_eq!(a.curves, b.curves);
+        // E[mu] = 1/2 at step 1 (5 standard errors).
+        let c = &a.curves.algorithms[0];
+        assert!((c.rew[0] - 0.5).abs() < 5.0 * c.rew_se[0], "{}", c.rew[0]);
+        let e = run(CustomPrior::new("two", 2, |_| vec![0.5, 0.5])).unwrap_err();
+        assert!(
+            e.to_string().contains("K = 2") && e.to_string().contains("k = 3"),
+            "{e}"
+        );
+        let e = run(CustomPrior::new("short", 3, |_| vec![0.5, 0.5])).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("\"short\" on K = 3 arms drew 2 means"),
+            "{e}"
+        );
+        let e = run(CustomPrior::new("nan", 3, |_| vec![0.5, f64::NAN, 0.5])).unwrap_err();
+        assert!(
+            e.to_string().contains("\"nan\": drawn mean of arm 1 = NaN"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -276,6 +276,11 @@ impl Experiments {
 
     /// Checks a spec document of `kind` without running it.
     pub fn validate(&self, kind: Kind, spec: &Value) -> Result<(), IoError> {
+        if kind == Kind::Bayes {
+            // Resolving checks the whole spec; one with `prior = "custom"` runs only with the
+            // user's sampler beside it (Python), so it is checked without building the run.
+            return crate::spec::BayesSpec::from_value(spec).map(|_| ());
+        }
         self.resolve(kind, spec).map(|_| ())
     }
 }

@@ -4,7 +4,8 @@
 //!
 //! ```toml
 //! seed = 1
-//! prior = "heavy-tail"          # heavy-tail | uniform | needle-in-haystack | beta | means
+//! prior = "heavy-tail"          # heavy-tail | uniform | needle-in-haystack | beta | means | custom
+//!                               #   (custom: a Python sampler, `BayesianChoice(prior=callable)`)
 //! k = 3                         # arms (not for "means" or "beta")
 //! # a = 0.6                     # heavy-tail: Beta(a, b) per arm (default 0.6, 0.6)
 //! # b = 0.6
@@ -25,13 +26,15 @@
 //! paths = 10000                 # Monte Carlo prior draws for the reward curves
 //! band = 3.0                    # HardMax decisions within band x standard errors are flagged
 //! band_rule = "tie"             # flagged decisions taken as ties, or "estimate"
+//! tail_tolerance = 1e-15        # mass of n_1(t) dropped per side and round (0: exact game;
+//!                               #   default 1e-15, 0 with hardmax)
 //! tie_rule = "lowest-index"     # argmax ties inside the algorithms, or "random"
 //! ```
 
 use crate::spec::limits::{at_most, MAX_ARMS, MAX_PATHS, MAX_ROUNDS};
 use crate::IoError;
 use marketloop_core::bandits::bayesian::{
-    BandRule, BayesGame, BayesPrior, BayesResponse, Belief, CurvesConfig,
+    BandRule, BayesGame, BayesPrior, BayesResponse, Belief, CurvesConfig, MAX_TAIL_TOLERANCE,
 };
 use marketloop_core::bandits::{
     AlgorithmKind, ArgmaxTie, BetaPrior, InstanceSpec, NeedlePosition, ResponseSpec,
@@ -64,6 +67,7 @@ struct RawSpec {
     paths: Option<u64>,
     band: Option<f64>,
     band_rule: Option<BandRule>,
+    tail_tolerance: Option<f64>,
     tie_rule: Option<ArgmaxTie>,
 }
 
@@ -81,14 +85,35 @@ pub enum PriorSpec {
         /// (a_k, b_k) per arm.
         params: Vec<(f64, f64)>,
     },
+    /// A user's sampler of mean vectors on K arms, given beside the spec (Python's
+    /// `BayesianChoice(prior=callable)`; see [`crate::experiment::Bayes::with_sampler`]).
+    Custom {
+        /// Number of arms K.
+        k: usize,
+    },
 }
 
 impl PriorSpec {
-    /// The core prior.
-    pub fn prior(&self) -> BayesPrior {
+    /// The core prior. A user's sampler travels beside the spec, so for `custom` this is an
+    /// error naming `prior`.
+    pub fn prior(&self) -> Result<BayesPrior, IoError> {
         match self {
-            PriorSpec::Instance { instance } => BayesPrior::Instance(instance.clone()),
-            PriorSpec::Beta { params } => BayesPrior::Beta(params.clone()),
+            PriorSpec::Instance { instance } => Ok(BayesPrior::Instance(instance.clone())),
+            PriorSpec::Beta { params } => Ok(BayesPrior::Beta(params.clone())),
+            PriorSpec::Custom { k } => Err(bad(
+                "prior",
+                format!("prior = \"custom\" (K = {k}) is drawn by a user's sampler, which only Python can give: marketloop.BayesianChoice(prior=callable, k={k}, belief=[1, 1], ...)"),
+            )),
+        }
+    }
+
+    /// What the spec's checks run on: the prior itself, or for a user's sampler (known only
+    /// at run time) Beta(1, 1) on the same K arms: with the Beta belief a sampler requires,
+    /// what the algorithms accept depends on K only.
+    fn checked(&self) -> BayesPrior {
+        match self {
+            PriorSpec::Custom { k } => BayesPrior::Beta(vec![(1.0, 1.0); *k]),
+            other => other.prior().unwrap_or(BayesPrior::Beta(Vec::new())),
         }
     }
 }
@@ -116,9 +141,17 @@ pub struct BayesSpec {
     pub band: f64,
     /// How flagged decisions are taken.
     pub band_rule: BandRule,
+    /// Mass of n_1(t)'s distribution dropped per side and round (0: the exact game).
+    #[serde(default)]
+    pub tail_tolerance: f64,
     /// Argmax ties inside the algorithms.
     pub tie_rule: ArgmaxTie,
 }
+
+/// The default `tail_tolerance` of the responses other than HardMax (whose default is 0, the
+/// exact game): at most 2e-15 T of neglected mass, far below any Monte Carlo error, for an
+/// O(T sqrt(T)) game under HardMax&Random and SoftMax.
+pub const DEFAULT_TAIL_TOLERANCE: f64 = 1e-15;
 
 fn bad(field: &str, message: String) -> IoError {
     IoError::spec(field, message)
@@ -143,12 +176,17 @@ impl BayesSpec {
 
     /// The core's reward-curve estimator of this spec (both algorithms, T0 + T local steps).
     pub fn curves(&self) -> Result<CurvesConfig<AlgorithmKind>, IoError> {
+        self.curves_on(self.prior.prior()?)
+    }
+
+    /// [`curves`](Self::curves) on `prior` (a user's sampler, or the spec's own).
+    pub fn curves_on(&self, prior: BayesPrior) -> Result<CurvesConfig<AlgorithmKind>, IoError> {
         let steps = self
             .t
             .checked_add(self.t0)
             .ok_or_else(|| bad("t0", format!("t0 = {} + t = {} overflows", self.t0, self.t)))?;
         Ok(CurvesConfig {
-            prior: self.prior.prior(),
+            prior,
             belief: self.belief.map_or(Belief::True, Belief::Beta),
             tie: self.tie_rule,
             algorithms: self.algorithms.to_vec(),
@@ -160,11 +198,12 @@ impl BayesSpec {
     /// The core's game of this spec (principal 1 = curve 0, principal 2 = curve 1).
     pub fn game(&self) -> Result<BayesGame, IoError> {
         Ok(BayesGame {
-            response: BayesResponse::from_spec(&self.response)?,
+            response: BayesResponse::from_spec(self.response)?,
             rounds: self.t,
             warm_start: self.t0,
             band: self.band,
             band_rule: self.band_rule,
+            tail_tolerance: self.tail_tolerance,
             first: 0,
             second: 1,
         })
@@ -181,10 +220,11 @@ impl RawSpec {
             "needle-in-haystack" => &["k", "needle_mean", "base_mean"],
             "beta" => &["beta"],
             "means" => &["means"],
+            "custom" => &["k"],
             other => {
                 return Err(bad(
                     "prior",
-                    format!("prior = {other:?} is not known; allowed: heavy-tail, uniform, needle-in-haystack, beta, means"),
+                    format!("prior = {other:?} is not known; allowed: heavy-tail, uniform, needle-in-haystack, beta, means, custom (a Python sampler)"),
                 ))
             }
         };
@@ -256,6 +296,7 @@ impl RawSpec {
                     .map(|[a, b]| (a, b))
                     .collect(),
             },
+            "custom" => PriorSpec::Custom { k },
             _ => PriorSpec::Instance {
                 instance: InstanceSpec::Means {
                     means: r.means.clone().ok_or_else(|| {
@@ -269,7 +310,7 @@ impl RawSpec {
             },
         };
         prior
-            .prior()
+            .checked()
             .validate()
             .map_err(|e| bad("prior", format!("field `prior`: {e}")))?;
         let belief = match &r.belief {
@@ -296,6 +337,12 @@ impl RawSpec {
                 ))
             }
         };
+        if matches!(prior, PriorSpec::Custom { .. }) && belief.is_none() {
+            return Err(bad(
+                "belief",
+                "field `belief` = \"true\" is not defined for prior = \"custom\" (a user's sampler has no posterior marketloop can compute); give belief = [alpha, beta], e.g. [1, 1]".into(),
+            ));
+        }
         let names = r
             .algorithms
             .clone()
@@ -377,6 +424,18 @@ impl RawSpec {
                 format!("field `band` = {band} must lie in [0, infinity) (standard errors)"),
             ));
         }
+        // HardMax keeps the exact game by default: its takeovers keep the support narrow
+        // anyway, and its ties must stay bit-exact.
+        let tail_tolerance = r.tail_tolerance.unwrap_or(match response {
+            ResponseSpec::HardMax { .. } => 0.0,
+            _ => DEFAULT_TAIL_TOLERANCE,
+        });
+        if !(0.0..=MAX_TAIL_TOLERANCE).contains(&tail_tolerance) {
+            return Err(bad(
+                "tail_tolerance",
+                format!("field `tail_tolerance` = {tail_tolerance} must lie in [0, {MAX_TAIL_TOLERANCE}] (mass dropped per side and round; 0: the exact game)"),
+            ));
+        }
         let to_usize = |field: &str, v: u64| {
             usize::try_from(v)
                 .map_err(|_| bad(field, format!("field `{field}` = {v} is too large")))
@@ -392,16 +451,19 @@ impl RawSpec {
             paths,
             band,
             band_rule: r.band_rule.unwrap_or_default(),
+            tail_tolerance,
             tie_rule: r.tie_rule.unwrap_or_default(),
         };
-        spec.curves()?.validate().map_err(|e| {
-            let field = if e.to_string().contains("belief") {
-                "belief"
-            } else {
-                "algorithms"
-            };
-            bad(field, format!("field `{field}`: {e}"))
-        })?;
+        spec.curves_on(spec.prior.checked())?
+            .validate()
+            .map_err(|e| {
+                let field = if e.to_string().contains("belief") {
+                    "belief"
+                } else {
+                    "algorithms"
+                };
+                bad(field, format!("field `{field}`: {e}"))
+            })?;
         Ok(spec)
     }
 }
@@ -425,7 +487,7 @@ mod tests {
         let s = parse("").unwrap();
         assert_eq!(s.t, 2000);
         assert_eq!(s.algorithms[0], AlgorithmKind::BayesGreedy);
-        assert_eq!(s.prior.prior().k(), 10);
+        assert_eq!(s.prior.prior().unwrap().k(), 10);
         for text in [
             "prior = \"uniform\"\nk = 3\nalgorithms = [\"BG\", \"SG\"]",
             "prior = \"needle-in-haystack\"\nk = 4\nalgorithms = [\"BEG\", \"BG\"]",
@@ -491,6 +553,21 @@ mod tests {
         err("algorithms = [\"TS\", \"XYZ\"]", "algorithms", "XYZ");
         err("paths = 1", "paths", "`paths` = 1");
         err("band = -1.0", "band", "`band` = -1");
+        err(
+            "tail_tolerance = 0.5",
+            "tail_tolerance",
+            "`tail_tolerance` = 0.5 must lie in [0, 0.001]",
+        );
+        err(
+            "tail_tolerance = -1e-20",
+            "tail_tolerance",
+            "= -0.00000000000000000001",
+        );
+        assert_eq!(parse("").unwrap().tail_tolerance, 0.0, "HardMax: exact");
+        let soft = parse("response = \"softmax\"\ntemperature = 0.1").unwrap();
+        assert_eq!(soft.tail_tolerance, DEFAULT_TAIL_TOLERANCE);
+        let hmr = parse("response = \"hardmax-random\"\ntail_tolerance = 0").unwrap();
+        assert_eq!(hmr.tail_tolerance, 0.0);
         err(
             "prior = \"uniform\"\na = 0.5",
             "a",

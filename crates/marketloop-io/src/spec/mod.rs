@@ -16,6 +16,6 @@ pub mod ranking;
 pub mod values;
 
 pub use arena::{ArenaSpec, ResolvedArena};
-pub use bayes::BayesSpec;
+pub use bayes::{BayesSpec, PriorSpec};
 pub use market::{MarketSpec, ResolvedMarket};
 pub use ranking::RankingTable;

@@ -83,6 +83,7 @@ def run_bayes(
     threads: Optional[int] = None,
     out: Optional[str] = None,
     progress: Progress = None,
+    prior: Optional[Callable[[Rng, int], Any]] = None,
 ) -> Tuple[Columns, Columns]: ...
 def validate_spec(kind: str, spec: str) -> None: ...
 def reproduce_cultural(

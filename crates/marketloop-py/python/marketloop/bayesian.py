@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 
 import pandas as pd
 
@@ -26,15 +26,31 @@ class BayesianChoice:
     guide; ``marketloop spec bayes`` prints an annotated example): ``prior``, ``k``, ``a``,
     ``b``, ``low``, ``high``, ``needle_mean``, ``base_mean``, ``beta``, ``means``, ``belief``,
     ``algorithms``, ``response``, ``bias``, ``eps``, ``temperature``, ``t``, ``t0``, ``paths``,
-    ``band``, ``band_rule``, ``tie_rule``, ``seed``. Unknown keys and bad values raise
-    :class:`marketloop.MarketloopError` naming the field.
+    ``band``, ``band_rule``, ``tail_tolerance``, ``tie_rule``, ``seed``. Unknown keys and bad
+    values raise :class:`marketloop.MarketloopError` naming the field.
+
+    ``prior`` may also be a callable ``prior(rng, k)`` returning ``k`` means in [0, 1]: a
+    user's prior, drawn once per Monte Carlo path from that path's own stream ``rng`` (a
+    :class:`marketloop.Rng`), so the curves are reproducible for a seed. It needs ``k`` and a
+    Beta ``belief`` (e.g. ``[1, 1]``). A draw that raises, is not a sequence of numbers, has the
+    wrong length, or holds NaN or a mean outside [0, 1] stops the run with a
+    :class:`marketloop.MarketloopError` naming ``prior`` and the value.
     """
 
     kind = "bayes"
 
     def __init__(self, **fields: Any) -> None:
+        prior = fields.get("prior")
+        self.prior: Optional[Callable[[Any, int], Sequence[float]]] = None
+        if callable(prior):
+            self.prior = prior
+            fields = {**fields, "prior": "custom"}
         self.spec: Dict[str, Any] = {k: plain(v, k) for k, v in fields.items() if v is not None}
         _core.validate_spec(self.kind, json.dumps(self.spec))
+        if self.spec.get("prior") == "custom" and self.prior is None:
+            raise _core.MarketloopError(
+                'prior = "custom" needs the sampler itself: pass prior=callable(rng, k)'
+            )
 
     @classmethod
     def from_toml(cls, source: Union[str, Path]) -> "BayesianChoice":
@@ -57,15 +73,20 @@ class BayesianChoice:
         n (``rew_1``, ``rew_se_1``, ``bir_1``, ``bir_se_1``, the same for principal 2, and
         ``diff_se``). ``seed`` defaults to the spec's (0). ``threads`` never changes the
         results. With ``out``, also writes the run folder of ``marketloop bayes``.
-        ``progress``: the game is one unit, so a callable ``progress(done, total)`` hears
-        ``(1, 1)`` when it is done and no bar is shown; ``False`` turns even that off.
+        ``progress``: counts the reward curves' Monte Carlo paths (``total`` = ``paths``); a
+        bar by default, a callable ``progress(done, total)``, or ``False``.
         """
         seed = self.spec.get("seed", 0) if seed is None else seed
         seed = whole(seed, "seed")
         threads = threads_arg(threads)
-        with progress_callback(progress, "bayes", "game") as report:
+        with progress_callback(progress, "bayes", "path") as report:
             game, curves = _core.run_bayes(
-                json.dumps(self.spec), int(seed), threads, None if out is None else str(out), report
+                json.dumps(self.spec),
+                int(seed),
+                threads,
+                None if out is None else str(out),
+                report,
+                self.prior,
             )
         return to_frame(game), to_frame(curves)
 
@@ -77,4 +98,8 @@ class BayesianChoice:
         return f"BayesianChoice({', '.join(f'{k}={v!r}' for k, v in self.spec.items())})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, BayesianChoice) and other.spec == self.spec
+        return (
+            isinstance(other, BayesianChoice)
+            and other.spec == self.spec
+            and other.prior is self.prior
+        )

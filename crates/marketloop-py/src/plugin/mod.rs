@@ -1,7 +1,8 @@
 //! Python plug-ins on the engine's own path: user bandit algorithms (`marketloop.BanditAlgorithm`)
 //! in competitions, isolation runs and sweeps, run by the one executor (the same run folders,
 //! resume and tables as the built-ins); step-by-step games ([`PyCompetitionRun`]); user
-//! rankings and measurements in the market, and step-by-step market runs ([`market`]).
+//! rankings and measurements in the market, and step-by-step market runs ([`market`]); a
+//! user's prior sampler in the Bayesian-choice model ([`prior`]).
 //!
 //! A competition spec travels as JSON with each plug-in slot holding a built-in placeholder
 //! name; the plug-ins come beside it as `(slot, name, object)`. The resolved
@@ -21,6 +22,7 @@
 
 pub mod bandit;
 pub mod market;
+pub mod prior;
 
 use crate::convert::{columns_to_py, py_err, Columns};
 use crate::interrupt::{install, interruptible};

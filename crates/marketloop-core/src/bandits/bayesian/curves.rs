@@ -187,6 +187,18 @@ impl<A: BayesAlgorithm> CurvesConfig<A> {
         seeds: SeedSequence,
         schedule: Schedule,
     ) -> Result<RewCurves, BanditError> {
+        self.estimate_with_progress(seeds, schedule, &|_| {})
+    }
+
+    /// [`estimate`](Self::estimate), calling `on_paths(done)` with the number of paths summed
+    /// so far after each wave of blocks (in order, never decreasing, the last call with
+    /// `done = paths`). Reporting touches no random stream: the curves do not depend on it.
+    pub fn estimate_with_progress(
+        &self,
+        seeds: SeedSequence,
+        schedule: Schedule,
+        on_paths: &(dyn Fn(u64) + Sync),
+    ) -> Result<RewCurves, BanditError> {
         self.validate()?;
         let belief = self.belief.resolve(&self.prior)?;
         let n_alg = self.algorithms.len();
@@ -206,6 +218,7 @@ impl<A: BayesAlgorithm> CurvesConfig<A> {
             for p in &parts {
                 total.merge(p);
             }
+            on_paths(total.paths);
             start = end;
         }
         Ok(total.finish(
@@ -536,6 +549,28 @@ mod tests {
             .estimate(SeedSequence::new(4), Schedule::Parallel)
             .unwrap();
         assert_ne!(a, d);
+    }
+
+    #[test]
+    fn progress_counts_paths_in_order_and_changes_nothing() {
+        use std::sync::Mutex;
+        let c = cfg(
+            vec![AlgorithmKind::ThompsonSampling, AlgorithmKind::BayesGreedy],
+            1000,
+        );
+        let seen = Mutex::new(Vec::new());
+        let a = c
+            .estimate_with_progress(SeedSequence::new(3), Schedule::Parallel, &|d| {
+                seen.lock().unwrap().push(d)
+            })
+            .unwrap();
+        let seen = seen.into_inner().unwrap();
+        assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+        assert_eq!(seen.last(), Some(&1000));
+        assert_eq!(
+            a,
+            c.estimate(SeedSequence::new(3), Schedule::Serial).unwrap()
+        );
     }
 
     #[test]

@@ -5,8 +5,19 @@
 //!
 //! Because agents observe nothing, p_t is deterministic and n_1(t) = sum of independent
 //! Bernoulli(p_s), s < t, is Poisson-binomial: `P(n_1(t+1) = n) = P(n_1(t) = n) (1 - p_t) +
-//! P(n_1(t) = n - 1) p_t`. This is exact (no truncation), O(t) per round and O(T^2) in all, in
-//! O(T) memory.
+//! P(n_1(t) = n - 1) p_t`. With `tail_tolerance = 0` this is exact, O(t) per round and O(T^2)
+//! in all, in O(T) memory (under HardMax a takeover keeps the support narrow by itself).
+//!
+//! **Truncation.** Under HardMax&Random and SoftMax the support of n_1(t) stays about
+//! sqrt(t) standard deviations wide but is carried over all of 0..t. With
+//! `tail_tolerance = tau > 0`, after each round the lowest and the highest entries of the
+//! distribution are dropped (set to zero) while the mass dropped on that side in that round stays
+//! at most tau; the entries dropped are summed into [`GameOutcome::neglected`]. The propagation
+//! is a Markov kernel (it moves mass, never creates or destroys it), so given the same choice
+//! probabilities p_1..p_{t-1} the truncated distribution differs from the exact one by exactly
+//! the mass neglected so far in total variation, and since rewards lie in [0, 1] each PMR_j(t)
+//! is at most that much below its exact value. Each round then costs O(width of the kept
+//! support), O(T sqrt(T log(1/tau))) in all.
 //!
 //! **Warm starts.** With `warm_start = T0`, each principal has served T0 agents alone before
 //! round 1, so principal j is at local step T0 + n_j(t) + 1 (Section 5's simultaneous entry).
@@ -28,208 +39,9 @@
 //! n_2(t), so two equal curves under a symmetric distribution give bit-identical estimates.
 
 use super::curves::RewCurves;
-use crate::bandits::{BanditError, ResponseSpec};
+use super::response::BayesResponse;
+use crate::bandits::BanditError;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::sync::Arc;
-
-type ResponseFn = dyn Fn(f64, f64) -> f64 + Send + Sync;
-
-/// A response function on the two principals' reward estimates: the probability that the agent
-/// chooses principal 1.
-#[derive(Clone)]
-pub enum BayesResponse {
-    /// The larger estimate; an exact tie goes to principal 1 with probability `bias`.
-    HardMax {
-        /// Tie bias b in [0, 1] (1/2: fair).
-        bias: f64,
-    },
-    /// With probability eps a uniformly random principal, else HardMax with fair ties.
-    HardMaxRandom {
-        /// eps in [0, 1].
-        eps: f64,
-    },
-    /// The logistic function of (PMR_1 - PMR_2) / temperature (symmetric, smooth).
-    SoftMax {
-        /// Temperature > 0.
-        temperature: f64,
-    },
-    /// With probability eps a uniformly random principal, else SoftMax.
-    SoftMaxRandom {
-        /// eps in [0, 1].
-        eps: f64,
-        /// Temperature > 0.
-        temperature: f64,
-    },
-    /// Each principal with probability 1/2, whatever the estimates.
-    Uniform,
-    /// A user's function of (PMR_1, PMR_2), returning a probability in [0, 1].
-    Custom(String, Arc<ResponseFn>),
-}
-
-impl fmt::Debug for BayesResponse {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.short())
-    }
-}
-
-impl PartialEq for BayesResponse {
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (BayesResponse::Custom(a, f), BayesResponse::Custom(b, g)) => {
-                a == b && Arc::ptr_eq(f, g)
-            }
-            (BayesResponse::HardMax { bias: a }, BayesResponse::HardMax { bias: b }) => a == b,
-            (BayesResponse::HardMaxRandom { eps: a }, BayesResponse::HardMaxRandom { eps: b }) => {
-                a == b
-            }
-            (
-                BayesResponse::SoftMax { temperature: a },
-                BayesResponse::SoftMax { temperature: b },
-            ) => a == b,
-            (
-                BayesResponse::SoftMaxRandom {
-                    eps: a,
-                    temperature: s,
-                },
-                BayesResponse::SoftMaxRandom {
-                    eps: b,
-                    temperature: t,
-                },
-            ) => a == b && s == t,
-            (BayesResponse::Uniform, BayesResponse::Uniform) => true,
-            _ => false,
-        }
-    }
-}
-
-impl BayesResponse {
-    /// The response of a [`ResponseSpec`] (validated: b and eps in [0, 1], temperature > 0).
-    /// The multinomial logit is SoftMax with temperature 1. The heterogeneous HardMax is not a
-    /// response of this model (its users prefer an arm, and Bayesian agents observe none), so it
-    /// is an error naming it.
-    pub fn from_spec(spec: &ResponseSpec) -> Result<Self, BanditError> {
-        spec.build()?;
-        Ok(match *spec {
-            ResponseSpec::HardMax { bias } => BayesResponse::HardMax { bias },
-            ResponseSpec::HardMaxRandom { eps } => BayesResponse::HardMaxRandom { eps },
-            ResponseSpec::SoftMax { temperature } => BayesResponse::SoftMax { temperature },
-            ResponseSpec::SoftMaxRandom { eps, temperature } => {
-                BayesResponse::SoftMaxRandom { eps, temperature }
-            }
-            ResponseSpec::MultinomialLogit => BayesResponse::SoftMax { temperature: 1.0 },
-            ResponseSpec::Uniform => BayesResponse::Uniform,
-            ResponseSpec::HeterogeneousHardMax => {
-                return Err(BanditError::UnknownName {
-                    what: "response of the Bayesian-choice model".into(),
-                    name: spec.short(),
-                    allowed: "HardMax, HardMax&Random, SoftMax, SoftMax&Random, MNL, Uniform"
-                        .into(),
-                })
-            }
-        })
-    }
-
-    /// A user's response function named `name`.
-    pub fn custom<F>(name: impl Into<String>, f: F) -> Self
-    where
-        F: Fn(f64, f64) -> f64 + Send + Sync + 'static,
-    {
-        BayesResponse::Custom(name.into(), Arc::new(f))
-    }
-
-    /// Short label, as [`ResponseSpec::short`].
-    pub fn short(&self) -> String {
-        match self {
-            BayesResponse::HardMax { bias } => ResponseSpec::HardMax { bias: *bias }.short(),
-            BayesResponse::HardMaxRandom { eps } => {
-                ResponseSpec::HardMaxRandom { eps: *eps }.short()
-            }
-            BayesResponse::SoftMax { temperature } => ResponseSpec::SoftMax {
-                temperature: *temperature,
-            }
-            .short(),
-            BayesResponse::SoftMaxRandom { eps, temperature } => ResponseSpec::SoftMaxRandom {
-                eps: *eps,
-                temperature: *temperature,
-            }
-            .short(),
-            BayesResponse::Uniform => ResponseSpec::Uniform.short(),
-            BayesResponse::Custom(name, _) => name.clone(),
-        }
-    }
-
-    /// Checks the parameter.
-    pub fn validate(&self) -> Result<(), BanditError> {
-        let spec = match *self {
-            BayesResponse::HardMax { bias } => ResponseSpec::HardMax { bias },
-            BayesResponse::HardMaxRandom { eps } => ResponseSpec::HardMaxRandom { eps },
-            BayesResponse::SoftMax { temperature } => ResponseSpec::SoftMax { temperature },
-            BayesResponse::SoftMaxRandom { eps, temperature } => {
-                ResponseSpec::SoftMaxRandom { eps, temperature }
-            }
-            BayesResponse::Uniform | BayesResponse::Custom(..) => return Ok(()),
-        };
-        spec.build().map(|_| ())
-    }
-
-    /// Whether the response jumps where the estimates cross (HardMax, HardMax&Random), so a
-    /// decision within the Monte Carlo error band is uncertain.
-    pub fn is_hard(&self) -> bool {
-        matches!(
-            self,
-            BayesResponse::HardMax { .. } | BayesResponse::HardMaxRandom { .. }
-        )
-    }
-
-    /// The largest and smallest probability principal 1 can get, for the hard responses
-    /// ((1, 0) for HardMax, (1 - eps/2, eps/2) for HardMax&Random).
-    pub fn extremes(&self) -> Option<(f64, f64)> {
-        if !self.is_hard() {
-            return None;
-        }
-        // Computed as the probabilities themselves are, so they compare equal.
-        let hi = self.probability(0.0, 0.0, Some(true)).ok()?;
-        let lo = self.probability(0.0, 0.0, Some(false)).ok()?;
-        Some((hi, lo))
-    }
-
-    /// The probability of principal 1 when the hard part is decided as `order` (`Some(true)`:
-    /// principal 1 ahead, `Some(false)`: behind, `None`: a tie); the smooth responses use the
-    /// estimates.
-    fn probability(&self, v1: f64, v2: f64, order: Option<bool>) -> Result<f64, BanditError> {
-        let hard = |bias: f64| match order {
-            Some(true) => 1.0,
-            Some(false) => 0.0,
-            None => bias,
-        };
-        Ok(match self {
-            BayesResponse::HardMax { bias } => hard(*bias),
-            BayesResponse::HardMaxRandom { eps } => eps / 2.0 + (1.0 - eps) * hard(0.5),
-            BayesResponse::SoftMax { temperature } => logistic(v1, v2, *temperature),
-            BayesResponse::SoftMaxRandom { eps, temperature } => {
-                eps / 2.0 + (1.0 - eps) * logistic(v1, v2, *temperature)
-            }
-            BayesResponse::Uniform => 0.5,
-            BayesResponse::Custom(name, f) => {
-                let p = f(v1, v2);
-                if !(0.0..=1.0).contains(&p) {
-                    return Err(BanditError::range(
-                        format!("response {name:?} at estimates ({v1}, {v2})"),
-                        p,
-                        "[0, 1]",
-                    ));
-                }
-                p
-            }
-        })
-    }
-}
-
-/// SoftMax's probability of principal 1: the logistic function of (v1 - v2) / temperature.
-fn logistic(v1: f64, v2: f64, temperature: f64) -> f64 {
-    1.0 / (1.0 + ((v2 - v1) / temperature).exp())
-}
 
 /// How a HardMax decision inside the Monte Carlo error band is taken (it is flagged either way).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -241,6 +53,9 @@ pub enum BandRule {
     /// By the point estimates.
     Estimate,
 }
+
+/// The largest `tail_tolerance` allowed (beyond it the bound is no longer small).
+pub const MAX_TAIL_TOLERANCE: f64 = 1e-3;
 
 /// The game between principal 1 (algorithm `first` of the curves) and principal 2 (`second`).
 #[derive(Clone, Debug, PartialEq)]
@@ -255,6 +70,9 @@ pub struct BayesGame {
     pub band: f64,
     /// How decisions inside the band are taken.
     pub band_rule: BandRule,
+    /// The largest mass of n_1(t)'s distribution dropped from each end of its support per
+    /// round, in [0, 1e-3] (0: the exact game; see the module docs).
+    pub tail_tolerance: f64,
     /// Principal 1's algorithm (index into the curves).
     pub first: usize,
     /// Principal 2's algorithm (index into the curves).
@@ -282,6 +100,10 @@ pub struct GameOutcome {
     pub share: f64,
     /// Standard deviation of principal 1's market share at T (over the choices).
     pub share_sd: f64,
+    /// The total mass of n_1(t)'s distribution dropped by truncation over all rounds: an upper
+    /// bound on how far below its exact value (given the same p_t) any PMR_j(t) lies
+    /// (0 for the exact game).
+    pub neglected: f64,
     /// (principal 0 or 1, round): from that round on every p_t is that principal's extreme
     /// probability (every agent, or 1 - eps/2 under HardMax&Random); None if no principal
     /// holds it to the end (or the response is smooth).
@@ -294,6 +116,13 @@ impl BayesGame {
         self.response.validate()?;
         if self.rounds == 0 {
             return Err(BanditError::range("rounds T", 0, "[1, infinity)"));
+        }
+        if !(0.0..=MAX_TAIL_TOLERANCE).contains(&self.tail_tolerance) {
+            return Err(BanditError::range(
+                "tail_tolerance (mass dropped per side and round)",
+                self.tail_tolerance,
+                "[0, 0.001]",
+            ));
         }
         if !(self.band.is_finite() && self.band >= 0.0) {
             return Err(BanditError::range(
@@ -357,14 +186,16 @@ impl BayesGame {
             share_curve: Vec::with_capacity(big_t),
             share: 0.0,
             share_sd: 0.0,
+            neglected: 0.0,
             takeover: None,
         };
         let (mut cum, mut var) = (0.0, 0.0);
         // dist[n] is exactly zero outside lo..=hi: every sum below skips those terms, which
-        // add exactly +0.0 (the rewards and their errors are finite and >= 0), so the
-        // results are bit-identical to summing over all of 0..t. Under HardMax a takeover
-        // (p = 0 or 1) keeps the support's width fixed, so a game whose decisions are hard
-        // costs O(T x width) instead of O(T^2) (measured: see the bayes bench).
+        // add exactly +0.0 (the rewards and their errors are finite and >= 0), so with
+        // tail_tolerance = 0 the results are bit-identical to summing over all of 0..t. Under
+        // HardMax a takeover (p = 0 or 1) keeps the support's width fixed, so a game whose
+        // decisions are hard costs O(T x width) instead of O(T^2) (measured: see the bayes
+        // bench); otherwise truncation keeps it O(sqrt(t)) wide.
         let (mut lo, mut hi) = (0usize, 0usize);
         for t in 1..=big_t {
             // dist[n] = P(n_1(t) = n), n = 0..t-1; principal 2 is then at n_2 = t - 1 - n.
@@ -430,6 +261,7 @@ impl BayesGame {
             if p != 0.0 {
                 hi += 1;
             }
+            out.neglected += self.truncate(&mut dist, &mut lo, &mut hi);
         }
         out.share = cum / big_t as f64;
         out.share_sd = var.sqrt() / big_t as f64;
@@ -445,12 +277,32 @@ impl BayesGame {
         }
         Ok(out)
     }
+
+    /// Drops the ends of `dist[lo..=hi]` while the mass dropped on each side stays at most the
+    /// tolerance (exact zeros only when it is 0, which changes no sum); returns the mass
+    /// dropped. At least one entry is always kept.
+    fn truncate(&self, dist: &mut [f64], lo: &mut usize, hi: &mut usize) -> f64 {
+        let tol = self.tail_tolerance;
+        let (mut low, mut high) = (0.0, 0.0);
+        while *lo < *hi && low + dist[*lo] <= tol {
+            low += dist[*lo];
+            dist[*lo] = 0.0;
+            *lo += 1;
+        }
+        while *hi > *lo && high + dist[*hi] <= tol {
+            high += dist[*hi];
+            dist[*hi] = 0.0;
+            *hi -= 1;
+        }
+        low + high
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::bandits::bayesian::curves::{Curve, RewCurves};
+    use crate::bandits::ResponseSpec;
 
     /// The game's probabilities, estimates and error bounds summed over the whole support
     /// 0..t every round (the definition; `run` skips the exact zeros).
@@ -522,10 +374,10 @@ mod tests {
             first_difference: None,
         }];
         for response in [
-            BayesResponse::HardMax { bias: 0.5 },
-            BayesResponse::HardMax { bias: 1.0 },
-            BayesResponse::HardMaxRandom { eps: 0.1 },
-            BayesResponse::SoftMax { temperature: 0.05 },
+            BayesResponse::Spec(ResponseSpec::HardMax { bias: 0.5 }),
+            BayesResponse::Spec(ResponseSpec::HardMax { bias: 1.0 }),
+            BayesResponse::Spec(ResponseSpec::HardMaxRandom { eps: 0.1 }),
+            BayesResponse::Spec(ResponseSpec::SoftMax { temperature: 0.05 }),
         ] {
             for band in [0.0, 1.0, 50.0] {
                 for warm_start in [0, 7] {
@@ -572,6 +424,7 @@ mod tests {
             warm_start: 0,
             band: 3.0,
             band_rule: BandRule::Tie,
+            tail_tolerance: 0.0,
             first: 0,
             second: 1,
         }
@@ -580,16 +433,22 @@ mod tests {
     #[test]
     fn constant_curves_give_constant_probabilities_and_the_binomial_share() {
         let c = curves(vec![0.5; 50], vec![0.4; 50]);
-        let o = game(BayesResponse::SoftMax { temperature: 0.1 }, 50)
-            .run(&c)
-            .unwrap();
+        let o = game(
+            BayesResponse::Spec(ResponseSpec::SoftMax { temperature: 0.1 }),
+            50,
+        )
+        .run(&c)
+        .unwrap();
         let p = 1.0 / (1.0 + (-1.0f64).exp());
         assert!(o.p.iter().all(|&x| (x - p).abs() < 1e-15));
         assert!((o.share - p).abs() < 1e-12);
         assert!((o.share_sd - (p * (1.0 - p) / 50.0).sqrt()).abs() < 1e-12);
-        let h = game(BayesResponse::HardMaxRandom { eps: 0.2 }, 50)
-            .run(&c)
-            .unwrap();
+        let h = game(
+            BayesResponse::Spec(ResponseSpec::HardMaxRandom { eps: 0.2 }),
+            50,
+        )
+        .run(&c)
+        .unwrap();
         assert!(h.p.iter().all(|&x| x == 0.9));
         assert_eq!(h.takeover, Some((0, 1)));
     }
@@ -602,20 +461,17 @@ mod tests {
             eps: 0.2,
             temperature: 0.1,
         };
-        let o = game(BayesResponse::from_spec(&spec).unwrap(), 20)
+        let o = game(BayesResponse::from_spec(spec).unwrap(), 20)
             .run(&c)
             .unwrap();
         assert!(o.p.iter().all(|&x| (x - (0.1 + 0.8 * p)).abs() < 1e-15));
-        let mnl = BayesResponse::from_spec(&ResponseSpec::MultinomialLogit).unwrap();
-        assert_eq!(mnl, BayesResponse::SoftMax { temperature: 1.0 });
-        let u = game(
-            BayesResponse::from_spec(&ResponseSpec::Uniform).unwrap(),
-            20,
-        )
-        .run(&c)
-        .unwrap();
+        let u = game(BayesResponse::from_spec(ResponseSpec::Uniform).unwrap(), 20)
+            .run(&c)
+            .unwrap();
         assert!(u.p.iter().all(|&x| x == 0.5));
-        let err = BayesResponse::from_spec(&ResponseSpec::HeterogeneousHardMax).unwrap_err();
+        let err = game(ResponseSpec::HeterogeneousHardMax.into(), 20)
+            .run(&c)
+            .unwrap_err();
         assert!(err.to_string().contains("HeterogeneousHardMax"), "{err}");
     }
 
@@ -625,7 +481,7 @@ mod tests {
             .map(|n| 0.3 + 0.4 * (n as f64 / 80.0).sqrt())
             .collect();
         let c = curves(rising.clone(), rising);
-        let o = game(BayesResponse::HardMax { bias: 0.5 }, 80)
+        let o = game(BayesResponse::Spec(ResponseSpec::HardMax { bias: 0.5 }), 80)
             .run(&c)
             .unwrap();
         assert_eq!(o.exact_ties.len(), 80);
@@ -640,7 +496,10 @@ mod tests {
         // E[n_1(t)] from the propagated distribution equals sum_{s<t} p_s.
         let a: Vec<f64> = (0..60).map(|n| 0.2 + 0.01 * n as f64).collect();
         let c = curves(a, vec![0.45; 60]);
-        let g = game(BayesResponse::SoftMax { temperature: 0.05 }, 60);
+        let g = game(
+            BayesResponse::Spec(ResponseSpec::SoftMax { temperature: 0.05 }),
+            60,
+        );
         let o = g.run(&c).unwrap();
         // PMR_1(t) = sum_n P(n_1(t) = n) a(n): linear in n, so PMR_1(t) = 0.2 + 0.01 E[n_1(t)].
         let mut e = 0.0;
@@ -657,27 +516,33 @@ mod tests {
     #[test]
     fn bad_games_name_the_field() {
         let c = curves(vec![0.5; 10], vec![0.5; 10]);
-        let e = game(BayesResponse::HardMax { bias: 1.5 }, 5)
+        let e = game(BayesResponse::Spec(ResponseSpec::HardMax { bias: 1.5 }), 5)
             .run(&c)
             .unwrap_err()
             .to_string();
         assert!(e.contains("tie bias b = 1.5"), "{e}");
-        let e = game(BayesResponse::SoftMax { temperature: 0.0 }, 5)
-            .run(&c)
-            .unwrap_err()
-            .to_string();
+        let e = game(
+            BayesResponse::Spec(ResponseSpec::SoftMax { temperature: 0.0 }),
+            5,
+        )
+        .run(&c)
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("temperature = 0"), "{e}");
-        let e = game(BayesResponse::HardMaxRandom { eps: -0.1 }, 5)
-            .run(&c)
-            .unwrap_err()
-            .to_string();
+        let e = game(
+            BayesResponse::Spec(ResponseSpec::HardMaxRandom { eps: -0.1 }),
+            5,
+        )
+        .run(&c)
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("epsilon"), "{e}");
-        let e = game(BayesResponse::HardMax { bias: 0.5 }, 0)
+        let e = game(BayesResponse::Spec(ResponseSpec::HardMax { bias: 0.5 }), 0)
             .run(&c)
             .unwrap_err()
             .to_string();
         assert!(e.contains("rounds T = 0"), "{e}");
-        let e = game(BayesResponse::HardMax { bias: 0.5 }, 11)
+        let e = game(BayesResponse::Spec(ResponseSpec::HardMax { bias: 0.5 }), 11)
             .run(&c)
             .unwrap_err()
             .to_string();
@@ -685,5 +550,77 @@ mod tests {
         let wild = BayesResponse::custom("wild", |_, _| 2.0);
         let e = game(wild, 3).run(&c).unwrap_err().to_string();
         assert!(e.contains("\"wild\"") && e.contains("= 2"), "{e}");
+    }
+
+    /// PMR_1(t), PMR_2(t) from the exact distribution of n_1(t) given the probabilities `p`.
+    fn exact_given(p: &[f64], curves: &RewCurves) -> (Vec<f64>, Vec<f64>) {
+        let (c1, c2) = (&curves.algorithms[0], &curves.algorithms[1]);
+        let mut dist = vec![1.0];
+        let (mut v1s, mut v2s) = (vec![], vec![]);
+        for (t, &pt) in (1..).zip(p) {
+            v1s.push(dist.iter().zip(&c1.rew).map(|(w, r)| w * r).sum());
+            v2s.push((0..t).map(|n2| dist[t - 1 - n2] * c2.rew[n2]).sum());
+            dist.push(0.0);
+            for n in (1..=t).rev() {
+                dist[n] = dist[n] * (1.0 - pt) + dist[n - 1] * pt;
+            }
+            dist[0] *= 1.0 - pt;
+        }
+        (v1s, v2s)
+    }
+
+    #[test]
+    fn truncation_neglects_at_most_the_reported_mass_and_zero_tolerance_is_exact() {
+        let rounds = 3000;
+        let a: Vec<f64> = (0..rounds)
+            .map(|n| 0.5 + 0.2 * (1.0 - (-(n as f64) / 80.0).exp()))
+            .collect();
+        let b: Vec<f64> = (0..rounds)
+            .map(|n| 0.55 + 0.1 * (1.0 - (-(n as f64) / 30.0).exp()))
+            .collect();
+        let c = curves(a, b);
+        for response in [
+            BayesResponse::Spec(ResponseSpec::SoftMax { temperature: 0.05 }),
+            BayesResponse::Spec(ResponseSpec::HardMaxRandom { eps: 0.1 }),
+        ] {
+            let exact = game(response.clone(), rounds).run(&c).unwrap();
+            assert_eq!(exact.neglected, 0.0);
+            for tol in [1e-15, 1e-6] {
+                let mut g = game(response.clone(), rounds);
+                g.tail_tolerance = tol;
+                let o = g.run(&c).unwrap();
+                assert!(o.neglected > 0.0, "{response:?} {tol}: nothing dropped");
+                // Each side of each round drops at most tol.
+                assert!(o.neglected <= 2.0 * tol * rounds as f64, "{}", o.neglected);
+                // Given the same p_t, the exact distribution's estimates lie above the
+                // truncated ones by at most the neglected mass (plus the rounding of sums of
+                // t terms in [0, 1]).
+                let (v1, v2) = exact_given(&o.p, &c);
+                for t in 0..rounds {
+                    let slack = o.neglected + (t + 1) as f64 * f64::EPSILON;
+                    for (x, y) in [(v1[t], o.pmr1[t]), (v2[t], o.pmr2[t])] {
+                        assert!(
+                            x - y <= slack && y - x <= (t + 1) as f64 * f64::EPSILON,
+                            "{response:?} tol {tol} round {}: exact {x} truncated {y}",
+                            t + 1
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_tail_tolerance_outside_its_range_names_the_field() {
+        let c = curves(vec![0.5; 10], vec![0.5; 10]);
+        for bad in [-1e-9, 0.1, f64::NAN] {
+            let mut g = game(ResponseSpec::Uniform.into(), 5);
+            g.tail_tolerance = bad;
+            let e = g.run(&c).unwrap_err().to_string();
+            assert!(
+                e.contains("tail_tolerance") && e.contains("[0, 0.001]"),
+                "{e}"
+            );
+        }
     }
 }

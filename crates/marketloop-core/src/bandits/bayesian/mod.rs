@@ -12,7 +12,9 @@
 //!   Beta ratios; needle-in-haystack) and the greedy algorithms using them ([`ExactGreedy`]).
 //! - [`curves`]: rew(n) by Monte Carlo with common random numbers, with standard errors and
 //!   deviation steps ([`CurvesConfig`] -> [`RewCurves`]).
-//! - [`game`]: the response functions on reward estimates ([`BayesResponse`]) and the exact
+//! - [`response`]: the response functions on reward estimates ([`BayesResponse`]: a built-in
+//!   [`ResponseSpec`](crate::bandits::ResponseSpec) or a user's function).
+//! - [`game`]: the exact
 //!   propagation of n_1(t) ([`BayesGame`] -> [`GameOutcome`]), with HardMax decisions inside
 //!   the Monte Carlo error band flagged.
 
@@ -20,10 +22,12 @@ pub mod curves;
 pub mod game;
 pub mod posterior;
 pub mod prior;
+pub mod response;
 #[cfg(test)]
 mod theorems;
 
 pub use curves::{BayesAlgorithm, Curve, CurvesConfig, Pair, RewCurves};
-pub use game::{BandRule, BayesGame, BayesResponse, GameOutcome};
+pub use game::{BandRule, BayesGame, GameOutcome, MAX_TAIL_TOLERANCE};
 pub use posterior::{uniform_posterior_mean, ExactGreedy, GreedyRule, PosteriorMean};
 pub use prior::{BayesPrior, Belief, CustomPrior};
+pub use response::BayesResponse;

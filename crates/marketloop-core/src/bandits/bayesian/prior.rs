@@ -169,7 +169,7 @@ impl BayesPrior {
                 let v = (c.sample)(rng);
                 if v.len() != c.k {
                     return Err(BanditError::Mismatch(format!(
-                        "prior {:?} on K = {} arms drew {} means",
+                        "prior {:?} on K = {} arms drew {} means {v:?}; it must return K means",
                         c.name,
                         c.k,
                         v.len()

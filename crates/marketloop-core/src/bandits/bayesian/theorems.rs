@@ -6,7 +6,7 @@
 use super::{
     BandRule, BayesGame, BayesPrior, BayesResponse, Belief, CurvesConfig, GameOutcome, RewCurves,
 };
-use crate::bandits::{AlgorithmKind, ArgmaxTie, BetaPrior, InstanceSpec};
+use crate::bandits::{AlgorithmKind, ArgmaxTie, BetaPrior, InstanceSpec, ResponseSpec};
 use crate::rng::SeedSequence;
 use crate::runner::Schedule;
 
@@ -46,6 +46,7 @@ fn play(
         warm_start: 0,
         band: Z,
         band_rule: BandRule::Tie,
+        tail_tolerance: 0.0,
         first,
         second,
     }
@@ -87,7 +88,7 @@ fn theorem_4_2_bayes_greedy_takes_every_agent_after_the_deviation() {
         AlgorithmKind::Ucb1,
     ];
     let c = curves(heavy_tail(3), Belief::True, algs, rounds, 20_000, 42);
-    let fair = BayesResponse::HardMax { bias: 0.5 };
+    let fair = BayesResponse::Spec(ResponseSpec::HardMax { bias: 0.5 });
     for rival in 1..4 {
         let pair = c.pair(0, rival).unwrap();
         let n0 = pair.path_deviation.expect("the rival deviates from BG");
@@ -135,7 +136,13 @@ fn theorems_4_6_and_4_7_biased_ties() {
     let c = curves(heavy_tail(3), Belief::True, algs, rounds, 20_000, 7);
     // Theorem 4.6: b = 1, BG first: every agent chooses BG.
     for rival in [1, 2, 3] {
-        let o = play(&c, BayesResponse::HardMax { bias: 1.0 }, rounds, 0, rival);
+        let o = play(
+            &c,
+            BayesResponse::Spec(ResponseSpec::HardMax { bias: 1.0 }),
+            rounds,
+            0,
+            rival,
+        );
         assert!(
             o.p.iter().all(|&p| p == 1.0),
             "BG vs {}: {:?}",
@@ -155,7 +162,13 @@ fn theorems_4_6_and_4_7_biased_ties() {
         "BG and SG coincide exactly before n0"
     );
     for b in [0.6, 0.75, 0.9] {
-        let o = play(&c, BayesResponse::HardMax { bias: b }, rounds, 0, 2);
+        let o = play(
+            &c,
+            BayesResponse::Spec(ResponseSpec::HardMax { bias: b }),
+            rounds,
+            0,
+            2,
+        );
         let (winner, t_star) = o.takeover.unwrap();
         eprintln!("Thm 4.7: BG vs SG with b = {b}: n0 = {n0}, takeover from round {t_star}, share {:.4}, p_1..3 = {:?}", o.share, &o.p[..3]);
         assert_eq!(winner, 0);
@@ -175,7 +188,7 @@ fn theorems_4_6_and_4_7_biased_ties() {
 #[test]
 fn theorem_4_9_bir_dominance_wins_one_minus_eps_over_two() {
     let eps = 0.1;
-    let hmr = BayesResponse::HardMaxRandom { eps };
+    let hmr = BayesResponse::Spec(ResponseSpec::HardMaxRandom { eps });
     let rounds = 300;
     let c = curves(
         heavy_tail(3),
@@ -267,8 +280,8 @@ fn lemma_4_12_the_greedy_modification_stays_monotone_and_symmetric_responses_are
     bent.rew[100] += 0.5;
     assert_eq!(bent.monotonicity_violation(Z), Some(101));
     for response in [
-        BayesResponse::SoftMax { temperature: 0.05 },
-        BayesResponse::HardMaxRandom { eps: 0.1 },
+        BayesResponse::Spec(ResponseSpec::SoftMax { temperature: 0.05 }),
+        BayesResponse::Spec(ResponseSpec::HardMaxRandom { eps: 0.1 }),
     ] {
         let a = play(&c, response.clone(), rounds, 0, 1);
         let b = play(&c, response.clone(), rounds, 1, 0);

@@ -12,6 +12,7 @@ use marketloop_core::bandits::bayesian::{
 };
 use marketloop_core::bandits::{
     AlgorithmKind, ArgmaxTie, BetaPrior, CellSummary, CompetitionConfig, Experiment, InstanceSpec,
+    ResponseSpec,
 };
 use marketloop_core::rng::SeedSequence;
 use marketloop_core::runner::Schedule;
@@ -85,11 +86,12 @@ pub fn side_by_side(cfg: &BayesianConfig) -> Result<Vec<SideCell>, IoError> {
         for (ti, &t0) in WARM_STARTS.iter().enumerate() {
             for (pi, &(a, b)) in pairs.iter().enumerate() {
                 let o = BayesGame {
-                    response: BayesResponse::HardMax { bias: 0.5 },
+                    response: BayesResponse::Spec(ResponseSpec::HardMax { bias: 0.5 }),
                     rounds: t,
                     warm_start: t0,
                     band: cfg.band,
                     band_rule: BandRule::Tie,
+                    tail_tolerance: 0.0,
                     first: a,
                     second: b,
                 }

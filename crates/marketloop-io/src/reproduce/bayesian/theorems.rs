@@ -6,7 +6,7 @@ use crate::IoError;
 use marketloop_core::bandits::bayesian::{
     BandRule, BayesGame, BayesPrior, BayesResponse, Belief, CurvesConfig, GameOutcome, RewCurves,
 };
-use marketloop_core::bandits::{AlgorithmKind, ArgmaxTie, BetaPrior, InstanceSpec};
+use marketloop_core::bandits::{AlgorithmKind, ArgmaxTie, BetaPrior, InstanceSpec, ResponseSpec};
 use marketloop_core::rng::SeedSequence;
 use marketloop_core::runner::Schedule;
 
@@ -62,6 +62,7 @@ fn play(
         warm_start: 0,
         band: cfg.band,
         band_rule: BandRule::Tie,
+        tail_tolerance: 0.0,
         first,
         second,
     }
@@ -86,7 +87,7 @@ pub fn theorems(cfg: &BayesianConfig) -> Result<Vec<Checked>, IoError> {
     let mut out = Vec::new();
     let ht = BayesPrior::Instance(InstanceSpec::heavy_tail(3));
     let rounds = cfg.rounds;
-    let fair = BayesResponse::HardMax { bias: 0.5 };
+    let fair = BayesResponse::Spec(ResponseSpec::HardMax { bias: 0.5 });
     let algs = vec![
         AlgorithmKind::BayesGreedy,
         AlgorithmKind::ThompsonSampling,
@@ -147,7 +148,7 @@ pub fn theorems(cfg: &BayesianConfig) -> Result<Vec<Checked>, IoError> {
         let o = play(
             cfg,
             &c,
-            BayesResponse::HardMax { bias: 1.0 },
+            BayesResponse::Spec(ResponseSpec::HardMax { bias: 1.0 }),
             rounds,
             0,
             rival,
@@ -173,7 +174,14 @@ pub fn theorems(cfg: &BayesianConfig) -> Result<Vec<Checked>, IoError> {
         .pair(0, 4)
         .ok_or_else(|| IoError::spec("curves", "missing pair"))?;
     for b in [0.6, 0.75, 0.9] {
-        let o = play(cfg, &c, BayesResponse::HardMax { bias: b }, rounds, 0, 4)?;
+        let o = play(
+            cfg,
+            &c,
+            BayesResponse::Spec(ResponseSpec::HardMax { bias: b }),
+            rounds,
+            0,
+            4,
+        )?;
         all_sudden &= sudden_death(&o);
         let n0 = sg.path_deviation.unwrap_or(usize::MAX);
         out.push(Checked {
@@ -200,7 +208,7 @@ pub fn theorems(cfg: &BayesianConfig) -> Result<Vec<Checked>, IoError> {
         holds: all_sudden,
     });
     let eps = 0.1;
-    let hmr = BayesResponse::HardMaxRandom { eps };
+    let hmr = BayesResponse::Spec(ResponseSpec::HardMaxRandom { eps });
     let ts_sg = curves(
         cfg,
         ht.clone(),
@@ -270,7 +278,10 @@ pub fn theorems(cfg: &BayesianConfig) -> Result<Vec<Checked>, IoError> {
         ),
         holds: monotone,
     });
-    for response in [BayesResponse::SoftMax { temperature: 0.05 }, hmr] {
+    for response in [
+        BayesResponse::Spec(ResponseSpec::SoftMax { temperature: 0.05 }),
+        hmr,
+    ] {
         let o = play(cfg, &g, response.clone(), rounds, 0, 1)?;
         let (a, b) = (&g.algorithms[0], &g.algorithms[1]);
         out.push(Checked {
