@@ -204,16 +204,22 @@ def learning_in_the_loop(
     scale : "ci" or "full"
         ci: 4 runs of a few thousand users per cell on the synthetic market; full: 50 x 300,000
         (experiment 1) and 50 x 50,000 (experiments 2 and 3).
-    inputs : list of "synthetic" / "zhu2023", optional
+    inputs : list of "synthetic" / "zhu2023" / "movielens", optional
         Markets of experiment 1 (experiments 2 and 3 use the first); default: the scale's.
+        "movielens" builds our own MovieLens types (options ``data``: a local MovieLens-100K
+        folder, else the download into ``cache``; ``groups``: the number of types, 100).
     inputs_dir : path, optional
         The authors' Figure-2 inputs (appeals.npy, qualities.npy, groups_100.json).
     experiments : list of int, optional
         Which of experiments 1, 2, 3 to run (default all).
     **options
-        ``runs``, ``steps``, ``compete_steps``, ``every``, ``seed`` (2026).
+        ``runs``, ``steps``, ``compete_steps``, ``every``, ``seed`` (2026), ``data``, ``cache``,
+        ``groups``.
     """
     config: Dict[str, Any] = dict(scale=scale)
+    for key in ("data", "cache"):
+        if options.get(key) is not None:
+            options[key] = str(Path(options[key]).resolve())
     if inputs is not None:
         config["inputs"] = [inputs] if isinstance(inputs, str) else list(inputs)
     if inputs_dir is not None:
