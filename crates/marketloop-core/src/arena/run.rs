@@ -25,7 +25,7 @@ use crate::bandits::{Reputation, ResponseFunction};
 use crate::market::sampling::AliasTable;
 use crate::market::{CountState, QualityRanking, RankingPolicy};
 use crate::rng::{PortableRng, SeedSequence, Source};
-use crate::runner::stop_requested;
+use crate::runner::{stop_requested, STOP_CHECK_STEPS};
 use rand::Rng;
 use std::borrow::Cow;
 
@@ -204,20 +204,21 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
 
     /// Advances up to `n` users (never past the horizon), measuring on the way; returns the
     /// number of steps taken. Returns early, after a measurement, when the current stop token
-    /// asks to stop (see [`crate::runner::Stop`]; never outside a stop scope).
+    /// asks to stop (see [`crate::runner::Stop`]; never outside a stop scope), looking at the
+    /// token at every measurement and every [`STOP_CHECK_STEPS`] steps.
     pub fn step(&mut self, n: u64) -> u64 {
         let start = self.step;
         let target = start + n.min(self.arena.steps - start);
         while self.step < target {
-            let stop = target.min(self.next);
+            let stop = target.min(self.next).min(self.step + STOP_CHECK_STEPS);
             while self.step < stop {
                 self.advance();
             }
             if self.step == self.next {
                 self.measure();
-                if stop_requested() {
-                    break;
-                }
+            }
+            if stop_requested() {
+                break;
             }
         }
         self.step - start

@@ -19,7 +19,7 @@ use super::state::CountState;
 use super::trajectory::{Measurement, Trajectory};
 use super::StepOutcome;
 use crate::rng::{SeedSequence, Source};
-use crate::runner::stop_requested;
+use crate::runner::{stop_requested, STOP_CHECK_STEPS};
 use std::borrow::Cow;
 
 /// An observer a run holds (called once per measurement, through `dyn`).
@@ -136,18 +136,21 @@ impl<'m, S: TrialSampler> Run<'m, S> {
 
     /// Advances up to `n` steps (never past the horizon), measuring on the way; returns the
     /// number of steps taken. Returns early, after a measurement, when the current stop token
-    /// asks to stop (see [`crate::runner::Stop`]; never outside a stop scope).
+    /// asks to stop (see [`crate::runner::Stop`]; never outside a stop scope), looking at the
+    /// token at every measurement and every [`STOP_CHECK_STEPS`] steps.
     pub fn step(&mut self, n: u64) -> u64 {
         let start = self.state.arrivals();
         let target = start + n.min(self.horizon - start);
         while self.state.arrivals() < target {
-            let stop = target.min(self.next);
+            let stop = target
+                .min(self.next)
+                .min(self.state.arrivals() + STOP_CHECK_STEPS);
             self.advance_to(stop);
             if stop == self.next {
                 self.measure();
-                if stop_requested() {
-                    break;
-                }
+            }
+            if stop_requested() {
+                break;
             }
         }
         self.state.arrivals() - start

@@ -7,7 +7,7 @@
 
 mod stop;
 
-pub use stop::{stop_requested, Stop};
+pub use stop::{stop_requested, Stop, STOP_CHECK_STEPS};
 
 use rayon::prelude::*;
 
