@@ -47,7 +47,7 @@ impl Dtype {
 
 /// Reads a `.npy` file (see [`parse_npy`]), streaming its payload straight into the matrix.
 ///
-/// The file is read in blocks of [`BLOCK`] bytes, each decoded into its final place in the
+/// The file is read in blocks of 1 MiB, each decoded into its final place in the
 /// row-major matrix and checked for finiteness in the same pass, so the only full-size
 /// allocation is the matrix itself: peak memory is the matrix plus one block, whatever the
 /// dtype or order. (A memory map — e.g. the `memmap2` crate — is not used on purpose: the
