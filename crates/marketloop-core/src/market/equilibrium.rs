@@ -706,5 +706,11 @@ mod tests {
         let cf = closed_form_homogeneous(&mk).unwrap();
         assert!(l1v(traj.last().unwrap().shares.as_ref().unwrap(), &cf) < 1e-12);
         assert!(matches!(traj[0].gamma, Objective::NotApplicable(_)));
+        let stop = crate::runner::Stop::new();
+        stop.request();
+        assert!(matches!(
+            stop.scope(|| deterministic_dynamics(&mk, 80, true)),
+            Err(MarketError::Interrupted)
+        ));
     }
 }

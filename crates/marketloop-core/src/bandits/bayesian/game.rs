@@ -438,6 +438,22 @@ mod tests {
     }
 
     #[test]
+    fn a_requested_stop_ends_a_long_game_with_interrupted() {
+        let c = curves(vec![0.5; 600], vec![0.4; 600]);
+        let g = game(
+            BayesResponse::Spec(ResponseSpec::SoftMax { temperature: 0.1 }),
+            600,
+        );
+        let stop = crate::runner::Stop::new();
+        stop.request();
+        assert!(matches!(
+            stop.scope(|| g.run(&c)),
+            Err(BanditError::Interrupted)
+        ));
+        assert!(g.run(&c).is_ok(), "outside a stop scope the game runs");
+    }
+
+    #[test]
     fn constant_curves_give_constant_probabilities_and_the_binomial_share() {
         let c = curves(vec![0.5; 50], vec![0.4; 50]);
         let o = game(
