@@ -19,7 +19,7 @@
 use crate::movielens::{Rating, RatingMatrix};
 use crate::DataError;
 use marketloop_core::rng::{SeedSequence, Source};
-use marketloop_core::runner::{map_replicates, Schedule};
+use marketloop_core::runner::{map_replicates, stop_requested, Schedule};
 use rand::seq::SliceRandom;
 use rand::Rng;
 use rand_distr::{Distribution, Normal};
@@ -169,6 +169,9 @@ impl BiasedSvd {
         let (lr, reg) = (c.lr, c.reg);
         let mut epoch_rmse = Vec::with_capacity(c.n_epochs);
         for _ in 0..c.n_epochs {
+            if stop_requested() {
+                return Err(DataError::Interrupted);
+            }
             if c.order == SgdOrder::Shuffled {
                 order.shuffle(rng);
             }

@@ -52,6 +52,10 @@ pub enum DataError {
     /// No download source could deliver the data.
     #[error("{0}")]
     Fetch(String),
+    /// A stop was requested (see `marketloop_core::runner::Stop`) before the computation
+    /// finished.
+    #[error("interrupted: a stop was requested before the computation finished")]
+    Interrupted,
 }
 
 impl DataError {

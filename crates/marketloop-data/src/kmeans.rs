@@ -17,7 +17,7 @@
 
 use crate::DataError;
 use marketloop_core::rng::{SeedSequence, Source};
-use marketloop_core::runner::{map_replicates, Schedule};
+use marketloop_core::runner::{map_replicates, stop_requested, Schedule};
 use rand::Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -384,6 +384,11 @@ fn lloyd(
     let mut converged = false;
     let mut iterations = 0;
     for _ in 0..max_iter {
+        // A stop request ends the iterations early (after the first, so that every point has
+        // a label); the caller discards the result.
+        if iterations > 0 && stop_requested() {
+            break;
+        }
         iterations += 1;
         let (mut new_labels, mut dist) = assign(p, &centers, k);
         fill_empty(&mut new_labels, &mut dist, k);

@@ -52,6 +52,9 @@ pub enum BanditError {
     /// Inputs that do not fit together (for example a table with fewer rows than a phase needs).
     #[error("{0}")]
     Mismatch(String),
+    /// A stop was requested (see [`crate::runner::Stop`]) before the computation finished.
+    #[error("interrupted: a stop was requested before the computation finished")]
+    Interrupted,
 }
 
 impl BanditError {

@@ -22,6 +22,7 @@ use super::measures::{efficiency, entropy, gamma, psi, Objective};
 #[cfg(test)]
 use super::model::InitialCounts;
 use super::model::Market;
+use crate::runner::stop_requested;
 use serde::{Deserialize, Serialize};
 
 /// Settings of the fixed-point iteration.
@@ -257,6 +258,9 @@ pub fn iterate_fixed_point(
     let mut res = l1(&next, &phi);
     let mut it = 0;
     while res > options.tolerance && it < options.max_iterations {
+        if stop_requested() {
+            return Err(MarketError::Interrupted);
+        }
         phi = next;
         next = next_purchase_probabilities(market, &phi)?;
         res = l1(&next, &phi);
@@ -450,6 +454,9 @@ pub fn deterministic_dynamics(
     };
     let mut out = vec![row(0, &phi, first_gamma)];
     for t in 1..=iterations {
+        if stop_requested() {
+            return Err(MarketError::Interrupted);
+        }
         let g = gamma(market, &phi);
         phi = next_purchase_probabilities(market, &phi)?;
         out.push(row(t, &phi, g));
@@ -699,5 +706,11 @@ mod tests {
         let cf = closed_form_homogeneous(&mk).unwrap();
         assert!(l1v(traj.last().unwrap().shares.as_ref().unwrap(), &cf) < 1e-12);
         assert!(matches!(traj[0].gamma, Objective::NotApplicable(_)));
+        let stop = crate::runner::Stop::new();
+        stop.request();
+        assert!(matches!(
+            stop.scope(|| deterministic_dynamics(&mk, 80, true)),
+            Err(MarketError::Interrupted)
+        ));
     }
 }

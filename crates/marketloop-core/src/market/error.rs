@@ -101,6 +101,9 @@ pub enum MarketError {
     /// visibility changes with the state).
     #[error("{0}")]
     NotApplicable(String),
+    /// A stop was requested (see [`crate::runner::Stop`]) before the computation finished.
+    #[error("interrupted: a stop was requested before the computation finished")]
+    Interrupted,
 }
 
 impl MarketError {
@@ -115,7 +118,9 @@ impl MarketError {
             | MarketError::Ranking { field, .. }
             | MarketError::Simulation { field, .. } => Some(field),
             MarketError::WeightsSum { .. } => Some("weights"),
-            MarketError::NoPurchasePossible { .. } | MarketError::NotApplicable(_) => None,
+            MarketError::NoPurchasePossible { .. }
+            | MarketError::NotApplicable(_)
+            | MarketError::Interrupted => None,
         }
     }
 }

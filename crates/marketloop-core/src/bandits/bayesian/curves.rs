@@ -30,7 +30,7 @@ use crate::bandits::{
     FirmAlgorithm,
 };
 use crate::rng::{PortableRng, SeedSequence, Source};
-use crate::runner::{map_replicates, Schedule};
+use crate::runner::{map_replicates, stop_requested, Schedule};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
@@ -207,6 +207,9 @@ impl<A: BayesAlgorithm> CurvesConfig<A> {
         let mut total = Acc::new(n_alg, self.steps);
         let mut start = 0;
         while start < blocks {
+            if stop_requested() {
+                return Err(BanditError::Interrupted);
+            }
             let end = (start + wave).min(blocks);
             let idx: Vec<u64> = (start..end).collect();
             let parts = map_replicates(

@@ -41,7 +41,11 @@
 use super::curves::RewCurves;
 use super::response::BayesResponse;
 use crate::bandits::BanditError;
+use crate::runner::stop_requested;
 use serde::{Deserialize, Serialize};
+
+/// Rounds of the game between two looks at the stop token (a few milliseconds of a wide game).
+const STOP_CHECK_ROUNDS: usize = 256;
 
 /// How a HardMax decision inside the Monte Carlo error band is taken (it is flagged either way).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -198,6 +202,9 @@ impl BayesGame {
         // bench); otherwise truncation keeps it O(sqrt(t)) wide.
         let (mut lo, mut hi) = (0usize, 0usize);
         for t in 1..=big_t {
+            if t % STOP_CHECK_ROUNDS == 0 && stop_requested() {
+                return Err(BanditError::Interrupted);
+            }
             // dist[n] = P(n_1(t) = n), n = 0..t-1; principal 2 is then at n_2 = t - 1 - n.
             let (mut v1, mut v2) = (0.0, 0.0);
             let (mut naive, mut dec1, mut dec2) = (0.0, 0.0, 0.0);
@@ -428,6 +435,22 @@ mod tests {
             first: 0,
             second: 1,
         }
+    }
+
+    #[test]
+    fn a_requested_stop_ends_a_long_game_with_interrupted() {
+        let c = curves(vec![0.5; 600], vec![0.4; 600]);
+        let g = game(
+            BayesResponse::Spec(ResponseSpec::SoftMax { temperature: 0.1 }),
+            600,
+        );
+        let stop = crate::runner::Stop::new();
+        stop.request();
+        assert!(matches!(
+            stop.scope(|| g.run(&c)),
+            Err(BanditError::Interrupted)
+        ));
+        assert!(g.run(&c).is_ok(), "outside a stop scope the game runs");
     }
 
     #[test]
