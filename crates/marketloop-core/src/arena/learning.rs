@@ -14,10 +14,10 @@
 //! trial or a purchase moves one key (O(log n)) and a ranking reads the first P entries (O(P));
 //! epsilon-greedy adds one coin and, with probability eps, a partial Fisher-Yates (P draws).
 //! Popularity-free Thompson sampling merges the order statistics of the items that share a
-//! posterior with direct draws of the others ([`super::thompson_top`]: O(items with a mixed
+//! posterior with direct draws of the others (`thompson_top.rs`: O(items with a mixed
 //! history + classes + P log classes)); popularity-weighted Thompson sampling draws one exact Beta
 //! per item and keeps the top P (O(n)). Popularity-free UCB merges the items grouped by trial
-//! count ([`super::ucb_top`]: O(C log C + P log C) for C distinct trial counts); popularity-weighted
+//! count (`ucb_top.rs`: O(C log C + P log C) for C distinct trial counts); popularity-weighted
 //! UCB recomputes every index, as ln N changes every step (O(n)). Ties go to the lower item index. Draws come
 //! from the platform's ranking stream.
 

@@ -3,7 +3,7 @@
 //! Parallelism is over replicate *indices*, never over a shared generator: replicate `r` draws
 //! only from the streams of `r` (see [`crate::rng::SeedSequence::stream`]), so the results are
 //! bit-identical for one thread or many, and for a run that is resumed after an interruption.
-//! A run can be asked to stop early through [`Stop`] (see [`mod@stop`]).
+//! A run can be asked to stop early through [`Stop`] (see `runner/stop.rs`).
 
 mod stop;
 

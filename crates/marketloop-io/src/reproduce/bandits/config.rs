@@ -197,7 +197,7 @@ pub fn parse_needle(text: &str) -> Result<NeedlePosition, IoError> {
 pub const AUTHORS_GAME_START: usize = 200;
 
 /// Parses warm-start rows: `per-firm`, `shared` or `shared-overlap` (shared, with the game's
-/// rows starting [`AUTHORS_GAME_START`] rows after the warm start's first, as in the authors'
+/// rows starting `AUTHORS_GAME_START` (200) rows after the warm start's first, as in the authors'
 /// code).
 pub fn parse_warm_start_rows(text: &str) -> Result<WarmStartRows, IoError> {
     match text {
