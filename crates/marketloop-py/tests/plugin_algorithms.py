@@ -110,6 +110,22 @@ class Raises(ml.BanditAlgorithm):
         return rng.integers(self.k)
 
 
+class Interrupted(ml.BanditAlgorithm):
+    """Raises KeyboardInterrupt in select at its ``at``-th call, as Ctrl-C would while the
+    plug-in's Python code runs."""
+
+    name = "Interrupted"
+
+    def __init__(self, at):
+        self.at, self.calls = at, 0
+
+    def select(self, rng):
+        self.calls += 1
+        if self.calls == self.at:
+            raise KeyboardInterrupt
+        return rng.integers(self.k)
+
+
 class FailsOnRun(ml.BanditAlgorithm):
     """Random arms; ``reset`` raises on the ``fail_at``-th firm copy made (class-wide count),
     i.e. in replicate ``fail_at - 1`` of a one-plug-in game; ``fail_at = None`` never fails."""

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import marketloop as ml
-from plugin_algorithms import FailsOnRun, PortedBG, Raises, Returns, UserKLUCB
+from plugin_algorithms import FailsOnRun, Interrupted, PortedBG, Raises, Returns, UserKLUCB
 
 GAME = dict(instance="needle-in-haystack", k=5, t=300, t0=10, tie_rule="random")
 
@@ -103,6 +103,12 @@ def test_a_raising_plug_in_is_the_error_s_cause():
                              r"RuntimeError: boom at call 5") as e:
         game.run(seed=1, runs=2)
     assert isinstance(e.value.__cause__, RuntimeError)
+
+
+def test_ctrl_c_inside_a_plug_in_is_a_keyboard_interrupt_not_a_plug_in_failure():
+    game = ml.Competition(**dict(GAME, algorithms=[Interrupted(at=5), "TS"]))
+    with pytest.raises(KeyboardInterrupt):
+        game.run(seed=1, runs=2, progress=False)
 
 
 def test_not_a_bandit_algorithm():

@@ -123,13 +123,21 @@ impl Context {
         self.cause.lock().ok().and_then(|mut c| c.take())
     }
 
-    /// `err` as a `MarketloopError`, with the plug-in's exception as its `__cause__`.
+    /// `err` as a `MarketloopError`, with the plug-in's exception as its `__cause__`; a
+    /// `KeyboardInterrupt` raised inside the plug-in's Python code (Ctrl-C while it ran) is
+    /// raised as it is, since the user asked to stop rather than the plug-in failing.
     fn to_py(&self, py: Python<'_>, err: IoError) -> PyErr {
-        let e = py_err(err);
-        if let Some(cause) = self.take_cause() {
-            e.set_cause(py, Some(cause));
+        let cause = self.take_cause();
+        match cause {
+            Some(c) if c.is_instance_of::<pyo3::exceptions::PyKeyboardInterrupt>(py) => c,
+            cause => {
+                let e = py_err(err);
+                if let Some(cause) = cause {
+                    e.set_cause(py, Some(cause));
+                }
+                e
+            }
         }
-        e
     }
 }
 
