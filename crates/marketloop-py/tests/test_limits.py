@@ -50,6 +50,15 @@ def test_nan_in_a_matrix_names_the_field():
         ml.Market(**spec).simulate(steps=10, runs=1)
 
 
+def test_nan_in_an_object_array_names_the_field_and_the_entry():
+    spec = dict(TWO_TYPES)
+    q = np.array(spec["quality"], dtype=object)
+    q[1, 2] = float("nan")
+    spec["quality"] = q
+    with pytest.raises(ml.MarketloopError, match=r"quality\[1\]\[2\] = nan"):
+        ml.Market(**spec).simulate(steps=10, runs=1)
+
+
 def test_oversized_arena_and_bayes_specs_name_the_field():
     with pytest.raises(ml.MarketloopError, match="paths"):
         ml.BayesianChoice(paths=2**62).run()

@@ -63,6 +63,9 @@ def plain(value: Any, name: str = "value") -> Any:
             raise MarketloopError(
                 f"{name}{where} = {value[bad]} is not a finite number; every entry must be finite"
             )
+        if value.dtype.kind == "O":
+            # An object array may hold anything, NaN included: check its entries one by one.
+            return plain(value.tolist(), name)
         return value.tolist()
     if isinstance(value, np.generic):
         return plain(value.item(), name)
