@@ -120,3 +120,103 @@ def test_a_python_ranking_s_draws_are_reproducible():
     b = m.simulate(steps=1000, runs=2, seed=3, every=250, ranking=RandomOrder())
     pd.testing.assert_frame_equal(a, b, check_exact=True)
     assert not a.equals(m.simulate(steps=1000, runs=2, seed=4, every=250, ranking=RandomOrder()))
+
+
+def _folder_market():
+    return ml.Market(**dict(TWO_TYPES, ranking={"strategy": "random", "position_bias": BIAS}))
+
+
+def test_plug_in_runs_write_the_run_folder_and_resume_after_a_failure(tmp_path):
+    import plugin_markets as pm
+
+    m = _folder_market()
+    port = pm.QualityOrder(TWO_TYPES["quality"])
+    args = dict(steps=400, runs=4, seed=8, every=100, ranking=port, observers={"bought": pm.flaky})
+    want = m.simulate(**args)
+    assert list(want.columns) == ["run", "step", "efficiency", "entropy", "bought"]
+    # The same numbers with a run folder; the observers' columns are in its tables too.
+    out = tmp_path / "run"
+    pd.testing.assert_frame_equal(m.simulate(**args, out=out), want, check_exact=True)
+    table = pd.read_csv(out / "trajectories.csv")
+    assert list(table.columns) == list(want.columns)
+    assert np.allclose(table["bought"], want["bought"])
+    assert "QualityOrder" in (out / "run.json").read_text()
+    assert (out / "manifest.json").exists() and (out / "report.html").exists()
+    # A plug-in failing in replicate 2: the error names it, the step and the replicate; the
+    # finished replicates stay saved; once fixed, resume gives the uninterrupted numbers.
+    broken = tmp_path / "broken"
+    pm.BROKEN["on"] = True
+    try:
+        with pytest.raises(ml.MarketloopError, match=r'observer "bought" at step 100 of replicate 2'):
+            m.simulate(**args, out=broken)
+    finally:
+        pm.BROKEN["on"] = False
+    assert (broken / ".incomplete").exists() and not (broken / "manifest.json").exists()
+    saved = [p for p in (broken / "replicates").rglob("*") if p.is_file()]
+    assert len(saved) == 2, saved
+    pd.testing.assert_frame_equal(m.simulate(**args, out=broken, resume=True), want, check_exact=True)
+    assert (broken / "manifest.json").exists()
+    # A folder made with other plug-ins is not resumed by mistake.
+    with pytest.raises(ml.MarketloopError):
+        m.simulate(**dict(args, observers={"other": pm.bought}), out=broken, resume=True)
+
+
+def test_plug_in_runs_report_progress():
+    import plugin_markets as pm
+
+    seen = []
+    _folder_market().simulate(steps=200, runs=3, every=100, observers={"b": pm.bought},
+                              progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1] == (3, 3)
+
+
+MARKET_GRID = {"feedback": [0.25, 0.75]}
+
+
+def _market_sweep(**kw):
+    import plugin_markets as pm
+
+    return ml.sweep(_folder_market(), MARKET_GRID, runs=2, seed=5, steps=300, every=100,
+                    ranking=pm.QualityOrder(TWO_TYPES["quality"]), observers={"bought": pm.bought},
+                    **kw)
+
+
+def test_a_market_sweep_takes_ranking_and_observer_plug_ins(tmp_path):
+    import plugin_markets as pm
+
+    df = _market_sweep()
+    assert df["cell"].nunique() == 2 and "bought" in df.columns and len(df) == 2 * 2 * 3
+    # Each cell equals the market simulated alone with the cell's seed and the plug-ins.
+    cells = ml.sweep_cells(_folder_market(), MARKET_GRID, runs=2, seed=5, steps=300, every=100)
+    for c in cells:
+        spec = {k: v for k, v in c["spec"].items() if k not in ("steps", "every", "shares")}
+        single = ml.Market(**spec).simulate(
+            steps=300, runs=2, seed=c["seed"], every=100,
+            ranking=pm.QualityOrder(TWO_TYPES["quality"]), observers={"bought": pm.bought})
+        got = df[df["cell"] == c["label"]][list(single.columns)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, single, check_exact=True)
+    # Stored cells resume.
+    a = _market_sweep(out=str(tmp_path))
+    pd.testing.assert_frame_equal(_market_sweep(out=str(tmp_path)), a, check_exact=True)
+    with pytest.raises(ml.MarketloopError, match="built-in ranking"):
+        ml.sweep(_folder_market(), {"ranking.strategy": ["quality"]}, steps=100,
+                 ranking=pm.QualityOrder(TWO_TYPES["quality"]))
+    game = ml.Competition(instance="heavy-tail", k=3, t=50, t0=5, algorithms=["TS", "BG"])
+    with pytest.raises(ml.MarketloopError, match="market sweeps"):
+        ml.sweep(game, {"t0": [5]}, observers={"b": pm.bought})
+
+
+def test_a_market_sweep_with_plug_ins_is_identical_on_ray():
+    ray = pytest.importorskip("ray", reason="the ray package is not installed (pip install ray)")
+    import sys
+
+    import plugin_markets  # noqa: F401
+
+    ray.cloudpickle.register_pickle_by_value(sys.modules["plugin_markets"])
+    ray.shutdown()
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        pd.testing.assert_frame_equal(_market_sweep(backend="ray", chunk_size=1), _market_sweep(),
+                                      check_exact=True)
+    finally:
+        ray.shutdown()

@@ -42,7 +42,7 @@ pub use dynamics::MarketDynamics;
 pub use equilibrium::{EquilibriumReport, MarketEquilibrium};
 pub use executor::{execute, execute_in, Finished, Plan};
 pub use kind::{Experiments, Kind};
-pub use simulate::MarketSimulate;
+pub use simulate::{MarketPlugins, MarketReplicate, MarketSimulate};
 
 use crate::figure::Figure;
 use crate::report::Report;

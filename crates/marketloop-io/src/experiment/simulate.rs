@@ -1,6 +1,11 @@
 //! `market simulate`: replicated stochastic simulations of one market — per-run trajectories of
 //! efficiency and entropy (optionally the shares), their median and quartiles over runs, the
 //! end state of every run, two figures and a report with its findings.
+//!
+//! A user's ranking or observers (the Python bindings' plug-ins) take the same path: a
+//! [`MarketPlugins`] computes each replicate in place of the built-in ranking, and its
+//! observers' columns follow the built-in ones in every table, so such a run gets the same run
+//! folder, resume and sweeps as a built-in one.
 
 use super::{tail, Experiment, Outputs, Plan};
 use crate::market_spec::ResolvedMarket;
@@ -13,8 +18,53 @@ use marketloop_core::market::measures::entropy;
 use marketloop_core::market::{solve_tome, Simulation, TomeOptions, Trajectory, Visibility};
 use marketloop_core::rng::SeedSequence;
 use marketloop_core::stats::quartiles;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A user's plug-ins in a market simulation (a ranking that replaces the market's, observers
+/// that add measurement columns): computes replicate `r` of `sim` from the master seed's
+/// streams, exactly as the built-in path would with the plug-ins in place.
+pub trait MarketPlugins: Send + Sync {
+    /// What the plug-ins are (names), for the resolved config of the run folder and resume.
+    fn describe(&self) -> serde_json::Value;
+    /// The names of the observers' columns, in order (after the built-in ones).
+    fn observer_names(&self) -> Vec<String>;
+    /// The name of the ranking plug-in, if it replaces the market's ranking.
+    fn ranking_name(&self) -> Option<String>;
+    /// Replicate `r` of `sim`: its trajectory and, per measurement, the observers' values.
+    fn replicate(
+        &self,
+        sim: &Simulation,
+        seeds: SeedSequence,
+        r: u64,
+    ) -> Result<MarketReplicate, IoError>;
+}
+
+/// One finished replicate of a market simulation, as saved for resume: the trajectory and, with
+/// observer plug-ins, their values at each measurement (one row per measurement; absent from
+/// the saved file when there are none, so a built-in replicate is saved as its trajectory).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MarketReplicate {
+    /// The built-in measurements and end state.
+    #[serde(flatten)]
+    pub trajectory: Trajectory,
+    /// The observer plug-ins' values, one row per measurement.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observed: Vec<Vec<f64>>,
+}
+
+/// The plug-ins of a simulation (shared by its clones).
+#[derive(Clone)]
+struct Plugins(Arc<dyn MarketPlugins>);
+
+impl fmt::Debug for Plugins {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Plugins").field(&self.0.describe()).finish()
+    }
+}
 
 /// Replicated simulations of a resolved market: `steps` users per run, a measurement every
 /// `every` steps and after the last.
@@ -28,6 +78,7 @@ pub struct MarketSimulate {
     sim: Simulation,
     shares: bool,
     source: Option<PathBuf>,
+    plugins: Option<Plugins>,
 }
 
 /// The median and quartiles over runs of one measure, at every measurement.
@@ -55,6 +106,8 @@ impl Quartiles {
 pub struct SimulateSummary {
     /// Every run, in run order.
     pub trajectories: Vec<Trajectory>,
+    /// Per run, the observer plug-ins' values (one row per measurement; empty without them).
+    pub observed: Vec<Vec<Vec<f64>>>,
     /// The steps at which measurements were taken.
     pub steps: Vec<u64>,
     /// Efficiency over runs, per measurement.
@@ -82,7 +135,34 @@ impl MarketSimulate {
             sim,
             shares,
             source,
+            plugins: None,
         })
+    }
+
+    /// The same simulation computed with a user's plug-ins (a ranking replacing the market's,
+    /// observers adding columns). Their names enter the resolved config, so a run folder made
+    /// with other plug-ins is not resumed by mistake.
+    pub fn with_plugins(mut self, plugins: Arc<dyn MarketPlugins>) -> Self {
+        if plugins.ranking_name().is_some() {
+            self.static_visibility = false;
+        }
+        self.plugins = Some(Plugins(plugins));
+        self
+    }
+
+    /// The observer plug-ins' column names (empty without them).
+    fn observer_names(&self) -> Vec<String> {
+        self.plugins
+            .as_ref()
+            .map_or_else(Vec::new, |p| p.0.observer_names())
+    }
+
+    /// What ranks the items: the plug-in's name, or the market's visibility.
+    fn ranking_label(&self) -> String {
+        match self.plugins.as_ref().and_then(|p| p.0.ranking_name()) {
+            Some(name) => format!("ranking plug-in {name:?}"),
+            None => self.sim.visibility().name().into(),
+        }
     }
 
     /// The validated simulation.
@@ -100,18 +180,22 @@ impl Experiment for MarketSimulate {
     const ARM: &'static str = "market";
     const PHASE: &'static str = "simulation";
     const REPLICATED: bool = true;
-    type Replicate = Trajectory;
+    type Replicate = MarketReplicate;
     type Summary = SimulateSummary;
 
     fn config(&self, plan: &Plan) -> serde_json::Value {
-        json!({
+        let mut c = json!({
             "market_file": self.source,
             "market": self.market_config,
             "steps": self.sim.steps(),
             "runs": plan.runs,
             "every": self.sim.every(),
             "shares": self.shares,
-        })
+        });
+        if let Some(p) = &self.plugins {
+            c["plugins"] = p.0.describe();
+        }
+        c
     }
 
     /// Per run: its measurements (with the shares if recorded) and end state, about three
@@ -135,16 +219,46 @@ impl Experiment for MarketSimulate {
         f
     }
 
-    fn replicate(&self, seeds: SeedSequence, r: u64) -> Result<Trajectory, IoError> {
-        Ok(self.sim.run_replicate(seeds, r))
+    fn replicate(&self, seeds: SeedSequence, r: u64) -> Result<MarketReplicate, IoError> {
+        match &self.plugins {
+            Some(p) => p.0.replicate(&self.sim, seeds, r),
+            None => Ok(MarketReplicate {
+                trajectory: self.sim.run_replicate(seeds, r),
+                observed: Vec::new(),
+            }),
+        }
     }
 
     fn summarize(
         &self,
         _: &Plan,
-        trajectories: Vec<Trajectory>,
+        replicates: Vec<MarketReplicate>,
     ) -> Result<SimulateSummary, IoError> {
         let steps = self.sim.measurement_steps();
+        let columns = self.observer_names().len();
+        let mut trajectories = Vec::with_capacity(replicates.len());
+        let mut observed = Vec::with_capacity(replicates.len());
+        for rep in replicates {
+            let rows_ok = rep.trajectory.measurements.len() == steps.len()
+                && (columns == 0 && rep.observed.is_empty()
+                    || rep.observed.len() == steps.len()
+                        && rep.observed.iter().all(|row| row.len() == columns));
+            if !rows_ok {
+                return Err(IoError::spec(
+                    "observers",
+                    format!(
+                        "replicate {} has {} measurements and {} observer rows, expected {} \
+                         measurements of {columns} observer values: rerun into a new folder",
+                        rep.trajectory.replicate,
+                        rep.trajectory.measurements.len(),
+                        rep.observed.len(),
+                        steps.len()
+                    ),
+                ));
+            }
+            trajectories.push(rep.trajectory);
+            observed.push(rep.observed);
+        }
         let mut efficiency = Quartiles::default();
         let mut entropy = Quartiles::default();
         for k in 0..steps.len() {
@@ -161,6 +275,7 @@ impl Experiment for MarketSimulate {
         }
         Ok(SimulateSummary {
             trajectories,
+            observed,
             steps,
             efficiency,
             entropy,
@@ -168,7 +283,12 @@ impl Experiment for MarketSimulate {
     }
 
     fn table(&self, s: &SimulateSummary) -> Result<Table, IoError> {
-        trajectories_table(&self.sim, self.shares, &s.trajectories)
+        let mut t = trajectories_table(&self.sim, self.shares, &s.trajectories)?;
+        for (c, name) in self.observer_names().iter().enumerate() {
+            let col = s.observed.iter().flatten().map(|row| row[c]).collect();
+            t.push(name, Column::F64(col))?;
+        }
+        Ok(t)
     }
 
     fn outputs(&self, plan: &Plan, s: &SimulateSummary) -> Result<Outputs, IoError> {
@@ -230,7 +350,7 @@ fn runs_table(trajectories: &[Trajectory]) -> Result<Table, IoError> {
 impl MarketSimulate {
     fn figures(&self, plan: &Plan, s: &SimulateSummary) -> Vec<(&'static str, Figure)> {
         let x: Vec<f64> = s.steps.iter().map(|&v| v as f64).collect();
-        let label = format!("{} ({} runs)", self.sim.visibility().name(), plan.runs);
+        let label = format!("{} ({} runs)", self.ranking_label(), plan.runs);
         let figure = |title: &str, y: &str, q: &Quartiles| {
             Figure::new(title, "step (users arrived)", y).with(
                 Series::line(format!("median, {label}"), x.clone(), q.median.clone())
@@ -269,7 +389,7 @@ impl MarketSimulate {
         let (e, h) = (&s.efficiency, &s.entropy);
         let source = self.source_name();
         let mut section = Section {
-            heading: format!("{} on {source}", self.sim.visibility().name()),
+            heading: format!("{} on {source}", self.ranking_label()),
             paragraphs: vec![format!(
                 "{} items, {} user types, {} runs of {} users (seed {}), a measurement every {} steps. \
                  At step {}: median efficiency {:.4} (25-75%: {:.4}-{:.4}), median entropy {:.4} nats \
@@ -411,4 +531,139 @@ pub fn trajectories_table(
         t.push(&format!("share_{j}"), Column::F64(c))?;
     }
     Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::{execute, execute_in};
+    use crate::spec::market::MarketSpec;
+    use marketloop_core::market::{FnObserver, QualityRanking};
+    use std::path::Path;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    const MARKET: &str = r#"
+weights = [0.4, 0.6]
+visibility = [[1.0, 0.8, 0.6, 0.5], [0.2, 0.4, 0.6, 0.9]]
+quality = [[0.9, 0.5, 0.6, 0.2], [0.3, 0.4, 0.7, 0.8]]
+feedback = 0.5
+initial_counts = 1
+
+[ranking]
+strategy = "popularity"
+"#;
+
+    fn simulate() -> MarketSimulate {
+        let m = MarketSpec::from_toml(MARKET, Path::new("m.toml"))
+            .unwrap()
+            .resolve(Path::new("."))
+            .unwrap();
+        MarketSimulate::new(m, None, 3_000, 500, true).unwrap()
+    }
+
+    /// A quality ranking given as a plug-in, with an observer counting purchases; fails on
+    /// replicate `fail_at` while `fail_at` holds it.
+    struct QualityPlugin {
+        fail_at: AtomicU64,
+    }
+
+    impl MarketPlugins for QualityPlugin {
+        fn describe(&self) -> serde_json::Value {
+            json!({"ranking": "quality (test)", "observers": ["bought"]})
+        }
+        fn observer_names(&self) -> Vec<String> {
+            vec!["bought".into()]
+        }
+        fn ranking_name(&self) -> Option<String> {
+            Some("quality (test)".into())
+        }
+        fn replicate(
+            &self,
+            sim: &Simulation,
+            seeds: SeedSequence,
+            r: u64,
+        ) -> Result<MarketReplicate, IoError> {
+            if self.fail_at.load(Ordering::Relaxed) == r {
+                return Err(IoError::spec("ranking", format!("plug-in failed in replicate {r}")));
+            }
+            let Visibility::Ranked { bias, .. } = sim.visibility() else {
+                unreachable!("the test market is ranked")
+            };
+            let p = bias.positions();
+            let sampler = sim.ranked(QualityRanking::new(sim.market(), p), bias);
+            let mut run = sim.start_with(seeds, r, sampler);
+            let bought = FnObserver::new(["bought"], |v: &marketloop_core::market::RunView<'_>,
+                                                      out: &mut [f64]| {
+                out[0] = v.state.counts().iter().sum::<u64>() as f64;
+            });
+            run.add_observer(Box::new(bought)).unwrap();
+            run.run_to_end();
+            let builtin = 2 + sim.market().n_items();
+            let (trajectory, obs) = run.finish();
+            let observed = (0..obs.len()).map(|k| obs.row(k)[builtin..].to_vec()).collect();
+            Ok(MarketReplicate {
+                trajectory,
+                observed,
+            })
+        }
+    }
+
+    #[test]
+    fn a_built_in_replicate_is_saved_exactly_as_its_trajectory() {
+        let e = simulate();
+        let rep = e.replicate(SeedSequence::new(3), 1).unwrap();
+        let as_trajectory = serde_json::to_vec(&rep.trajectory).unwrap();
+        assert_eq!(serde_json::to_vec(&rep).unwrap(), as_trajectory);
+        let back: MarketReplicate = serde_json::from_slice(&as_trajectory).unwrap();
+        assert_eq!(back, rep);
+    }
+
+    #[test]
+    fn plug_ins_get_the_folder_their_columns_and_resume_after_a_failure() {
+        let plugin = Arc::new(QualityPlugin {
+            fail_at: AtomicU64::new(2),
+        });
+        let e = simulate().with_plugins(plugin.clone());
+        let plan = Plan::new(11, 4);
+        let dir = std::env::temp_dir().join(format!("sim-plugins-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        // Replicate 2 fails: the run stops with the plug-in's error, finished replicates stay.
+        let err = execute_in(&e, &plan, &dir, false, &|_| {}).unwrap_err();
+        assert_eq!(err.field().as_deref(), Some("ranking"), "{err}");
+        assert!(dir.join(crate::run::INCOMPLETE).exists());
+        // Fixed, the run resumes and equals an uninterrupted run.
+        plugin.fail_at.store(u64::MAX, Ordering::Relaxed);
+        let resumed = execute_in(&e, &plan, &dir, true, &|_| {}).unwrap();
+        assert!(resumed.resumed >= 1, "{}", resumed.resumed);
+        let whole = execute(&e, &plan, &|_| {}).unwrap();
+        assert_eq!(resumed.summary.trajectories, whole.summary.trajectories);
+        assert_eq!(resumed.summary.observed, whole.summary.observed);
+        let t = e.table(&whole.summary).unwrap();
+        let csv = std::fs::read_to_string(dir.join("trajectories.csv")).unwrap();
+        let header = csv.lines().next().unwrap();
+        assert!(header.ends_with(",share_3,bought"), "{header}");
+        assert_eq!(t.n_rows(), 4 * 6);
+        // The observer saw the counts: 4 initial + one per purchase, never decreasing.
+        for run in &whole.summary.observed {
+            assert!(run.windows(2).all(|w| w[0][0] <= w[1][0]), "{run:?}");
+            assert!(run[0][0] >= 4.0);
+        }
+        // The built-in columns are those of the plug-in's ranking: the quality ranking.
+        let quality = MarketSpec::from_toml(
+            &MARKET.replace("\"popularity\"", "\"quality\""),
+            Path::new("q.toml"),
+        )
+        .unwrap()
+        .resolve(Path::new("."))
+        .unwrap();
+        let q = MarketSimulate::new(quality, None, 3_000, 500, true).unwrap();
+        let want = execute(&q, &plan, &|_| {}).unwrap();
+        assert_eq!(want.summary.trajectories, whole.summary.trajectories);
+        let config = std::fs::read_to_string(dir.join("run.json")).unwrap();
+        assert!(config.contains("quality (test)"), "{config}");
+        assert!(std::fs::read_to_string(dir.join("report.html"))
+            .unwrap()
+            .contains("ranking plug-in"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -131,9 +131,18 @@ def run_compete_with(
     progress: Progress = None,
 ) -> Tuple[Columns, Optional[Columns], Optional[Columns]]: ...
 def run_sweep_plugins(
-    sweep: str, plugins: Plugins, out: Optional[str] = None, progress: Progress = None
+    sweep: str,
+    plugins: Plugins,
+    out: Optional[str] = None,
+    progress: Progress = None,
+    market: Optional[Tuple[RankingArg, ObserverArgs]] = None,
 ) -> Columns: ...
-def run_cells_plugins(sweep: str, cells: List[str], plugins: Plugins) -> List[Columns]: ...
+def run_cells_plugins(
+    sweep: str,
+    cells: List[str],
+    plugins: Plugins,
+    market: Optional[Tuple[RankingArg, ObserverArgs]] = None,
+) -> List[Columns]: ...
 
 class PyMarketRun:
     def __init__(
@@ -160,6 +169,9 @@ def simulate_plugins(
     runs: int,
     ranking: RankingArg = None,
     observers: ObserverArgs = ...,
+    out: Optional[str] = None,
+    resume: bool = False,
+    progress: Optional[Callable[[int, int], None]] = None,
 ) -> Columns: ...
 
 class PyCompetitionRun:

@@ -198,7 +198,8 @@ class Market:
         own, and ``observers`` (:class:`marketloop.Observer` objects, or a dict name ->
         function of the view returning one number) add measurement columns after the built-in
         ones. Runs with such plug-ins hold the GIL and run their replicates one after the other
-        (``threads`` is then ignored; ``out`` is not available for them yet).
+        (``threads`` is then ignored); ``out``, ``resume`` and progress work as for built-ins,
+        and the observers' columns are in the run folder's ``trajectories`` table too.
 
         Returns one row per run x measurement: ``run, step, efficiency, entropy`` (and
         ``share_0 .. share_{n-1}`` with ``shares=True``) — the numbers of
@@ -208,25 +209,25 @@ class Market:
         --out OUT`` (the same files, byte for byte); ``resume=True`` continues an interrupted one.
         A progress bar over the runs: tqdm when installed (``pip install
         marketloop[progress]``), silent otherwise; ``progress=False`` turns it off, a callable
-        ``progress(done, total)`` receives the reports. The numbers never depend on it. (Runs with plug-ins show none.)
+        ``progress(done, total)`` receives the reports. The numbers never depend on it.
         """
         if ranking is not None or observers is not None:
-            if out is not None:
-                raise _core.MarketloopError(
-                    "out = ... is not available with ranking or observer plug-ins yet"
+            with progress_callback(progress, "simulate") as report:
+                return to_frame(
+                    _core.simulate_plugins(
+                        self._core(),
+                        whole(steps, "steps"),
+                        whole(every, "every"),
+                        bool(shares),
+                        whole(seed, "seed"),
+                        whole(runs, "runs"),
+                        ranking_args(ranking),
+                        observer_args(observers),
+                        _out(out),
+                        bool(resume),
+                        report,
+                    )
                 )
-            return to_frame(
-                _core.simulate_plugins(
-                    self._core(),
-                    whole(steps, "steps"),
-                    whole(every, "every"),
-                    bool(shares),
-                    whole(seed, "seed"),
-                    whole(runs, "runs"),
-                    ranking_args(ranking),
-                    observer_args(observers),
-                )
-            )
         with progress_callback(progress, "simulate") as report:
             return to_frame(
                 self._core().simulate(

@@ -9,7 +9,7 @@ and execution order, and whichever other cells are in the grid.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ from ._args import threads as threads_arg
 from ._args import whole
 from ._frames import plain, to_arrays, to_frame
 from ._progress import progress_callback
+from .plugins import observer_args, ranking_args
 
 __all__ = ["sweep", "sweep_cells"]
 
@@ -37,6 +38,39 @@ def _plugins(spec: Any, grid: Mapping[str, Sequence[Any]]) -> List[Any]:
                 "the base spec: vary other fields or other firms' slots"
             )
     return plugins
+
+
+def _market_plugins(
+    settings: Dict[str, Any], grid: Mapping[str, Sequence[Any]]
+) -> Optional[Tuple[Any, Any]]:
+    """A market sweep's ranking plug-in and observers, taken out of ``settings``: (ranking
+    object or None, observers or None), or None without any. The raw objects are kept (so they
+    pickle for Ray); :func:`ranking_args`/:func:`observer_args` check them."""
+    ranking = settings.get("ranking")
+    plugin_ranking = ranking is not None and not isinstance(ranking, (Mapping, str))
+    observers = settings.get("observers")
+    if not plugin_ranking and observers is None:
+        return None
+    settings.pop("observers", None)
+    if plugin_ranking:
+        settings.pop("ranking")
+        ranking_args(ranking)
+        for path in grid:
+            if str(path) in ("ranking.strategy", "ranking.ties", "ranking.order"):
+                raise _core.MarketloopError(
+                    f"grid[{path!r}] would change the market's built-in ranking, which the "
+                    "ranking plug-in replaces: vary other fields"
+                )
+    else:
+        ranking = None
+    observer_args(observers)
+    return (ranking, observers)
+
+
+def _market_args(market: Tuple[Any, Any]) -> Tuple[Any, Any]:
+    """A market sweep's plug-ins as the engine takes them."""
+    ranking, observers = market
+    return (ranking_args(ranking), observer_args(observers))
 
 
 def _document(
@@ -131,7 +165,10 @@ def sweep(
         A competition with plug-in algorithms (``Competition(algorithms=[MyUCB(), "TS"])``)
         runs its cells and replicates one after the other with the GIL held ("local") or
         within each Ray task ("ray": the plug-ins must pickle); the numbers are the same on
-        both. The grid may not replace a plug-in's slot.
+        both. The grid may not replace a plug-in's slot. A market sweep takes a ranking
+        plug-in (``ranking=MyRanking()``, a :class:`marketloop.RankingPolicy`) and observers
+        (``observers=...``, as in :meth:`Market.simulate`) the same way; their columns follow
+        the built-in ones.
     kind : str, optional
         The experiment: ``"market"`` (simulate; default for a Market), ``"market-equilibrium"``,
         ``"market-dynamics"`` or ``"compete"`` (default for a Competition).
@@ -156,21 +193,39 @@ def sweep(
         order.
     """
     plugins = _plugins(spec, grid)
+    settings = dict(settings)
+    market = _market_plugins(settings, grid)
     out = None if out is None else str(out)
     doc = _document(spec, kind, grid, runs, seed, settings)
+    if market is not None and doc["kind"] != "market":
+        raise _core.MarketloopError(
+            f"ranking and observer plug-ins run in market sweeps (kind 'market'), not "
+            f"kind {doc['kind']!r}"
+        )
     text = json.dumps(doc)
     if backend == "local":
         with progress_callback(progress, "sweep", "cell") as report:
+            if market is not None:
+                return to_frame(
+                    _core.run_sweep_plugins(text, [], out, report, _market_args(market))
+                )
             if plugins:
                 return to_frame(_core.run_sweep_plugins(text, plugins, out, report))
             return to_frame(_core.run_sweep_local(text, out, threads_arg(threads), report))
     if backend == "ray":
         with progress_callback(progress, "sweep", "cell") as report:
-            return _sweep_ray(text, out, address, chunk_size, max_retries, plugins, report)
+            return _sweep_ray(
+                text, out, address, chunk_size, max_retries, plugins, report, market
+            )
     raise _core.MarketloopError(f"backend = {backend!r} is not allowed: use 'local' or 'ray'")
 
 
-def _run_chunk(sweep_text: str, cells_text: List[str], plugins: Optional[List[Any]] = None) -> Any:
+def _run_chunk(
+    sweep_text: str,
+    cells_text: List[str],
+    plugins: Optional[List[Any]] = None,
+    market: Optional[Tuple[Any, Any]] = None,
+) -> Any:
     """One Ray task: several cells run one after the other (the engine's own threads inside;
     with plug-ins, which arrive pickled, one thread holding the GIL).
 
@@ -178,6 +233,8 @@ def _run_chunk(sweep_text: str, cells_text: List[str], plugins: Optional[List[An
     Ray must not retry it; only lost workers and other system failures are retried.
     """
     try:
+        if market is not None:
+            return _core.run_cells_plugins(sweep_text, cells_text, [], _market_args(market))
         if plugins:
             return _core.run_cells_plugins(sweep_text, cells_text, plugins)
         return _core.run_cells(sweep_text, cells_text)
@@ -193,6 +250,7 @@ def _sweep_ray(
     max_retries: int,
     plugins: Optional[List[Any]] = None,
     report: Optional[Any] = None,
+    market: Optional[Tuple[Any, Any]] = None,
 ) -> pd.DataFrame:
     try:
         import ray
@@ -221,9 +279,10 @@ def _sweep_ray(
         remote = ray.remote(max_retries=max_retries, retry_exceptions=True)(_run_chunk)
         sweep_ref = ray.put(text)
         plugins_ref = ray.put(plugins or None)
+        market_ref = ray.put(market)
         chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
         refs = {
-            remote.remote(sweep_ref, [cell_texts[i] for i in chunk], plugins_ref): chunk
+            remote.remote(sweep_ref, [cell_texts[i] for i in chunk], plugins_ref, market_ref): chunk
             for chunk in chunks
         }
         pending = list(refs)

@@ -16,17 +16,20 @@ use crate::rng::PyRng;
 use crate::{MarketloopError, PyMarket};
 use marketloop_core::market::{
     BoxedObserver, BuiltinSampler, CountState, Market, Observations, Observer, PlatformState,
-    PositionBias, Ranked, RankingPolicy, Run, RunView, Simulation, StepOutcome, Trajectory,
+    PositionBias, Ranked, RankingPolicy, Run, RunView, Simulation, StepOutcome, Trajectory, TrialSampler,
     Visibility,
 };
 use marketloop_core::rng::{PortableRng, SeedSequence};
+use super::exec;
 use marketloop_io::experiment::simulate::trajectories_table;
+use marketloop_io::experiment::{Experiment, MarketPlugins, MarketReplicate, MarketSimulate, Plan};
 use marketloop_io::table::{Column, Table};
 use marketloop_io::IoError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use rand::SeedableRng;
 use std::borrow::Cow;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Counts (or any u64 slice) as a read-only numpy int64 array.
@@ -287,33 +290,36 @@ impl Observer for PyObserver {
     }
 }
 
-/// What a run with plug-ins is made of (kept by `PyMarketRun` and `simulate_plugins`).
-struct Parts {
-    sim: Simulation,
+/// The plug-ins of a market run (a ranking replacing the market's, under a position bias, and
+/// observers) and the run's failure record: how each replicate is started, for `Market.start`
+/// and, as the io layer's [`MarketPlugins`], for whole runs with `out=`, resume and sweeps.
+pub struct MarketArgs {
     /// The ranking plug-in (object, name, has observe) and its position bias.
     ranking: Option<(Py<PyAny>, String, bool, PositionBias)>,
     observers: ObserverArgs,
     ctx: Arc<Context>,
 }
 
-/// The run's sampler: the market's built-in one, or a Python ranking under a position bias.
-enum AnyRun {
-    Builtin(Run<'static, BuiltinSampler>),
-    Ranked(Run<'static, Ranked<PyRanking>>),
+/// A step-by-step run: the simulation and the plug-ins (`Market.start`).
+struct Parts {
+    sim: Simulation,
+    args: MarketArgs,
 }
 
-impl Parts {
-    fn new(
-        market: &PyMarket,
-        steps: u64,
-        every: u64,
-        shares: bool,
+/// The run's sampler: the market's built-in one, or a Python ranking under a position bias.
+enum AnyRun<'m> {
+    Builtin(Run<'m, BuiltinSampler>),
+    Ranked(Run<'m, Ranked<PyRanking>>),
+}
+
+impl MarketArgs {
+    /// The plug-ins for runs of `sim`, reporting failures to `ctx`.
+    pub fn new(
+        sim: &Simulation,
         ranking: RankingArg,
         observers: ObserverArgs,
+        ctx: Arc<Context>,
     ) -> PyResult<Self> {
-        let r = &market.resolved;
-        let sim = Simulation::new(r.market.clone(), r.visibility.clone(), steps, every, shares)
-            .map_err(|e| py_err(IoError::from(e)))?;
         let ranking = match ranking {
             None => None,
             Some((obj, name, observes, bias)) => {
@@ -331,11 +337,10 @@ impl Parts {
                 Some((obj, name, observes, bias))
             }
         };
-        Ok(Parts {
-            sim,
+        Ok(MarketArgs {
             ranking,
             observers,
-            ctx: Arc::new(Context::default()),
+            ctx,
         })
     }
 
@@ -347,33 +352,27 @@ impl Parts {
         })
     }
 
-    /// Starts replicate `r` (master seed `seed`): its own copies of the plug-ins.
-    fn start(&self, py: Python<'_>, seed: u64, r: u64) -> PyResult<AnyRun> {
-        let seeds = SeedSequence::new(seed);
-        let sim = &self.sim;
-        let owned = |s| {
-            Run::new(
-                Cow::Owned(sim.market().clone()),
-                s,
-                seeds,
-                r,
-                sim.steps(),
-                sim.every(),
-                sim.record_shares(),
-            )
-        };
+    /// Starts replicate `r` (master seed `seeds`) of `sim` on `market` (the simulation's,
+    /// borrowed or owned): its own copies of the plug-ins.
+    fn start<'m>(
+        &self,
+        py: Python<'_>,
+        sim: &Simulation,
+        market: Cow<'m, Market>,
+        seeds: SeedSequence,
+        r: u64,
+    ) -> PyResult<AnyRun<'m>> {
         let mut run = match &self.ranking {
-            None => AnyRun::Builtin(owned_builtin(sim, seeds, r)),
+            None => AnyRun::Builtin(new_run(sim, market, sim.sampler(), seeds, r)?),
             Some((obj, name, observes, bias)) => {
                 let origin = self.origin(format!("ranking {name:?}"), "ranking");
                 let n = sim.market().n_items();
                 let p = PyRanking::build(py, obj, n, bias.positions(), *observes, origin)?;
-                let run = owned(sim.ranked(p, bias)).map_err(|e| py_err(IoError::from(e)))?;
-                AnyRun::Ranked(run)
+                AnyRun::Ranked(new_run(sim, market, sim.ranked(p, bias), seeds, r)?)
             }
         };
         for (names, f, label) in &self.observers {
-            let o: BoxedObserver<'static> = Box::new(PyObserver {
+            let o: BoxedObserver<'m> = Box::new(PyObserver {
                 names: names.clone(),
                 f: deepcopy(f.bind(py))?.unbind(),
                 origin: self.origin(format!("observer {label:?}"), "observers"),
@@ -394,13 +393,136 @@ impl Parts {
             None => Ok(()),
         }
     }
+
+    /// The number of built-in measurement columns of `sim` (efficiency, entropy, the shares).
+    fn builtin_columns(sim: &Simulation) -> usize {
+        2 + if sim.record_shares() {
+            sim.market().n_items()
+        } else {
+            0
+        }
+    }
 }
 
-fn owned_builtin(sim: &Simulation, seeds: SeedSequence, r: u64) -> Run<'static, BuiltinSampler> {
-    sim.start_owned(seeds, r)
+/// A run of `sim`'s schedule on `market` with `sampler`.
+fn new_run<'m, S: TrialSampler>(
+    sim: &Simulation,
+    market: Cow<'m, Market>,
+    sampler: S,
+    seeds: SeedSequence,
+    r: u64,
+) -> PyResult<Run<'m, S>> {
+    Run::new(
+        market,
+        sampler,
+        seeds,
+        r,
+        sim.steps(),
+        sim.every(),
+        sim.record_shares(),
+    )
+    .map_err(|e| py_err(IoError::from(e)))
 }
 
-impl AnyRun {
+impl MarketPlugins for MarketArgs {
+    fn describe(&self) -> serde_json::Value {
+        let observers: Vec<&String> = self.observers.iter().map(|(_, _, l)| l).collect();
+        serde_json::json!({
+            "ranking": self.ranking.as_ref().map(|(_, name, _, bias)| serde_json::json!({
+                "name": name,
+                "position_bias": bias.weights(),
+            })),
+            "observers": observers,
+            "observer_columns": self.observer_names(),
+        })
+    }
+
+    fn observer_names(&self) -> Vec<String> {
+        self.observers
+            .iter()
+            .flat_map(|(names, _, _)| names.iter().cloned())
+            .collect()
+    }
+
+    fn ranking_name(&self) -> Option<String> {
+        self.ranking.as_ref().map(|(_, name, _, _)| name.clone())
+    }
+
+    fn replicate(
+        &self,
+        sim: &Simulation,
+        seeds: SeedSequence,
+        r: u64,
+    ) -> Result<MarketReplicate, IoError> {
+        Python::attach(|py| {
+            let started = self.start(py, sim, Cow::Borrowed(sim.market()), seeds, r);
+            let mut run = match started {
+                Ok(run) => run,
+                Err(e) => {
+                    // Could not copy a plug-in: recorded like any other plug-in failure.
+                    let origin = self.origin("a plug-in".into(), "ranking");
+                    self.ctx.fail(&origin, None, "could not be set up", Some(e));
+                    return Err(IoError::spec("ranking", "a plug-in could not be set up"));
+                }
+            };
+            run.step(sim.steps());
+            let builtin = Self::builtin_columns(sim);
+            let (trajectory, obs) = run.finish();
+            let observed = if self.observers.is_empty() {
+                Vec::new()
+            } else {
+                (0..obs.len()).map(|k| obs.row(k)[builtin..].to_vec()).collect()
+            };
+            Ok(MarketReplicate {
+                trajectory,
+                observed,
+            })
+        })
+    }
+}
+
+/// A copy of the plug-in arguments (new references to the same Python objects).
+pub fn clone_args(py: Python<'_>, args: &(RankingArg, ObserverArgs)) -> (RankingArg, ObserverArgs) {
+    let (ranking, observers) = args;
+    let ranking = ranking
+        .as_ref()
+        .map(|(o, n, obs, b)| (o.clone_ref(py), n.clone(), *obs, b.clone()));
+    let observers = observers
+        .iter()
+        .map(|(names, f, l)| (names.clone(), f.clone_ref(py), l.clone()))
+        .collect();
+    (ranking, observers)
+}
+
+impl Parts {
+    fn new(
+        market: &PyMarket,
+        steps: u64,
+        every: u64,
+        shares: bool,
+        ranking: RankingArg,
+        observers: ObserverArgs,
+    ) -> PyResult<Self> {
+        let r = &market.resolved;
+        let sim = Simulation::new(r.market.clone(), r.visibility.clone(), steps, every, shares)
+            .map_err(|e| py_err(IoError::from(e)))?;
+        let args = MarketArgs::new(&sim, ranking, observers, Arc::new(Context::default()))?;
+        Ok(Parts { sim, args })
+    }
+
+    /// Starts replicate `r` (master seed `seed`) with its own copy of the market.
+    fn start(&self, py: Python<'_>, seed: u64, r: u64) -> PyResult<AnyRun<'static>> {
+        let market = Cow::Owned(self.sim.market().clone());
+        self.args
+            .start(py, &self.sim, market, SeedSequence::new(seed), r)
+    }
+
+    fn check(&self, py: Python<'_>, r: u64) -> PyResult<()> {
+        self.args.check(py, r)
+    }
+}
+
+impl AnyRun<'_> {
     fn step(&mut self, n: u64) -> u64 {
         match self {
             AnyRun::Builtin(r) => r.step(n),
@@ -428,17 +550,20 @@ impl AnyRun {
             AnyRun::Ranked(r) => r.observations(),
         }
     }
+
+    fn finish(self) -> (Trajectory, Observations) {
+        match self {
+            AnyRun::Builtin(r) => r.finish(),
+            AnyRun::Ranked(r) => r.finish(),
+        }
+    }
 }
 
 /// The rows of `runs` as `Market.simulate` gives them, then the observers' columns.
-fn measurements(parts: &Parts, runs: &[&AnyRun]) -> Result<Table, IoError> {
+fn measurements(parts: &Parts, runs: &[&AnyRun<'_>]) -> Result<Table, IoError> {
     let trajectories: Vec<Trajectory> = runs.iter().map(|r| r.trajectory()).collect();
     let mut t = trajectories_table(&parts.sim, parts.sim.record_shares(), &trajectories)?;
-    let builtin = 2 + if parts.sim.record_shares() {
-        parts.sim.market().n_items()
-    } else {
-        0
-    };
+    let builtin = MarketArgs::builtin_columns(&parts.sim);
     if let Some(first) = runs.first() {
         let names = first.observations().names().to_vec();
         for (c, name) in names.iter().enumerate().skip(builtin) {
@@ -458,21 +583,21 @@ fn measurements(parts: &Parts, runs: &[&AnyRun]) -> Result<Table, IoError> {
 }
 
 /// `(name, object, has observe, position bias)` of a ranking plug-in.
-type RankingArg = Option<(Py<PyAny>, String, bool, Option<Vec<f64>>)>;
+pub type RankingArg = Option<(Py<PyAny>, String, bool, Option<Vec<f64>>)>;
 /// `(names, callable, label)` of each observer plug-in.
-type ObserverArgs = Vec<(Vec<String>, Py<PyAny>, String)>;
+pub type ObserverArgs = Vec<(Vec<String>, Py<PyAny>, String)>;
 
 /// One started replicate of a market, stepped from Python (`Market.start`).
 #[pyclass(name = "PyMarketRun", module = "marketloop._core")]
 pub struct PyMarketRun {
     parts: Parts,
     /// Behind a lock: a run's observers are `Send` but not `Sync`.
-    run: Mutex<AnyRun>,
+    run: Mutex<AnyRun<'static>>,
     replicate: u64,
 }
 
 impl PyMarketRun {
-    fn run(&self) -> PyResult<MutexGuard<'_, AnyRun>> {
+    fn run(&self) -> PyResult<MutexGuard<'_, AnyRun<'static>>> {
         self.run
             .lock()
             .map_err(|_| MarketloopError::new_err("this run failed earlier and cannot be used"))
@@ -538,10 +663,11 @@ impl PyMarketRun {
     }
 }
 
-/// `runs` whole replicates with the plug-ins (one after the other, GIL held): the columns of
-/// `Market.simulate`, then the observers'.
+/// `runs` whole replicates with the plug-ins (one after the other, GIL held), through the one
+/// executor: the columns of `Market.simulate`, then the observers'; with `out`, the run folder
+/// of `marketloop market simulate --out`, resumable.
 #[pyfunction]
-#[pyo3(signature = (market, steps, every, shares, seed, runs, ranking=None, observers=Vec::new()))]
+#[pyo3(signature = (market, steps, every, shares, seed, runs, ranking=None, observers=Vec::new(), out=None, resume=false, progress=None))]
 #[allow(clippy::too_many_arguments)] // the Python keyword arguments
 pub fn simulate_plugins(
     py: Python<'_>,
@@ -553,20 +679,35 @@ pub fn simulate_plugins(
     runs: u64,
     ranking: RankingArg,
     observers: ObserverArgs,
+    out: Option<PathBuf>,
+    resume: bool,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Columns> {
     if runs == 0 {
         return Err(MarketloopError::new_err(
             "runs = 0: at least 1 run is needed",
         ));
     }
-    let parts = Parts::new(market, steps, every, shares, ranking, observers)?;
-    let mut done = Vec::new();
-    for r in 0..runs {
-        let mut run = parts.start(py, seed, r)?;
-        run.step(steps);
-        parts.check(py, r)?;
-        done.push(run);
-    }
-    let refs: Vec<&AnyRun> = done.iter().collect();
-    columns_to_py(py, &measurements(&parts, &refs).map_err(py_err)?)
+    let e = MarketSimulate::new(
+        market.resolved.clone(),
+        market.source.clone(),
+        steps,
+        every,
+        shares,
+    )
+    .map_err(py_err)?;
+    let ctx = Arc::new(Context::default());
+    let args = MarketArgs::new(e.simulation(), ranking, observers, Arc::clone(&ctx))?;
+    let e = e.with_plugins(Arc::new(args));
+    let summary = exec(
+        py,
+        &e,
+        Some(&ctx),
+        Plan::new(seed, runs),
+        None,
+        out,
+        resume,
+        progress,
+    )?;
+    columns_to_py(py, &e.table(&summary).map_err(py_err)?)
 }

@@ -248,11 +248,53 @@ fn shared(plugins: Plugins) -> Vec<(usize, String, Arc<Py<PyAny>>)> {
 /// slots, run (replicates one after the other) by the executor.
 struct PluginRunner {
     plugins: Vec<(usize, String, Arc<Py<PyAny>>)>,
+    /// A market's ranking and observer plug-ins (`kind = "market"` sweeps).
+    market: Option<MarketPluginArgs>,
     ctx: Arc<Context>,
+}
+
+/// A market sweep's plug-ins: the ranking and the observers, as `Market.simulate` takes them.
+type MarketPluginArgs = (market::RankingArg, market::ObserverArgs);
+
+impl PluginRunner {
+    /// A market-simulate cell with the market plug-ins in place.
+    fn market_cell(
+        &self,
+        args: &MarketPluginArgs,
+        spec: &Value,
+        seed: u64,
+        runs: u64,
+    ) -> Result<Table, IoError> {
+        let Resolved::MarketSimulate(e) = Experiments::new().resolve(Kind::MarketSimulate, spec)?
+        else {
+            unreachable!("a market spec resolves to a simulation")
+        };
+        let plugins = Python::attach(|py| {
+            let (ranking, observers) = market::clone_args(py, args);
+            market::MarketArgs::new(e.simulation(), ranking, observers, Arc::clone(&self.ctx))
+        })
+        .map_err(|err| IoError::spec("ranking", err.to_string()))?;
+        let e = e.with_plugins(Arc::new(plugins));
+        let w = WithPlugins {
+            inner: &e,
+            ctx: &self.ctx,
+        };
+        let done = execute(&w, &Plan::new(seed, runs), &|_| {})?;
+        e.table(&done.summary)
+    }
 }
 
 impl CellRunner for PluginRunner {
     fn run_cell(&self, kind: Kind, spec: &Value, seed: u64, runs: u64) -> Result<Table, IoError> {
+        if let Some(args) = &self.market {
+            if kind != Kind::MarketSimulate {
+                return Err(IoError::spec(
+                    "kind",
+                    format!("ranking and observer plug-ins run in market sweeps, not {kind}"),
+                ));
+            }
+            return self.market_cell(args, spec, seed, runs);
+        }
         if kind != Kind::Compete {
             return Err(IoError::spec(
                 "kind",
@@ -381,22 +423,25 @@ fn run_compete_with(
     )
 }
 
-/// Runs a whole compete sweep with Python plug-ins on this machine (cells and replicates one
-/// after the other, GIL held), resuming from `out` if given.
+/// Runs a whole sweep with Python plug-ins on this machine (cells and replicates one after the
+/// other, GIL held), resuming from `out` if given: a compete sweep with plug-in algorithms
+/// (`plugins`), or a market sweep with a ranking and observer plug-ins (`market`).
 #[pyfunction]
-#[pyo3(signature = (sweep, plugins, out=None, progress=None))]
+#[pyo3(signature = (sweep, plugins, out=None, progress=None, market=None))]
 fn run_sweep_plugins(
     py: Python<'_>,
     sweep: &str,
     plugins: Plugins,
     out: Option<String>,
     progress: Option<Py<PyAny>>,
+    market: Option<MarketPluginArgs>,
 ) -> PyResult<Columns> {
     let s = parse_sweep(sweep)?;
     let bar = Progress::new(progress, s.cells().map_err(py_err)?.len() as u64);
     let ctx = Arc::new(Context::default());
     let runner = PluginRunner {
         plugins: shared(plugins),
+        market,
         ctx: Arc::clone(&ctx),
     };
     let one = pool(1)?;
@@ -412,14 +457,16 @@ fn run_sweep_plugins(
     columns_to_py(py, &table)
 }
 
-/// Runs several cells of a compete sweep with Python plug-ins one after the other: one Ray
-/// task (the plug-ins travel pickled with it).
+/// Runs several cells of a sweep with Python plug-ins one after the other: one Ray task (the
+/// plug-ins travel pickled with it); `plugins` and `market` as in `run_sweep_plugins`.
 #[pyfunction]
+#[pyo3(signature = (sweep, cells, plugins, market=None))]
 fn run_cells_plugins(
     py: Python<'_>,
     sweep: &str,
     cells: Vec<String>,
     plugins: Plugins,
+    market: Option<MarketPluginArgs>,
 ) -> PyResult<Vec<Columns>> {
     let s = parse_sweep(sweep)?;
     let cells: Vec<Cell> = cells
@@ -429,6 +476,7 @@ fn run_cells_plugins(
     let ctx = Arc::new(Context::default());
     let runner = PluginRunner {
         plugins: shared(plugins),
+        market,
         ctx: Arc::clone(&ctx),
     };
     let one = pool(1)?;
