@@ -22,6 +22,8 @@
 //! - [`experiment`]: several games sharing each run's mean vector and table across cells.
 //! - [`isolation`]: performance in isolation, relative reputation, exploration disadvantage.
 //! - [`metrics`]: estimates with t half-widths, medians, histograms, per-cell summaries.
+//! - [`observer`]: the [`GameObserver`] trait (named measurements of a game every K rounds);
+//!   shares, reputations and regrets are built-in observers.
 //! - [`game`]: the competition game: dominant strategies and pure Nash equilibria.
 //! - [`bayesian`]: the Bayesian-choice model of Section 4 (reward curves by Monte Carlo, the
 //!   exact Poisson-binomial game, the theorems as tests).
@@ -35,6 +37,7 @@ pub mod game;
 pub mod instance;
 pub mod isolation;
 pub mod metrics;
+pub mod observer;
 pub mod plugin;
 pub mod policy;
 pub mod response;
@@ -51,6 +54,10 @@ pub use game::{CompetitionGame, GameAnalysis};
 pub use instance::{InstanceSpec, MeanVector, NeedlePosition};
 pub use isolation::{disadvantaged_period, IsolationConfig, IsolationSummary};
 pub use metrics::{median, median_band, CellSummary, Estimate};
+pub use observer::{
+    builtin_observers, BoxedGameObserver, FirmRegrets, GameObserver, GameRecorder, GameView,
+    MarketRegret, MarketShares, Reputations,
+};
 pub use plugin::{AlgorithmSpec, CustomAlgorithm, FirmAlgorithm};
 pub use policy::{
     AlgorithmKind, ArgmaxTie, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BayesUcb,

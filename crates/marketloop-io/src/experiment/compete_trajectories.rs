@@ -12,9 +12,45 @@ use super::compete::{Compete, CompeteSummary};
 use super::{Experiment, Outputs, Plan};
 use crate::table::{Column, Table};
 use crate::{Figure, IoError, Series};
-use marketloop_core::bandits::{AlgorithmSpec, CompetitionOutcome, CompetitionRun, Estimate};
+use marketloop_core::bandits::{
+    builtin_observers, AlgorithmSpec, BoxedGameObserver, CompetitionOutcome, CompetitionRun,
+    Estimate, GameRecorder, GameView,
+};
 use marketloop_core::rng::SeedSequence;
 use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::sync::Arc;
+
+/// Builds a fresh observer for one game (an observer may keep state over its game).
+pub type MakeObserver = dyn Fn() -> Result<BoxedGameObserver, IoError> + Send + Sync;
+
+/// A user's game observer: its label and how to build one per game.
+#[derive(Clone)]
+pub struct ObserverSpec {
+    label: String,
+    make: Arc<MakeObserver>,
+}
+
+impl ObserverSpec {
+    /// An observer named `label`, built for each game by `make`.
+    pub fn new(
+        label: impl Into<String>,
+        make: impl Fn() -> Result<BoxedGameObserver, IoError> + Send + Sync + 'static,
+    ) -> Self {
+        ObserverSpec {
+            label: label.into(),
+            make: Arc::new(make),
+        }
+    }
+}
+
+impl fmt::Debug for ObserverSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ObserverSpec")
+            .field("label", &self.label)
+            .finish_non_exhaustive()
+    }
+}
 
 /// One game's recorded states.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -29,6 +65,9 @@ pub struct GameTrajectory {
     pub firm_regret: Vec<f64>,
     /// Cumulative market regret, one per recorded round.
     pub regret: Vec<f64>,
+    /// The user observers' values, row-major rounds x columns (absent without observers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observed: Vec<f64>,
 }
 
 /// One finished replicate: the game's outcome and its trajectory.
@@ -54,6 +93,9 @@ pub struct TrajectorySummary {
 pub struct CompeteTrajectories<A> {
     compete: Compete<A>,
     every: usize,
+    observers: Vec<ObserverSpec>,
+    /// The user observers' column names.
+    observed: Vec<String>,
 }
 
 impl<A: AlgorithmSpec> CompeteTrajectories<A> {
@@ -65,7 +107,50 @@ impl<A: AlgorithmSpec> CompeteTrajectories<A> {
                 "every = 0: record the games every 1 or more rounds",
             ));
         }
-        Ok(Self { compete, every })
+        Ok(Self {
+            compete,
+            every,
+            observers: Vec::new(),
+            observed: Vec::new(),
+        })
+    }
+
+    /// Also records `observers` (a user's measurements) at every recorded round: their values
+    /// follow the built-in columns (shares, reputations, regrets, themselves observers) in the
+    /// trajectory table, with bands over runs. A name clashing with another column is an error
+    /// naming the observer.
+    pub fn with_observers(mut self, observers: Vec<ObserverSpec>) -> Result<Self, IoError> {
+        let f = self.firms();
+        let mut taken: Vec<String> = ["run", "round", "firm", "share", "reputation"]
+            .into_iter()
+            .chain(["firm_regret", "market_regret"])
+            .map(String::from)
+            .collect();
+        let mut names = Vec::new();
+        for o in &observers {
+            for n in (o.make)()?.names(f) {
+                if taken.contains(&n) {
+                    return Err(IoError::spec(
+                        "observers",
+                        format!(
+                            "observer {:?} names a value {n:?}, which is already a column; \
+                             rename it",
+                            o.label
+                        ),
+                    ));
+                }
+                taken.push(n.clone());
+                names.push(n);
+            }
+        }
+        self.observers = observers;
+        self.observed = names;
+        Ok(self)
+    }
+
+    /// The user observers' column names, in order.
+    pub fn observer_names(&self) -> &[String] {
+        &self.observed
     }
 
     /// The experiment without trajectories.
@@ -93,9 +178,14 @@ impl<A: AlgorithmSpec> CompeteTrajectories<A> {
             Vec::with_capacity(rows),
             Vec::with_capacity(rows),
         );
+        let u = self.observed.len();
+        let mut user: Vec<Vec<f64>> = vec![Vec::with_capacity(rows); u];
         for (r, t) in s.trajectories.iter().enumerate() {
             for (i, &x) in t.rounds.iter().enumerate() {
                 for j in 0..f {
+                    for (c, col) in user.iter_mut().enumerate() {
+                        col.push(t.observed[i * u + c]);
+                    }
                     run.push(r as i64);
                     round.push(x as i64);
                     firm.push(j as i64 + 1);
@@ -106,14 +196,18 @@ impl<A: AlgorithmSpec> CompeteTrajectories<A> {
                 }
             }
         }
-        Table::new()
+        let mut t = Table::new()
             .with("run", Column::I64(run))?
             .with("round", Column::I64(round))?
             .with("firm", Column::I64(firm))?
             .with("share", Column::F64(share))?
             .with("reputation", Column::F64(rep))?
             .with("firm_regret", Column::F64(fr))?
-            .with("market_regret", Column::F64(mr))
+            .with("market_regret", Column::F64(mr))?;
+        for (name, col) in self.observed.iter().zip(user) {
+            t.push(name, Column::F64(col))?;
+        }
+        Ok(t)
     }
 
     /// One row per recorded round x firm: the mean over runs of the share, reputation, the
@@ -129,7 +223,11 @@ impl<A: AlgorithmSpec> CompeteTrajectories<A> {
         };
         let mut t = Table::new();
         let (mut round, mut firm) = (Vec::new(), Vec::new());
-        let names = ["share", "reputation", "firm_regret", "market_regret"];
+        let u = self.observed.len();
+        let names: Vec<&str> = ["share", "reputation", "firm_regret", "market_regret"]
+            .into_iter()
+            .chain(self.observed.iter().map(String::as_str))
+            .collect();
         let mut cols: Vec<[Vec<f64>; 3]> = (0..names.len()).map(|_| Default::default()).collect();
         let mut samples = vec![0.0; s.trajectories.len()];
         for (i, &x) in first.rounds.iter().enumerate() {
@@ -142,7 +240,8 @@ impl<A: AlgorithmSpec> CompeteTrajectories<A> {
                             0 => tr.shares[i * f + j],
                             1 => tr.reputation[i * f + j],
                             2 => tr.firm_regret[i * f + j],
-                            _ => tr.regret[i],
+                            3 => tr.regret[i],
+                            c => tr.observed[i * u + c - 4],
                         };
                     }
                     let e = Estimate::from_samples(&samples);
@@ -174,6 +273,10 @@ impl<A: AlgorithmSpec> Experiment for CompeteTrajectories<A> {
     fn config(&self, plan: &Plan) -> serde_json::Value {
         let mut c = self.compete.config(plan);
         c["trajectories_every"] = serde_json::json!(self.every);
+        if !self.observers.is_empty() {
+            let labels: Vec<&str> = self.observers.iter().map(|o| o.label.as_str()).collect();
+            c["observers"] = serde_json::json!({"labels": labels, "columns": self.observed});
+        }
         c
     }
 
@@ -189,15 +292,37 @@ impl<A: AlgorithmSpec> Experiment for CompeteTrajectories<A> {
             reputation: Vec::with_capacity(records * f),
             firm_regret: Vec::with_capacity(records * f),
             regret: Vec::with_capacity(records),
+            observed: Vec::with_capacity(records * self.observed.len()),
         };
+        let mut observers = builtin_observers();
+        for o in &self.observers {
+            observers.push((o.make)()?);
+        }
+        let mut recorder = GameRecorder::new(observers, f);
+        if recorder.names().len() != 3 * f + 1 + self.observed.len() {
+            return Err(IoError::spec(
+                "observers",
+                format!(
+                    "the observers named {} values in game {r}, {} when the run began",
+                    recorder.names().len() - 3 * f - 1,
+                    self.observed.len()
+                ),
+            ));
+        }
         while !game.is_finished() {
             game.step(self.every);
             let s = game.state();
+            let row = recorder.record(&GameView {
+                state: &s,
+                means: game.means(),
+                replicate: r,
+            });
             tr.rounds.push(s.round as u64);
-            tr.shares.extend(&s.shares);
-            tr.reputation.extend(&s.reputation);
-            tr.firm_regret.extend(&s.firm_regret);
-            tr.regret.push(s.regret);
+            tr.shares.extend(&row[..f]);
+            tr.reputation.extend(&row[f..2 * f]);
+            tr.firm_regret.extend(&row[2 * f..3 * f]);
+            tr.regret.push(row[3 * f]);
+            tr.observed.extend(&row[3 * f + 1..]);
         }
         Ok(TrajectoryReplicate {
             outcome: game.outcome(),
@@ -322,6 +447,101 @@ mod tests {
         let long = traj.trajectory_table(&got).unwrap();
         assert_eq!(long.n_rows(), 5 * 300_usize.div_ceil(7) * 3);
         assert!(CompeteTrajectories::new(compete, 0).is_err());
+    }
+
+    /// The leading share and the round it was last reached at (a stateful observer).
+    struct Leader {
+        last_change: f64,
+        leader: f64,
+    }
+
+    impl marketloop_core::bandits::GameObserver for Leader {
+        fn names(&self, _: usize) -> Vec<String> {
+            vec!["top_share".into(), "leader".into(), "leader_since".into()]
+        }
+        fn observe(&mut self, v: &GameView<'_>, out: &mut [f64]) {
+            let s = &v.state.shares;
+            let (lead, top) =
+                s.iter()
+                    .enumerate()
+                    .fold((0, f64::MIN), |b, (j, &x)| if x > b.1 { (j, x) } else { b });
+            if lead as f64 + 1.0 != self.leader {
+                self.leader = lead as f64 + 1.0;
+                self.last_change = v.state.round as f64;
+            }
+            out.copy_from_slice(&[top, self.leader, self.last_change]);
+        }
+    }
+
+    fn leader() -> ObserverSpec {
+        ObserverSpec::new("leader", || {
+            Ok(Box::new(Leader {
+                last_change: 0.0,
+                leader: 0.0,
+            }))
+        })
+    }
+
+    #[test]
+    fn user_observers_add_columns_and_bands_and_leave_the_built_ins_alone() {
+        let plan = Plan::new(3, 4);
+        let plain = CompeteTrajectories::new(Compete::new(spec()).unwrap(), 25).unwrap();
+        let want = execute(&plain, &plan, &|_| {}).unwrap().summary;
+        let with = CompeteTrajectories::new(Compete::new(spec()).unwrap(), 25)
+            .unwrap()
+            .with_observers(vec![leader()])
+            .unwrap();
+        assert_eq!(
+            with.observer_names(),
+            ["top_share", "leader", "leader_since"]
+        );
+        let dir = std::env::temp_dir().join(format!("traj-observers-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let got = crate::experiment::execute_in(&with, &plan, &dir, false, &|_| {})
+            .unwrap()
+            .summary;
+        for (a, b) in got.trajectories.iter().zip(&want.trajectories) {
+            assert_eq!(
+                (&a.shares, &a.reputation, &a.regret),
+                (&b.shares, &b.reputation, &b.regret)
+            );
+            assert_eq!(a.observed.len(), a.rounds.len() * 3);
+            for (i, row) in a.observed.chunks(3).enumerate() {
+                let shares = &a.shares[i * 3..i * 3 + 3];
+                assert_eq!(row[0], shares.iter().cloned().fold(f64::MIN, f64::max));
+                assert_eq!(shares[row[1] as usize - 1], row[0]);
+                assert!(row[2] <= a.rounds[i] as f64);
+            }
+        }
+        let long = with.trajectory_table(&got).unwrap();
+        assert_eq!(
+            long.names().last().map(String::as_str),
+            Some("leader_since")
+        );
+        let bands = with.bands_table(&got).unwrap();
+        assert!(bands.column("top_share_mean").is_some() && bands.column("leader_hi").is_some());
+        let csv = std::fs::read_to_string(dir.join("trajectories.csv")).unwrap();
+        assert!(csv
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",top_share,leader,leader_since"));
+        // Resume reads the saved observer values back.
+        std::fs::remove_file(dir.join("manifest.json")).unwrap();
+        let again = crate::experiment::execute_in(&with, &plan, &dir, true, &|_| {}).unwrap();
+        assert_eq!(again.resumed, 4);
+        assert_eq!(again.summary.trajectories, got.trajectories);
+        std::fs::remove_dir_all(&dir).unwrap();
+        // A name that is already a column is refused, naming the observer.
+        let clash = ObserverSpec::new("mine", || {
+            Ok(Box::new(marketloop_core::bandits::MarketRegret))
+        });
+        let err = CompeteTrajectories::new(Compete::new(spec()).unwrap(), 25)
+            .unwrap()
+            .with_observers(vec![clash])
+            .unwrap_err();
+        assert_eq!(err.field().as_deref(), Some("observers"));
+        assert!(err.to_string().contains("\"mine\""), "{err}");
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub mod simulate;
 pub use arena::ArenaExperiment;
 pub use bayes::Bayes;
 pub use compete::Compete;
-pub use compete_trajectories::CompeteTrajectories;
+pub use compete_trajectories::{CompeteTrajectories, ObserverSpec};
 pub use dynamics::MarketDynamics;
 pub use equilibrium::{EquilibriumReport, MarketEquilibrium};
 pub use executor::{execute, execute_in, Finished, Plan};

@@ -584,7 +584,10 @@ strategy = "popularity"
             r: u64,
         ) -> Result<MarketReplicate, IoError> {
             if self.fail_at.load(Ordering::Relaxed) == r {
-                return Err(IoError::spec("ranking", format!("plug-in failed in replicate {r}")));
+                return Err(IoError::spec(
+                    "ranking",
+                    format!("plug-in failed in replicate {r}"),
+                ));
             }
             let Visibility::Ranked { bias, .. } = sim.visibility() else {
                 unreachable!("the test market is ranked")
@@ -592,15 +595,19 @@ strategy = "popularity"
             let p = bias.positions();
             let sampler = sim.ranked(QualityRanking::new(sim.market(), p), bias);
             let mut run = sim.start_with(seeds, r, sampler);
-            let bought = FnObserver::new(["bought"], |v: &marketloop_core::market::RunView<'_>,
-                                                      out: &mut [f64]| {
-                out[0] = v.state.counts().iter().sum::<u64>() as f64;
-            });
+            let bought = FnObserver::new(
+                ["bought"],
+                |v: &marketloop_core::market::RunView<'_>, out: &mut [f64]| {
+                    out[0] = v.state.counts().iter().sum::<u64>() as f64;
+                },
+            );
             run.add_observer(Box::new(bought)).unwrap();
             run.run_to_end();
             let builtin = 2 + sim.market().n_items();
             let (trajectory, obs) = run.finish();
-            let observed = (0..obs.len()).map(|k| obs.row(k)[builtin..].to_vec()).collect();
+            let observed = (0..obs.len())
+                .map(|k| obs.row(k)[builtin..].to_vec())
+                .collect();
             Ok(MarketReplicate {
                 trajectory,
                 observed,

@@ -10,17 +10,17 @@
 //! `0..n`), or an observer that raises or returns a wrong number of values or a NaN, stops the
 //! run with a `MarketloopError` naming the plug-in, the step and the replicate.
 
+use super::exec;
 use super::{Context, Origin};
 use crate::convert::{columns_to_py, py_err, Columns};
 use crate::rng::PyRng;
 use crate::{MarketloopError, PyMarket};
 use marketloop_core::market::{
     BoxedObserver, BuiltinSampler, CountState, Market, Observations, Observer, PlatformState,
-    PositionBias, Ranked, RankingPolicy, Run, RunView, Simulation, StepOutcome, Trajectory, TrialSampler,
-    Visibility,
+    PositionBias, Ranked, RankingPolicy, Run, RunView, Simulation, StepOutcome, Trajectory,
+    TrialSampler, Visibility,
 };
 use marketloop_core::rng::{PortableRng, SeedSequence};
-use super::exec;
 use marketloop_io::experiment::simulate::trajectories_table;
 use marketloop_io::experiment::{Experiment, MarketPlugins, MarketReplicate, MarketSimulate, Plan};
 use marketloop_io::table::{Column, Table};
@@ -471,7 +471,9 @@ impl MarketPlugins for MarketArgs {
             let observed = if self.observers.is_empty() {
                 Vec::new()
             } else {
-                (0..obs.len()).map(|k| obs.row(k)[builtin..].to_vec()).collect()
+                (0..obs.len())
+                    .map(|k| obs.row(k)[builtin..].to_vec())
+                    .collect()
             };
             Ok(MarketReplicate {
                 trajectory,
