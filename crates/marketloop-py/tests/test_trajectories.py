@@ -72,3 +72,47 @@ def test_a_game_stepped_from_python_ends_where_run_ends(algorithms):
         assert s["reputation"][f] == want[f"final_reputation_firm{f + 1}"]
         assert s["firm_regret"][f] == want[f"regret_firm{f + 1}"]
     assert s["regret"] == want["market_regret"]
+
+
+class LeaderSince(ml.Observer):
+    """The leading firm and the round it last took the lead (an observer with state)."""
+
+    names = ["leader", "leader_since"]
+
+    def __init__(self):
+        self.leader, self.since = 0, 0
+
+    def __call__(self, view):
+        lead = max(range(len(view["shares"])), key=lambda j: view["shares"][j]) + 1
+        if lead != self.leader:
+            self.leader, self.since = lead, view["round"]
+        return [lead, self.since]
+
+
+def test_game_observers_add_columns_with_bands_and_leave_the_built_ins_alone(tmp_path):
+    game = ml.Competition(instance="uniform", k=4, t=300, t0=10, algorithms=["TS", "BG", "BEG"])
+    plain = game.run(seed=3, runs=4, trajectories=True, every=25)
+    watched = LeaderSince()
+    got = game.run(seed=3, runs=4, trajectories=True, every=25, out=tmp_path / "g",
+                   observers=[watched, ml.Observer(["gap"], lambda v: [max(v["means"]) - min(v["means"])])])
+    assert watched.leader == 0, "the template is never touched"
+    base = list(plain.rounds.columns)
+    pd.testing.assert_frame_equal(got.rounds[base], plain.rounds, check_exact=True)
+    pd.testing.assert_frame_equal(got.runs, plain.runs, check_exact=True)
+    assert list(got.rounds.columns) == base + ["leader", "leader_since", "gap"]
+    for _, row in got.rounds.iterrows():
+        assert row["leader_since"] <= row["round"]
+    # The leader is the firm with the largest share at that round.
+    firm_rows = got.rounds[got.rounds["firm"] == got.rounds["leader"]]
+    best = got.rounds.groupby(["run", "round"])["share"].max().reset_index()
+    merged = firm_rows.merge(best, on=["run", "round"], suffixes=("", "_max"))
+    assert len(merged) == len(best) and (merged["share"] == merged["share_max"]).all()
+    assert {"leader_mean", "leader_lo", "gap_hi"} <= set(got.bands.columns)
+    assert "leader_since" in (tmp_path / "g" / "trajectories.csv").read_text().splitlines()[0]
+    with pytest.raises(ml.MarketloopError, match="trajectories=True"):
+        game.run(seed=3, runs=2, observers={"x": lambda v: 1.0})
+    with pytest.raises(ml.MarketloopError, match=r'observer "bad" at step 25 of replicate 0') as e:
+        game.run(seed=3, runs=2, trajectories=True, every=25, observers={"bad": lambda v: float("nan")})
+    assert e.value.field == "observers"
+    with pytest.raises(ml.MarketloopError, match="already a column"):
+        game.run(seed=3, runs=2, trajectories=True, every=25, observers={"share": lambda v: 1.0})

@@ -129,6 +129,7 @@ def run_compete_with(
     resume: bool = False,
     every: Optional[int] = None,
     progress: Progress = None,
+    observers: ObserverArgs = ...,
 ) -> Tuple[Columns, Optional[Columns], Optional[Columns]]: ...
 def run_sweep_plugins(
     sweep: str,

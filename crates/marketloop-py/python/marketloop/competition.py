@@ -13,7 +13,7 @@ from ._args import threads as threads_arg
 from ._args import whole
 from ._frames import plain, to_frame, toml_source
 from ._progress import progress_callback
-from .plugins import is_bandit_plugin, plugin_name
+from .plugins import is_bandit_plugin, observer_args, plugin_name
 
 # What a plug-in slot holds in the spec sent to the engine (any valid built-in would do: the
 # slot's algorithm is replaced by the plug-in before anything runs).
@@ -95,6 +95,7 @@ class Competition:
         resume: bool = False,
         trajectories: bool = False,
         every: int = 1,
+        observers: Any = None,
         progress: Any = True,
     ) -> Union[pd.DataFrame, Trajectories]:
         """Runs the games: one row per run (market shares, EEOG, regrets, final reputations).
@@ -104,6 +105,15 @@ class Competition:
         per-round market shares so far, reputations and cumulative regrets, and their means
         over runs with 95% confidence bands; a run folder (``out``) then also holds
         ``trajectories`` and ``trajectory_bands`` tables and a share-over-time figure.
+
+        ``observers`` (with ``trajectories=True``) add your own measurements of each game at the
+        recorded rounds: :class:`marketloop.Observer` objects or a dict name -> function. Each
+        is called with a dict — ``round``, ``horizon``, ``replicate``, the per-firm lists
+        ``shares``, ``reputation``, ``chosen``, ``served``, ``firm_regret``, the market's
+        ``regret`` and the instance's ``means`` — and returns one number per name. Each game
+        gets its own deep copy, so an observer may keep state over its game. Their columns
+        follow the built-in ones (which are observers too) in the per-round table and get
+        bands too. Runs with observers hold the GIL and run one game after the other.
 
         ``seed`` and ``runs`` default to the spec's (or the paper's: seed 0, N = 1000). The
         GIL is released; ``threads`` sets the worker count and never changes the results. With
@@ -119,6 +129,10 @@ class Competition:
         runs = whole(runs, "runs", 1)
         every = whole(every, "every", 1)
         threads = threads_arg(threads)
+        if observers is not None and not trajectories:
+            raise _core.MarketloopError(
+                "observers are recorded with the trajectories: give trajectories=True (and every)"
+            )
         if self.plugins or trajectories:
             with progress_callback(progress, "compete", "game") as report:
                 runs_cols, rounds_cols, bands_cols = _core.run_compete_with(
@@ -131,6 +145,7 @@ class Competition:
                     bool(resume),
                     int(every) if trajectories else None,
                     report,
+                    observer_args(observers),
                 )
             if not trajectories:
                 return to_frame(runs_cols)

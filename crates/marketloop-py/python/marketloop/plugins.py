@@ -141,7 +141,13 @@ class Observer:
     ``replicate``, ``counts`` and ``trials`` (numpy int64 arrays), ``purchases``,
     ``efficiency``, ``entropy``. Its columns follow the built-in ones in ``Market.simulate``'s
     table. ``Observer(["top"], lambda v: [v["counts"].max() / v["counts"].sum()])`` makes one
-    from a function; so does a dict ``{"top": lambda v: ...}`` given as ``observers``."""
+    from a function; so does a dict ``{"top": lambda v: ...}`` given as ``observers``.
+
+    The same class observes competition games (``Competition.run(trajectories=True,
+    observers=...)``): there ``view`` holds ``round``, ``horizon``, ``replicate``, the per-firm
+    lists ``shares``, ``reputation``, ``chosen``, ``served``, ``firm_regret``, the market's
+    ``regret`` and the instance's ``means``. Each run (game) gets its own deep copy, so an
+    observer may keep state over its run."""
 
     names: Any = ()
 

@@ -11,6 +11,7 @@
 //! run with a `MarketloopError` naming the plug-in, the step and the replicate.
 
 use super::exec;
+use super::observer::call_observer;
 use super::{Context, Origin};
 use crate::convert::{columns_to_py, py_err, Columns};
 use crate::rng::PyRng;
@@ -258,34 +259,9 @@ impl Observer for PyObserver {
             if let Err(e) = filled {
                 return fail("could not be handed the state".into(), Some(e));
             }
-            let v = match self.f.call1(py, (d,)) {
-                Ok(v) => v,
-                Err(e) => return fail("raised".into(), Some(e)),
-            };
-            let values: Vec<f64> = match v.extract(py) {
-                Ok(x) => x,
-                Err(_) => {
-                    return fail(
-                        format!("returned {}, not a sequence of numbers", v.bind(py)),
-                        None,
-                    )
-                }
-            };
-            if values.len() != out.len() {
-                return fail(
-                    format!(
-                        "returned {} values for its {} names {:?}",
-                        values.len(),
-                        out.len(),
-                        self.names
-                    ),
-                    None,
-                );
+            if let Err((what, cause)) = call_observer(py, &self.f, d, &self.names, out) {
+                fail(what, cause);
             }
-            if let Some((i, x)) = values.iter().enumerate().find(|(_, x)| !x.is_finite()) {
-                return fail(format!("returned {x} for {:?}", self.names[i]), None);
-            }
-            out.copy_from_slice(&values);
         });
     }
 }

@@ -22,6 +22,7 @@
 
 pub mod bandit;
 pub mod market;
+pub mod observer;
 pub mod prior;
 
 use crate::convert::{columns_to_py, py_err, Columns};
@@ -35,7 +36,8 @@ use marketloop_core::bandits::{
 use marketloop_core::rng::SeedSequence;
 use marketloop_io::experiment::kind::Resolved;
 use marketloop_io::experiment::{
-    execute, execute_in, Compete, CompeteTrajectories, Experiment, Experiments, Kind, Outputs, Plan,
+    execute, execute_in, Compete, CompeteTrajectories, Experiment, Experiments, Kind, ObserverSpec,
+    Outputs, Plan,
 };
 use marketloop_io::sweep::{self, Cell, CellRunner};
 use marketloop_io::table::Table;
@@ -358,6 +360,7 @@ fn compete_columns<A: AlgorithmSpec>(
     e: Compete<A>,
     ctx: Option<&Context>,
     every: Option<usize>,
+    observers: Vec<ObserverSpec>,
     plan: Plan,
     threads: Option<usize>,
     out: Option<PathBuf>,
@@ -372,7 +375,9 @@ fn compete_columns<A: AlgorithmSpec>(
             None,
         ));
     };
-    let t = CompeteTrajectories::new(e, every).map_err(py_err)?;
+    let t = CompeteTrajectories::new(e, every)
+        .and_then(|t| t.with_observers(observers))
+        .map_err(py_err)?;
     let s = exec(py, &t, ctx, plan, threads, out, resume, progress)?;
     let cols = |table: Result<Table, IoError>| columns_to_py(py, &table.map_err(py_err)?);
     Ok((
@@ -388,7 +393,7 @@ fn compete_columns<A: AlgorithmSpec>(
 /// Returns the per-run columns (as `run_compete`) and, with `every`, the per-round columns
 /// (`run, round, firm, share, reputation, firm_regret, market_regret`) and the bands over runs.
 #[pyfunction]
-#[pyo3(signature = (spec, plugins, seed, runs, threads=None, out=None, resume=false, every=None, progress=None))]
+#[pyo3(signature = (spec, plugins, seed, runs, threads=None, out=None, resume=false, every=None, progress=None, observers=Vec::new()))]
 #[allow(clippy::too_many_arguments)] // the Python keyword arguments
 fn run_compete_with(
     py: Python<'_>,
@@ -401,20 +406,32 @@ fn run_compete_with(
     resume: bool,
     every: Option<usize>,
     progress: Option<Py<PyAny>>,
+    observers: market::ObserverArgs,
 ) -> PyResult<CompeteColumns> {
     let value = parse_json("compete spec", spec)?;
     let plan = Plan::new(seed, runs);
-    if plugins.is_empty() {
-        let e = resolve_compete(&value).map_err(py_err)?;
-        return compete_columns(py, e, None, every, plan, threads, out, resume, progress);
+    if !observers.is_empty() && every.is_none() {
+        return Err(py_err(IoError::spec(
+            "observers",
+            "observers are recorded with the trajectories: give trajectories=True (and every)",
+        )));
     }
     let ctx = Arc::new(Context::default());
+    let observers = observer::game_observers(observers, &ctx);
+    if plugins.is_empty() {
+        let e = resolve_compete(&value).map_err(py_err)?;
+        let ctx = (!observers.is_empty()).then_some(&*ctx);
+        return compete_columns(
+            py, e, ctx, every, observers, plan, threads, out, resume, progress,
+        );
+    }
     let e = compete_with(&value, &shared(plugins), &ctx).map_err(py_err)?;
     compete_columns(
         py,
         e,
         Some(&ctx),
         every,
+        observers,
         plan,
         threads,
         out,
