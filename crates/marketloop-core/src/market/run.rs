@@ -353,6 +353,10 @@ mod tests {
             },
             Visibility::Ranked {
                 ranking: RankingSpec::Quality,
+                bias: bias.clone(),
+            },
+            Visibility::Ranked {
+                ranking: RankingSpec::ExploreThenExploit { explore: 200 },
                 bias,
             },
         ]
@@ -457,6 +461,7 @@ mod tests {
                         BuiltinSampler::Popularity(s) => engine_loop(&sim, s, seeds, r),
                         BuiltinSampler::Quality(s) => engine_loop(&sim, s, seeds, r),
                         BuiltinSampler::Fixed(s) => engine_loop(&sim, s, seeds, r),
+                        BuiltinSampler::ExploreThenExploit(s) => engine_loop(&sim, s, seeds, r),
                     };
                     assert_eq!(sim.run_replicate(seeds, r), want, "{vis:?}");
                 }

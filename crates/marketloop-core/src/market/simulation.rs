@@ -14,7 +14,8 @@ use super::model::Market;
 use super::observer::Observations;
 use super::position_bias::PositionBias;
 use super::ranking::{
-    FixedRanking, PopularityRanking, QualityRanking, RandomRanking, RankingPolicy, RankingSpec,
+    ExploreThenExploit, FixedRanking, PopularityRanking, QualityRanking, RandomRanking,
+    RankingPolicy, RankingSpec,
 };
 use super::run::{check_schedule, BoxedObserver, Run};
 use super::state::CountState;
@@ -186,6 +187,13 @@ impl<C: ChoiceModel + Clone> Simulation<C> {
                         bias,
                         c,
                     )),
+                    RankingSpec::ExploreThenExploit { explore } => {
+                        BuiltinSampler::ExploreThenExploit(Ranked::with_choice(
+                            ExploreThenExploit::new(mk, p, *explore),
+                            bias,
+                            c,
+                        ))
+                    }
                 }
             }
         }
@@ -265,6 +273,7 @@ impl<C: ChoiceModel + Clone> Simulation<C> {
             BuiltinSampler::Popularity(s) => self.run_replicate_with(seeds, replicate, s),
             BuiltinSampler::Quality(s) => self.run_replicate_with(seeds, replicate, s),
             BuiltinSampler::Fixed(s) => self.run_replicate_with(seeds, replicate, s),
+            BuiltinSampler::ExploreThenExploit(s) => self.run_replicate_with(seeds, replicate, s),
         }
     }
 
@@ -387,6 +396,8 @@ pub enum BuiltinSampler<C: ChoiceModel = MultinomialLogit> {
     Quality(Ranked<QualityRanking, C>),
     /// A fixed ranking.
     Fixed(Ranked<FixedRanking, C>),
+    /// An explore-then-exploit (learning) ranking.
+    ExploreThenExploit(Ranked<ExploreThenExploit, C>),
 }
 
 macro_rules! each_sampler {
@@ -397,6 +408,7 @@ macro_rules! each_sampler {
             BuiltinSampler::Popularity($s) => $e,
             BuiltinSampler::Quality($s) => $e,
             BuiltinSampler::Fixed($s) => $e,
+            BuiltinSampler::ExploreThenExploit($s) => $e,
         }
     };
 }

@@ -229,6 +229,7 @@ fn platform(k: usize, t: &PlatformTable) -> Result<PlatformSpec, IoError> {
                 position_bias: None,
                 ties: t.ties.clone(),
                 order: t.order.clone(),
+                explore: None,
             };
             let (spec, _) = table.resolve().map_err(|e| {
                 let f = e.field().unwrap_or_default().replace("ranking.", "");
@@ -243,6 +244,9 @@ fn platform(k: usize, t: &PlatformTable) -> Result<PlatformSpec, IoError> {
                 RankingSpec::Popularity { ties } => ArenaRankingSpec::Popularity { ties },
                 RankingSpec::Quality => ArenaRankingSpec::Quality,
                 RankingSpec::Fixed { order } => ArenaRankingSpec::Fixed { order },
+                RankingSpec::ExploreThenExploit { .. } => {
+                    unreachable!("only the four market strategies reach this table")
+                }
             }
         }
         "performance" => ArenaRankingSpec::Performance,
@@ -355,6 +359,7 @@ impl ArenaSpec {
             position_bias: self.position_bias.clone(),
             ties: None,
             order: None,
+            explore: None,
         }
         .resolve()
         .map_err(|e| {

@@ -679,6 +679,38 @@ position_bias = { exponential = 2, decay = 0.5 }
     }
 
     #[test]
+    fn explore_then_exploit_takes_its_budget_and_nothing_else_does() {
+        let base = "visibility = [0.5, 0.7, 0.2]\nquality = [0.5, 0.7, 0.2]\nfeedback = 0.5\n\
+                    initial_counts = 2\n[ranking]\n";
+        let r = parse(&format!(
+            "{base}strategy = \"explore-then-exploit\"\nexplore = 1000\n"
+        ))
+        .unwrap();
+        match &r.visibility {
+            Visibility::Ranked { ranking, .. } => {
+                assert_eq!(ranking, &RankingSpec::ExploreThenExploit { explore: 1000 })
+            }
+            other => panic!("{other:?}"),
+        }
+        err(
+            &format!("{base}strategy = \"explore-then-exploit\"\n"),
+            &["ranking.explore", "missing", "exploration budget"],
+        );
+        err(
+            &format!("{base}strategy = \"explore-then-exploit\"\nexplore = -3\n"),
+            &["ranking.explore", "-3", ">= 0"],
+        );
+        err(
+            &format!("{base}strategy = \"explore-then-exploit\"\nexplore = 0.5\n"),
+            &["ranking.explore", "0.5"],
+        );
+        err(
+            &format!("{base}strategy = \"popularity\"\nexplore = 10\n"),
+            &["ranking.explore", "explore-then-exploit", "popularity"],
+        );
+    }
+
+    #[test]
     fn malformed_toml_has_line_and_column() {
         err(
             "visibility = [1, 2\nquality = 3",

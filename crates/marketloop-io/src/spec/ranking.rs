@@ -11,7 +11,7 @@ use serde_json::Value;
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RankingTable {
-    /// `random | popularity | quality | fixed`.
+    /// `random | popularity | quality | fixed | explore-then-exploit`.
     pub strategy: Option<Checked<String>>,
     /// `"musiclab"` (default), a list of weights, `{ log_discount = P }` or
     /// `{ exponential = P, decay = d }`.
@@ -20,6 +20,8 @@ pub struct RankingTable {
     pub ties: Option<Checked<String>>,
     /// Fixed only: one item order, or one per user type.
     pub order: Option<Checked<OrderValue>>,
+    /// Explore-then-exploit only: the exploration budget in steps.
+    pub explore: Option<Checked<i64>>,
 }
 
 /// A position bias as written.
@@ -111,6 +113,31 @@ fn order(v: Option<&Checked<OrderValue>>) -> Result<FixedOrder, IoError> {
                  one list per type",
                 type_name(v)
             ),
+        )),
+    }
+}
+
+fn explore(v: Option<&Checked<i64>>) -> Result<u64, IoError> {
+    let field = "ranking.explore";
+    let allowed = "a whole number of steps >= 0";
+    match v {
+        None => Err(IoError::spec(
+            field,
+            format!(
+                "ranking.explore is missing: strategy = \"explore-then-exploit\" needs the \
+                 exploration budget ({allowed})"
+            ),
+        )),
+        Some(Checked::Valid(x)) => {
+            let x = u64::try_from(*x).map_err(|_| {
+                IoError::spec(field, format!("ranking.explore = {x} must be {allowed}"))
+            })?;
+            super::limits::at_most(field, x, super::limits::MAX_STEPS)?;
+            Ok(x)
+        }
+        Some(Checked::Invalid(v)) => Err(IoError::spec(
+            field,
+            format!("ranking.explore = {v} ({}) must be {allowed}", type_name(v)),
         )),
     }
 }
@@ -211,14 +238,16 @@ fn invalid_bias(v: &Value) -> IoError {
 impl RankingTable {
     /// Resolves the table into a ranking and its position bias (every default filled in).
     pub fn resolve(&self) -> Result<(RankingSpec, PositionBiasSpec), IoError> {
-        const STRATEGIES: &str = "\"random\", \"popularity\", \"quality\", \"fixed\"";
+        const STRATEGIES: &str =
+            "\"random\", \"popularity\", \"quality\", \"fixed\", \"explore-then-exploit\"";
         let field = "ranking.strategy";
         let strategy = match &self.strategy {
             Some(Checked::Valid(s)) => s.as_str(),
             None => {
                 return Err(IoError::spec(
                     field,
-                    "ranking.strategy is missing; one of random, popularity, quality, fixed",
+                    "ranking.strategy is missing; one of random, popularity, quality, fixed, \
+                     explore-then-exploit",
                 ))
             }
             Some(Checked::Invalid(v)) => {
@@ -248,7 +277,19 @@ impl RankingTable {
                 ),
             ));
         }
+        if self.explore.is_some() && strategy != "explore-then-exploit" {
+            return Err(IoError::spec(
+                "ranking.explore",
+                format!(
+                    "ranking.explore applies to strategy = \"explore-then-exploit\" only \
+                     (strategy is {strategy:?})"
+                ),
+            ));
+        }
         let spec = match strategy {
+            "explore-then-exploit" => RankingSpec::ExploreThenExploit {
+                explore: explore(self.explore.as_ref())?,
+            },
             "random" => RankingSpec::Random,
             "popularity" => RankingSpec::Popularity {
                 ties: ties.unwrap_or_default(),

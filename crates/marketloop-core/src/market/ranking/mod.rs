@@ -128,16 +128,24 @@ pub enum RankingSpec {
         /// The order(s).
         order: FixedOrder,
     },
+    /// A learning ranking: random rankings for `explore` steps while estimating q_ij from the
+    /// platform's own trials and purchases, then per type by the estimates
+    /// ([`ExploreThenExploit`]).
+    ExploreThenExploit {
+        /// The exploration budget in steps.
+        explore: u64,
+    },
 }
 
 impl RankingSpec {
-    /// A short name: "random", "popularity", "quality" or "fixed".
+    /// A short name: "random", "popularity", "quality", "fixed" or "explore-then-exploit".
     pub fn name(&self) -> &'static str {
         match self {
             RankingSpec::Random => "random",
             RankingSpec::Popularity { .. } => "popularity",
             RankingSpec::Quality => "quality",
             RankingSpec::Fixed { .. } => "fixed",
+            RankingSpec::ExploreThenExploit { .. } => "explore-then-exploit",
         }
     }
 }
@@ -172,7 +180,9 @@ pub fn effective_visibility(
             let mut f = FixedRanking::new(market, order, bias.positions())?;
             (0..m).map(|i| f.shown(i, &mut rng).to_vec()).collect()
         }
-        RankingSpec::Random | RankingSpec::Popularity { .. } => {
+        RankingSpec::Random
+        | RankingSpec::Popularity { .. }
+        | RankingSpec::ExploreThenExploit { .. } => {
             return Err(MarketError::NotApplicable(format!(
                 "ranking.strategy = \"{}\": the visibility changes with every step, so the \
                  deterministic dynamic and the equilibrium (which assume fixed visibility) do \
