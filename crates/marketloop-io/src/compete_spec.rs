@@ -467,6 +467,7 @@ impl RawSpec {
             window,
             warm_start_rows,
             checkpoints,
+            rewards: RewardModel::default(),
         }
         .validated()
         .map_err(|e| bad(game_field(&e), format!("invalid game: {e}")))?;

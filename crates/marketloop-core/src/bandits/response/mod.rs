@@ -5,8 +5,10 @@
 //! and [`HeterogeneousHardMax`]; [`ResponseSpec`] names them for configs. Their randomness comes
 //! from the run's `Source::Response` stream.
 //!
-//! Reputations are exact ratios of integers ([`Reputation`]); HardMax compares them by cross
-//! multiplication, so two windows with the same average always tie.
+//! Reputations are ratios of a reward sum and a count ([`Reputation`]); HardMax compares them by
+//! cross multiplication. Under Bernoulli rewards the sums are whole numbers and the comparison
+//! is exact in integers, so two windows with the same average always tie; under Gaussian
+//! rewards it is the comparison of the two rounded cross products.
 
 mod hardmax;
 mod heterogeneous;
@@ -25,31 +27,46 @@ use std::cmp::Ordering;
 
 /// A firm's reputation: the sum of the rewards in its window over the window's length
 /// (0 for a firm that served nobody).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Reputation {
-    /// Sum of the rewards in the window.
-    pub sum: u32,
+    /// Sum of the rewards in the window (a whole number under Bernoulli rewards).
+    pub sum: f64,
     /// Users in the window (0 before the first user).
     pub n: u32,
 }
 
+/// Whether `x` is a whole number in [0, 2^32) (a sum of 0/1 rewards in a window).
+#[inline]
+fn is_count(x: f64) -> bool {
+    (0.0..4_294_967_296.0).contains(&x) && (x as u64) as f64 == x
+}
+
 impl Reputation {
-    /// The reputation as a number in [0, 1].
+    /// The reputation as a number (in [0, 1] under Bernoulli rewards).
     #[inline]
     pub fn value(self) -> f64 {
         if self.n == 0 {
             0.0
         } else {
-            f64::from(self.sum) / f64::from(self.n)
+            self.sum / f64::from(self.n)
         }
     }
 
-    /// Exact comparison of the two ratios.
+    /// Comparison of the two ratios: exact (in integers) when both sums are whole numbers, as
+    /// under Bernoulli rewards; otherwise the comparison of the cross products sum * n' as
+    /// doubles (ties between real-valued averages are then a matter of rounding).
     #[inline]
     pub fn cmp_exact(self, other: Reputation) -> Ordering {
-        let d1 = u64::from(self.n.max(1));
-        let d2 = u64::from(other.n.max(1));
-        (u64::from(self.sum) * d2).cmp(&(u64::from(other.sum) * d1))
+        if is_count(self.sum) && is_count(other.sum) {
+            let d1 = u64::from(self.n.max(1));
+            let d2 = u64::from(other.n.max(1));
+            return (self.sum as u64 * d2).cmp(&(other.sum as u64 * d1));
+        }
+        let d1 = f64::from(self.n.max(1));
+        let d2 = f64::from(other.n.max(1));
+        (self.sum * d2)
+            .partial_cmp(&(other.sum * d1))
+            .unwrap_or(Ordering::Equal)
     }
 }
 
@@ -92,7 +109,10 @@ mod tests {
     use crate::rng::{SeedSequence, Source};
 
     fn rep(sum: u32, n: u32) -> Reputation {
-        Reputation { sum, n }
+        Reputation {
+            sum: f64::from(sum),
+            n,
+        }
     }
 
     #[test]
@@ -101,6 +121,12 @@ mod tests {
         assert_eq!(rep(0, 0).cmp_exact(rep(0, 5)), Ordering::Equal);
         assert_eq!(rep(34, 100).cmp_exact(rep(1, 3)), Ordering::Greater);
         assert_eq!(rep(0, 0).value(), 0.0);
+        // Real sums: compared by the cross products.
+        let real = |sum: f64, n: u32| Reputation { sum, n };
+        assert_eq!(real(1.5, 3).cmp_exact(real(0.4, 1)), Ordering::Greater);
+        assert_eq!(real(-1.5, 3).cmp_exact(real(-0.4, 1)), Ordering::Less);
+        assert_eq!(real(1.25, 2).cmp_exact(rep(5, 8)), Ordering::Equal);
+        assert_eq!(real(-0.5, 1).value(), -0.5);
     }
 
     #[test]
