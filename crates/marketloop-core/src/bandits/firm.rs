@@ -339,6 +339,45 @@ mod tests {
     }
 
     #[test]
+    fn gaussian_window_equals_a_direct_recomputation() {
+        // Real rewards around 1000 (large against their spread, the hard case for a running
+        // sum) over 50 windows of M = 37: the reputation equals the direct mean of the last M
+        // rewards exactly whenever the ring wraps, and within the rounding of 2M additions in
+        // between.
+        use rand::Rng;
+        let m = 37;
+        let mut f = Firm::new((), m).unwrap();
+        let mut rng = SeedSequence::new(4).exploration_stream(0, 0);
+        let mut hist: Vec<f64> = Vec::new();
+        for i in 0..50 * m {
+            let r = 1000.0 + rng.random::<f64>() - 0.5;
+            f.record(r);
+            hist.push(r);
+            let w = &hist[hist.len().saturating_sub(m)..];
+            let direct: f64 = w.iter().sum::<f64>();
+            let got = f.reputation();
+            assert_eq!(got.n as usize, w.len());
+            assert_eq!(f.window_rewards(), w.to_vec(), "after {} rewards", i + 1);
+            let bound = 2.0 * m as f64 * f64::EPSILON * w.iter().map(|x| x.abs()).sum::<f64>();
+            assert!((got.sum - direct).abs() <= bound, "after {} rewards", i + 1);
+            if (i + 1) % m == 0 {
+                assert_eq!(got.sum, direct, "at the wrap after {} rewards", i + 1);
+                assert_eq!(got.value(), direct / w.len() as f64);
+            }
+        }
+        // 0/1 rewards first, then a real one: the window converts exactly.
+        let mut g = Firm::new((), 3).unwrap();
+        g.record(1.0);
+        g.record(0.0);
+        g.record(-2.5);
+        assert_eq!(g.reputation().sum, -1.5);
+        g.record(1.0);
+        assert_eq!(g.window_rewards(), vec![0.0, -2.5, 1.0]);
+        g.wipe_reputation();
+        assert_eq!(g.reputation(), Reputation::default());
+    }
+
+    #[test]
     fn serving_learns_and_counts() {
         let means = MeanVector::new(vec![0.2, 0.8]).unwrap();
         let s = SeedSequence::new(1);

@@ -223,7 +223,7 @@ impl<A: AlgorithmSpec> Compete<A> {
             rounds,
             snapshots: vec![spec.game.t0.min(rounds)],
             seed: SeedSequence::new(plan.seed),
-            rewards: RewardModel::default(),
+            rewards: spec.game.rewards,
         };
         let iso = cfg.run(plan.runs, Schedule::Parallel)?;
         let t: Vec<f64> = (1..=rounds).map(|x| x as f64).collect();
