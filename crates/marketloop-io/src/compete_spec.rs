@@ -731,10 +731,16 @@ mod tests {
             ("1e300", "= 1000000000000000000000000000000"),
         ] {
             let e = CompeteSpec::from_toml(&gauss(sigma), Path::new("s.toml")).unwrap_err();
-            assert_eq!(e.field().as_deref(), Some("rewards.gaussian.sigma"), "{sigma}: {e}");
+            assert_eq!(
+                e.field().as_deref(),
+                Some("rewards.gaussian.sigma"),
+                "{sigma}: {e}"
+            );
             let m = e.to_string();
             assert!(
-                m.contains("noise sigma of the Gaussian rewards") && m.contains(shown) && m.contains("(0, 1e6]"),
+                m.contains("noise sigma of the Gaussian rewards")
+                    && m.contains(shown)
+                    && m.contains("(0, 1e6]"),
                 "{sigma}: {m}"
             );
         }
@@ -742,10 +748,26 @@ mod tests {
             ("rewards = \"gaussian\"", "rewards", "needs the noise level"),
             ("rewards = \"poisson\"", "rewards", "unknown reward model"),
             ("rewards = 3", "rewards", "unknown reward model"),
-            ("rewards = { gaussian = { sd = 1.0 } }", "rewards.gaussian.sd", "allowed: sigma"),
-            ("rewards = { gaussian = {} }", "rewards.gaussian.sigma", "is missing"),
-            ("rewards = { gaussian = { sigma = \"x\" } }", "rewards.gaussian.sigma", "is a string"),
-            ("rewards = { laplace = { b = 1.0 } }", "rewards.laplace", "allowed: bernoulli, gaussian"),
+            (
+                "rewards = { gaussian = { sd = 1.0 } }",
+                "rewards.gaussian.sd",
+                "allowed: sigma",
+            ),
+            (
+                "rewards = { gaussian = {} }",
+                "rewards.gaussian.sigma",
+                "is missing",
+            ),
+            (
+                "rewards = { gaussian = { sigma = \"x\" } }",
+                "rewards.gaussian.sigma",
+                "is a string",
+            ),
+            (
+                "rewards = { laplace = { b = 1.0 } }",
+                "rewards.laplace",
+                "allowed: bernoulli, gaussian",
+            ),
         ] {
             let e = CompeteSpec::from_toml(doc, Path::new("s.toml")).unwrap_err();
             assert_eq!(e.field().as_deref(), Some(field), "{doc}: {e}");
@@ -765,10 +787,13 @@ mod tests {
                 && m.contains("GTS, GBG"),
             "{m}"
         );
-        let e = CompeteSpec::from_value(&serde_json::json!({"algorithms": ["GTS", "BG"]}))
-            .unwrap_err();
+        let e =
+            CompeteSpec::from_value(&serde_json::json!({"algorithms": ["GTS", "BG"]})).unwrap_err();
         assert_eq!(e.field().as_deref(), Some("algorithms[0]"), "{e}");
-        assert!(e.to_string().contains("does not accept bernoulli rewards"), "{e}");
+        assert!(
+            e.to_string().contains("does not accept bernoulli rewards"),
+            "{e}"
+        );
     }
 
     #[test]
