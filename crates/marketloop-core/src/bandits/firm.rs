@@ -89,51 +89,64 @@ impl<P> Firm<P> {
     /// Adds one reward to the reputation window (see the module docs for the running sum).
     #[inline]
     pub fn record(&mut self, reward: f64) {
-        if let Window::Counts { values, sum } = &self.window {
-            if reward != 0.0 && reward != 1.0 {
-                // The first real reward: from now on the window holds numbers (the 0/1 rewards
-                // so far convert exactly).
-                self.window = Window::Reals {
-                    values: values.iter().map(|&x| f64::from(x)).collect(),
-                    sum: f64::from(*sum),
-                };
-            }
-        }
-        let m = match &self.window {
-            Window::Counts { values, .. } => values.len(),
-            Window::Reals { values, .. } => values.len(),
-        };
+        let m = self.window_len();
         let full = self.in_window as usize == m;
-        if !full {
-            self.in_window += 1;
-        }
-        let slot = self.next;
-        self.next += 1;
-        let wrapped = self.next == m;
-        if wrapped {
-            self.next = 0;
-        }
         match &mut self.window {
-            Window::Counts { values, sum } => {
+            Window::Counts { values, sum } if reward == 0.0 || reward == 1.0 => {
                 let r = u8::from(reward == 1.0);
                 if full {
-                    *sum -= u32::from(values[slot]);
+                    *sum -= u32::from(values[self.next]);
+                } else {
+                    self.in_window += 1;
                 }
-                values[slot] = r;
+                values[self.next] = r;
                 *sum += u32::from(r);
-            }
-            Window::Reals { values, sum } => {
-                if full {
-                    *sum -= values[slot];
+                self.next += 1;
+                if self.next == m {
+                    self.next = 0;
                 }
-                values[slot] = reward;
-                *sum += reward;
-                if wrapped {
-                    // The ring is full and in arrival order: recompute the sum so that rounding
-                    // never accumulates past one window.
-                    *sum = values.iter().sum();
-                }
+                self.served += 1;
             }
+            _ => self.record_real(reward),
+        }
+    }
+
+    /// The window's length M.
+    #[inline]
+    fn window_len(&self) -> usize {
+        match &self.window {
+            Window::Counts { values, .. } => values.len(),
+            Window::Reals { values, .. } => values.len(),
+        }
+    }
+
+    /// [`Firm::record`] for a window of real numbers (converting a window of 0/1 rewards at
+    /// the first other reward).
+    fn record_real(&mut self, reward: f64) {
+        if let Window::Counts { values, sum } = &self.window {
+            // The 0/1 rewards so far convert exactly.
+            self.window = Window::Reals {
+                values: values.iter().map(|&x| f64::from(x)).collect(),
+                sum: f64::from(*sum),
+            };
+        }
+        let Window::Reals { values, sum } = &mut self.window else {
+            return;
+        };
+        let m = values.len();
+        if self.in_window as usize == m {
+            *sum -= values[self.next];
+        } else {
+            self.in_window += 1;
+        }
+        values[self.next] = reward;
+        *sum += reward;
+        self.next += 1;
+        if self.next == m {
+            self.next = 0;
+            // The ring is full and in arrival order: recompute the sum so that rounding never
+            // accumulates past one window.
+            *sum = values.iter().sum();
         }
         self.served += 1;
     }

@@ -42,8 +42,15 @@ class Competition:
     Keyword arguments mirror the TOML spec of ``marketloop compete`` (see the docs of
     ``marketloop_io::compete_spec``): ``instance``, ``k``, ``needle``, ``means``, ``algorithms``,
     ``scenario``, ``x``, ``response``, ``bias``, ``eps``, ``temperature``, ``t``, ``t0``,
-    ``window``, ``tie_rule``, ``prior``, ``warm_start_rows``, ``checkpoints``, ``seed``, ``runs``.
-    Unknown keys and bad values raise :class:`marketloop.MarketloopError` naming the field.
+    ``window``, ``tie_rule``, ``prior``, ``warm_start_rows``, ``checkpoints``, ``rewards``,
+    ``seed``, ``runs``. Unknown keys and bad values raise :class:`marketloop.MarketloopError`
+    naming the field.
+
+    ``rewards`` is ``"bernoulli"`` (the default: 0/1 rewards) or
+    ``{"gaussian": {"sigma": s}}`` (a pull of arm a pays ``mu_a + s * z``, ``s`` in (0, 1e6]);
+    under Gaussian rewards ``means`` may lie outside [0, 1] and the built-in algorithms must be
+    ones that accept them (``UCB1``, ``SE``, ``EF(m=..)``, ``EG``, ``ETE(n=..)``, ``GTS``,
+    ``GBG``), while plug-ins receive the real rewards in ``update(arm, reward)``.
 
     ``algorithms`` may hold your own algorithms (:class:`marketloop.BanditAlgorithm` objects)
     beside built-in names, for any number of firms: ``algorithms=[MyUCB(), "TS"]``. Such a

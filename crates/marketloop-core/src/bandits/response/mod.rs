@@ -35,6 +35,10 @@ pub struct Reputation {
     pub n: u32,
 }
 
+/// Windows up to this length compare in doubles exactly: whole-number sums and counts below
+/// 2^26 have cross products below 2^52.
+const EXACT_IN_DOUBLES: u32 = 1 << 26;
+
 /// Whether `x` is a whole number in [0, 2^32) (a sum of 0/1 rewards in a window).
 #[inline]
 fn is_count(x: f64) -> bool {
@@ -52,21 +56,29 @@ impl Reputation {
         }
     }
 
-    /// Comparison of the two ratios: exact (in integers) when both sums are whole numbers, as
-    /// under Bernoulli rewards; otherwise the comparison of the cross products sum * n' as
-    /// doubles (ties between real-valued averages are then a matter of rounding).
+    /// Comparison of the two ratios by cross multiplication, sum * n' against sum' * n: exact
+    /// whenever both sums are whole numbers, as under Bernoulli rewards (in doubles for windows
+    /// below 2^26 users, in integers above); for real sums, the comparison of the two rounded
+    /// products (ties between real-valued averages are then a matter of rounding).
     #[inline]
     pub fn cmp_exact(self, other: Reputation) -> Ordering {
-        if is_count(self.sum) && is_count(other.sum) {
-            let d1 = u64::from(self.n.max(1));
-            let d2 = u64::from(other.n.max(1));
+        let (n1, n2) = (self.n.max(1), other.n.max(1));
+        if (n1 >= EXACT_IN_DOUBLES || n2 >= EXACT_IN_DOUBLES)
+            && is_count(self.sum)
+            && is_count(other.sum)
+        {
+            let (d1, d2) = (u64::from(n1), u64::from(n2));
             return (self.sum as u64 * d2).cmp(&(other.sum as u64 * d1));
         }
-        let d1 = f64::from(self.n.max(1));
-        let d2 = f64::from(other.n.max(1));
-        (self.sum * d2)
-            .partial_cmp(&(other.sum * d1))
-            .unwrap_or(Ordering::Equal)
+        let a = self.sum * f64::from(n2);
+        let b = other.sum * f64::from(n1);
+        if a > b {
+            Ordering::Greater
+        } else if a < b {
+            Ordering::Less
+        } else {
+            Ordering::Equal
+        }
     }
 }
 
@@ -127,6 +139,10 @@ mod tests {
         assert_eq!(real(-1.5, 3).cmp_exact(real(-0.4, 1)), Ordering::Less);
         assert_eq!(real(1.25, 2).cmp_exact(rep(5, 8)), Ordering::Equal);
         assert_eq!(real(-0.5, 1).value(), -0.5);
+        // Long windows: whole-number sums still compare exactly (in integers).
+        let big = 4_000_000_000u32;
+        assert_eq!(rep(big - 1, big).cmp_exact(rep(big - 2, big - 1)), Ordering::Greater);
+        assert_eq!(rep(big / 2, big).cmp_exact(rep(1, 2)), Ordering::Equal);
     }
 
     #[test]
