@@ -16,8 +16,10 @@ from ._progress import progress_callback
 from .plugins import is_bandit_plugin, plugin_name
 
 # What a plug-in slot holds in the spec sent to the engine (any valid built-in would do: the
-# slot's algorithm is replaced by the plug-in before anything runs).
+# slot's algorithm is replaced by the plug-in before anything runs). It must accept the reward
+# model: BG for Bernoulli rewards, UCB1 (which accepts every reward model) otherwise.
 _PLACEHOLDER = "BG"
+_PLACEHOLDER_ANY_REWARDS = "UCB1"
 
 __all__ = ["Competition", "CompetitionGame", "Trajectories"]
 
@@ -67,12 +69,16 @@ class Competition:
         #: Plug-in algorithms by firm slot (their slots hold a placeholder in ``spec``).
         self.plugins: Dict[int, Any] = {}
         algs = fields.get("algorithms")
+        rewards = fields.get("rewards")
+        placeholder = (
+            _PLACEHOLDER if rewards is None or rewards == "bernoulli" else _PLACEHOLDER_ANY_REWARDS
+        )
         if isinstance(algs, (list, tuple)):
             algs = list(algs)
             for i, a in enumerate(algs):
                 if is_bandit_plugin(a):
                     self.plugins[i] = a
-                    algs[i] = _PLACEHOLDER
+                    algs[i] = placeholder
                 elif not isinstance(a, str):
                     err = _core.MarketloopError(
                         f"algorithms[{i}] = {a!r} is neither a built-in's name (e.g. \"TS\") "

@@ -577,6 +577,67 @@ mod tests {
     use super::*;
 
     #[test]
+    fn gaussian_algorithms_parse_label_and_build_only_for_gaussian_rewards() {
+        let gts: AlgorithmKind = "GTS".parse().unwrap();
+        assert_eq!(
+            gts,
+            AlgorithmKind::GaussianThompsonSampling {
+                prior: NormalPrior::default()
+            }
+        );
+        assert_eq!(gts.short(), "GTS");
+        let gbg: AlgorithmKind = "gaussian-bayes-greedy(m0=0, s0=2)".parse().unwrap();
+        assert_eq!(gbg.short(), "GBG(m0=0, s0=2)");
+        assert_eq!(gbg.short().parse::<AlgorithmKind>().unwrap(), gbg);
+        let e = "GTS(s0=0)"
+            .parse::<AlgorithmKind>()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("prior standard deviation s0 of GaussianThompsonSampling = 0"),
+            "{e}"
+        );
+        let e = "GBG(sigma=1)"
+            .parse::<AlgorithmKind>()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unknown parameter \"sigma\"; allowed: m0, s0"),
+            "{e}"
+        );
+        let g = RewardModel::gaussian(1.5).unwrap();
+        let tie = ArgmaxTie::LowestIndex;
+        assert!(matches!(
+            gts.build_for(3, BetaPrior::default(), tie, &g).unwrap(),
+            Policy::GaussianThompsonSampling(_)
+        ));
+        assert!(gts.build(3, BetaPrior::default(), tie).is_err());
+        assert!(AlgorithmKind::ThompsonSampling
+            .build_for(3, BetaPrior::default(), tie, &g)
+            .is_err());
+        // UCB1 under Gaussian rewards: the bonus scaled by sigma. Arm 0 pulled once (reward 0),
+        // arm 1 nine times (reward 0.5 each).
+        let mut rng = crate::rng::SeedSequence::new(1).exploration_stream(0, 0);
+        let run = |rewards: &RewardModel| -> usize {
+            let mut p = AlgorithmKind::Ucb1
+                .build_for(2, BetaPrior::default(), tie, rewards)
+                .unwrap();
+            p.update(0, 0.0);
+            for _ in 0..9 {
+                p.update(1, 0.5);
+            }
+            p.select(&mut rng)
+        };
+        // Scores with t = 10: arm 0: 0 + s sqrt(2 ln 10) = 2.15 s; arm 1: 0.5 + s sqrt(2 ln 10 / 9)
+        // = 0.5 + 0.72 s. Bernoulli (s = 1): 2.15 > 1.22, arm 0; sigma = 1.5 likewise.
+        assert_eq!(run(&RewardModel::Bernoulli), 0);
+        assert_eq!(run(&g), 0);
+        let tiny = RewardModel::gaussian(0.1).unwrap();
+        // s = 0.1: 0.215 < 0.572: arm 1.
+        assert_eq!(run(&tiny), 1);
+    }
+
+    #[test]
     fn parse_names_and_reject_unknown_ones() {
         assert_eq!(
             "TS".parse::<AlgorithmKind>().unwrap(),

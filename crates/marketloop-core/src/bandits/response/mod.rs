@@ -141,7 +141,10 @@ mod tests {
         assert_eq!(real(-0.5, 1).value(), -0.5);
         // Long windows: whole-number sums still compare exactly (in integers).
         let big = 4_000_000_000u32;
-        assert_eq!(rep(big - 1, big).cmp_exact(rep(big - 2, big - 1)), Ordering::Greater);
+        assert_eq!(
+            rep(big - 1, big).cmp_exact(rep(big - 2, big - 1)),
+            Ordering::Greater
+        );
         assert_eq!(rep(big / 2, big).cmp_exact(rep(1, 2)), Ordering::Equal);
     }
 
