@@ -51,6 +51,9 @@ def test_gaussian_games_run_and_are_reproducible_for_any_thread_count():
     pd.testing.assert_frame_equal(a, b, check_exact=True)
     np.testing.assert_allclose(a["share_firm1"] + a["share_firm2"], 1.0, atol=1e-12)
     assert not a.equals(c.run(seed=4, runs=20))
+    # Recording trajectories changes nothing.
+    tr = c.run(seed=3, runs=20, trajectories=True, every=50)
+    pd.testing.assert_frame_equal(tr.runs, a, check_exact=True)
     # Reputations are means of real rewards: outside [0, 1] here (means up to 2).
     assert (a[["final_reputation_firm1", "final_reputation_firm2"]].to_numpy() > 1.0).any()
 

@@ -618,7 +618,7 @@ mod tests {
         // UCB1 under Gaussian rewards: the bonus scaled by sigma. Arm 0 pulled once (reward 0),
         // arm 1 nine times (reward 0.5 each).
         let mut rng = crate::rng::SeedSequence::new(1).exploration_stream(0, 0);
-        let run = |rewards: &RewardModel| -> usize {
+        let mut run = |rewards: &RewardModel| -> usize {
             let mut p = AlgorithmKind::Ucb1
                 .build_for(2, BetaPrior::default(), tie, rewards)
                 .unwrap();
