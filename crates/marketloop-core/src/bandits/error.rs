@@ -55,7 +55,7 @@ pub enum BanditError {
         "{field} = {algorithm} does not accept {rewards} rewards: {reason}; the algorithms that accept them: {accepted}"
     )]
     UnsupportedRewards {
-        /// The config field of the algorithm, e.g. "algorithms[1]".
+        /// The config field of the algorithm, e.g. `algorithms[1]`.
         field: String,
         /// The algorithm's label, e.g. "TS".
         algorithm: String,

@@ -32,7 +32,7 @@ pub trait AlgorithmSpec: Clone + PartialEq + fmt::Debug + Send + Sync {
     fn label(&self) -> String;
     /// Checks the parameters (independently of K).
     fn check(&self) -> Result<(), BanditError>;
-    /// Errors, naming the config field `field` (e.g. "algorithms[1]"), unless the algorithm
+    /// Errors, naming the config field `field` (e.g. `algorithms[1]`), unless the algorithm
     /// accepts rewards `rewards` (see [`AlgorithmKind::accepts`]; user algorithms accept every
     /// reward model).
     fn check_rewards(&self, field: &str, rewards: &RewardModel) -> Result<(), BanditError>;

@@ -176,7 +176,7 @@ impl AlgorithmKind {
         }
     }
 
-    /// Errors, naming the config field `field` (e.g. "algorithms[1]"), unless the algorithm
+    /// Errors, naming the config field `field` (e.g. `algorithms[1]`), unless the algorithm
     /// accepts `rewards`.
     pub fn check_rewards(&self, field: &str, rewards: &RewardModel) -> Result<(), BanditError> {
         match self.rewards_refusal(rewards) {
