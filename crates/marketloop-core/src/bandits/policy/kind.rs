@@ -156,6 +156,9 @@ impl AlgorithmKind {
             ) => {
                 Some("its Normal likelihood needs the known noise level sigma of Gaussian rewards")
             }
+            (AlgorithmKind::GreedyModified { base, .. }, RewardModel::Bernoulli) => {
+                base.rewards_refusal(rewards)
+            }
             (_, RewardModel::Bernoulli) => None,
             (
                 AlgorithmKind::Ucb1
@@ -612,6 +615,9 @@ mod tests {
             Policy::GaussianThompsonSampling(_)
         ));
         assert!(gts.build(3, BetaPrior::default(), tie).is_err());
+        // The greedy modification accepts what its base accepts (and never Gaussian rewards).
+        let gm: AlgorithmKind = "GM(GTS, p=0.5)".parse().unwrap();
+        assert!(!gm.accepts(&RewardModel::Bernoulli) && !gm.accepts(&g));
         assert!(AlgorithmKind::ThompsonSampling
             .build_for(3, BetaPrior::default(), tie, &g)
             .is_err());
