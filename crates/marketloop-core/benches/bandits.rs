@@ -17,7 +17,7 @@ fn warmed(kind: &AlgorithmKind, rounds: usize) -> marketloop_core::bandits::Poli
     let mut rng = SeedSequence::new(1).exploration_stream(0, 0);
     for t in 0..rounds {
         let a = p.select(&mut rng);
-        p.update(a, t % 3 == 0);
+        p.update(a, f64::from(t % 3 == 0));
     }
     p
 }
@@ -39,7 +39,7 @@ fn policies(c: &mut Criterion) {
         g.bench_function(format!("{} update", kind.short()), |b| {
             b.iter(|| {
                 t = t.wrapping_add(1);
-                p.update(black_box((t % 10) as usize), t.is_multiple_of(2))
+                p.update(black_box((t % 10) as usize), f64::from(t.is_multiple_of(2)))
             })
         });
     }

@@ -77,7 +77,7 @@ impl BanditPolicy for MyKlUcb {
         }
         best
     }
-    fn update(&mut self, arm: usize, reward: bool) {
+    fn update(&mut self, arm: usize, reward: f64) {
         self.data.update(arm, reward);
         self.t += 1;
     }

@@ -24,16 +24,23 @@
 //! warm_start_rows = "per-firm"   # or "shared" (the authors' code)
 //! checkpoints = [500, 1000]      # extra horizons at which shares are reported
 //! isolation = true               # also run each algorithm alone for T0 + T rounds
+//! rewards = "bernoulli"          # or { gaussian = { sigma = 1.0 } }: mu_a + sigma z per pull
 //! ```
+//!
+//! Under `rewards = { gaussian = { sigma = S } }` (S in (0, 1e6]) a pull of arm a pays
+//! mu_a + S z; user-given `means` may then be any numbers in [-1e6, 1e6], and every algorithm
+//! must accept Gaussian rewards (UCB1, SE, EF, EG, ETE, GTS, GBG; the Beta-Bernoulli ones and
+//! EXP3 are refused naming `algorithms[i]`).
 
 use crate::experiment::Plan;
 use crate::spec::limits::{
     at_most, Footprint, MAX_ARMS, MAX_CHECKPOINTS, MAX_FIRMS, MAX_ROUNDS, MAX_RUNS,
 };
+use crate::spec::values::{type_name, unknown_key, Checked};
 use crate::IoError;
 use marketloop_core::bandits::{
     AlgorithmKind, ArgmaxTie, BanditError, BetaPrior, CompetitionConfig, InstanceSpec,
-    NeedlePosition, ResponseSpec, Scenario, WarmStartRows,
+    NeedlePosition, ResponseSpec, RewardModel, Scenario, WarmStartRows,
 };
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -62,6 +69,7 @@ struct RawSpec {
     warm_start_rows: Option<String>,
     checkpoints: Option<Vec<i64>>,
     isolation: Option<bool>,
+    rewards: Option<Checked<RewardModel>>,
 }
 
 /// The paper's number of runs N, when neither the spec file nor the front end gives one.
@@ -158,6 +166,25 @@ impl CompeteSpec {
             u128::from(plan.runs),
             64 + firms * 48 + (g.checkpoints.len() as u128) * (firms + 1) * 24,
         );
+        if let RewardModel::Gaussian { .. } = g.rewards {
+            // Gaussian tables hold 8 bytes per (row, arm): every worker's run table (monopoly,
+            // warm-start and game rows) and, with isolation, its isolation table.
+            let layout = g.layout();
+            let rows = (layout.monopoly as u128)
+                .saturating_add(layout.warm_start.iter().map(|&r| r as u128).sum::<u128>())
+                .saturating_add(layout.game as u128);
+            let iso = if self.isolation {
+                (g.t0 as u128).saturating_add(g.t as u128)
+            } else {
+                0
+            };
+            f.add(
+                "rewards",
+                "the Gaussian reward tables",
+                workers.saturating_mul(rows.saturating_add(iso)),
+                8 * k,
+            );
+        }
         if self.isolation {
             let rounds = (g.t0 as u128).saturating_add(g.t as u128);
             // Reputation, reward and regret curves per algorithm, the relative reputations of
@@ -197,6 +224,75 @@ fn game_field(e: &BanditError) -> &'static str {
     .map_or("compete", |(_, field)| field)
 }
 
+/// The `rewards` field: `"bernoulli"` or `{ gaussian = { sigma = S } }`, validated, every error
+/// naming the field (`rewards`, `rewards.gaussian`, `rewards.gaussian.sigma`).
+fn resolve_rewards(value: Checked<RewardModel>) -> Result<RewardModel, IoError> {
+    const ALLOWED: &str = "\"bernoulli\" or { gaussian = { sigma = S } } with S in (0, 1e6]";
+    match value {
+        Checked::Valid(model) => {
+            model.validate().map_err(|e| {
+                bad(
+                    "rewards.gaussian.sigma",
+                    format!("field `rewards.gaussian.sigma`: {e}"),
+                )
+            })?;
+            Ok(model)
+        }
+        Checked::Invalid(v) => Err(match &v {
+            serde_json::Value::String(s) if s == "gaussian" => bad(
+                "rewards",
+                "field `rewards` = \"gaussian\" needs the noise level: write rewards = { gaussian = { sigma = S } } with S in (0, 1e6]".into(),
+            ),
+            serde_json::Value::Object(t) => {
+                match unknown_key("rewards", t, &["bernoulli", "gaussian"]) {
+                    Some(e) => e,
+                    None if t.len() != 1 => bad(
+                        "rewards",
+                        format!("field `rewards` = {v} must name one reward model: {ALLOWED}"),
+                    ),
+                    None => match t.get("gaussian") {
+                        Some(serde_json::Value::Object(g)) => {
+                            unknown_key("rewards.gaussian", g, &["sigma"]).unwrap_or_else(|| {
+                                match g.get("sigma") {
+                                    None => bad(
+                                        "rewards.gaussian.sigma",
+                                        "field `rewards.gaussian.sigma` is missing: Gaussian rewards need the noise level sigma in (0, 1e6]".into(),
+                                    ),
+                                    Some(x) => bad(
+                                        "rewards.gaussian.sigma",
+                                        format!(
+                                            "field `rewards.gaussian.sigma` is {} ({x}); a number in (0, 1e6] is needed",
+                                            type_name(x)
+                                        ),
+                                    ),
+                                }
+                            })
+                        }
+                        Some(g) => bad(
+                            "rewards.gaussian",
+                            format!(
+                                "field `rewards.gaussian` is {} ({g}); a table {{ sigma = S }} is needed",
+                                type_name(g)
+                            ),
+                        ),
+                        None => bad(
+                            "rewards",
+                            format!("field `rewards` = {v}: \"bernoulli\" takes no parameters; allowed: {ALLOWED}"),
+                        ),
+                    },
+                }
+            }
+            other => bad(
+                "rewards",
+                format!(
+                    "field `rewards` = {other} ({}): unknown reward model; allowed: {ALLOWED}",
+                    type_name(other)
+                ),
+            ),
+        }),
+    }
+}
+
 impl RawSpec {
     /// Resolves the fields as written into a validated spec (every default filled in).
     fn resolve(self) -> Result<CompeteFile, IoError> {
@@ -226,6 +322,10 @@ impl RawSpec {
         let k = nonneg("k", raw.k, 10, 1)?;
         at_most("k", k, MAX_ARMS)?;
         let k = k as usize;
+        let rewards = match raw.rewards.clone() {
+            None => RewardModel::Bernoulli,
+            Some(r) => resolve_rewards(r)?,
+        };
         let instance_name = raw.instance.clone().unwrap_or_else(|| "heavy-tail".into());
         if raw.means.is_some() && instance_name != "means" {
             return Err(bad("means", format!("field `means` is only allowed with instance = \"means\" (instance = {instance_name:?})")));
@@ -274,7 +374,7 @@ impl RawSpec {
             }
         };
         instance
-            .validate()
+            .validate_for(&rewards)
             .map_err(|e| bad("instance", format!("field `instance`: {e}")))?;
 
         let names = raw
@@ -294,6 +394,15 @@ impl RawSpec {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        for (i, a) in algorithms.iter().enumerate() {
+            a.check_rewards(&format!("algorithms[{i}]"), &rewards)
+                .map_err(|e| {
+                    bad(
+                        format!("algorithms[{i}]"),
+                        format!("field `algorithms[{i}]`: {e}"),
+                    )
+                })?;
+        }
 
         let x = raw.x;
         let scenario_name = raw
@@ -467,6 +576,7 @@ impl RawSpec {
             window,
             warm_start_rows,
             checkpoints,
+            rewards,
         }
         .validated()
         .map_err(|e| bad(game_field(&e), format!("invalid game: {e}")))?;
@@ -583,6 +693,107 @@ mod tests {
             let e = CompeteSpec::from_value(&doc).unwrap_err();
             assert_eq!(e.field().as_deref(), Some(field), "{doc}: {e}");
         }
+    }
+
+    #[test]
+    fn gaussian_rewards_are_read_validated_and_recorded() {
+        let s = parse("instance = \"means\"\nmeans = [-2.0, 3.5]\nalgorithms = [\"UCB1\", \"GTS(m0=0, s0=5)\"]\nrewards = { gaussian = { sigma = 2.5 } }").unwrap();
+        assert_eq!(s.game.rewards, RewardModel::Gaussian { sigma: 2.5 });
+        // The resolved config (what every output records) holds the field.
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["game"]["rewards"]["gaussian"]["sigma"], 2.5);
+        assert_eq!(parse("").unwrap().game.rewards, RewardModel::Bernoulli);
+        assert_eq!(
+            parse("rewards = \"bernoulli\"").unwrap().game.rewards,
+            RewardModel::Bernoulli
+        );
+        // Means outside [0, 1] only with Gaussian rewards.
+        let e = parse("instance = \"means\"\nmeans = [-2.0, 3.5]\nalgorithms = [\"UCB1\", \"SE\"]")
+            .unwrap_err();
+        assert!(e.contains("mean of arm 0 = -2 must lie in [0, 1]"), "{e}");
+        // The Gaussian table is in the memory estimate.
+        let plan = Plan::new(0, 10);
+        let g = parse("rewards = { gaussian = { sigma = 1.0 } }\nalgorithms = [\"UCB1\", \"GBG\"]")
+            .unwrap();
+        assert!(g.footprint(&plan).total() > parse("").unwrap().footprint(&plan).total());
+    }
+
+    #[test]
+    fn bad_rewards_are_refused_naming_the_field() {
+        let gauss = |sigma: &str| {
+            format!("algorithms = [\"UCB1\", \"GTS\"]\nrewards = {{ gaussian = {{ sigma = {sigma} }} }}")
+        };
+        for (sigma, shown) in [
+            ("0.0", "= 0 "),
+            ("-1.0", "= -1 "),
+            ("nan", "= NaN "),
+            ("inf", "= inf "),
+            ("1e300", "= 1000000000000000000000000000000"),
+        ] {
+            let e = CompeteSpec::from_toml(&gauss(sigma), Path::new("s.toml")).unwrap_err();
+            assert_eq!(
+                e.field().as_deref(),
+                Some("rewards.gaussian.sigma"),
+                "{sigma}: {e}"
+            );
+            let m = e.to_string();
+            assert!(
+                m.contains("noise sigma of the Gaussian rewards")
+                    && m.contains(shown)
+                    && m.contains("(0, 1e6]"),
+                "{sigma}: {m}"
+            );
+        }
+        for (doc, field, text) in [
+            ("rewards = \"gaussian\"", "rewards", "needs the noise level"),
+            ("rewards = \"poisson\"", "rewards", "unknown reward model"),
+            ("rewards = 3", "rewards", "unknown reward model"),
+            (
+                "rewards = { gaussian = { sd = 1.0 } }",
+                "rewards.gaussian.sd",
+                "allowed: sigma",
+            ),
+            (
+                "rewards = { gaussian = {} }",
+                "rewards.gaussian.sigma",
+                "is missing",
+            ),
+            (
+                "rewards = { gaussian = { sigma = \"x\" } }",
+                "rewards.gaussian.sigma",
+                "is a string",
+            ),
+            (
+                "rewards = { laplace = { b = 1.0 } }",
+                "rewards.laplace",
+                "allowed: bernoulli, gaussian",
+            ),
+        ] {
+            let e = CompeteSpec::from_toml(doc, Path::new("s.toml")).unwrap_err();
+            assert_eq!(e.field().as_deref(), Some(field), "{doc}: {e}");
+            assert!(e.to_string().contains(text), "{doc}: {e}");
+        }
+        // A Beta-Bernoulli algorithm under Gaussian rewards names its slot, the algorithm and
+        // the algorithms that accept Gaussian rewards; GTS under Bernoulli rewards likewise.
+        let e = CompeteSpec::from_toml(
+            "algorithms = [\"UCB1\", \"TS\"]\nrewards = { gaussian = { sigma = 1.0 } }",
+            Path::new("s.toml"),
+        )
+        .unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("algorithms[1]"), "{e}");
+        let m = e.to_string();
+        assert!(
+            m.contains("algorithms[1] = TS does not accept gaussian(sigma=1) rewards")
+                && m.contains("GTS, GBG"),
+            "{m}"
+        );
+        let e =
+            CompeteSpec::from_value(&serde_json::json!({"algorithms": ["GTS", "BG"]})).unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("algorithms[0]"), "{e}");
+        assert!(
+            e.to_string().contains("does not accept bernoulli rewards"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -156,9 +156,10 @@ impl Platform {
         };
         self.ranking
             .observe(step, &outcome, &self.state, &mut self.rng);
-        self.overall.record(bought);
+        let reward = if bought { 1.0 } else { 0.0 };
+        self.overall.record(reward);
         if let Some(f) = self.per_type.get_mut(user_type) {
-            f.record(bought);
+            f.record(reward);
         }
         if game {
             self.chosen += 1;

@@ -14,12 +14,16 @@
 //! `Source::Instance`, rewards from `Source::Rewards`, firm slot s's algorithm from
 //! [`SeedSequence::exploration_stream`] (the one slot-to-stream mapping, for any number of
 //! firms), users' choices from `Source::Response`.
+//!
+//! **Rewards.** A config's [`RewardModel`] (Bernoulli by default, or Gaussian) says what the
+//! run's table holds and what the algorithms learn from; [`CompetitionConfig::validated`]
+//! refuses an algorithm that does not accept it, naming `algorithms[i]`, before anything runs.
 
 use super::firm::check_window;
 use super::table::{PhaseRows, WarmStartRows};
 use super::{
     AlgorithmKind, AlgorithmSpec, ArgmaxTie, BanditError, BetaPrior, Firm, FirmSpec, InstanceSpec,
-    MeanVector, Phase, RealizationTable, ResponseSpec, TableLayout,
+    MeanVector, Phase, RealizationTable, ResponseSpec, RewardModel, TableLayout,
 };
 use crate::rng::{PortableRng, SeedSequence, Source};
 use serde::{Deserialize, Serialize};
@@ -100,6 +104,9 @@ pub struct CompetitionConfig<A = AlgorithmKind> {
     pub warm_start_rows: WarmStartRows,
     /// Game rounds after which market shares and regret are also recorded (each in 1..=T).
     pub checkpoints: Vec<usize>,
+    /// What a pull pays (Bernoulli by default; absent from older configs).
+    #[serde(default)]
+    pub rewards: RewardModel,
 }
 
 impl CompetitionConfig {
@@ -117,6 +124,7 @@ impl CompetitionConfig {
             window: 100,
             warm_start_rows: WarmStartRows::PerFirm,
             checkpoints: Vec::new(),
+            rewards: RewardModel::Bernoulli,
         }
         .validated()
     }
@@ -146,6 +154,10 @@ impl<A: AlgorithmSpec> CompetitionConfig<A> {
         }
         for a in &self.algorithms {
             a.check()?;
+        }
+        self.rewards.validate()?;
+        for (i, a) in self.algorithms.iter().enumerate() {
+            a.check_rewards(&format!("algorithms[{i}]"), &self.rewards)?;
         }
         BetaPrior::new(self.prior.alpha, self.prior.beta)?;
         self.response.build()?;
@@ -216,6 +228,7 @@ impl<A: AlgorithmSpec> CompetitionConfig<A> {
             prior: self.prior,
             tie: self.tie,
             window: self.window,
+            rewards: self.rewards,
         }
     }
 
@@ -233,6 +246,7 @@ impl<A: AlgorithmSpec> CompetitionConfig<A> {
             window: self.window,
             warm_start_rows: self.warm_start_rows,
             checkpoints: self.checkpoints,
+            rewards: self.rewards,
         }
     }
 
@@ -276,13 +290,24 @@ pub fn instance_seeds(master: &SeedSequence, instance: &InstanceSpec) -> SeedSeq
     master.derive(&instance.label())
 }
 
-/// The mean vector of run `run`.
+/// The mean vector of run `run` (Bernoulli rewards).
 pub fn draw_means(
     instance: &InstanceSpec,
     seeds: &SeedSequence,
     run: u64,
 ) -> Result<MeanVector, BanditError> {
-    instance.draw(&mut seeds.stream(run, Source::Instance))
+    draw_means_for(instance, &RewardModel::Bernoulli, seeds, run)
+}
+
+/// The mean vector of run `run` for rewards `rewards` (the same draws as [`draw_means`]; only
+/// the validation of user-given means differs).
+pub fn draw_means_for(
+    instance: &InstanceSpec,
+    rewards: &RewardModel,
+    seeds: &SeedSequence,
+    run: u64,
+) -> Result<MeanVector, BanditError> {
+    instance.draw_for(&mut seeds.stream(run, Source::Instance), rewards)
 }
 
 /// A firm and its exploration stream part-way through its pre-game history, with the regret
@@ -402,6 +427,13 @@ pub(super) fn pre_game<A: AlgorithmSpec>(
         return Err(BanditError::Mismatch(format!(
             "the realization table has {} arms but the mean vector has {k}",
             table.k()
+        )));
+    }
+    if *table.rewards() != cfg.rewards {
+        return Err(BanditError::Mismatch(format!(
+            "the realization table holds {} rewards but the game has rewards = {}",
+            table.rewards(),
+            cfg.rewards
         )));
     }
     let layout = cfg.layout();

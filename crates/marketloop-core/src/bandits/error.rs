@@ -49,6 +49,23 @@ pub enum BanditError {
         /// What is wrong.
         reason: String,
     },
+    /// An algorithm paired with a reward model it does not accept (for example a Beta-Bernoulli
+    /// algorithm under Gaussian rewards); refused before anything runs.
+    #[error(
+        "{field} = {algorithm} does not accept {rewards} rewards: {reason}; the algorithms that accept them: {accepted}"
+    )]
+    UnsupportedRewards {
+        /// The config field of the algorithm, e.g. `algorithms[1]`.
+        field: String,
+        /// The algorithm's label, e.g. "TS".
+        algorithm: String,
+        /// The reward model, e.g. "gaussian(sigma=1)".
+        rewards: String,
+        /// Why it does not fit.
+        reason: String,
+        /// The built-in algorithms that accept this reward model (and user algorithms).
+        accepted: String,
+    },
     /// Inputs that do not fit together (for example a table with fewer rows than a phase needs).
     #[error("{0}")]
     Mismatch(String),

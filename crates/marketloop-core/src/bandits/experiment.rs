@@ -8,11 +8,12 @@
 //! bit-identical to playing every cell on its own.
 
 use super::competition::{
-    draw_means, instance_seeds, CompetitionConfig, CompetitionOutcome, PrefixCache,
+    draw_means_for, instance_seeds, CompetitionConfig, CompetitionOutcome, PrefixCache,
 };
 use super::run::{outcome_or_fault, start_game};
 use super::{
-    AlgorithmKind, AlgorithmSpec, BanditError, InstanceSpec, RealizationTable, TableLayout,
+    AlgorithmKind, AlgorithmSpec, BanditError, InstanceSpec, RealizationTable, RewardModel,
+    TableLayout,
 };
 use crate::rng::SeedSequence;
 use crate::runner::{map_replicates, Schedule};
@@ -29,17 +30,25 @@ pub struct Experiment<A = AlgorithmKind> {
 }
 
 impl<A: AlgorithmSpec> Experiment<A> {
-    /// Validates the instance and the cells.
+    /// Validates the instance and the cells (which share each run's table, so they must have
+    /// the same reward model).
     pub fn new(
         instance: InstanceSpec,
         cells: Vec<CompetitionConfig<A>>,
         seed: SeedSequence,
     ) -> Result<Self, BanditError> {
-        instance.validate()?;
-        let cells = cells
+        let cells: Vec<CompetitionConfig<A>> = cells
             .into_iter()
             .map(CompetitionConfig::validated)
             .collect::<Result<_, _>>()?;
+        let rewards = cells.first().map(|c| c.rewards).unwrap_or_default();
+        if let Some((i, c)) = cells.iter().enumerate().find(|(_, c)| c.rewards != rewards) {
+            return Err(BanditError::Mismatch(format!(
+                "the cells of one experiment share each run's reward table, so they need one reward model: cell 0 has rewards = {rewards}, cell {i} rewards = {}",
+                c.rewards
+            )));
+        }
+        instance.validate_for(&rewards)?;
         Ok(Experiment {
             instance,
             cells,
@@ -54,11 +63,17 @@ impl<A: AlgorithmSpec> Experiment<A> {
             .fold(TableLayout::default(), |acc, c| acc.union(&c.layout()))
     }
 
+    /// The reward model of the cells (Bernoulli without cells).
+    pub fn rewards(&self) -> RewardModel {
+        self.cells.first().map(|c| c.rewards).unwrap_or_default()
+    }
+
     /// Run `run` of every cell: one mean vector, one table, then each cell's game.
     pub fn run_replicate(&self, run: u64) -> Result<Vec<CompetitionOutcome>, BanditError> {
         let seeds = instance_seeds(&self.seed, &self.instance);
-        let means = draw_means(&self.instance, &seeds, run)?;
-        let table = RealizationTable::generate(&means, &self.layout(), &seeds, run)?;
+        let rewards = self.rewards();
+        let means = draw_means_for(&self.instance, &rewards, &seeds, run)?;
+        let table = RealizationTable::generate_for(&rewards, &means, &self.layout(), &seeds, run)?;
         let mut cache = PrefixCache::default();
         let mut out: Vec<Option<CompetitionOutcome>> = vec![None; self.cells.len()];
         for group in horizon_groups(&self.cells) {
@@ -205,7 +220,7 @@ mod tests {
         let seeds = instance_seeds(&seed, &instance);
         for run in 0..5 {
             let shared = exp.run_replicate(run).unwrap();
-            let means = draw_means(&instance, &seeds, run).unwrap();
+            let means = crate::bandits::draw_means(&instance, &seeds, run).unwrap();
             for (cell, got) in cells.iter().zip(&shared) {
                 // Alone: its own table (only its own rows) and no cache.
                 let table =

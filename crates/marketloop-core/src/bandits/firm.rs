@@ -2,13 +2,19 @@
 //!
 //! The reputation is the average reward of the last M users the firm served (M = 100 in the
 //! paper); while it has served at most M users it is the mean of all its rewards, and it is 0
-//! before the first user. Window sums are exact integers in a ring buffer allocated once, so a
-//! round costs O(1) beyond the algorithm's own work. A firm that is not chosen is not touched.
+//! before the first user. The rewards sit in a ring buffer allocated once and the window sum is
+//! kept as a running sum, so a round costs O(1) beyond the algorithm's own work. Under Bernoulli
+//! rewards the buffer holds one byte per reward and the running sum is an exact integer. From
+//! the first reward other than 0 or 1 on (Gaussian rewards) the buffer holds numbers; so that no
+//! rounding accumulates over a long horizon, the sum is recomputed from the buffer (in
+//! the order the rewards came) every time the ring wraps: it then equals a direct recomputation
+//! of the window exactly, and in between it differs by the rounding of at most M additions and
+//! M subtractions. A firm that is not chosen is not touched.
 
 use super::table::PhaseRows;
 use super::{
     AlgorithmKind, AlgorithmSpec, ArgmaxTie, BanditError, BanditPolicy, BetaPrior, DynBanditPolicy,
-    MeanVector, Reputation,
+    MeanVector, Reputation, RewardModel,
 };
 use crate::rng::PortableRng;
 use rand::Rng;
@@ -29,13 +35,16 @@ pub struct FirmSpec<A = AlgorithmKind> {
     pub tie: ArgmaxTie,
     /// Reputation window M.
     pub window: usize,
+    /// The reward model the firm's algorithm learns from.
+    pub rewards: RewardModel,
 }
 
 impl<A: AlgorithmSpec> FirmSpec<A> {
     /// A new firm on `k` arms: the algorithm at its prior, an empty reputation window.
     pub fn build(&self, k: usize) -> Result<Firm<A::Policy>, BanditError> {
         Firm::new(
-            self.algorithm.build_policy(k, self.prior, self.tie)?,
+            self.algorithm
+                .build_policy(k, self.prior, self.tie, &self.rewards)?,
             self.window,
         )
     }
@@ -45,42 +54,99 @@ impl<A: AlgorithmSpec> FirmSpec<A> {
 #[derive(Clone, Debug)]
 pub struct Firm<P> {
     policy: P,
-    window: Vec<u8>,
+    window: Window,
     next: usize,
     in_window: u32,
-    sum: u32,
     served: u64,
 }
 
+/// The rewards in the reputation window, as a ring buffer with a running sum.
+#[derive(Clone, Debug)]
+enum Window {
+    /// Only 0/1 rewards so far: one byte each, an exact integer sum.
+    Counts { values: Vec<u8>, sum: u32 },
+    /// Real rewards (from the first reward other than 0 or 1 on).
+    Reals { values: Vec<f64>, sum: f64 },
+}
+
 impl<P> Firm<P> {
-    /// A firm using `policy` with a reputation window of `window` >= 1 users.
+    /// A firm using `policy` with a reputation window of `window` >= 1 users. The window holds
+    /// 0/1 rewards compactly and switches to real numbers at the first other reward.
     pub fn new(policy: P, window: usize) -> Result<Self, BanditError> {
         check_window(window)?;
         Ok(Firm {
             policy,
-            window: vec![0; window],
+            window: Window::Counts {
+                values: vec![0; window],
+                sum: 0,
+            },
             next: 0,
             in_window: 0,
-            sum: 0,
             served: 0,
         })
     }
 
-    /// Adds one reward to the reputation window.
+    /// Adds one reward to the reputation window (see the module docs for the running sum).
     #[inline]
-    pub fn record(&mut self, reward: bool) {
-        let r = u8::from(reward);
-        let m = self.window.len();
-        if (self.in_window as usize) < m {
-            self.in_window += 1;
-        } else {
-            self.sum -= u32::from(self.window[self.next]);
+    pub fn record(&mut self, reward: f64) {
+        let m = self.window_len();
+        let full = self.in_window as usize == m;
+        match &mut self.window {
+            Window::Counts { values, sum } if reward == 0.0 || reward == 1.0 => {
+                let r = u8::from(reward == 1.0);
+                if full {
+                    *sum -= u32::from(values[self.next]);
+                } else {
+                    self.in_window += 1;
+                }
+                values[self.next] = r;
+                *sum += u32::from(r);
+                self.next += 1;
+                if self.next == m {
+                    self.next = 0;
+                }
+                self.served += 1;
+            }
+            _ => self.record_real(reward),
         }
-        self.window[self.next] = r;
-        self.sum += u32::from(r);
+    }
+
+    /// The window's length M.
+    #[inline]
+    fn window_len(&self) -> usize {
+        match &self.window {
+            Window::Counts { values, .. } => values.len(),
+            Window::Reals { values, .. } => values.len(),
+        }
+    }
+
+    /// [`Firm::record`] for a window of real numbers (converting a window of 0/1 rewards at
+    /// the first other reward).
+    fn record_real(&mut self, reward: f64) {
+        if let Window::Counts { values, sum } = &self.window {
+            // The 0/1 rewards so far convert exactly.
+            self.window = Window::Reals {
+                values: values.iter().map(|&x| f64::from(x)).collect(),
+                sum: f64::from(*sum),
+            };
+        }
+        let Window::Reals { values, sum } = &mut self.window else {
+            return;
+        };
+        let m = values.len();
+        if self.in_window as usize == m {
+            *sum -= values[self.next];
+        } else {
+            self.in_window += 1;
+        }
+        values[self.next] = reward;
+        *sum += reward;
         self.next += 1;
         if self.next == m {
             self.next = 0;
+            // The ring is full and in arrival order: recompute the sum so that rounding never
+            // accumulates past one window.
+            *sum = values.iter().sum();
         }
         self.served += 1;
     }
@@ -88,10 +154,27 @@ impl<P> Firm<P> {
     /// The current reputation.
     #[inline]
     pub fn reputation(&self) -> Reputation {
+        let sum = match &self.window {
+            Window::Counts { sum, .. } => f64::from(*sum),
+            Window::Reals { sum, .. } => *sum,
+        };
         Reputation {
-            sum: self.sum,
+            sum,
             n: self.in_window,
         }
+    }
+
+    /// The rewards in the reputation window, oldest first (for checks and analysis).
+    pub fn window_rewards(&self) -> Vec<f64> {
+        let n = self.in_window as usize;
+        let all: Vec<f64> = match &self.window {
+            Window::Counts { values, .. } => values.iter().map(|&x| f64::from(x)).collect(),
+            Window::Reals { values, .. } => values.clone(),
+        };
+        let m = all.len();
+        // The oldest entry sits at `next` when the ring is full, at 0 before.
+        let start = if n == m { self.next } else { 0 };
+        (0..n).map(|i| all[(start + i) % m]).collect()
     }
 
     /// Users served so far (all phases).
@@ -101,10 +184,18 @@ impl<P> Firm<P> {
 
     /// Forgets the reputation (back to 0, empty window); the algorithm keeps its data.
     pub fn wipe_reputation(&mut self) {
-        self.window.iter_mut().for_each(|x| *x = 0);
+        match &mut self.window {
+            Window::Counts { values, sum } => {
+                values.iter_mut().for_each(|x| *x = 0);
+                *sum = 0;
+            }
+            Window::Reals { values, sum } => {
+                values.iter_mut().for_each(|x| *x = 0.0);
+                *sum = 0.0;
+            }
+        }
         self.next = 0;
         self.in_window = 0;
-        self.sum = 0;
     }
 
     /// The algorithm.
@@ -124,7 +215,7 @@ impl<P: DynBanditPolicy> Firm<P> {
         rows: PhaseRows<'_>,
         row: usize,
         rng: &mut PortableRng,
-    ) -> (usize, bool) {
+    ) -> (usize, f64) {
         let arm = self.policy.dyn_select(rng);
         let reward = rows.reward(row, arm);
         self.policy.dyn_update(arm, reward);
@@ -167,7 +258,7 @@ impl<P: BanditPolicy> Firm<P> {
         rows: PhaseRows<'_>,
         row: usize,
         rng: &mut R,
-    ) -> (usize, bool) {
+    ) -> (usize, f64) {
         let arm = self.policy.select(rng);
         let reward = rows.reward(row, arm);
         self.policy.update(arm, reward);
@@ -213,7 +304,7 @@ impl<P: BanditPolicy> Firm<P> {
     }
 }
 
-/// Checks a reputation window M: at least one user, at most 2^32 - 1 (window sums are `u32`).
+/// Checks a reputation window M: at least one user, at most 2^32 - 1 (window counts are `u32`).
 pub(super) fn check_window(window: usize) -> Result<(), BanditError> {
     if window == 0 || window > u32::MAX as usize {
         return Err(BanditError::range(
@@ -240,13 +331,13 @@ mod tests {
             .unwrap();
         let mut f = Firm::new(p, 3).unwrap();
         assert_eq!(f.reputation().value(), 0.0);
-        let rewards = [true, false, true, true, false, false, false];
+        let rewards = [1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0];
         let mut hist = Vec::new();
         for (i, &r) in rewards.iter().enumerate() {
             f.record(r);
             hist.push(r);
             let w = &hist[hist.len().saturating_sub(3)..];
-            let want = w.iter().filter(|&&x| x).count() as f64 / w.len() as f64;
+            let want = w.iter().filter(|&&x| x == 1.0).count() as f64 / w.len() as f64;
             assert_eq!(f.reputation().value(), want, "after {} rewards", i + 1);
         }
         f.wipe_reputation();
@@ -258,6 +349,45 @@ mod tests {
             0
         )
         .is_err());
+    }
+
+    #[test]
+    fn gaussian_window_equals_a_direct_recomputation() {
+        // Real rewards around 1000 (large against their spread, the hard case for a running
+        // sum) over 50 windows of M = 37: the reputation equals the direct mean of the last M
+        // rewards exactly whenever the ring wraps, and within the rounding of 2M additions in
+        // between.
+        use rand::Rng;
+        let m = 37;
+        let mut f = Firm::new((), m).unwrap();
+        let mut rng = SeedSequence::new(4).exploration_stream(0, 0);
+        let mut hist: Vec<f64> = Vec::new();
+        for i in 0..50 * m {
+            let r = 1000.0 + rng.random::<f64>() - 0.5;
+            f.record(r);
+            hist.push(r);
+            let w = &hist[hist.len().saturating_sub(m)..];
+            let direct: f64 = w.iter().sum::<f64>();
+            let got = f.reputation();
+            assert_eq!(got.n as usize, w.len());
+            assert_eq!(f.window_rewards(), w.to_vec(), "after {} rewards", i + 1);
+            let bound = 2.0 * m as f64 * f64::EPSILON * w.iter().map(|x| x.abs()).sum::<f64>();
+            assert!((got.sum - direct).abs() <= bound, "after {} rewards", i + 1);
+            if (i + 1) % m == 0 {
+                assert_eq!(got.sum, direct, "at the wrap after {} rewards", i + 1);
+                assert_eq!(got.value(), direct / w.len() as f64);
+            }
+        }
+        // 0/1 rewards first, then a real one: the window converts exactly.
+        let mut g = Firm::new((), 3).unwrap();
+        g.record(1.0);
+        g.record(0.0);
+        g.record(-2.5);
+        assert_eq!(g.reputation().sum, -1.5);
+        g.record(1.0);
+        assert_eq!(g.window_rewards(), vec![0.0, -2.5, 1.0]);
+        g.wipe_reputation();
+        assert_eq!(g.reputation(), Reputation::default());
     }
 
     #[test]

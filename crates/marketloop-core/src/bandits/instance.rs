@@ -1,7 +1,7 @@
 //! MAB instances: distributions over Bernoulli mean vectors (the paper's Needle-in-Haystack,
 //! Uniform and Heavy-Tail, and user-given vectors), and validated [`MeanVector`]s.
 
-use super::BanditError;
+use super::{BanditError, RewardModel};
 use rand::Rng;
 use rand_distr::{Beta, Distribution};
 use serde::{Deserialize, Serialize};
@@ -63,7 +63,8 @@ pub enum InstanceSpec {
     },
     /// The same user-given mean vector in every run.
     Means {
-        /// The means, each in [0, 1].
+        /// The means, each in [0, 1] (Bernoulli rewards) or in [-10^6, 10^6] (Gaussian
+        /// rewards).
         means: Vec<f64>,
     },
 }
@@ -155,8 +156,15 @@ impl InstanceSpec {
         }
     }
 
-    /// Checks every parameter.
+    /// Checks every parameter for Bernoulli rewards.
     pub fn validate(&self) -> Result<(), BanditError> {
+        self.validate_for(&RewardModel::Bernoulli)
+    }
+
+    /// Checks every parameter for rewards `rewards`: as [`InstanceSpec::validate`], except
+    /// that under Gaussian rewards user-given means may be any numbers in [-10^6, 10^6] (the
+    /// families' parameters keep their ranges).
+    pub fn validate_for(&self, rewards: &RewardModel) -> Result<(), BanditError> {
         let k = self.k();
         if k == 0 {
             return Err(BanditError::range("number of arms K", 0, "[1, infinity)"));
@@ -210,17 +218,27 @@ impl InstanceSpec {
             }
             InstanceSpec::Means { means } => {
                 for (i, &m) in means.iter().enumerate() {
-                    unit(&format!("mean of arm {i}"), m)?;
+                    rewards.check_mean(i, m)?;
                 }
             }
         }
         Ok(())
     }
 
-    /// Draws one mean vector (call [`InstanceSpec::validate`] first; invalid parameters give an
-    /// error here too).
+    /// Draws one mean vector for Bernoulli rewards (call [`InstanceSpec::validate`] first;
+    /// invalid parameters give an error here too).
     pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> Result<MeanVector, BanditError> {
-        self.validate()?;
+        self.draw_for(rng, &RewardModel::Bernoulli)
+    }
+
+    /// Draws one mean vector for rewards `rewards` (the same draws as [`InstanceSpec::draw`]:
+    /// only the validation of user-given means differs).
+    pub fn draw_for<R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        rewards: &RewardModel,
+    ) -> Result<MeanVector, BanditError> {
+        self.validate_for(rewards)?;
         let k = self.k();
         let means = match self {
             InstanceSpec::NeedleInHaystack {
@@ -248,11 +266,13 @@ impl InstanceSpec {
             }
             InstanceSpec::Means { means } => means.clone(),
         };
-        MeanVector::new(means)
+        MeanVector::for_rewards(means, rewards)
     }
 }
 
-/// A validated vector of Bernoulli means, each in [0, 1], with at least one arm.
+/// A validated vector of arm means with at least one arm: each in [0, 1] for Bernoulli
+/// rewards ([`MeanVector::new`]), in [-10^6, 10^6] for Gaussian ones
+/// ([`MeanVector::for_rewards`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MeanVector {
     means: Vec<f64>,
@@ -260,15 +280,19 @@ pub struct MeanVector {
 }
 
 impl MeanVector {
-    /// Validates the means (K >= 1, each in [0, 1]).
+    /// Validates Bernoulli means (K >= 1, each in [0, 1]).
     pub fn new(means: Vec<f64>) -> Result<Self, BanditError> {
+        Self::for_rewards(means, &RewardModel::Bernoulli)
+    }
+
+    /// Validates the means for rewards `rewards` (K >= 1, each as
+    /// [`RewardModel::check_mean`] allows).
+    pub fn for_rewards(means: Vec<f64>, rewards: &RewardModel) -> Result<Self, BanditError> {
         if means.is_empty() {
             return Err(BanditError::range("number of arms K", 0, "[1, infinity)"));
         }
         for (i, &m) in means.iter().enumerate() {
-            if !(0.0..=1.0).contains(&m) {
-                return Err(BanditError::range(format!("mean of arm {i}"), m, "[0, 1]"));
-            }
+            rewards.check_mean(i, m)?;
         }
         let best = means.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         Ok(Self { means, best })

@@ -7,11 +7,11 @@
 //! Runs are processed in fixed chunks of [`CHUNK`] runs (the parallel unit); chunk sums are
 //! added in chunk order, so the summary is bit-identical for any thread count.
 
-use super::competition::{draw_means, instance_seeds};
+use super::competition::{draw_means_for, instance_seeds};
 use super::firm::check_window;
 use super::{
     AlgorithmKind, AlgorithmSpec, ArgmaxTie, BanditError, BetaPrior, DynBanditPolicy, FirmSpec,
-    InstanceSpec, Phase, RealizationTable, Reputation, TableLayout,
+    InstanceSpec, Phase, RealizationTable, Reputation, RewardModel, TableLayout,
 };
 use crate::rng::SeedSequence;
 use crate::runner::{map_replicates, Schedule};
@@ -41,6 +41,8 @@ pub struct IsolationConfig<A = AlgorithmKind> {
     pub snapshots: Vec<usize>,
     /// The master seed.
     pub seed: SeedSequence,
+    /// What a pull pays (every algorithm must accept it).
+    pub rewards: RewardModel,
 }
 
 /// The summary over runs. Trajectories are indexed by round t - 1 (value after t users).
@@ -78,7 +80,8 @@ struct Chunk {
 impl<A: AlgorithmSpec> IsolationConfig<A> {
     /// Validates and runs `runs` runs.
     pub fn run(&self, runs: u64, schedule: Schedule) -> Result<IsolationSummary, BanditError> {
-        self.instance.validate()?;
+        self.rewards.validate()?;
+        self.instance.validate_for(&self.rewards)?;
         if self.algorithms.is_empty() {
             return Err(BanditError::range(
                 "number of algorithms in isolation",
@@ -86,8 +89,9 @@ impl<A: AlgorithmSpec> IsolationConfig<A> {
                 "[1, infinity)",
             ));
         }
-        for a in &self.algorithms {
+        for (i, a) in self.algorithms.iter().enumerate() {
             a.check()?;
+            a.check_rewards(&format!("algorithms[{i}]"), &self.rewards)?;
         }
         if self.rounds == 0 {
             return Err(BanditError::range(
@@ -184,6 +188,7 @@ impl<A: AlgorithmSpec> IsolationConfig<A> {
             prior: self.prior,
             tie: self.tie,
             window: self.window,
+            rewards: self.rewards,
         }
     }
 
@@ -209,8 +214,9 @@ impl<A: AlgorithmSpec> IsolationConfig<A> {
         let firms: Vec<FirmSpec<A>> = (0..na).map(|a| self.firm(a)).collect();
         let mut reps: Vec<Vec<Reputation>> = vec![vec![Reputation::default(); l]; na];
         for run in from..to {
-            let means = draw_means(&self.instance, &seeds, run)?;
-            let table = RealizationTable::generate(&means, &layout, &seeds, run)?;
+            let means = draw_means_for(&self.instance, &self.rewards, &seeds, run)?;
+            let table =
+                RealizationTable::generate_for(&self.rewards, &means, &layout, &seeds, run)?;
             let rows = table.phase(Phase::Isolation);
             for (a, spec) in firms.iter().enumerate() {
                 let mut firm = spec.build(means.k())?;
@@ -306,6 +312,7 @@ mod tests {
             rounds,
             snapshots: vec![10, rounds],
             seed: SeedSequence::new(77),
+            rewards: RewardModel::default(),
         }
     }
 

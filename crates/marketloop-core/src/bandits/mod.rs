@@ -3,7 +3,9 @@
 //! Perils of Exploration under Competition").
 //!
 //! - [`instance`]: MAB instances (Needle-in-Haystack, Uniform, Heavy-Tail, given means).
-//! - [`table`]: realization tables with per-phase row blocks (common random numbers).
+//! - [`rewards`]: the reward model ([`RewardModel`]: Bernoulli, the default, or Gaussian).
+//! - [`table`]: realization tables with per-phase row blocks (common random numbers), 0/1
+//!   rewards bit-packed or Gaussian rewards as numbers.
 //! - [`policy`]: the [`BanditPolicy`] trait, [`ArgmaxTie`] and the algorithms (one file per
 //!   family: greedy, Thompson sampling and its exact samplers, UCB1, Successive Elimination,
 //!   Explore-First, the greedy modification, KL-UCB and Bayes-UCB, EXP3, the non-Bayesian
@@ -41,11 +43,12 @@ pub mod observer;
 pub mod plugin;
 pub mod policy;
 pub mod response;
+pub mod rewards;
 pub mod run;
 pub mod table;
 
 pub use competition::{
-    draw_means, instance_seeds, CompetitionConfig, CompetitionOutcome, Scenario,
+    draw_means, draw_means_for, instance_seeds, CompetitionConfig, CompetitionOutcome, Scenario,
 };
 pub use error::BanditError;
 pub use experiment::Experiment;
@@ -62,13 +65,15 @@ pub use plugin::{AlgorithmSpec, CustomAlgorithm, FirmAlgorithm};
 pub use policy::{
     AlgorithmKind, ArgmaxTie, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BayesUcb,
     BetaPosterior, BetaPrior, BetaSampler, BoxedPolicy, DynBanditPolicy, EpsilonGreedy, Exp3,
-    ExploreFirst, ExploreThenExploit, GammaSampler, GreedyModified, KlUcb, Policy, StaticGreedy,
+    ExploreFirst, ExploreThenExploit, GammaSampler, GaussianBayesGreedy, GaussianPosterior,
+    GaussianThompsonSampling, GreedyModified, KlUcb, NormalPrior, Policy, StaticGreedy,
     SuccessiveElimination, ThompsonSampling, Ucb1,
 };
 pub use response::{
     Arrival, HardMax, HardMaxRandom, HeterogeneousHardMax, Reputation, Response, ResponseFunction,
     ResponseSpec, SoftMax, SoftMaxRandom, Uniform, WithRandom,
 };
+pub use rewards::RewardModel;
 pub use run::run_competition;
 pub use run::{CompetitionRun, CompetitionState};
 pub use table::{Phase, RealizationTable, TableLayout, WarmStartRows};

@@ -118,6 +118,7 @@ fn isolation_regret(alg: AlgorithmKind, rounds: usize, runs: u64) -> Estimate {
         rounds,
         snapshots: vec![],
         seed: SeedSequence::new(31),
+        rewards: RewardModel::default(),
     };
     let s = cfg.run(runs, Schedule::Parallel).unwrap();
     Estimate::from_samples(&s.final_regret[0])

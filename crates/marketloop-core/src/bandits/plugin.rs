@@ -10,6 +10,7 @@
 
 use super::{
     AlgorithmKind, ArgmaxTie, BanditError, BetaPrior, BoxedPolicy, DynBanditPolicy, Policy,
+    RewardModel,
 };
 use std::fmt;
 use std::sync::Arc;
@@ -18,18 +19,23 @@ use std::sync::Arc;
 pub trait AlgorithmSpec: Clone + PartialEq + fmt::Debug + Send + Sync {
     /// The algorithm it builds.
     type Policy: DynBanditPolicy + Clone + fmt::Debug;
-    /// Builds the algorithm on `k` arms (`prior` and `tie` are the config's, for algorithms that
-    /// use them).
+    /// Builds the algorithm on `k` arms (`prior`, `tie` and `rewards` are the config's, for
+    /// algorithms that use them).
     fn build_policy(
         &self,
         k: usize,
         prior: BetaPrior,
         tie: ArgmaxTie,
+        rewards: &RewardModel,
     ) -> Result<Self::Policy, BanditError>;
     /// Short label ("TS", "KL-UCB", ...).
     fn label(&self) -> String;
     /// Checks the parameters (independently of K).
     fn check(&self) -> Result<(), BanditError>;
+    /// Errors, naming the config field `field` (e.g. `algorithms[1]`), unless the algorithm
+    /// accepts rewards `rewards` (see [`AlgorithmKind::accepts`]; user algorithms accept every
+    /// reward model).
+    fn check_rewards(&self, field: &str, rewards: &RewardModel) -> Result<(), BanditError>;
 }
 
 impl AlgorithmSpec for AlgorithmKind {
@@ -39,8 +45,9 @@ impl AlgorithmSpec for AlgorithmKind {
         k: usize,
         prior: BetaPrior,
         tie: ArgmaxTie,
+        rewards: &RewardModel,
     ) -> Result<Policy, BanditError> {
-        self.build(k, prior, tie)
+        self.build_for(k, prior, tie, rewards)
     }
     fn label(&self) -> String {
         self.short()
@@ -48,12 +55,17 @@ impl AlgorithmSpec for AlgorithmKind {
     fn check(&self) -> Result<(), BanditError> {
         self.validate()
     }
+    fn check_rewards(&self, field: &str, rewards: &RewardModel) -> Result<(), BanditError> {
+        AlgorithmKind::check_rewards(self, field, rewards)
+    }
 }
 
 type Constructor = dyn Fn(usize) -> Result<BoxedPolicy, BanditError> + Send + Sync;
 
 /// A user's algorithm: a name and a constructor that builds a fresh instance on K arms (once
-/// per firm and run). Two `CustomAlgorithm`s are equal only if they are clones of one another
+/// per firm and run). It receives the rewards as real numbers ([`DynBanditPolicy::dyn_update`])
+/// and is accepted under every reward model: making sense of Gaussian rewards is the user's
+/// responsibility. Two `CustomAlgorithm`s are equal only if they are clones of one another
 /// (the same constructor), so the engine never confuses two different algorithms of one name.
 #[derive(Clone)]
 pub struct CustomAlgorithm {
@@ -146,9 +158,12 @@ impl AlgorithmSpec for FirmAlgorithm {
         k: usize,
         prior: BetaPrior,
         tie: ArgmaxTie,
+        rewards: &RewardModel,
     ) -> Result<BoxedPolicy, BanditError> {
         match self {
-            FirmAlgorithm::Builtin(kind) => Ok(BoxedPolicy::new(kind.build(k, prior, tie)?)),
+            FirmAlgorithm::Builtin(kind) => {
+                Ok(BoxedPolicy::new(kind.build_for(k, prior, tie, rewards)?))
+            }
             FirmAlgorithm::Custom(c) => c.build(k),
         }
     }
@@ -161,6 +176,12 @@ impl AlgorithmSpec for FirmAlgorithm {
     fn check(&self) -> Result<(), BanditError> {
         match self {
             FirmAlgorithm::Builtin(kind) => kind.validate(),
+            FirmAlgorithm::Custom(_) => Ok(()),
+        }
+    }
+    fn check_rewards(&self, field: &str, rewards: &RewardModel) -> Result<(), BanditError> {
+        match self {
+            FirmAlgorithm::Builtin(kind) => kind.check_rewards(field, rewards),
             FirmAlgorithm::Custom(_) => Ok(()),
         }
     }
@@ -198,7 +219,7 @@ mod tests {
             }
             tied[rng.random_range(0..tied.len() as u32) as usize]
         }
-        fn dyn_update(&mut self, arm: usize, reward: bool) {
+        fn dyn_update(&mut self, arm: usize, reward: f64) {
             self.post.update(arm, reward);
         }
         fn dyn_reset(&mut self) {
@@ -229,7 +250,7 @@ mod tests {
             }
             tied[rng.random_range(0..tied.len() as u32) as usize]
         }
-        fn update(&mut self, arm: usize, reward: bool) {
+        fn update(&mut self, arm: usize, reward: f64) {
             self.0.post.update(arm, reward);
         }
         fn reset(&mut self) {
@@ -259,6 +280,7 @@ mod tests {
             window: 100,
             warm_start_rows: Default::default(),
             checkpoints: vec![100],
+            rewards: RewardModel::default(),
         };
         let mut out = vec![
             base.clone(),
@@ -351,6 +373,7 @@ mod tests {
             rounds: 300,
             snapshots: vec![300],
             seed: SeedSequence::new(4),
+            rewards: RewardModel::default(),
         };
         let a = iso(vec![
             AlgorithmKind::ThompsonSampling.into(),
@@ -398,7 +421,12 @@ mod tests {
     fn bad_user_algorithms_are_reported() {
         let wrong_k = FirmAlgorithm::custom("wrong K", |k| user_bg(k + 1));
         let e = wrong_k
-            .build_policy(3, BetaPrior::default(), ArgmaxTie::LowestIndex)
+            .build_policy(
+                3,
+                BetaPrior::default(),
+                ArgmaxTie::LowestIndex,
+                &RewardModel::Bernoulli,
+            )
             .unwrap_err()
             .to_string();
         assert!(

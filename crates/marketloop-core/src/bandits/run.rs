@@ -6,7 +6,7 @@
 //! call, so stepping to T in any pieces gives exactly its outcome (same draws, same order, same
 //! sums).
 
-use super::competition::{draw_means, instance_seeds, pre_game, PrefixCache};
+use super::competition::{draw_means_for, instance_seeds, pre_game, PrefixCache};
 use super::{
     AlgorithmSpec, Arrival, BanditError, CompetitionConfig, CompetitionOutcome, DynBanditPolicy,
     Firm, InstanceSpec, MeanVector, Phase, RealizationTable, Reputation, Response,
@@ -78,11 +78,12 @@ impl<P: DynBanditPolicy + Clone> CompetitionRun<'static, P> {
         seed: &SeedSequence,
         run: u64,
     ) -> Result<Self, BanditError> {
-        instance.validate()?;
         let cfg = cfg.clone().validated()?;
+        instance.validate_for(&cfg.rewards)?;
         let seeds = instance_seeds(seed, instance);
-        let means = draw_means(instance, &seeds, run)?;
-        let table = RealizationTable::generate(&means, &cfg.layout(), &seeds, run)?;
+        let means = draw_means_for(instance, &cfg.rewards, &seeds, run)?;
+        let table =
+            RealizationTable::generate_for(&cfg.rewards, &means, &cfg.layout(), &seeds, run)?;
         let game = start_game(
             &cfg,
             &means,
@@ -594,7 +595,7 @@ mod tests {
                     0
                 }
             }
-            fn update(&mut self, arm: usize, reward: bool) {
+            fn update(&mut self, arm: usize, reward: f64) {
                 self.0.update(arm, reward)
             }
             fn reset(&mut self) {

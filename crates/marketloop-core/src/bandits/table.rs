@@ -1,5 +1,5 @@
-//! Realization tables: the 0/1 rewards every experiment on one (instance, run) shares (common
-//! random numbers).
+//! Realization tables: the rewards every experiment on one (instance, run) shares (common
+//! random numbers), 0/1 rewards bit-packed or Gaussian rewards as numbers.
 //!
 //! A table has one block of rows per [`Phase`]: the monopoly period, one warm-start block per
 //! firm slot, the game and performance-in-isolation runs. Rows are addressed by
@@ -13,6 +13,16 @@
 //! block's first rows do not depend on how many rows are generated: a table generated with
 //! longer phases holds exactly the same bits in the shorter prefixes.
 //!
+//! **Gaussian rewards** ([`RewardModel::Gaussian`]): row `t` of phase `p` holds
+//! `W[t][a] = mu_a + sigma z[t][a]`, the z standard normal, drawn from the same stream and word
+//! positions: phase `p` starts at word position `p << 56` and the z are drawn in order
+//! (row by row, arm by arm) with `rand_distr::StandardNormal` (the ziggurat method, which takes
+//! one 64-bit word per draw and, rarely, a few more). A block is generated sequentially from its
+//! start, so again a block's first rows never depend on how many rows are generated, and the
+//! Bernoulli tables' draws are untouched (a Gaussian table is a separate table of the run, for
+//! games with Gaussian rewards). The rewards are stored (8 bytes per entry), so every firm and
+//! algorithm reading (phase, row, arm) gets the same number.
+//!
 //! **Warm-start rows.** Each firm slot has its own warm-start block by default
 //! ([`WarmStartRows::PerFirm`]): the two firms serve different users, whose rewards are
 //! independent. The authors' code let both firms' warm starts read the same rows
@@ -24,9 +34,10 @@
 //! ([`WarmStartRows::SharedOverlapping`]); the paper's text (game row t = W(T_max + t)) has
 //! no such overlap.
 
-use super::{BanditError, MeanVector};
+use super::{BanditError, MeanVector, RewardModel};
 use crate::rng::{PortableRng, SeedSequence, Source};
 use rand::RngCore;
+use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
 /// A block of rows of a realization table.
@@ -137,13 +148,18 @@ impl TableLayout {
 #[derive(Clone, Debug, Default)]
 struct Block {
     rows: usize,
+    /// Bernoulli rewards, bit-packed (`words_per_row` words per row).
     bits: Vec<u64>,
+    /// Gaussian rewards (K per row).
+    reals: Vec<f64>,
 }
 
-/// The bit-packed 0/1 rewards of one (instance, run), by phase, row and arm.
+/// The rewards of one (instance, run), by phase, row and arm: bit-packed 0/1 rewards, or
+/// Gaussian rewards as numbers.
 #[derive(Clone, Debug)]
 pub struct RealizationTable {
     k: usize,
+    rewards: RewardModel,
     words_per_row: usize,
     monopoly: Block,
     game: Block,
@@ -152,25 +168,61 @@ pub struct RealizationTable {
 }
 
 impl RealizationTable {
-    /// Generates the rows of `layout` for mean vector `means`, run `run`, from the instance's
-    /// seed sequence (see the module docs for the stream layout).
+    /// Generates the Bernoulli rows of `layout` for mean vector `means`, run `run`, from the
+    /// instance's seed sequence (see the module docs for the stream layout).
     pub fn generate(
         means: &MeanVector,
         layout: &TableLayout,
         seeds: &SeedSequence,
         run: u64,
     ) -> Result<Self, BanditError> {
+        Self::generate_for(&RewardModel::Bernoulli, means, layout, seeds, run)
+    }
+
+    /// Generates the rows of `layout` for rewards `rewards` and mean vector `means`, run `run`,
+    /// from the instance's seed sequence (see the module docs). Bernoulli rewards need every
+    /// mean in [0, 1].
+    pub fn generate_for(
+        rewards: &RewardModel,
+        means: &MeanVector,
+        layout: &TableLayout,
+        seeds: &SeedSequence,
+        run: u64,
+    ) -> Result<Self, BanditError> {
+        rewards.validate()?;
+        for (a, &m) in means.means().iter().enumerate() {
+            rewards.check_mean(a, m)?;
+        }
         let k = means.k();
         let dists: Vec<Threshold> = means.means().iter().map(|&m| Threshold::new(m)).collect();
         let words_per_row = k.div_ceil(64);
         let mut rng = seeds.stream(run, Source::Rewards);
         let mut block = |phase: Phase| -> Block {
             let rows = layout.rows(phase);
-            let mut bits = vec![0u64; rows * words_per_row];
-            if rows > 0 {
-                fill_block(&mut rng, phase, &dists, words_per_row, rows, &mut bits);
+            match rewards.sigma() {
+                None => {
+                    let mut bits = vec![0u64; rows * words_per_row];
+                    if rows > 0 {
+                        fill_block(&mut rng, phase, &dists, words_per_row, rows, &mut bits);
+                    }
+                    Block {
+                        rows,
+                        bits,
+                        reals: Vec::new(),
+                    }
+                }
+                Some(sigma) => {
+                    let mut reals = vec![0.0; rows * k];
+                    if rows > 0 {
+                        fill_gaussian(&mut rng, phase, means.means(), sigma, &mut reals);
+                    }
+                    Block {
+                        rows,
+                        bits: Vec::new(),
+                        reals,
+                    }
+                }
             }
-            Block { rows, bits }
         };
         let monopoly = block(Phase::Monopoly);
         let game = block(Phase::Game);
@@ -180,6 +232,7 @@ impl RealizationTable {
             .collect();
         Ok(Self {
             k,
+            rewards: *rewards,
             words_per_row,
             monopoly,
             game,
@@ -191,6 +244,11 @@ impl RealizationTable {
     /// Number of arms.
     pub fn k(&self) -> usize {
         self.k
+    }
+
+    /// The reward model of the table.
+    pub fn rewards(&self) -> &RewardModel {
+        &self.rewards
     }
 
     /// Rows available in `phase`.
@@ -222,9 +280,13 @@ impl RealizationTable {
     #[inline]
     pub fn phase(&self, phase: Phase) -> PhaseRows<'_> {
         let bits = self.block(phase).map_or(&[][..], |b| &b.bits[..]);
+        let reals = self.block(phase).map_or(&[][..], |b| &b.reals[..]);
         PhaseRows {
             bits,
+            reals,
+            gaussian: !self.rewards.is_bernoulli(),
             words_per_row: self.words_per_row,
+            k: self.k,
         }
     }
 
@@ -232,24 +294,41 @@ impl RealizationTable {
     /// by this table's game rows (the layout of [`WarmStartRows::SharedOverlapping`]).
     pub fn with_game_prefix(&self, from: usize, count: usize) -> Result<Self, BanditError> {
         self.require(Phase::WarmStart(0), from + count)?;
-        let w = self.words_per_row;
-        let warm = &self.warm_start[0].bits[from * w..(from + count) * w];
-        let mut bits = Vec::with_capacity(warm.len() + self.game.bits.len());
-        bits.extend_from_slice(warm);
-        bits.extend_from_slice(&self.game.bits);
+        // Rows from..from + count of the warm start, then the game's rows.
+        fn spliced<T: Copy>(
+            warm: &[T],
+            per_row: usize,
+            rows: (usize, usize),
+            game: &[T],
+        ) -> Vec<T> {
+            let warm = &warm[rows.0 * per_row..(rows.0 + rows.1) * per_row];
+            let mut out = Vec::with_capacity(warm.len() + game.len());
+            out.extend_from_slice(warm);
+            out.extend_from_slice(game);
+            out
+        }
+        let ws = &self.warm_start[0];
+        let (bits, reals) = if self.rewards.is_bernoulli() {
+            let bits = spliced(&ws.bits, self.words_per_row, (from, count), &self.game.bits);
+            (bits, Vec::new())
+        } else {
+            let reals = spliced(&ws.reals, self.k, (from, count), &self.game.reals);
+            (Vec::new(), reals)
+        };
         Ok(Self {
             game: Block {
                 rows: count + self.game.rows,
                 bits,
+                reals,
             },
             ..self.clone()
         })
     }
 
-    /// The reward of `arm` in row `row` of `phase`. Panics if out of range (use
-    /// [`RealizationTable::require`]).
+    /// The reward of `arm` in row `row` of `phase` (0.0 or 1.0 under Bernoulli rewards).
+    /// Panics if out of range (use [`RealizationTable::require`]).
     #[inline]
-    pub fn reward(&self, phase: Phase, row: usize, arm: usize) -> bool {
+    pub fn reward(&self, phase: Phase, row: usize, arm: usize) -> f64 {
         self.phase(phase).reward(row, arm)
     }
 }
@@ -258,15 +337,25 @@ impl RealizationTable {
 #[derive(Clone, Copy, Debug)]
 pub struct PhaseRows<'a> {
     bits: &'a [u64],
+    reals: &'a [f64],
+    gaussian: bool,
     words_per_row: usize,
+    k: usize,
 }
 
 impl PhaseRows<'_> {
-    /// The reward of `arm` in row `row`.
+    /// The reward of `arm` in row `row`: exactly 0.0 or 1.0 under Bernoulli rewards.
     #[inline]
-    pub fn reward(&self, row: usize, arm: usize) -> bool {
+    pub fn reward(&self, row: usize, arm: usize) -> f64 {
+        if self.gaussian {
+            return self.reals[row * self.k + arm];
+        }
         let w = self.bits[row * self.words_per_row + (arm >> 6)];
-        (w >> (arm & 63)) & 1 == 1
+        if (w >> (arm & 63)) & 1 == 1 {
+            1.0
+        } else {
+            0.0
+        }
     }
 }
 
@@ -325,6 +414,24 @@ fn fill_block(
     }
 }
 
+/// Fills one phase's Gaussian rows: entry (t, a) = mu_a + sigma z, the z drawn in order from
+/// the phase's start in the stream.
+fn fill_gaussian(
+    rng: &mut PortableRng,
+    phase: Phase,
+    means: &[f64],
+    sigma: f64,
+    reals: &mut [f64],
+) {
+    rng.set_word_pos(phase.id() << 56);
+    for row in reals.chunks_exact_mut(means.len()) {
+        for (x, &m) in row.iter_mut().zip(means) {
+            let z: f64 = StandardNormal.sample(rng);
+            *x = m + sigma * z;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,10 +469,10 @@ mod tests {
             (0..5).any(|arm| a.reward(Phase::Game, t, arm) != c.reward(Phase::Game, t, arm))
         });
         assert!(differs, "run 5 must not repeat run 4");
-        let w0: Vec<bool> = (0..20)
+        let w0: Vec<f64> = (0..20)
             .map(|t| a.reward(Phase::WarmStart(0), t, 2))
             .collect();
-        let w1: Vec<bool> = (0..20)
+        let w1: Vec<f64> = (0..20)
             .map(|t| a.reward(Phase::WarmStart(1), t, 2))
             .collect();
         assert_ne!(w0, w1, "the two warm-start blocks must be distinct");
@@ -379,7 +486,10 @@ mod tests {
         let n = 20_000;
         let t = RealizationTable::generate(&means, &layout(0, 0, n), &s, 0).unwrap();
         for (a, &m) in means.means().iter().enumerate() {
-            let f = (0..n).filter(|&r| t.reward(Phase::Game, r, a)).count() as f64 / n as f64;
+            let f = (0..n)
+                .filter(|&r| t.reward(Phase::Game, r, a) == 1.0)
+                .count() as f64
+                / n as f64;
             let sd = (m * (1.0 - m) / n as f64).sqrt();
             assert!((f - m).abs() <= 5.0 * sd + 1e-12, "arm {a}: {f} vs {m}");
         }
@@ -396,7 +506,7 @@ mod tests {
         let t =
             RealizationTable::generate(&means, &layout(0, 0, 3), &SeedSequence::new(1), 0).unwrap();
         for arm in 0..130 {
-            assert_eq!(t.reward(Phase::Game, 2, arm), arm % 2 == 0);
+            assert_eq!(t.reward(Phase::Game, 2, arm), f64::from(arm % 2 == 0));
         }
         assert!(t.require(Phase::Game, 4).is_err());
         assert!(t.require(Phase::WarmStart(7), 1).is_err());

@@ -9,7 +9,7 @@ use crate::table::{Column, Table};
 use crate::{Figure, IoError, Series, SeriesStyle};
 use marketloop_core::bandits::{
     disadvantaged_period, metrics::histogram, AlgorithmKind, AlgorithmSpec, CellSummary,
-    CompetitionOutcome, Estimate, Experiment as Games, FirmAlgorithm, IsolationConfig,
+    CompetitionOutcome, Estimate, Experiment as Games, FirmAlgorithm, IsolationConfig, RewardModel,
 };
 use marketloop_core::rng::SeedSequence;
 use marketloop_core::runner::Schedule;
@@ -115,10 +115,15 @@ impl<A: AlgorithmSpec> Compete<A> {
     }
 
     /// The report's heading: the game, instance, scenario and response.
+    /// Under Gaussian rewards the heading also names them ("..., gaussian(sigma=1) rewards").
     pub fn heading(&self) -> String {
         let g = &self.spec.game;
+        let rewards = match g.rewards {
+            RewardModel::Bernoulli => String::new(),
+            other => format!(", {other} rewards"),
+        };
         format!(
-            "{} on {} ({}, {})",
+            "{} on {} ({}, {}{rewards})",
             self.games.cells[0].label(),
             self.spec.instance.display_name(),
             g.scenario.short(),
@@ -223,6 +228,7 @@ impl<A: AlgorithmSpec> Compete<A> {
             rounds,
             snapshots: vec![spec.game.t0.min(rounds)],
             seed: SeedSequence::new(plan.seed),
+            rewards: spec.game.rewards,
         };
         let iso = cfg.run(plan.runs, Schedule::Parallel)?;
         let t: Vec<f64> = (1..=rounds).map(|x| x as f64).collect();

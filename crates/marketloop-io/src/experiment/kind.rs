@@ -421,6 +421,45 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_compete_sweep_varies_the_gaussian_noise_level() {
+        use crate::sweep::{run_sweep_local, SweepSpec};
+        use std::collections::BTreeMap;
+        let base = json!({
+            "instance": "means", "means": [0.0, 1.0], "algorithms": ["GTS", "UCB1"],
+            "t": 200, "t0": 10, "isolation": false,
+            "rewards": {"gaussian": {"sigma": 1.0}},
+        });
+        let mut grid = BTreeMap::new();
+        grid.insert(
+            "rewards.gaussian.sigma".to_string(),
+            vec![json!(0.1), json!(3.0)],
+        );
+        let sweep = SweepSpec {
+            kind: Kind::Compete,
+            runs: 30,
+            seed: 4,
+            spec: base,
+            grid,
+        };
+        let t = run_sweep_local(&sweep, &Experiments::new(), None, &|_| {}).unwrap();
+        assert_eq!(t.n_rows(), 60);
+        let Some(Column::F64(regret)) = t.column("market_regret") else {
+            panic!("regret column missing: {:?}", t.names());
+        };
+        // More noise, more regret: the mean over 30 runs (sigma = 0.1 separates the arms at
+        // once; sigma = 3 needs dozens of pulls per arm).
+        let low: f64 = regret[..30].iter().sum::<f64>() / 30.0;
+        let high: f64 = regret[30..].iter().sum::<f64>() / 30.0;
+        assert!(high > low, "{low} vs {high}");
+        // A bad sigma in a cell names the field.
+        let mut bad = sweep.clone();
+        bad.grid
+            .insert("rewards.gaussian.sigma".into(), vec![json!(-1.0)]);
+        let e = run_sweep_local(&bad, &Experiments::new(), None, &|_| {}).unwrap_err();
+        assert!(format!("{e:#}").contains("rewards.gaussian.sigma"), "{e:#}");
+    }
+
     fn market() -> Value {
         json!({
             "weights": [0.25, 0.75],

@@ -16,8 +16,10 @@ from ._progress import progress_callback
 from .plugins import is_bandit_plugin, observer_args, plugin_name
 
 # What a plug-in slot holds in the spec sent to the engine (any valid built-in would do: the
-# slot's algorithm is replaced by the plug-in before anything runs).
+# slot's algorithm is replaced by the plug-in before anything runs). It must accept the reward
+# model: BG for Bernoulli rewards, UCB1 (which accepts every reward model) otherwise.
 _PLACEHOLDER = "BG"
+_PLACEHOLDER_ANY_REWARDS = "UCB1"
 
 __all__ = ["Competition", "CompetitionGame", "Trajectories"]
 
@@ -42,8 +44,15 @@ class Competition:
     Keyword arguments mirror the TOML spec of ``marketloop compete`` (see the docs of
     ``marketloop_io::compete_spec``): ``instance``, ``k``, ``needle``, ``means``, ``algorithms``,
     ``scenario``, ``x``, ``response``, ``bias``, ``eps``, ``temperature``, ``t``, ``t0``,
-    ``window``, ``tie_rule``, ``prior``, ``warm_start_rows``, ``checkpoints``, ``seed``, ``runs``.
-    Unknown keys and bad values raise :class:`marketloop.MarketloopError` naming the field.
+    ``window``, ``tie_rule``, ``prior``, ``warm_start_rows``, ``checkpoints``, ``rewards``,
+    ``seed``, ``runs``. Unknown keys and bad values raise :class:`marketloop.MarketloopError`
+    naming the field.
+
+    ``rewards`` is ``"bernoulli"`` (the default: 0/1 rewards) or
+    ``{"gaussian": {"sigma": s}}`` (a pull of arm a pays ``mu_a + s * z``, ``s`` in (0, 1e6]);
+    under Gaussian rewards ``means`` may lie outside [0, 1] and the built-in algorithms must be
+    ones that accept them (``UCB1``, ``SE``, ``EF(m=..)``, ``EG``, ``ETE(n=..)``, ``GTS``,
+    ``GBG``), while plug-ins receive the real rewards in ``update(arm, reward)``.
 
     ``algorithms`` may hold your own algorithms (:class:`marketloop.BanditAlgorithm` objects)
     beside built-in names, for any number of firms: ``algorithms=[MyUCB(), "TS"]``. Such a
@@ -60,12 +69,16 @@ class Competition:
         #: Plug-in algorithms by firm slot (their slots hold a placeholder in ``spec``).
         self.plugins: Dict[int, Any] = {}
         algs = fields.get("algorithms")
+        rewards = fields.get("rewards")
+        placeholder = (
+            _PLACEHOLDER if rewards is None or rewards == "bernoulli" else _PLACEHOLDER_ANY_REWARDS
+        )
         if isinstance(algs, (list, tuple)):
             algs = list(algs)
             for i, a in enumerate(algs):
                 if is_bandit_plugin(a):
                     self.plugins[i] = a
-                    algs[i] = _PLACEHOLDER
+                    algs[i] = placeholder
                 elif not isinstance(a, str):
                     err = _core.MarketloopError(
                         f"algorithms[{i}] = {a!r} is neither a built-in's name (e.g. \"TS\") "

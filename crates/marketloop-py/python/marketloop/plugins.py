@@ -39,7 +39,12 @@ __all__ = [
 
 
 class BanditAlgorithm:
-    """Base class of a user's bandit algorithm (Bernoulli rewards, ``k`` arms).
+    """Base class of a user's bandit algorithm (``k`` arms).
+
+    :meth:`update` receives the reward as a float: exactly ``0.0`` or ``1.0`` under Bernoulli
+    rewards (the default), ``mu_a + sigma * z`` under ``rewards={"gaussian": {"sigma": s}}``.
+    A plug-in is accepted under every reward model: making sense of the rewards it gets is
+    yours (a Beta-Bernoulli plug-in under Gaussian rewards runs, but means nothing).
 
     Override :meth:`select` and :meth:`update` (and :meth:`reset` to set up your state; call
     ``super().reset(k)`` so ``self.k`` is set). Parameters go in ``__init__``; the object you
@@ -79,8 +84,9 @@ class BanditAlgorithm:
         nothing here: the reward arrives in :meth:`update`."""
         raise NotImplementedError(f"{type(self).__name__}.select(rng) is not written")
 
-    def update(self, arm: int, reward: bool) -> None:
-        """Learn the reward (True for 1, False for 0) of the arm just pulled."""
+    def update(self, arm: int, reward: float) -> None:
+        """Learn the reward of the arm just pulled: a float, 0.0 or 1.0 under Bernoulli
+        rewards, any real number under Gaussian rewards."""
 
     def __repr__(self) -> str:
         return f"<bandit algorithm {plugin_name(self)}>"

@@ -2,7 +2,8 @@
 //!
 //! Each firm of each run gets its own deep copy of the user's object, `reset(k)` first; the
 //! engine then calls `select(rng)` (the firm's own exploration stream lent as a
-//! `marketloop.Rng`) and `update(arm, reward)`, exactly where it calls a built-in's. The bound
+//! `marketloop.Rng`) and `update(arm, reward)` (the reward a Python float: 0.0 or 1.0 under
+//! Bernoulli rewards, real under Gaussian ones), exactly where it calls a built-in's. The bound
 //! methods are looked up once per copy, so a round costs two Python calls and nothing else.
 //!
 //! A plug-in that raises or returns something other than an arm index in `0..k` (a float, NaN,
@@ -145,7 +146,7 @@ impl DynBanditPolicy for PyBandit {
         })
     }
 
-    fn dyn_update(&mut self, arm: usize, reward: bool) {
+    fn dyn_update(&mut self, arm: usize, reward: f64) {
         if self.origin.ctx.failed() {
             return;
         }

@@ -25,6 +25,7 @@
 use super::posterior::{ExactGreedy, GreedyRule};
 use super::prior::{BayesPrior, Belief, ResolvedBelief};
 use crate::bandits::table::Threshold;
+use crate::bandits::RewardModel;
 use crate::bandits::{
     AlgorithmKind, AlgorithmSpec, ArgmaxTie, BanditError, BanditPolicy, DynBanditPolicy,
     FirmAlgorithm,
@@ -107,7 +108,7 @@ impl<P: DynBanditPolicy> Algo<P> {
         }
     }
     #[inline]
-    fn update(&mut self, arm: usize, reward: bool) {
+    fn update(&mut self, arm: usize, reward: f64) {
         match self {
             Algo::Spec(p) => p.dyn_update(arm, reward),
             Algo::Exact(g) => g.update(arm, reward),
@@ -165,10 +166,10 @@ impl<A: BayesAlgorithm> CurvesConfig<A> {
     fn build(&self, a: &A, belief: &ResolvedBelief) -> Result<Algo<A::Policy>, BanditError> {
         let k = self.prior.k();
         match belief {
-            ResolvedBelief::Conjugate(bp) => Ok(Algo::Spec(a.build_policy(k, *bp, self.tie)?)),
+            ResolvedBelief::Conjugate(bp) => Ok(Algo::Spec(a.build_policy(k, *bp, self.tie, &RewardModel::Bernoulli)?)),
             ResolvedBelief::Exact(pm) => match a.greedy_rule() {
                 Some(rule) => Ok(Algo::Exact(ExactGreedy::new(k, rule, pm.clone(), self.tie)?)),
-                None if a.is_user() => Ok(Algo::Spec(a.build_policy(k, Default::default(), self.tie)?)),
+                None if a.is_user() => Ok(Algo::Spec(a.build_policy(k, Default::default(), self.tie, &RewardModel::Bernoulli)?)),
                 None => Err(BanditError::range(
                     "belief",
                     format!("true (for {})", a.label()),
@@ -270,7 +271,7 @@ impl<A: BayesAlgorithm> CurvesConfig<A> {
                 for n in 0..steps {
                     let a = algo.select(&mut explore);
                     let r = thresholds[a].sample(rewards[a].next_u64());
-                    algo.update(a, r);
+                    algo.update(a, if r { 1.0 } else { 0.0 });
                     mu[n] = means.means()[a];
                     arms[n] = a as u32;
                 }

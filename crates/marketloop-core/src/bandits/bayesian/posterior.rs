@@ -213,7 +213,7 @@ impl BanditPolicy for ExactGreedy {
             }
         }
     }
-    fn update(&mut self, arm: usize, reward: bool) {
+    fn update(&mut self, arm: usize, reward: f64) {
         self.post.update(arm, reward);
         if self.rule != GreedyRule::Static {
             self.posterior.means(&self.post, &mut self.means);
@@ -292,8 +292,8 @@ mod tests {
         for m in &out {
             assert!((m - (0.5 + 0.2 / 3.0)).abs() < 1e-15);
         }
-        post.update(0, true);
-        post.update(1, false);
+        post.update(0, 1.0);
+        post.update(1, 0.0);
         pm.means(&post, &mut out);
         // Weights 1.4, 0.6, 1 (times 1/3): P(needle = k) = w_k / 3.
         let want = [1.4 / 3.0, 0.6 / 3.0, 1.0 / 3.0];
@@ -324,7 +324,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(bg.select(&mut rng), 0);
-        bg.update(0, false);
+        bg.update(0, 0.0);
         assert_eq!(bg.select(&mut rng), 1);
         assert!(ExactGreedy::new(
             2,

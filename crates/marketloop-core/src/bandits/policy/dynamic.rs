@@ -30,7 +30,7 @@ pub trait DynBanditPolicy: Send {
     /// The arm to pull now, in `0..dyn_k()`, drawing only from `rng` (the firm's own stream).
     fn dyn_select(&mut self, rng: &mut PortableRng) -> usize;
     /// Learns the reward of the arm just pulled.
-    fn dyn_update(&mut self, arm: usize, reward: bool);
+    fn dyn_update(&mut self, arm: usize, reward: f64);
     /// Forgets everything (back to the prior).
     fn dyn_reset(&mut self);
     /// The data the algorithm recorded, as per-arm Beta posteriors (counts and means).
@@ -55,7 +55,7 @@ impl<P: BanditPolicy + Clone + Send + 'static> DynBanditPolicy for P {
         BanditPolicy::select(self, rng)
     }
     #[inline]
-    fn dyn_update(&mut self, arm: usize, reward: bool) {
+    fn dyn_update(&mut self, arm: usize, reward: f64) {
         BanditPolicy::update(self, arm, reward)
     }
     fn dyn_reset(&mut self) {
@@ -147,7 +147,7 @@ impl DynBanditPolicy for BoxedPolicy {
         arm
     }
     #[inline]
-    fn dyn_update(&mut self, arm: usize, reward: bool) {
+    fn dyn_update(&mut self, arm: usize, reward: f64) {
         if self.fault.is_none() {
             self.inner.dyn_update(arm, reward)
         }

@@ -7,12 +7,15 @@ use rand::Rng;
 /// Successive Elimination: pulls the active arms in turn (the least-pulled active arm, lowest
 /// index first); whenever all active arms have equal pulls n, deactivates every arm whose upper
 /// confidence bound mean + r is below the largest lower bound mean - r, with the anytime radius
-/// r = sqrt(2 ln t / n), t the number of pulls so far.
+/// r = sqrt(2 ln t / n), t the number of pulls so far; under Gaussian rewards with noise level
+/// sigma ([`SuccessiveElimination::sub_gaussian`]) the sub-Gaussian radius sigma sqrt(2 ln t / n).
 #[derive(Clone, Debug)]
 pub struct SuccessiveElimination {
     post: BetaPosterior,
     active: Vec<bool>,
     total: u64,
+    /// The radius's factor: 1 for 0/1 rewards (exact), sigma otherwise.
+    scale: f64,
 }
 
 impl SuccessiveElimination {
@@ -23,7 +26,23 @@ impl SuccessiveElimination {
             post: BetaPosterior::new(k, prior),
             active: vec![true; k],
             total: 0,
+            scale: 1.0,
         })
+    }
+
+    /// On `k` arms for sigma-sub-Gaussian rewards (Gaussian with noise level `sigma` > 0): the
+    /// confidence radius is sigma sqrt(2 ln t / n).
+    pub fn sub_gaussian(k: usize, prior: BetaPrior, sigma: f64) -> Result<Self, BanditError> {
+        if !(sigma.is_finite() && sigma > 0.0) {
+            return Err(BanditError::range(
+                "noise sigma of SuccessiveElimination",
+                sigma,
+                "(0, infinity)",
+            ));
+        }
+        let mut se = SuccessiveElimination::new(k, prior)?;
+        se.scale = sigma;
+        Ok(se)
     }
 
     /// Which arms are still active.
@@ -47,7 +66,7 @@ impl BanditPolicy for SuccessiveElimination {
         }
         best
     }
-    fn update(&mut self, arm: usize, reward: bool) {
+    fn update(&mut self, arm: usize, reward: f64) {
         self.post.update(arm, reward);
         self.total += 1;
         let k = self.post.k();
@@ -55,8 +74,8 @@ impl BanditPolicy for SuccessiveElimination {
         if (0..k).any(|a| self.active[a] && self.post.pulls(a) != n) {
             return;
         }
-        let r = (2.0 * (self.total.max(2) as f64).ln() / f64::from(n)).sqrt();
-        let mean = |a: usize| f64::from(self.post.successes(a)) / f64::from(n);
+        let r = self.scale * (2.0 * (self.total.max(2) as f64).ln() / f64::from(n)).sqrt();
+        let mean = |a: usize| self.post.reward_sum(a) / f64::from(n);
         let best_lcb = (0..k)
             .filter(|&a| self.active[a])
             .map(|a| mean(a) - r)
@@ -88,7 +107,7 @@ mod tests {
         let mut se = SuccessiveElimination::new(2, BetaPrior::default()).unwrap();
         for _ in 0..400 {
             let a = se.select(&mut rng);
-            se.update(a, a == 0);
+            se.update(a, f64::from(a == 0));
         }
         assert_eq!(se.active(), &[true, false]);
     }

@@ -46,7 +46,7 @@ impl BanditPolicy for EpsilonGreedy {
         self.post.empirical_means(&mut self.means);
         argmax(&self.means, self.tie, rng)
     }
-    fn update(&mut self, arm: usize, reward: bool) {
+    fn update(&mut self, arm: usize, reward: f64) {
         self.post.update(arm, reward);
     }
     fn reset(&mut self) {
@@ -124,7 +124,7 @@ impl BanditPolicy for ExploreThenExploit {
         self.committed = Some(a);
         a
     }
-    fn update(&mut self, arm: usize, reward: bool) {
+    fn update(&mut self, arm: usize, reward: f64) {
         self.post.update(arm, reward);
         self.total += 1;
     }
@@ -151,7 +151,7 @@ mod tests {
         for want in 0..4 {
             let a = eg.select(&mut rng);
             assert_eq!(a, want);
-            eg.update(a, a == 2);
+            eg.update(a, f64::from(a == 2));
         }
         // Empirical best is arm 2 (1/1); off it with probability eps * 3/4.
         let n = 20_000;
@@ -181,7 +181,7 @@ mod tests {
                 // 9 standard errors).
                 assert_eq!(a, 1);
             }
-            ete.update(a, env.random::<f64>() < mu[a]);
+            ete.update(a, f64::from(env.random::<f64>() < mu[a]));
         }
         assert_eq!(ete.committed(), Some(1));
         // Uniform exploration: Binomial(3000, 1/3) per arm, 5 sd.

@@ -84,10 +84,12 @@ impl BanditPolicy for Exp3 {
         // Rounding left the cumulative sum a hair below 1: the last arm with positive mass.
         self.probs.len() - 1
     }
-    fn update(&mut self, arm: usize, reward: bool) {
+    fn update(&mut self, arm: usize, reward: f64) {
         self.post.update(arm, reward);
-        if reward {
-            self.sums[arm] += 1.0 / self.probs[arm];
+        // Importance-weighted reward (EXP3 assumes rewards in [0, 1]: it accepts only Bernoulli
+        // rewards in a competition).
+        if reward != 0.0 {
+            self.sums[arm] += reward / self.probs[arm];
         }
     }
     fn reset(&mut self) {
@@ -121,7 +123,7 @@ mod tests {
             assert!(q.iter().all(|&x| x >= 0.1 / 3.0 - 1e-15), "{q:?}");
             let a = p.select(&mut rng);
             best += usize::from(a == 1);
-            p.update(a, env.random::<f64>() < mu[a]);
+            p.update(a, f64::from(env.random::<f64>() < mu[a]));
         }
         // Easy instance: the best arm is played most (well above the 1/3 of uniform play).
         assert!(best as f64 > 0.7 * t as f64, "{best}");

@@ -59,7 +59,7 @@ impl BanditPolicy for ExploreFirst {
         self.committed = Some(a);
         a
     }
-    fn update(&mut self, arm: usize, reward: bool) {
+    fn update(&mut self, arm: usize, reward: f64) {
         self.post.update(arm, reward);
         self.total += 1;
     }
@@ -85,12 +85,12 @@ mod tests {
         for t in 0..6 {
             let a = ef.select(&mut rng);
             assert_eq!(a, t % 3);
-            ef.update(a, a == 1);
+            ef.update(a, f64::from(a == 1));
         }
         for _ in 0..5 {
             let a = ef.select(&mut rng);
             assert_eq!(a, 1);
-            ef.update(a, false);
+            ef.update(a, 0.0);
         }
     }
 }

@@ -40,7 +40,7 @@ impl BanditPolicy for StaticGreedy {
         self.arm = Some(a);
         a
     }
-    fn update(&mut self, arm: usize, reward: bool) {
+    fn update(&mut self, arm: usize, reward: f64) {
         self.post.update(arm, reward);
     }
     fn reset(&mut self) {
@@ -79,7 +79,7 @@ impl BanditPolicy for BayesGreedy {
         argmax(self.post.means(), self.tie, rng)
     }
     #[inline]
-    fn update(&mut self, arm: usize, reward: bool) {
+    fn update(&mut self, arm: usize, reward: f64) {
         self.post.update(arm, reward);
     }
     fn reset(&mut self) {
@@ -125,7 +125,7 @@ impl BanditPolicy for BayesEpsilonGreedy {
         }
     }
     #[inline]
-    fn update(&mut self, arm: usize, reward: bool) {
+    fn update(&mut self, arm: usize, reward: f64) {
         self.post.update(arm, reward);
     }
     fn reset(&mut self) {
@@ -146,15 +146,15 @@ mod tests {
         let mut rng = SeedSequence::new(2).exploration_stream(0, 0);
         let mut bg = BayesGreedy::new(3, BetaPrior::default(), ArgmaxTie::LowestIndex).unwrap();
         assert_eq!(bg.select(&mut rng), 0);
-        bg.update(0, false);
+        bg.update(0, 0.0);
         assert_eq!(bg.select(&mut rng), 1);
-        bg.update(1, true);
+        bg.update(1, 1.0);
         assert_eq!(bg.select(&mut rng), 1);
         let mut sg = StaticGreedy::new(3, BetaPrior::default(), ArgmaxTie::LowestIndex).unwrap();
         for _ in 0..10 {
             let a = sg.select(&mut rng);
             assert_eq!(a, 0);
-            sg.update(a, false);
+            sg.update(a, 0.0);
         }
     }
 
@@ -162,7 +162,7 @@ mod tests {
     fn eps_greedy_explores_at_rate_eps() {
         let mut beg =
             BayesEpsilonGreedy::new(4, 0.2, BetaPrior::default(), ArgmaxTie::LowestIndex).unwrap();
-        beg.update(0, true);
+        beg.update(0, 1.0);
         let mut rng = SeedSequence::new(6).exploration_stream(0, 0);
         let n = 20_000;
         let off = (0..n).filter(|_| beg.select(&mut rng) != 0).count() as f64 / n as f64;

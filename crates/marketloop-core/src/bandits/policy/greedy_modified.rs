@@ -70,7 +70,7 @@ impl<P: BanditPolicy> BanditPolicy for GreedyModified<P> {
             g
         }
     }
-    fn update(&mut self, arm: usize, reward: bool) {
+    fn update(&mut self, arm: usize, reward: f64) {
         if self.record {
             self.base.update(arm, reward);
         }
@@ -105,7 +105,7 @@ mod tests {
         let mut arms = Vec::new();
         for t in 0..200 {
             let a = gm.select(&mut rng1);
-            gm.update(a, t % 3 == 0);
+            gm.update(a, f64::from(t % 3 == 0));
             arms.push(a);
             let _ = bg.select(&mut rng2);
         }

@@ -6,8 +6,10 @@ use super::exp3::check_gamma;
 use super::{
     check_unit, ArgmaxTie, BanditError, BanditPolicy, BayesEpsilonGreedy, BayesGreedy, BayesUcb,
     BetaPosterior, BetaPrior, EpsilonGreedy, Exp3, ExploreFirst, ExploreThenExploit,
-    GreedyModified, KlUcb, StaticGreedy, SuccessiveElimination, ThompsonSampling, Ucb1,
+    GaussianBayesGreedy, GaussianThompsonSampling, GreedyModified, KlUcb, NormalPrior,
+    StaticGreedy, SuccessiveElimination, ThompsonSampling, Ucb1,
 };
+use crate::bandits::RewardModel;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -17,10 +19,16 @@ use std::str::FromStr;
 ///
 /// Text form (see [`AlgorithmKind::from_str`]): `SG`, `BG`, `BEG`, `BEG(eps=0.1)`, `TS`, `UCB1`,
 /// `SE`, `EF(m=20)`, `GM(TS, p=0.5)`, `KL-UCB`, `Bayes-UCB`, `EXP3`, `EXP3(gamma=0.05)`,
-/// `EG`, `EG(eps=0.1)`, `ETE(n=200)`; long
-/// names (`StaticGreedy`, `BayesGreedy`, `DynamicGreedy`, `BayesEpsilonGreedy`,
-/// `ThompsonSampling`, `SuccessiveElimination`, `ExploreFirst`, `GreedyModified`) are accepted
-/// too, case-insensitively.
+/// `EG`, `EG(eps=0.1)`, `ETE(n=200)`, `GTS`, `GTS(m0=0, s0=2)`, `GBG`, `GBG(m0=0.5, s0=1)`;
+/// long names (`StaticGreedy`, `BayesGreedy`, `DynamicGreedy`, `BayesEpsilonGreedy`,
+/// `ThompsonSampling`, `SuccessiveElimination`, `ExploreFirst`, `GreedyModified`,
+/// `GaussianThompsonSampling`, `GaussianBayesGreedy`) are accepted too, case-insensitively.
+///
+/// **Reward models.** Each algorithm accepts some reward models ([`AlgorithmKind::accepts`]):
+/// the Beta-Bernoulli algorithms (SG, BG, BEG, TS, KL-UCB, Bayes-UCB, GM) and EXP3 (bounded
+/// rewards) only Bernoulli rewards; UCB1, SE, EF, EG and ETE both (UCB1 and SE with the
+/// sub-Gaussian bonus sigma sqrt(2 ln t / n) under Gaussian rewards); GTS and GBG only Gaussian
+/// rewards (their Normal likelihood needs the known sigma).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "name", rename_all = "kebab-case")]
 pub enum AlgorithmKind {
@@ -70,10 +78,38 @@ pub enum AlgorithmKind {
         /// Exploration budget in rounds.
         budget: u64,
     },
+    /// [`GaussianThompsonSampling`] (Gaussian rewards only).
+    GaussianThompsonSampling {
+        /// The Normal prior N(m0, s0^2) of every arm's mean (default N(0.5, 1)).
+        #[serde(default)]
+        prior: NormalPrior,
+    },
+    /// [`GaussianBayesGreedy`] (Gaussian rewards only).
+    GaussianBayesGreedy {
+        /// The Normal prior N(m0, s0^2) of every arm's mean (default N(0.5, 1)).
+        #[serde(default)]
+        prior: NormalPrior,
+    },
 }
 
 /// Names accepted by [`AlgorithmKind::from_str`], for error messages.
-pub const ALGORITHM_NAMES: &str = "SG (StaticGreedy), BG (BayesGreedy, DynamicGreedy), BEG[(eps=0.05)] (BayesEpsilonGreedy), TS (ThompsonSampling), UCB1, SE (SuccessiveElimination), EF(m=M) (ExploreFirst), GM(BASE, p=P) (GreedyModified), KL-UCB (KLUCB), Bayes-UCB (BayesUCB), EXP3[(gamma=0.1)], EG[(eps=0.05)] (EpsilonGreedy), ETE(n=N) (ExploreThenExploit)";
+pub const ALGORITHM_NAMES: &str = "SG (StaticGreedy), BG (BayesGreedy, DynamicGreedy), BEG[(eps=0.05)] (BayesEpsilonGreedy), TS (ThompsonSampling), UCB1, SE (SuccessiveElimination), EF(m=M) (ExploreFirst), GM(BASE, p=P) (GreedyModified), KL-UCB (KLUCB), Bayes-UCB (BayesUCB), EXP3[(gamma=0.1)], EG[(eps=0.05)] (EpsilonGreedy), ETE(n=N) (ExploreThenExploit), GTS[(m0=0.5, s0=1)] (GaussianThompsonSampling), GBG[(m0=0.5, s0=1)] (GaussianBayesGreedy)";
+
+/// The built-in algorithms that accept Bernoulli rewards, for error messages.
+const BERNOULLI_NAMES: &str =
+    "SG, BG, BEG, TS, UCB1, SE, EF, GM, KL-UCB, Bayes-UCB, EXP3, EG, ETE and user algorithms";
+
+/// The built-in algorithms that accept Gaussian rewards, for error messages.
+const GAUSSIAN_NAMES: &str = "UCB1, SE, EF, EG, ETE, GTS, GBG and user algorithms";
+
+/// "GTS" or "GTS(m0=0, s0=2)".
+fn normal_label(name: &str, prior: &NormalPrior) -> String {
+    if *prior == NormalPrior::default() {
+        name.into()
+    } else {
+        format!("{name}(m0={}, s0={})", prior.mean, prior.sd)
+    }
+}
 
 impl AlgorithmKind {
     /// BayesEpsilonGreedy with the paper's eps = 0.05.
@@ -100,6 +136,65 @@ impl AlgorithmKind {
             AlgorithmKind::EpsilonGreedy { eps } if *eps == 0.05 => "EG".into(),
             AlgorithmKind::EpsilonGreedy { eps } => format!("EG(eps={eps})"),
             AlgorithmKind::ExploreThenExploit { budget } => format!("ETE(n={budget})"),
+            AlgorithmKind::GaussianThompsonSampling { prior } => normal_label("GTS", prior),
+            AlgorithmKind::GaussianBayesGreedy { prior } => normal_label("GBG", prior),
+        }
+    }
+
+    /// Whether the algorithm accepts `rewards` (see the type's docs).
+    pub fn accepts(&self, rewards: &RewardModel) -> bool {
+        self.rewards_refusal(rewards).is_none()
+    }
+
+    /// Why the algorithm does not accept `rewards`, if it does not.
+    fn rewards_refusal(&self, rewards: &RewardModel) -> Option<&'static str> {
+        match (self, rewards) {
+            (
+                AlgorithmKind::GaussianThompsonSampling { .. }
+                | AlgorithmKind::GaussianBayesGreedy { .. },
+                RewardModel::Bernoulli,
+            ) => {
+                Some("its Normal likelihood needs the known noise level sigma of Gaussian rewards")
+            }
+            (AlgorithmKind::GreedyModified { base, .. }, RewardModel::Bernoulli) => {
+                base.rewards_refusal(rewards)
+            }
+            (_, RewardModel::Bernoulli) => None,
+            (
+                AlgorithmKind::Ucb1
+                | AlgorithmKind::SuccessiveElimination
+                | AlgorithmKind::ExploreFirst { .. }
+                | AlgorithmKind::EpsilonGreedy { .. }
+                | AlgorithmKind::ExploreThenExploit { .. }
+                | AlgorithmKind::GaussianThompsonSampling { .. }
+                | AlgorithmKind::GaussianBayesGreedy { .. },
+                RewardModel::Gaussian { .. },
+            ) => None,
+            (AlgorithmKind::Exp3 { .. }, RewardModel::Gaussian { .. }) => {
+                Some("its importance weights need rewards in [0, 1]")
+            }
+            (_, RewardModel::Gaussian { .. }) => {
+                Some("it assumes 0/1 rewards (Beta-Bernoulli posteriors or Bernoulli bounds)")
+            }
+        }
+    }
+
+    /// Errors, naming the config field `field` (e.g. `algorithms[1]`), unless the algorithm
+    /// accepts `rewards`.
+    pub fn check_rewards(&self, field: &str, rewards: &RewardModel) -> Result<(), BanditError> {
+        match self.rewards_refusal(rewards) {
+            None => Ok(()),
+            Some(reason) => Err(BanditError::UnsupportedRewards {
+                field: field.into(),
+                algorithm: self.short(),
+                rewards: rewards.to_string(),
+                reason: reason.into(),
+                accepted: match rewards {
+                    RewardModel::Bernoulli => BERNOULLI_NAMES,
+                    RewardModel::Gaussian { .. } => GAUSSIAN_NAMES,
+                }
+                .into(),
+            }),
         }
     }
 
@@ -121,12 +216,55 @@ impl AlgorithmKind {
             AlgorithmKind::Exp3 { gamma } => check_gamma(*gamma),
             AlgorithmKind::EpsilonGreedy { eps } => check_unit("epsilon of EpsilonGreedy", *eps),
             AlgorithmKind::ExploreThenExploit { budget } => check_budget(*budget),
+            AlgorithmKind::GaussianThompsonSampling { prior } => {
+                NormalPrior::new(prior.mean, prior.sd, "GaussianThompsonSampling").map(|_| ())
+            }
+            AlgorithmKind::GaussianBayesGreedy { prior } => {
+                NormalPrior::new(prior.mean, prior.sd, "GaussianBayesGreedy").map(|_| ())
+            }
             _ => Ok(()),
         }
     }
 
-    /// Builds the algorithm on `k` arms.
+    /// Builds the algorithm on `k` arms for Bernoulli rewards (see [`AlgorithmKind::build_for`]).
     pub fn build(&self, k: usize, prior: BetaPrior, tie: ArgmaxTie) -> Result<Policy, BanditError> {
+        self.build_for(k, prior, tie, &RewardModel::Bernoulli)
+    }
+
+    /// Builds the algorithm on `k` arms for rewards `rewards` (an error if it does not accept
+    /// them): UCB1 and SE take their sub-Gaussian bonus, GTS and GBG their likelihood from
+    /// sigma; every other algorithm is built as for Bernoulli rewards.
+    pub fn build_for(
+        &self,
+        k: usize,
+        prior: BetaPrior,
+        tie: ArgmaxTie,
+        rewards: &RewardModel,
+    ) -> Result<Policy, BanditError> {
+        self.check_rewards("algorithm", rewards)?;
+        if let Some(sigma) = rewards.sigma() {
+            match self {
+                AlgorithmKind::Ucb1 => {
+                    return Ok(Policy::Ucb1(Ucb1::sub_gaussian(k, prior, tie, sigma)?))
+                }
+                AlgorithmKind::SuccessiveElimination => {
+                    return Ok(Policy::SuccessiveElimination(
+                        SuccessiveElimination::sub_gaussian(k, prior, sigma)?,
+                    ))
+                }
+                AlgorithmKind::GaussianThompsonSampling { prior } => {
+                    return Ok(Policy::GaussianThompsonSampling(
+                        GaussianThompsonSampling::new(k, *prior, sigma, tie)?,
+                    ))
+                }
+                AlgorithmKind::GaussianBayesGreedy { prior } => {
+                    return Ok(Policy::GaussianBayesGreedy(GaussianBayesGreedy::new(
+                        k, *prior, sigma, tie,
+                    )?))
+                }
+                _ => {}
+            }
+        }
         Ok(match self {
             AlgorithmKind::StaticGreedy => Policy::StaticGreedy(StaticGreedy::new(k, prior, tie)?),
             AlgorithmKind::BayesGreedy => Policy::BayesGreedy(BayesGreedy::new(k, prior, tie)?),
@@ -155,6 +293,14 @@ impl AlgorithmKind {
             }
             AlgorithmKind::ExploreThenExploit { budget } => {
                 Policy::ExploreThenExploit(ExploreThenExploit::new(k, *budget, prior, tie)?)
+            }
+            AlgorithmKind::GaussianThompsonSampling { .. }
+            | AlgorithmKind::GaussianBayesGreedy { .. } => {
+                // Refused above for Bernoulli rewards; built above for Gaussian ones.
+                return Err(BanditError::Mismatch(format!(
+                    "{} needs Gaussian rewards",
+                    self.short()
+                )));
             }
         })
     }
@@ -284,6 +430,16 @@ impl FromStr for AlgorithmKind {
                 }
                 AlgorithmKind::ExploreThenExploit { budget: n as u64 }
             }
+            "gts" | "gaussianthompsonsampling" | "gaussianthompson" => {
+                AlgorithmKind::GaussianThompsonSampling {
+                    prior: normal_prior_args(args, &parse_err)?,
+                }
+            }
+            "gbg" | "gaussianbayesgreedy" | "gaussiangreedy" => {
+                AlgorithmKind::GaussianBayesGreedy {
+                    prior: normal_prior_args(args, &parse_err)?,
+                }
+            }
             "gm" | "greedymodified" | "greedymodification" => {
                 let a = args
                     .ok_or_else(|| parse_err("GM needs a base and p, e.g. GM(TS, p=0.5)".into()))?;
@@ -307,6 +463,37 @@ impl FromStr for AlgorithmKind {
         kind.validate()?;
         Ok(kind)
     }
+}
+
+/// The Normal prior of GTS/GBG from "m0=..., s0=..." (each optional, any order).
+fn normal_prior_args(
+    args: Option<&str>,
+    parse_err: &dyn Fn(String) -> BanditError,
+) -> Result<NormalPrior, BanditError> {
+    let mut prior = NormalPrior::default();
+    for part in args.unwrap_or("").split(',') {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        let (k, v) = part
+            .split_once('=')
+            .ok_or_else(|| parse_err(format!("expected m0=VALUE or s0=VALUE, got {part:?}")))?;
+        let x = v
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| parse_err(format!("{} = {:?} is not a number", k.trim(), v.trim())))?;
+        match k.trim().to_ascii_lowercase().as_str() {
+            "m0" => prior.mean = x,
+            "s0" => prior.sd = x,
+            other => {
+                return Err(parse_err(format!(
+                    "unknown parameter {other:?}; allowed: m0, s0"
+                )))
+            }
+        }
+    }
+    Ok(prior)
 }
 
 /// Any algorithm of [`AlgorithmKind`], dispatched by `match` (no boxing except for the greedy
@@ -340,6 +527,10 @@ pub enum Policy {
     EpsilonGreedy(EpsilonGreedy),
     /// See [`ExploreThenExploit`].
     ExploreThenExploit(ExploreThenExploit),
+    /// See [`GaussianThompsonSampling`].
+    GaussianThompsonSampling(GaussianThompsonSampling),
+    /// See [`GaussianBayesGreedy`].
+    GaussianBayesGreedy(GaussianBayesGreedy),
 }
 
 macro_rules! dispatch {
@@ -358,6 +549,8 @@ macro_rules! dispatch {
             Policy::Exp3($p) => $e,
             Policy::EpsilonGreedy($p) => $e,
             Policy::ExploreThenExploit($p) => $e,
+            Policy::GaussianThompsonSampling($p) => $e,
+            Policy::GaussianBayesGreedy($p) => $e,
         }
     };
 }
@@ -371,7 +564,7 @@ impl BanditPolicy for Policy {
         dispatch!(self, p => p.select(rng))
     }
     #[inline]
-    fn update(&mut self, arm: usize, reward: bool) {
+    fn update(&mut self, arm: usize, reward: f64) {
         dispatch!(self, p => p.update(arm, reward))
     }
     fn reset(&mut self) {
@@ -385,6 +578,70 @@ impl BanditPolicy for Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gaussian_algorithms_parse_label_and_build_only_for_gaussian_rewards() {
+        let gts: AlgorithmKind = "GTS".parse().unwrap();
+        assert_eq!(
+            gts,
+            AlgorithmKind::GaussianThompsonSampling {
+                prior: NormalPrior::default()
+            }
+        );
+        assert_eq!(gts.short(), "GTS");
+        let gbg: AlgorithmKind = "gaussian-bayes-greedy(m0=0, s0=2)".parse().unwrap();
+        assert_eq!(gbg.short(), "GBG(m0=0, s0=2)");
+        assert_eq!(gbg.short().parse::<AlgorithmKind>().unwrap(), gbg);
+        let e = "GTS(s0=0)"
+            .parse::<AlgorithmKind>()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("prior standard deviation s0 of GaussianThompsonSampling = 0"),
+            "{e}"
+        );
+        let e = "GBG(sigma=1)"
+            .parse::<AlgorithmKind>()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unknown parameter \"sigma\"; allowed: m0, s0"),
+            "{e}"
+        );
+        let g = RewardModel::gaussian(1.5).unwrap();
+        let tie = ArgmaxTie::LowestIndex;
+        assert!(matches!(
+            gts.build_for(3, BetaPrior::default(), tie, &g).unwrap(),
+            Policy::GaussianThompsonSampling(_)
+        ));
+        assert!(gts.build(3, BetaPrior::default(), tie).is_err());
+        // The greedy modification accepts what its base accepts (and never Gaussian rewards).
+        let gm: AlgorithmKind = "GM(GTS, p=0.5)".parse().unwrap();
+        assert!(!gm.accepts(&RewardModel::Bernoulli) && !gm.accepts(&g));
+        assert!(AlgorithmKind::ThompsonSampling
+            .build_for(3, BetaPrior::default(), tie, &g)
+            .is_err());
+        // UCB1 under Gaussian rewards: the bonus scaled by sigma. Arm 0 pulled once (reward 0),
+        // arm 1 nine times (reward 0.5 each).
+        let mut rng = crate::rng::SeedSequence::new(1).exploration_stream(0, 0);
+        let mut run = |rewards: &RewardModel| -> usize {
+            let mut p = AlgorithmKind::Ucb1
+                .build_for(2, BetaPrior::default(), tie, rewards)
+                .unwrap();
+            p.update(0, 0.0);
+            for _ in 0..9 {
+                p.update(1, 0.5);
+            }
+            p.select(&mut rng)
+        };
+        // Scores with t = 10: arm 0: 0 + s sqrt(2 ln 10) = 2.15 s; arm 1: 0.5 + s sqrt(2 ln 10 / 9)
+        // = 0.5 + 0.72 s. Bernoulli (s = 1): 2.15 > 1.22, arm 0; sigma = 1.5 likewise.
+        assert_eq!(run(&RewardModel::Bernoulli), 0);
+        assert_eq!(run(&g), 0);
+        let tiny = RewardModel::gaussian(0.1).unwrap();
+        // s = 0.1: 0.215 < 0.572: arm 1.
+        assert_eq!(run(&tiny), 1);
+    }
 
     #[test]
     fn parse_names_and_reject_unknown_ones() {

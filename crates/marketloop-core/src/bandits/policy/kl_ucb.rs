@@ -35,7 +35,7 @@ impl KlUcb {
         if n == 0 {
             return 1.0;
         }
-        let p = f64::from(self.post.successes(arm)) / f64::from(n);
+        let p = self.post.reward_sum(arm) / f64::from(n);
         kl_upper_bound(p, (self.total as f64).ln() / f64::from(n))
     }
 }
@@ -53,7 +53,7 @@ impl BanditPolicy for KlUcb {
         }
         argmax(&self.scores, self.tie, rng)
     }
-    fn update(&mut self, arm: usize, reward: bool) {
+    fn update(&mut self, arm: usize, reward: f64) {
         self.post.update(arm, reward);
         self.total += 1;
     }
@@ -106,7 +106,7 @@ impl BanditPolicy for BayesUcb {
         }
         argmax(&self.scores, self.tie, rng)
     }
-    fn update(&mut self, arm: usize, reward: bool) {
+    fn update(&mut self, arm: usize, reward: f64) {
         self.post.update(arm, reward);
         self.total += 1;
     }
@@ -141,7 +141,7 @@ mod tests {
             for t in 1..=*horizons.last().unwrap() {
                 let a = p.select(&mut rng);
                 bad += u32::from(a == 0);
-                p.update(a, env.random::<f64>() < mu[a]);
+                p.update(a, f64::from(env.random::<f64>() < mu[a]));
                 if t == horizons[h] {
                     out[h] += f64::from(bad) / runs as f64;
                     h += 1;
@@ -157,7 +157,7 @@ mod tests {
         let mut rng = SeedSequence::new(3).exploration_stream(0, 0);
         for t in 0..40 {
             let a = p.select(&mut rng);
-            p.update(a, t % 3 != a);
+            p.update(a, f64::from(t % 3 != a));
         }
         for a in 0..3 {
             let n = f64::from(p.posterior().pulls(a));
@@ -201,7 +201,7 @@ mod tests {
         let mut rng = SeedSequence::new(3).exploration_stream(0, 0);
         for t in 0..30 {
             let a = p.select(&mut rng);
-            p.update(a, t % 2 == 0);
+            p.update(a, f64::from(t % 2 == 0));
         }
         for a in 0..3 {
             let s = p.posterior().successes(a);

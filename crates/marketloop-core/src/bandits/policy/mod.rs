@@ -15,6 +15,12 @@
 //! [`BanditPolicy::update`]; calling `select` without `update` (as the greedy modification does)
 //! never corrupts the learned state.
 //!
+//! **Rewards.** [`BanditPolicy::update`] receives the reward as a real number: exactly 0.0 or
+//! 1.0 under Bernoulli rewards, mu_a + sigma z under Gaussian ones. Which reward models an
+//! algorithm accepts is declared by [`AlgorithmKind::accepts`]; `gaussian` holds the Gaussian
+//! Thompson sampling and Bayes-greedy ([`GaussianThompsonSampling`], [`GaussianBayesGreedy`],
+//! their Normal posteriors [`GaussianPosterior`]).
+//!
 //! Layout: this module holds the trait, [`ArgmaxTie`] and [`argmax`]; `posterior` the Beta
 //! prior and posteriors; `greedy` StaticGreedy, BayesGreedy and BayesEpsilonGreedy;
 //! `thompson` Thompson sampling, with its exact samplers in `beta_sampler` (Gamma and Beta) and
@@ -32,6 +38,7 @@ mod elimination;
 mod empirical;
 mod exp3;
 mod explore_first;
+mod gaussian;
 mod greedy;
 mod greedy_modified;
 mod kind;
@@ -48,6 +55,7 @@ pub use elimination::SuccessiveElimination;
 pub use empirical::{EpsilonGreedy, ExploreThenExploit};
 pub use exp3::Exp3;
 pub use explore_first::ExploreFirst;
+pub use gaussian::{GaussianBayesGreedy, GaussianPosterior, GaussianThompsonSampling, NormalPrior};
 pub use greedy::{BayesEpsilonGreedy, BayesGreedy, StaticGreedy};
 pub use greedy_modified::GreedyModified;
 pub use kind::{AlgorithmKind, Policy, ALGORITHM_NAMES};
@@ -111,8 +119,9 @@ pub trait BanditPolicy {
     fn k(&self) -> usize;
     /// The arm to pull now. May draw from `rng`; learns nothing (see the module docs).
     fn select<R: Rng + ?Sized>(&mut self, rng: &mut R) -> usize;
-    /// Learns the reward of the arm just pulled.
-    fn update(&mut self, arm: usize, reward: bool);
+    /// Learns the reward of the arm just pulled: exactly 0.0 or 1.0 under Bernoulli rewards,
+    /// mu + sigma z under Gaussian ones (see [`RewardModel`](crate::bandits::RewardModel)).
+    fn update(&mut self, arm: usize, reward: f64);
     /// Forgets everything: back to the prior (used by the reputation-advantage-only scenario).
     fn reset(&mut self);
     /// The posterior the algorithm keeps on the data it recorded (for greedy choices).

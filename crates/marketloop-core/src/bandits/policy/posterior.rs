@@ -1,5 +1,6 @@
 //! The Bayesian algorithms' beliefs: an independent Beta prior per arm and the per-arm Beta
-//! posteriors of 0/1 rewards, with cached posterior means.
+//! posteriors of 0/1 rewards, with cached posterior means. The same record (pulls and reward
+//! sums per arm) is what every algorithm reports as the data it recorded.
 
 use super::BanditError;
 use serde::{Deserialize, Serialize};
@@ -34,12 +35,20 @@ impl BetaPrior {
     }
 }
 
-/// Per-arm Beta posteriors from 0/1 rewards, with cached posterior means.
+/// Per-arm records of the rewards (pulls and reward sums) and the Beta posteriors they give,
+/// with cached posterior means.
+///
+/// Arm a's posterior is Beta(alpha0 + S_a, beta0 + n_a - S_a), n_a its pulls and S_a the sum of
+/// its rewards: for 0/1 rewards the conjugate update (S_a counts the successes, exactly, as a
+/// whole number), for rewards in [0, 1] the usual fractional update. The posterior means are
+/// only meaningful for such rewards; the pulls and sums (and the empirical means S_a / n_a)
+/// are meaningful for any real rewards, which is how the frequentist algorithms use this
+/// record under Gaussian rewards.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BetaPosterior {
     prior: BetaPrior,
-    successes: Vec<u32>,
-    failures: Vec<u32>,
+    pulls: Vec<u32>,
+    sums: Vec<f64>,
     mean: Vec<f64>,
 }
 
@@ -49,36 +58,36 @@ impl BetaPosterior {
         let m = prior.alpha / (prior.alpha + prior.beta);
         BetaPosterior {
             prior,
-            successes: vec![0; k],
-            failures: vec![0; k],
+            pulls: vec![0; k],
+            sums: vec![0.0; k],
             mean: vec![m; k],
         }
     }
 
-    /// Records one reward of `arm`.
+    /// Records one reward of `arm` (0.0 or 1.0 under Bernoulli rewards; any real number is
+    /// recorded, see the type's docs).
     #[inline]
-    pub fn update(&mut self, arm: usize, reward: bool) {
-        if reward {
-            self.successes[arm] += 1;
-        } else {
-            self.failures[arm] += 1;
-        }
+    pub fn update(&mut self, arm: usize, reward: f64) {
+        self.pulls[arm] += 1;
+        self.sums[arm] += reward;
         let (a, b) = self.params(arm);
         self.mean[arm] = a / (a + b);
     }
 
     /// Back to the prior.
     pub fn reset(&mut self) {
-        let k = self.successes.len();
+        let k = self.pulls.len();
         *self = BetaPosterior::new(k, self.prior);
     }
 
-    /// Posterior (alpha, beta) of `arm`.
+    /// Posterior (alpha, beta) of `arm`: (alpha0 + S, beta0 + n - S). For 0/1 rewards n - S
+    /// is the number of failures, exactly.
     #[inline]
     pub fn params(&self, arm: usize) -> (f64, f64) {
+        let s = self.sums[arm];
         (
-            self.prior.alpha + f64::from(self.successes[arm]),
-            self.prior.beta + f64::from(self.failures[arm]),
+            self.prior.alpha + s,
+            self.prior.beta + (f64::from(self.pulls[arm]) - s),
         )
     }
 
@@ -91,20 +100,27 @@ impl BetaPosterior {
     /// Pulls of `arm`.
     #[inline]
     pub fn pulls(&self, arm: usize) -> u32 {
-        self.successes[arm] + self.failures[arm]
+        self.pulls[arm]
     }
 
-    /// Successes of `arm`.
+    /// The sum of `arm`'s rewards (its number of successes under 0/1 rewards, exactly).
+    #[inline]
+    pub fn reward_sum(&self, arm: usize) -> f64 {
+        self.sums[arm]
+    }
+
+    /// The successes of `arm` under 0/1 rewards: its reward sum as a whole number (truncated;
+    /// for other rewards use [`BetaPosterior::reward_sum`]).
     #[inline]
     pub fn successes(&self, arm: usize) -> u32 {
-        self.successes[arm]
+        self.sums[arm] as u32
     }
 
-    /// The empirical mean reward of every arm (successes / pulls; 0 for an arm never pulled)
+    /// The empirical mean reward of every arm (reward sum / pulls; 0 for an arm never pulled)
     /// into `out` (length K): what the non-Bayesian algorithms rank by.
     pub fn empirical_means(&self, out: &mut [f64]) {
         for (a, m) in out.iter_mut().enumerate() {
-            *m = f64::from(self.successes(a)) / f64::from(self.pulls(a).max(1));
+            *m = self.reward_sum(a) / f64::from(self.pulls(a).max(1));
         }
     }
 
@@ -116,7 +132,7 @@ impl BetaPosterior {
 
     /// Number of arms.
     pub fn k(&self) -> usize {
-        self.successes.len()
+        self.pulls.len()
     }
 
     /// The prior.
@@ -132,12 +148,12 @@ mod tests {
     #[test]
     fn posterior_means_are_exact_ratios() {
         let mut p = BetaPosterior::new(3, BetaPrior::default());
-        p.update(0, true);
-        p.update(0, false);
-        p.update(1, true);
-        p.update(1, true);
-        p.update(1, false);
-        p.update(1, false);
+        p.update(0, 1.0);
+        p.update(0, 0.0);
+        p.update(1, 1.0);
+        p.update(1, 1.0);
+        p.update(1, 0.0);
+        p.update(1, 0.0);
         // 2/4 and 3/6 are both exactly 0.5; the untouched arm is 1/2 too.
         assert_eq!(p.means()[0], p.means()[1]);
         assert_eq!(p.means()[0], p.means()[2]);

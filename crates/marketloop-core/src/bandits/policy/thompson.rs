@@ -27,6 +27,9 @@ pub struct ThompsonSampling {
     samplers: Vec<BetaSampler>,
     draws: Vec<f64>,
     integer_prior: bool,
+    /// Whether every posterior parameter is a whole number (an integer prior and only 0/1
+    /// rewards so far): the exact inversion of weak arms needs it.
+    integer_params: bool,
 }
 
 impl ThompsonSampling {
@@ -40,6 +43,7 @@ impl ThompsonSampling {
             samplers: vec![BetaSampler::new(prior.alpha, prior.beta); k],
             draws: vec![0.0; k],
             integer_prior: prior.alpha.fract() == 0.0 && prior.beta.fract() == 0.0,
+            integer_params: prior.alpha.fract() == 0.0 && prior.beta.fract() == 0.0,
         })
     }
 }
@@ -67,7 +71,7 @@ impl BanditPolicy for ThompsonSampling {
                 continue;
             }
             if let BetaSampler::Gammas(..) = s {
-                let d = if self.integer_prior && means[i] < m {
+                let d = if self.integer_params && means[i] < m {
                     let (a, b) = self.post.params(i);
                     match WeakArm::new(a, b, m) {
                         Some(w) => match w.draw(rng.random::<f64>()) {
@@ -115,19 +119,28 @@ impl BanditPolicy for ThompsonSampling {
         best
     }
     #[inline]
-    fn update(&mut self, arm: usize, reward: bool) {
+    fn update(&mut self, arm: usize, reward: f64) {
         self.post.update(arm, reward);
         let (a, b) = self.post.params(arm);
-        // A Gamma-ratio arm stays one (a, b > 0 and != 1 stay != 1); only the changed
-        // parameter's Gamma sampler is rebuilt.
+        // A Gamma-ratio arm stays one (a, b > 0 and != 1 stay != 1); after a 0/1 reward only
+        // the changed parameter's Gamma sampler is rebuilt (a fractional reward, possible only
+        // when the algorithm is driven directly, changes both).
         self.samplers[arm] = match self.samplers[arm] {
-            BetaSampler::Gammas(_, gb) if reward => BetaSampler::Gammas(GammaSampler::new(a), gb),
-            BetaSampler::Gammas(ga, _) => BetaSampler::Gammas(ga, GammaSampler::new(b)),
+            BetaSampler::Gammas(_, gb) if reward == 1.0 => {
+                BetaSampler::Gammas(GammaSampler::new(a), gb)
+            }
+            BetaSampler::Gammas(ga, _) if reward == 0.0 => {
+                BetaSampler::Gammas(ga, GammaSampler::new(b))
+            }
             _ => BetaSampler::new(a, b),
         };
+        if reward != 0.0 && reward != 1.0 {
+            self.integer_params = false;
+        }
     }
     fn reset(&mut self) {
         self.post.reset();
+        self.integer_params = self.integer_prior;
         let s = BetaSampler::new(self.post.prior().alpha, self.post.prior().beta);
         self.samplers.iter_mut().for_each(|x| *x = s);
     }
@@ -159,10 +172,10 @@ mod tests {
         // = 1 - int_0^1 3 (1 - y)^2 y^3 dy = 1 - 3 B(4, 3) = 0.95.
         let mut ts =
             ThompsonSampling::new(2, BetaPrior::default(), ArgmaxTie::LowestIndex).unwrap();
-        ts.update(0, true);
-        ts.update(0, true);
-        ts.update(1, false);
-        ts.update(1, false);
+        ts.update(0, 1.0);
+        ts.update(0, 1.0);
+        ts.update(1, 0.0);
+        ts.update(1, 0.0);
         let mut rng = SeedSequence::new(5).exploration_stream(0, 0);
         let n = 20_000;
         let zero = (0..n).filter(|_| ts.select(&mut rng) == 0).count() as f64 / n as f64;
@@ -217,10 +230,10 @@ mod tests {
             let mut ts = ThompsonSampling::new(6, BetaPrior::default(), tie).unwrap();
             for (arm, &(a, b)) in shapes.iter().enumerate() {
                 for _ in 1..a {
-                    ts.update(arm, true);
+                    ts.update(arm, 1.0);
                 }
                 for _ in 1..b {
-                    ts.update(arm, false);
+                    ts.update(arm, 0.0);
                 }
             }
             let mut rng = SeedSequence::new(13).exploration_stream(0, 0);

@@ -5,8 +5,10 @@
 //! and [`HeterogeneousHardMax`]; [`ResponseSpec`] names them for configs. Their randomness comes
 //! from the run's `Source::Response` stream.
 //!
-//! Reputations are exact ratios of integers ([`Reputation`]); HardMax compares them by cross
-//! multiplication, so two windows with the same average always tie.
+//! Reputations are ratios of a reward sum and a count ([`Reputation`]); HardMax compares them by
+//! cross multiplication. Under Bernoulli rewards the sums are whole numbers and the comparison
+//! is exact in integers, so two windows with the same average always tie; under Gaussian
+//! rewards it is the comparison of the two rounded cross products.
 
 mod hardmax;
 mod heterogeneous;
@@ -25,31 +27,58 @@ use std::cmp::Ordering;
 
 /// A firm's reputation: the sum of the rewards in its window over the window's length
 /// (0 for a firm that served nobody).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Reputation {
-    /// Sum of the rewards in the window.
-    pub sum: u32,
+    /// Sum of the rewards in the window (a whole number under Bernoulli rewards).
+    pub sum: f64,
     /// Users in the window (0 before the first user).
     pub n: u32,
 }
 
+/// Windows up to this length compare in doubles exactly: whole-number sums and counts below
+/// 2^26 have cross products below 2^52.
+const EXACT_IN_DOUBLES: u32 = 1 << 26;
+
+/// Whether `x` is a whole number in [0, 2^32) (a sum of 0/1 rewards in a window).
+#[inline]
+fn is_count(x: f64) -> bool {
+    (0.0..4_294_967_296.0).contains(&x) && (x as u64) as f64 == x
+}
+
 impl Reputation {
-    /// The reputation as a number in [0, 1].
+    /// The reputation as a number (in [0, 1] under Bernoulli rewards).
     #[inline]
     pub fn value(self) -> f64 {
         if self.n == 0 {
             0.0
         } else {
-            f64::from(self.sum) / f64::from(self.n)
+            self.sum / f64::from(self.n)
         }
     }
 
-    /// Exact comparison of the two ratios.
+    /// Comparison of the two ratios by cross multiplication, sum * n' against sum' * n: exact
+    /// whenever both sums are whole numbers, as under Bernoulli rewards (in doubles for windows
+    /// below 2^26 users, in integers above); for real sums, the comparison of the two rounded
+    /// products (ties between real-valued averages are then a matter of rounding).
     #[inline]
     pub fn cmp_exact(self, other: Reputation) -> Ordering {
-        let d1 = u64::from(self.n.max(1));
-        let d2 = u64::from(other.n.max(1));
-        (u64::from(self.sum) * d2).cmp(&(u64::from(other.sum) * d1))
+        let (n1, n2) = (self.n.max(1), other.n.max(1));
+        if (n1 >= EXACT_IN_DOUBLES || n2 >= EXACT_IN_DOUBLES)
+            && is_count(self.sum)
+            && is_count(other.sum)
+        {
+            let (d1, d2) = (u64::from(n1), u64::from(n2));
+            return (self.sum as u64 * d2).cmp(&(other.sum as u64 * d1));
+        }
+        let a = self.sum * f64::from(n2);
+        let b = other.sum * f64::from(n1);
+        if a > b {
+            Ordering::Greater
+        } else if a < b {
+            Ordering::Less
+        } else {
+            Ordering::Equal
+        }
     }
 }
 
@@ -92,7 +121,10 @@ mod tests {
     use crate::rng::{SeedSequence, Source};
 
     fn rep(sum: u32, n: u32) -> Reputation {
-        Reputation { sum, n }
+        Reputation {
+            sum: f64::from(sum),
+            n,
+        }
     }
 
     #[test]
@@ -101,6 +133,19 @@ mod tests {
         assert_eq!(rep(0, 0).cmp_exact(rep(0, 5)), Ordering::Equal);
         assert_eq!(rep(34, 100).cmp_exact(rep(1, 3)), Ordering::Greater);
         assert_eq!(rep(0, 0).value(), 0.0);
+        // Real sums: compared by the cross products.
+        let real = |sum: f64, n: u32| Reputation { sum, n };
+        assert_eq!(real(1.5, 3).cmp_exact(real(0.4, 1)), Ordering::Greater);
+        assert_eq!(real(-1.5, 3).cmp_exact(real(-0.4, 1)), Ordering::Less);
+        assert_eq!(real(1.25, 2).cmp_exact(rep(5, 8)), Ordering::Equal);
+        assert_eq!(real(-0.5, 1).value(), -0.5);
+        // Long windows: whole-number sums still compare exactly (in integers).
+        let big = 4_000_000_000u32;
+        assert_eq!(
+            rep(big - 1, big).cmp_exact(rep(big - 2, big - 1)),
+            Ordering::Greater
+        );
+        assert_eq!(rep(big / 2, big).cmp_exact(rep(1, 2)), Ordering::Equal);
     }
 
     #[test]

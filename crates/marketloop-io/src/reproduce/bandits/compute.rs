@@ -594,6 +594,7 @@ pub(super) fn isolation(
             rounds: iso.rounds,
             snapshots: iso.snapshots.clone(),
             seed: SeedSequence::new(cfg.seed),
+            rewards: marketloop_core::bandits::RewardModel::Bernoulli,
         };
         let s = pieces.isolation(&format!("isolation-{label}"), &study)?;
         iso.summaries.push(s);
