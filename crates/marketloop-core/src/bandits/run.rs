@@ -9,8 +9,8 @@
 use super::competition::{draw_means, instance_seeds, pre_game, PrefixCache};
 use super::{
     AlgorithmSpec, Arrival, BanditError, CompetitionConfig, CompetitionOutcome, DynBanditPolicy,
-    Firm, InstanceSpec, MeanVector, Phase, RealizationTable, Reputation, Response,
-    ResponseFunction,
+    DynResponseFunction, Firm, GameResponse, InstanceSpec, MeanVector, Phase, RealizationTable,
+    Reputation,
 };
 use crate::rng::{PortableRng, SeedSequence};
 use serde::{Deserialize, Serialize};
@@ -41,7 +41,7 @@ pub struct CompetitionState {
 /// to play game rounds. Built by [`CompetitionRun::start`] (owning its mean vector and table) or
 /// [`CompetitionRun::start_on`] (borrowing them).
 #[derive(Clone, Debug)]
-pub struct CompetitionRun<'t, P, F = Response> {
+pub struct CompetitionRun<'t, P, F = GameResponse> {
     means: Cow<'t, MeanVector>,
     table: Cow<'t, RealizationTable>,
     response: F,
@@ -133,7 +133,7 @@ impl<'t, P: DynBanditPolicy + Clone> CompetitionRun<'t, P> {
         Ok(CompetitionRun {
             means: Cow::Borrowed(means),
             table,
-            response: cfg.response.build()?,
+            response: cfg.game_response()?,
             resp_rng,
             reps: firms.iter().map(|f| f.reputation()).collect(),
             recent: vec![None; n],
@@ -156,7 +156,7 @@ impl<'t, P: DynBanditPolicy + Clone> CompetitionRun<'t, P> {
     }
 }
 
-impl<'t, P: DynBanditPolicy + Clone, F: ResponseFunction> CompetitionRun<'t, P, F> {
+impl<'t, P: DynBanditPolicy + Clone, F: DynResponseFunction> CompetitionRun<'t, P, F> {
     /// The same game owning its mean vector and table (copied if borrowed).
     pub fn into_owned(self) -> CompetitionRun<'static, P, F> {
         self.convert(|means, table, response| {
@@ -169,9 +169,9 @@ impl<'t, P: DynBanditPolicy + Clone, F: ResponseFunction> CompetitionRun<'t, P, 
     }
 
     /// The same game, from now on with users who choose by `response` (a user's
-    /// [`ResponseFunction`]) instead of the config's; their draws still come from the run's
-    /// `Source::Response` stream.
-    pub fn with_response<G: ResponseFunction>(self, response: G) -> CompetitionRun<'t, P, G> {
+    /// [`ResponseFunction`](super::ResponseFunction), or any [`DynResponseFunction`]) instead
+    /// of the config's; their draws still come from the run's `Source::Response` stream.
+    pub fn with_response<G: DynResponseFunction>(self, response: G) -> CompetitionRun<'t, P, G> {
         self.convert(|means, table, _| (means, table, response))
     }
 
@@ -248,7 +248,7 @@ impl<'t, P: DynBanditPolicy + Clone, F: ResponseFunction> CompetitionRun<'t, P, 
                 0
             } else {
                 let arrival = Arrival { reps, recent, arms };
-                response.choose_informed(&arrival, resp_rng)
+                response.dyn_choose(&arrival, resp_rng)
             };
             let (arm, _) = firms[i].serve_on(game, t, &mut rngs[i]);
             recent[i] = Some(arm as u32);

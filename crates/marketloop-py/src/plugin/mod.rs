@@ -7,7 +7,10 @@
 //! A competition spec travels as JSON with each plug-in slot holding a built-in placeholder
 //! name; the plug-ins come beside it as `(slot, name, object)`. The resolved
 //! [`Compete`] then takes them as [`FirmAlgorithm::Custom`] slots
-//! ([`Compete::with_algorithms`]), built per firm and run by [`bandit::PyBandit`].
+//! ([`Compete::with_algorithms`]), built per firm and run by [`bandit::PyBandit`]. The
+//! competition-wide options come beside them ([`Options`]): a Python response function, run by
+//! [`response::PyResponse`] in every game ([`Compete::with_response`]), and the batch size of
+//! the Python algorithms.
 //!
 //! **The GIL.** A run with Python plug-ins holds the GIL while it computes and runs its
 //! replicates (and sweep cells) one after the other, on one worker thread: [`WithPlugins`]
@@ -23,6 +26,7 @@
 pub mod bandit;
 pub mod market;
 pub mod prior;
+pub mod response;
 
 use crate::convert::{columns_to_py, py_err, Columns};
 use crate::interrupt::{install, interruptible};
@@ -42,6 +46,7 @@ use marketloop_io::table::Table;
 use marketloop_io::IoError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use response::PyResponse;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -194,6 +199,39 @@ impl<E: Experiment> Experiment for WithPlugins<'_, E> {
 /// reward)` and deep-copyable).
 pub type Plugins = Vec<(usize, String, Py<PyAny>)>;
 
+/// The competition-wide plug-in options: the response function plug-in `(name, object)`, if
+/// any, and the batch size B >= 1 of the Python bandit algorithms (1: one `select` and one
+/// `update` call per round).
+pub type Options = (Option<(String, Py<PyAny>)>, usize);
+
+/// [`Options`] shared by the runs of a competition (and the cells of a sweep).
+#[derive(Clone)]
+struct Shared {
+    response: Option<(String, Arc<Py<PyAny>>)>,
+    batch: usize,
+}
+
+impl Shared {
+    fn new(options: Option<Options>) -> PyResult<Self> {
+        let (response, batch) = options.unwrap_or((None, 1));
+        if batch == 0 {
+            return Err(crate::MarketloopError::new_err(
+                "batch = 0: a batch holds at least 1 arm (1: one select and one update call \
+                 per round)",
+            ));
+        }
+        Ok(Shared {
+            response: response.map(|(n, o)| (n, Arc::new(o))),
+            batch,
+        })
+    }
+
+    /// Whether anything calls Python (then runs go one after the other, GIL held).
+    fn any(&self, plugins: &[(usize, String, Arc<Py<PyAny>>)]) -> bool {
+        !plugins.is_empty() || self.response.is_some()
+    }
+}
+
 /// A compete spec document resolved.
 fn resolve_compete(spec: &Value) -> Result<Compete, IoError> {
     match Experiments::new().resolve(Kind::Compete, spec)? {
@@ -202,10 +240,12 @@ fn resolve_compete(spec: &Value) -> Result<Compete, IoError> {
     }
 }
 
-/// `compete` resolved from `spec` with the plug-ins in their slots.
+/// `compete` resolved from `spec` with the plug-ins in their slots and the options' response
+/// function.
 fn compete_with(
     spec: &Value,
     plugins: &[(usize, String, Arc<Py<PyAny>>)],
+    options: &Shared,
     ctx: &Arc<Context>,
 ) -> Result<Compete<FirmAlgorithm>, IoError> {
     let e = resolve_compete(spec)?;
@@ -230,11 +270,23 @@ fn compete_with(
             ctx: Arc::clone(ctx),
         });
         let obj = Arc::clone(obj);
+        let batch = options.batch;
         algorithms[*slot] = FirmAlgorithm::Custom(CustomAlgorithm::new(name.clone(), move |k| {
-            PyBandit::build(&obj, k, Arc::clone(&origin))
+            PyBandit::build(&obj, k, batch, Arc::clone(&origin))
         }));
     }
-    e.with_algorithms(algorithms)
+    let e = e.with_algorithms(algorithms)?;
+    Ok(match &options.response {
+        None => e,
+        Some((name, obj)) => {
+            let origin = Arc::new(Origin {
+                label: format!("response function {name:?}"),
+                field: "response",
+                ctx: Arc::clone(ctx),
+            });
+            e.with_response(PyResponse::custom(name.clone(), Arc::clone(obj), origin))
+        }
+    })
 }
 
 fn shared(plugins: Plugins) -> Vec<(usize, String, Arc<Py<PyAny>>)> {
@@ -248,6 +300,7 @@ fn shared(plugins: Plugins) -> Vec<(usize, String, Arc<Py<PyAny>>)> {
 /// slots, run (replicates one after the other) by the executor.
 struct PluginRunner {
     plugins: Vec<(usize, String, Arc<Py<PyAny>>)>,
+    options: Shared,
     ctx: Arc<Context>,
 }
 
@@ -259,7 +312,7 @@ impl CellRunner for PluginRunner {
                 format!("bandit-algorithm plug-ins run in compete sweeps, not {kind}"),
             ));
         }
-        let e = compete_with(spec, &self.plugins, &self.ctx)?;
+        let e = compete_with(spec, &self.plugins, &self.options, &self.ctx)?;
         let w = WithPlugins {
             inner: &e,
             ctx: &self.ctx,
@@ -341,12 +394,13 @@ fn compete_columns<A: AlgorithmSpec>(
 }
 
 /// Runs a competition whose firm slots may hold Python bandit algorithms (`plugins`: slot,
-/// name, object; with any, replicates run one after the other with the GIL held), into the
-/// run folder `out` if given; with `every`, also records every game every `every` rounds.
+/// name, object) and whose users may choose by a Python response function (`options`; with
+/// any plug-in, replicates run one after the other with the GIL held), into the run folder
+/// `out` if given; with `every`, also records every game every `every` rounds.
 /// Returns the per-run columns (as `run_compete`) and, with `every`, the per-round columns
 /// (`run, round, firm, share, reputation, firm_regret, market_regret`) and the bands over runs.
 #[pyfunction]
-#[pyo3(signature = (spec, plugins, seed, runs, threads=None, out=None, resume=false, every=None, progress=None))]
+#[pyo3(signature = (spec, plugins, seed, runs, threads=None, out=None, resume=false, every=None, progress=None, options=None))]
 #[allow(clippy::too_many_arguments)] // the Python keyword arguments
 fn run_compete_with(
     py: Python<'_>,
@@ -359,15 +413,18 @@ fn run_compete_with(
     resume: bool,
     every: Option<usize>,
     progress: Option<Py<PyAny>>,
+    options: Option<Options>,
 ) -> PyResult<CompeteColumns> {
     let value = parse_json("compete spec", spec)?;
     let plan = Plan::new(seed, runs);
-    if plugins.is_empty() {
+    let options = Shared::new(options)?;
+    let plugins = shared(plugins);
+    if !options.any(&plugins) {
         let e = resolve_compete(&value).map_err(py_err)?;
         return compete_columns(py, e, None, every, plan, threads, out, resume, progress);
     }
     let ctx = Arc::new(Context::default());
-    let e = compete_with(&value, &shared(plugins), &ctx).map_err(py_err)?;
+    let e = compete_with(&value, &plugins, &options, &ctx).map_err(py_err)?;
     compete_columns(
         py,
         e,
@@ -384,19 +441,21 @@ fn run_compete_with(
 /// Runs a whole compete sweep with Python plug-ins on this machine (cells and replicates one
 /// after the other, GIL held), resuming from `out` if given.
 #[pyfunction]
-#[pyo3(signature = (sweep, plugins, out=None, progress=None))]
+#[pyo3(signature = (sweep, plugins, out=None, progress=None, options=None))]
 fn run_sweep_plugins(
     py: Python<'_>,
     sweep: &str,
     plugins: Plugins,
     out: Option<String>,
     progress: Option<Py<PyAny>>,
+    options: Option<Options>,
 ) -> PyResult<Columns> {
     let s = parse_sweep(sweep)?;
     let bar = Progress::new(progress, s.cells().map_err(py_err)?.len() as u64);
     let ctx = Arc::new(Context::default());
     let runner = PluginRunner {
         plugins: shared(plugins),
+        options: Shared::new(options)?,
         ctx: Arc::clone(&ctx),
     };
     let one = pool(1)?;
@@ -415,11 +474,13 @@ fn run_sweep_plugins(
 /// Runs several cells of a compete sweep with Python plug-ins one after the other: one Ray
 /// task (the plug-ins travel pickled with it).
 #[pyfunction]
+#[pyo3(signature = (sweep, cells, plugins, options=None))]
 fn run_cells_plugins(
     py: Python<'_>,
     sweep: &str,
     cells: Vec<String>,
     plugins: Plugins,
+    options: Option<Options>,
 ) -> PyResult<Vec<Columns>> {
     let s = parse_sweep(sweep)?;
     let cells: Vec<Cell> = cells
@@ -429,6 +490,7 @@ fn run_cells_plugins(
     let ctx = Arc::new(Context::default());
     let runner = PluginRunner {
         plugins: shared(plugins),
+        options: Shared::new(options)?,
         ctx: Arc::clone(&ctx),
     };
     let one = pool(1)?;
@@ -458,16 +520,19 @@ pub struct PyCompetitionRun {
 impl PyCompetitionRun {
     /// Starts game (run) `replicate` of the compete spec `spec` with master seed `seed`.
     #[new]
+    #[pyo3(signature = (spec, plugins, seed, replicate, options=None))]
     fn new(
         py: Python<'_>,
         spec: &str,
         plugins: Plugins,
         seed: u64,
         replicate: u64,
+        options: Option<Options>,
     ) -> PyResult<Self> {
         let value = parse_json("compete spec", spec)?;
         let ctx = Arc::new(Context::default());
-        let e = compete_with(&value, &shared(plugins), &ctx).map_err(py_err)?;
+        let options = Shared::new(options)?;
+        let e = compete_with(&value, &shared(plugins), &options, &ctx).map_err(py_err)?;
         let game = CompetitionRun::start(
             &e.games().cells[0],
             &e.spec().instance,

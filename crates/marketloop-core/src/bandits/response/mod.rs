@@ -3,17 +3,21 @@
 //! ([`Arrival`]). Built in: [`HardMax`] (fair or biased ties), [`HardMaxRandom`], [`SoftMax`]
 //! (with temperature 1, the authors' multinomial-logit agent), [`SoftMaxRandom`], [`Uniform`]
 //! and [`HeterogeneousHardMax`]; [`ResponseSpec`] names them for configs. Their randomness comes
-//! from the run's `Source::Response` stream.
+//! from the run's `Source::Response` stream. A response function chosen at run time (a user's,
+//! e.g. a Python plug-in) takes the same path through [`DynResponseFunction`] and
+//! [`CustomResponse`] (`custom.rs`); a game's users choose by a [`GameResponse`].
 //!
 //! Reputations are exact ratios of integers ([`Reputation`]); HardMax compares them by cross
 //! multiplication, so two windows with the same average always tie.
 
+mod custom;
 mod hardmax;
 mod heterogeneous;
 mod softmax;
 mod spec;
 mod uniform;
 
+pub use custom::{CustomResponse, DynResponseFunction, GameResponse};
 pub use hardmax::{HardMax, HardMaxRandom, WithRandom};
 pub use heterogeneous::HeterogeneousHardMax;
 pub use softmax::{SoftMax, SoftMaxRandom};
