@@ -39,6 +39,22 @@ def _plugins(spec: Any, grid: Mapping[str, Sequence[Any]]) -> List[Any]:
     return plugins
 
 
+def _options(spec: Any, grid: Mapping[str, Sequence[Any]]) -> Optional[Any]:
+    """The competition-wide plug-in options of a competition spec (response plug-in, batch
+    size), or None when there are none, after checking that the grid leaves them alone."""
+    options = spec.plugin_options() if hasattr(spec, "plugin_options") else None
+    if options is None or options == (None, 1):
+        return None
+    if options[0] is not None and isinstance(grid, Mapping):
+        for path in grid:
+            if str(path) in ("response", "bias", "eps", "temperature"):
+                raise _core.MarketloopError(
+                    f"grid[{path!r}] would change the response function, but the base spec's "
+                    "users choose by a response plug-in: vary other fields"
+                )
+    return options
+
+
 def _document(
     spec: Any,
     kind: Optional[str],
@@ -88,11 +104,17 @@ def sweep_cells(
     plug-in algorithm's slot holds the plug-in object, so ``Competition(**cell["spec"])``
     rebuilds the cell's competition)."""
     plugins = _plugins(spec, grid)
+    options = _options(spec, grid)
     doc = _document(spec, kind, grid, runs, seed, settings)
     cells = json.loads(_core.sweep_cells(json.dumps(doc)))
     for c in cells:
         for slot, _, obj in plugins:
             c["spec"]["algorithms"][slot] = obj
+        if options is not None:
+            if options[0] is not None:
+                c["spec"]["response"] = options[0][1]
+            if options[1] != 1:
+                c["spec"]["batch"] = options[1]
     return cells
 
 
@@ -156,21 +178,29 @@ def sweep(
         order.
     """
     plugins = _plugins(spec, grid)
+    options = _options(spec, grid)
     out = None if out is None else str(out)
     doc = _document(spec, kind, grid, runs, seed, settings)
     text = json.dumps(doc)
     if backend == "local":
         with progress_callback(progress, "sweep", "cell") as report:
-            if plugins:
-                return to_frame(_core.run_sweep_plugins(text, plugins, out, report))
+            if plugins or options:
+                return to_frame(_core.run_sweep_plugins(text, plugins, out, report, options))
             return to_frame(_core.run_sweep_local(text, out, threads_arg(threads), report))
     if backend == "ray":
         with progress_callback(progress, "sweep", "cell") as report:
-            return _sweep_ray(text, out, address, chunk_size, max_retries, plugins, report)
+            return _sweep_ray(
+                text, out, address, chunk_size, max_retries, plugins, report, options
+            )
     raise _core.MarketloopError(f"backend = {backend!r} is not allowed: use 'local' or 'ray'")
 
 
-def _run_chunk(sweep_text: str, cells_text: List[str], plugins: Optional[List[Any]] = None) -> Any:
+def _run_chunk(
+    sweep_text: str,
+    cells_text: List[str],
+    plugins: Optional[List[Any]] = None,
+    options: Optional[Any] = None,
+) -> Any:
     """One Ray task: several cells run one after the other (the engine's own threads inside;
     with plug-ins, which arrive pickled, one thread holding the GIL).
 
@@ -178,8 +208,8 @@ def _run_chunk(sweep_text: str, cells_text: List[str], plugins: Optional[List[An
     Ray must not retry it; only lost workers and other system failures are retried.
     """
     try:
-        if plugins:
-            return _core.run_cells_plugins(sweep_text, cells_text, plugins)
+        if plugins or options:
+            return _core.run_cells_plugins(sweep_text, cells_text, plugins or [], options)
         return _core.run_cells(sweep_text, cells_text)
     except _core.MarketloopError as e:
         return ("error", str(e))
@@ -193,6 +223,7 @@ def _sweep_ray(
     max_retries: int,
     plugins: Optional[List[Any]] = None,
     report: Optional[Any] = None,
+    options: Optional[Any] = None,
 ) -> pd.DataFrame:
     try:
         import ray
@@ -221,9 +252,10 @@ def _sweep_ray(
         remote = ray.remote(max_retries=max_retries, retry_exceptions=True)(_run_chunk)
         sweep_ref = ray.put(text)
         plugins_ref = ray.put(plugins or None)
+        options_ref = ray.put(options)
         chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
         refs = {
-            remote.remote(sweep_ref, [cell_texts[i] for i in chunk], plugins_ref): chunk
+            remote.remote(sweep_ref, [cell_texts[i] for i in chunk], plugins_ref, options_ref): chunk
             for chunk in chunks
         }
         pending = list(refs)

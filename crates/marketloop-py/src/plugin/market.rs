@@ -1,7 +1,9 @@
 //! Python plug-ins in the trial-offer market: a user's ranking ([`PyRanking`], the engine's
 //! [`RankingPolicy`]), measurements ([`PyObserver`], the engine's [`Observer`]), and
 //! step-by-step control of one replicate ([`PyMarketRun`], `Market.start`), on the engine's
-//! own [`Run`]: stepping to T gives exactly `Market.simulate`'s numbers.
+//! own [`Run`]: stepping to T gives exactly `Market.simulate`'s numbers. A user's choice rule
+//! ([`PyChoice`](super::choice::PyChoice), the engine's `ChoiceModel`) replaces the logit under
+//! the market's visibility or ranking, or under a Python ranking.
 //!
 //! A Python ranking draws from its own stream, seeded at the start of each replicate by one
 //! draw from the replicate's `Ranking` stream (the stream a built-in ranking draws from), so it
@@ -10,6 +12,7 @@
 //! `0..n`), or an observer that raises or returns a wrong number of values or a NaN, stops the
 //! run with a `MarketloopError` naming the plug-in, the step and the replicate.
 
+use super::choice::PyChoice;
 use super::{Context, Origin};
 use crate::convert::{columns_to_py, py_err, Columns};
 use crate::rng::PyRng;
@@ -30,7 +33,7 @@ use std::borrow::Cow;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Counts (or any u64 slice) as a read-only numpy int64 array.
-fn int_array<'py>(py: Python<'py>, v: &[u64]) -> PyResult<Bound<'py, PyAny>> {
+pub(super) fn int_array<'py>(py: Python<'py>, v: &[u64]) -> PyResult<Bound<'py, PyAny>> {
     let bytes: Vec<u8> = v.iter().flat_map(|&x| (x as i64).to_le_bytes()).collect();
     py.import("numpy")?
         .getattr("frombuffer")?
@@ -293,13 +296,30 @@ struct Parts {
     /// The ranking plug-in (object, name, has observe) and its position bias.
     ranking: Option<(Py<PyAny>, String, bool, PositionBias)>,
     observers: ObserverArgs,
+    /// The choice rule plug-in (object, name).
+    choice: ChoiceArg,
     ctx: Arc<Context>,
 }
 
-/// The run's sampler: the market's built-in one, or a Python ranking under a position bias.
+/// The run's sampler: the market's built-in one, or a Python ranking under a position bias;
+/// each under the logit or a Python choice rule.
 enum AnyRun {
     Builtin(Run<'static, BuiltinSampler>),
     Ranked(Run<'static, Ranked<PyRanking>>),
+    BuiltinChoice(Run<'static, BuiltinSampler<PyChoice>>),
+    RankedChoice(Run<'static, Ranked<PyRanking, PyChoice>>),
+}
+
+/// Calls `$body` with `$r` bound to the run inside an [`AnyRun`].
+macro_rules! each_run {
+    ($run:expr, $r:ident => $body:expr) => {
+        match $run {
+            AnyRun::Builtin($r) => $body,
+            AnyRun::Ranked($r) => $body,
+            AnyRun::BuiltinChoice($r) => $body,
+            AnyRun::RankedChoice($r) => $body,
+        }
+    };
 }
 
 impl Parts {
@@ -310,6 +330,7 @@ impl Parts {
         shares: bool,
         ranking: RankingArg,
         observers: ObserverArgs,
+        choice: ChoiceArg,
     ) -> PyResult<Self> {
         let r = &market.resolved;
         let sim = Simulation::new(r.market.clone(), r.visibility.clone(), steps, every, shares)
@@ -335,6 +356,7 @@ impl Parts {
             sim,
             ranking,
             observers,
+            choice,
             ctx: Arc::new(Context::default()),
         })
     }
@@ -362,14 +384,56 @@ impl Parts {
                 sim.record_shares(),
             )
         };
-        let mut run = match &self.ranking {
-            None => AnyRun::Builtin(owned_builtin(sim, seeds, r)),
-            Some((obj, name, observes, bias)) => {
+        let bias = match (&self.ranking, sim.visibility()) {
+            (Some((.., bias)), _) => Some(bias),
+            (None, Visibility::Ranked { bias, .. }) => Some(bias),
+            (None, Visibility::Static) => None,
+        };
+        let choice = match &self.choice {
+            None => None,
+            Some((obj, name)) => {
+                let origin = self.origin(format!("choice rule {name:?}"), "choice");
+                let factors = bias.map(|b| b.weights());
+                let c = PyChoice::build(py, obj, sim.market(), factors, Arc::clone(&origin));
+                match c {
+                    Ok(c) => Some(c),
+                    Err(e) => {
+                        let what = "reset(visibility, position_factors, feedback) raised";
+                        self.ctx.fail(&origin, None, what, Some(e));
+                        self.check(py, r)?;
+                        return Err(MarketloopError::new_err(format!(
+                            "choice rule {name:?} could not be reset"
+                        )));
+                    }
+                }
+            }
+        };
+        let mut run = match (&self.ranking, choice) {
+            (None, None) => AnyRun::Builtin(owned_builtin(sim, seeds, r)),
+            (None, Some(c)) => {
+                AnyRun::BuiltinChoice(sim.clone().with_choice(c).start_owned(seeds, r))
+            }
+            (Some((obj, name, observes, bias)), c) => {
                 let origin = self.origin(format!("ranking {name:?}"), "ranking");
                 let n = sim.market().n_items();
                 let p = PyRanking::build(py, obj, n, bias.positions(), *observes, origin)?;
-                let run = owned(sim.ranked(p, bias)).map_err(|e| py_err(IoError::from(e)))?;
-                AnyRun::Ranked(run)
+                match c {
+                    None => AnyRun::Ranked(
+                        owned(sim.ranked(p, bias)).map_err(|e| py_err(IoError::from(e)))?,
+                    ),
+                    Some(c) => AnyRun::RankedChoice(
+                        Run::new(
+                            Cow::Owned(sim.market().clone()),
+                            Ranked::with_choice(p, bias, c),
+                            seeds,
+                            r,
+                            sim.steps(),
+                            sim.every(),
+                            sim.record_shares(),
+                        )
+                        .map_err(|e| py_err(IoError::from(e)))?,
+                    ),
+                }
             }
         };
         for (names, f, label) in &self.observers {
@@ -378,10 +442,7 @@ impl Parts {
                 f: deepcopy(f.bind(py))?.unbind(),
                 origin: self.origin(format!("observer {label:?}"), "observers"),
             });
-            let added = match &mut run {
-                AnyRun::Builtin(x) => x.add_observer(o),
-                AnyRun::Ranked(x) => x.add_observer(o),
-            };
+            let added = each_run!(&mut run, x => x.add_observer(o));
             added.map_err(|e| py_err(IoError::from(e)))?;
         }
         Ok(run)
@@ -402,31 +463,19 @@ fn owned_builtin(sim: &Simulation, seeds: SeedSequence, r: u64) -> Run<'static, 
 
 impl AnyRun {
     fn step(&mut self, n: u64) -> u64 {
-        match self {
-            AnyRun::Builtin(r) => r.step(n),
-            AnyRun::Ranked(r) => r.step(n),
-        }
+        each_run!(self, r => r.step(n))
     }
 
     fn state(&self) -> (&CountState, u64) {
-        match self {
-            AnyRun::Builtin(r) => (r.state(), r.horizon()),
-            AnyRun::Ranked(r) => (r.state(), r.horizon()),
-        }
+        each_run!(self, r => (r.state(), r.horizon()))
     }
 
     fn trajectory(&self) -> Trajectory {
-        match self {
-            AnyRun::Builtin(r) => r.trajectory(),
-            AnyRun::Ranked(r) => r.trajectory(),
-        }
+        each_run!(self, r => r.trajectory())
     }
 
     fn observations(&self) -> &Observations {
-        match self {
-            AnyRun::Builtin(r) => r.observations(),
-            AnyRun::Ranked(r) => r.observations(),
-        }
+        each_run!(self, r => r.observations())
     }
 }
 
@@ -461,6 +510,8 @@ fn measurements(parts: &Parts, runs: &[&AnyRun]) -> Result<Table, IoError> {
 type RankingArg = Option<(Py<PyAny>, String, bool, Option<Vec<f64>>)>;
 /// `(names, callable, label)` of each observer plug-in.
 type ObserverArgs = Vec<(Vec<String>, Py<PyAny>, String)>;
+/// `(object, name)` of a choice rule plug-in.
+type ChoiceArg = Option<(Py<PyAny>, String)>;
 
 /// One started replicate of a market, stepped from Python (`Market.start`).
 #[pyclass(name = "PyMarketRun", module = "marketloop._core")]
@@ -483,7 +534,7 @@ impl PyMarketRun {
 impl PyMarketRun {
     /// Starts replicate `replicate` of `market` (master seed `seed`) with the plug-ins given.
     #[new]
-    #[pyo3(signature = (market, steps, every, shares, seed, replicate, ranking=None, observers=Vec::new()))]
+    #[pyo3(signature = (market, steps, every, shares, seed, replicate, ranking=None, observers=Vec::new(), choice=None))]
     #[allow(clippy::too_many_arguments)] // the Python keyword arguments
     fn new(
         py: Python<'_>,
@@ -495,8 +546,9 @@ impl PyMarketRun {
         replicate: u64,
         ranking: RankingArg,
         observers: ObserverArgs,
+        choice: ChoiceArg,
     ) -> PyResult<Self> {
-        let parts = Parts::new(market, steps, every, shares, ranking, observers)?;
+        let parts = Parts::new(market, steps, every, shares, ranking, observers, choice)?;
         let run = parts.start(py, seed, replicate)?;
         parts.check(py, replicate)?;
         Ok(PyMarketRun {
@@ -541,7 +593,7 @@ impl PyMarketRun {
 /// `runs` whole replicates with the plug-ins (one after the other, GIL held): the columns of
 /// `Market.simulate`, then the observers'.
 #[pyfunction]
-#[pyo3(signature = (market, steps, every, shares, seed, runs, ranking=None, observers=Vec::new()))]
+#[pyo3(signature = (market, steps, every, shares, seed, runs, ranking=None, observers=Vec::new(), choice=None))]
 #[allow(clippy::too_many_arguments)] // the Python keyword arguments
 pub fn simulate_plugins(
     py: Python<'_>,
@@ -553,13 +605,14 @@ pub fn simulate_plugins(
     runs: u64,
     ranking: RankingArg,
     observers: ObserverArgs,
+    choice: ChoiceArg,
 ) -> PyResult<Columns> {
     if runs == 0 {
         return Err(MarketloopError::new_err(
             "runs = 0: at least 1 run is needed",
         ));
     }
-    let parts = Parts::new(market, steps, every, shares, ranking, observers)?;
+    let parts = Parts::new(market, steps, every, shares, ranking, observers, choice)?;
     let mut done = Vec::new();
     for r in 0..runs {
         let mut run = parts.start(py, seed, r)?;

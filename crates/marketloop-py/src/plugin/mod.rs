@@ -24,6 +24,7 @@
 //! `resume=True` continues after the plug-in is fixed.
 
 pub mod bandit;
+pub mod choice;
 pub mod market;
 pub mod prior;
 pub mod response;
