@@ -184,7 +184,7 @@ def test_a_learner_learns_only_at_batch_ends():
 @pytest.mark.parametrize(
     "value, message",
     [
-        (lambda n: [0] * (n - 1), r'"BadBatch" \(firm 1\) at step 19 of replicate 0: '
+        (lambda n: [0] * (n - 1), r'"BadBatch" \(firm 1\) at step 19 of replicate \d: '
                                   r"select_many\(3, rng\) returned 2 arms; a batch is 3 arms"),
         (lambda n: [0, 9, 0], r"select_many\(3, rng\) returned, at index 1, arm 9, outside 0..5"),
         (lambda n: [0, float("nan"), 0], r"at index 1, nan \(a float\), not an arm index"),
