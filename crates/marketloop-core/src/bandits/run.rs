@@ -576,6 +576,41 @@ mod tests {
     }
 
     #[test]
+    fn a_custom_response_in_the_config_takes_the_built_ins_path() {
+        use crate::bandits::{CustomResponse, HardMax, Response};
+        let instance = InstanceSpec::needle_in_haystack(5);
+        let seed = SeedSequence::new(29);
+        let base = CompetitionConfig {
+            algorithms: vec![A::BayesGreedy; 4],
+            tie: crate::bandits::ArgmaxTie::Random,
+            ..CompetitionConfig::paper(A::ThompsonSampling, A::BayesGreedy, 10).unwrap()
+        };
+        // HardMax handed in as a user's function (built afresh per game) is the same game, in
+        // whole runs (with the prefix cache) and started ones.
+        let custom = CompetitionConfig {
+            custom_response: Some(CustomResponse::from_fn("my HardMax", HardMax::fair())),
+            ..base.clone()
+        };
+        assert_eq!(custom.response_label(), "my HardMax");
+        let a = Experiment::new(instance.clone(), vec![base.clone()], seed).unwrap();
+        let b = Experiment::new(instance.clone(), vec![custom.clone()], seed).unwrap();
+        for r in 0..4 {
+            assert_eq!(a.run_replicate(r).unwrap(), b.run_replicate(r).unwrap());
+        }
+        // A different function is a different game.
+        let first = CompetitionConfig {
+            custom_response: Some(CustomResponse::from_fn(
+                "uniform",
+                Response::Uniform(crate::bandits::Uniform),
+            )),
+            ..base.clone()
+        };
+        let c = Experiment::new(instance, vec![first], seed).unwrap();
+        assert!((0..4).any(|r| a.run_replicate(r).unwrap() != c.run_replicate(r).unwrap()));
+        assert_eq!(custom.clone(), custom);
+    }
+
+    #[test]
     fn a_user_algorithm_out_of_range_is_an_error_naming_it() {
         use crate::bandits::{BanditPolicy, BetaPosterior, BetaPrior};
         use rand::Rng;
