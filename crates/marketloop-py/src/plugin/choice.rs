@@ -118,18 +118,18 @@ impl PyChoice {
         self.origin.ctx.fail(&self.origin, Some(step), &what, cause);
     }
 
-    /// The rule's weights for the shown `items` (with `attention`), into `out`; returns the
-    /// weight of trying nothing, or `None` after recording a failure.
+    /// The rule's weights for what a type-`user_type` user is shown (`shown`: items, their
+    /// attention, the counts) at `step` (1-based), into `out`; returns the weight of trying
+    /// nothing, or `None` after recording a failure.
     fn call(
         &self,
         py: Python<'_>,
         user_type: usize,
-        items: &Bound<'_, PyAny>,
-        attention: &Bound<'_, PyAny>,
-        counts: Bound<'_, PyAny>,
+        shown: (&Bound<'_, PyAny>, &Bound<'_, PyAny>, Bound<'_, PyAny>),
         step: u64,
-        out: &mut Vec<f64>,
+        out: &mut [f64],
     ) -> Option<f64> {
+        let (items, attention, counts) = shown;
         let got = self.weights.call1(
             py,
             (user_type, items, attention, counts, step.saturating_sub(1)),
@@ -243,15 +243,8 @@ impl PyChoice {
                     return None;
                 }
             };
-            self.call(
-                py,
-                user_type,
-                items.bind(py),
-                att.bind(py),
-                counts,
-                step,
-                &mut w,
-            )
+            let shown = (items.bind(py), att.bind(py), counts);
+            self.call(py, user_type, shown, step, &mut w)
         })?;
         Self::pick(u, &w, none, idx)
     }
@@ -277,7 +270,7 @@ impl ChoiceModel for PyChoice {
         let mut w = vec![0.0; idx.len()];
         let none = Python::attach(|py| {
             let s = float_array(py, shares).ok()?;
-            self.call(py, user_type, items.bind(py), att.bind(py), s, 0, &mut w)
+            self.call(py, user_type, (items.bind(py), att.bind(py), s), 0, &mut w)
         });
         let Some(none) = none else { return 0.0 };
         let total: f64 = w.iter().sum::<f64>() + none;
@@ -322,7 +315,7 @@ impl ChoiceModel for PyChoice {
                 ))
             })();
             match handed {
-                Ok((a, b, c)) => self.call(py, user_type, &a, &b, c, step, &mut w),
+                Ok((a, b, c)) => self.call(py, user_type, (&a, &b, c), step, &mut w),
                 Err(e) => {
                     self.fail(step, "could not be handed the slate".into(), Some(e));
                     None
