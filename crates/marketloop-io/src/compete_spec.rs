@@ -570,6 +570,7 @@ impl RawSpec {
             prior,
             tie,
             response,
+            custom_response: None,
             scenario,
             t,
             t0,

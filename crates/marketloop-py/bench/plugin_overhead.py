@@ -12,6 +12,11 @@ returns arm 0, `update` does nothing) is timed against:
 
 overhead per call = (plug-in game - built-in game - user's code alone) / (2 x rounds), one
 `select` and one `update` per round. Reported as the median of `--repeat` timings of each.
+
+Then the batched protocol (`Competition(..., batch=B)` for each `--batch` B): the same game
+with a trivial `select_many(n, rng)` (n zeros) and `update_many` (nothing), against the user's
+code alone (the same number of `select_many` / `update_many` calls from a plain loop):
+overhead per round = (batched game - built-in game - user's code alone) / rounds.
 """
 
 import argparse
@@ -28,6 +33,16 @@ class Trivial(ml.BanditAlgorithm):
         return 0
 
     def update(self, arm, reward):
+        pass
+
+
+class TrivialBatch(Trivial):
+    """The cheapest batched user code: a list of n zeros, learns nothing."""
+
+    def select_many(self, n, rng):
+        return [0] * n
+
+    def update_many(self, arms, rewards):
         pass
 
 
@@ -52,6 +67,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=200_000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--batch", type=int, nargs="*", default=[10, 100, 1000])
     a = ap.parse_args()
     spec = dict(instance="uniform", k=10, scenario="monopoly", t=a.rounds, t0=1)
 
@@ -81,6 +97,24 @@ def main() -> None:
     print(f"user's code alone:   {t_user * 1e9 / calls:8.1f} ns per round (a plain Python loop)")
     print(f"plug-in overhead:    {per_call * 1e9:8.1f} ns per call above the user's code "
           f"(target <= 1000 ns)")
+    print(f"per call, per round:  {(t_plugin - t_builtin) * 1e9 / calls:8.1f} ns per round above the "
+          "built-in (user's code included)")
+    for b in a.batch:
+        game = ml.Competition(**dict(spec, algorithms=[TrivialBatch()]), batch=b)
+        t_game = timed(lambda: game.run(seed=1, runs=1), a.repeat)
+        user_b = TrivialBatch()
+        user_b.reset(10)
+
+        def batched_alone():
+            many, update_many = user_b.select_many, user_b.update_many
+            rewards = [True] * b
+            for _ in range(-(-calls // b)):
+                update_many(many(b, rng), rewards)
+
+        t_alone = timed(batched_alone, a.repeat)
+        over = (t_game - t_builtin - t_alone) / calls
+        print(f"batch = {b:5d}:        {(t_game - t_builtin) * 1e9 / calls:8.1f} ns per round above "
+              f"the built-in; overhead {over * 1e9:6.1f} ns per round above the user's code")
 
 
 if __name__ == "__main__":

@@ -141,3 +141,127 @@ class FailsOnRun(ml.BanditAlgorithm):
 
     def select(self, rng):
         return rng.integers(self.k)
+
+
+class PortedHardMax(ml.ResponseFunction):
+    """The built-in HardMax with fair ties, ported: the highest reputation wins; with two firms
+    a tie is one ``random()`` draw (firm 1 when it is >= 1/2), with more one ``integers(ties)``
+    draw picking among the tied firms in index order, as the built-in draws them. With
+    ``exact = True`` reputations come as ``(sum, n)`` and are compared by cross multiplication,
+    as the built-in compares them; with floats they compare the same (a correctly rounded
+    division of small integers)."""
+
+    name = "pyHardMax"
+
+    def __init__(self, exact=False):
+        self.exact = exact
+
+    def choose(self, reputations, recent, rng):
+        if self.exact:
+            # s1 / n1 vs s2 / n2 by cross multiplication (n = 0 counts as 1, as the built-in).
+            def cmp(a, b):
+                (s1, n1), (s2, n2) = a, b
+                x, y = s1 * max(n2, 1), s2 * max(n1, 1)
+                return (x > y) - (x < y)
+        else:
+            def cmp(a, b):
+                return (a > b) - (a < b)
+        best = 0
+        for i in range(1, len(reputations)):
+            if cmp(reputations[i], reputations[best]) > 0:
+                best = i
+        tied = [i for i, r in enumerate(reputations) if cmp(r, reputations[best]) == 0]
+        if len(tied) == 1:
+            return tied[0]
+        if len(reputations) == 2:
+            return int(rng.random() >= 0.5)
+        return tied[rng.integers(len(tied))]
+
+
+def loyal_to_the_last(reputations, recent, rng):
+    """A plain function as a response: every user picks the last firm."""
+    return len(reputations) - 1
+
+
+class BadResponse(ml.ResponseFunction):
+    """Returns ``value`` from its ``at``-th call on (a HardMax choice before)."""
+
+    name = "BadResponse"
+
+    def __init__(self, value, at=1):
+        self.value, self.at, self.calls = value, at, 0
+
+    def choose(self, reputations, recent, rng):
+        self.calls += 1
+        if self.calls >= self.at:
+            if self.value == "raise":
+                raise RuntimeError("no firm for you")
+            return self.value
+        return reputations.index(max(reputations))
+
+
+class RecordsRecent(ml.ResponseFunction):
+    """HardMax without tie draws that logs (class-wide) what it was handed."""
+
+    log = []
+
+    def choose(self, reputations, recent, rng):
+        RecordsRecent.log.append((list(reputations), list(recent)))
+        return reputations.index(max(reputations))
+
+
+class RandomArms(ml.BanditAlgorithm):
+    """Uniformly random arms, one ``integers(k)`` draw per selection, learning nothing: its
+    selections do not depend on feedback, so batched and unbatched runs are the same."""
+
+    name = "random arms"
+
+    def select(self, rng):
+        return rng.integers(self.k)
+
+    def select_many(self, n, rng):
+        return [rng.integers(self.k) for _ in range(n)]
+
+
+class BatchLearner(PortedBG):
+    """BG that logs (class-wide) how many rewards it had learned at each ``select_many`` call
+    and the size of each ``update_many`` batch."""
+
+    name = "batch learner"
+    log = []
+
+    def reset(self, k):
+        super().reset(k)
+        self.seen = 0
+
+    def select_many(self, n, rng):
+        BatchLearner.log.append(("select_many", n, self.seen))
+        return super().select_many(n, rng)
+
+    def update_many(self, arms, rewards):
+        BatchLearner.log.append(("update_many", len(arms), self.seen))
+        super().update_many(arms, rewards)
+
+    def update(self, arm, reward):
+        self.seen += 1
+        super().update(arm, reward)
+
+
+class BadBatch(ml.BanditAlgorithm):
+    """``select_many`` returns ``value`` from its ``at``-th call on (valid arms before)."""
+
+    name = "BadBatch"
+
+    def __init__(self, value, at=1):
+        self.value, self.at, self.calls = value, at, 0
+
+    def select(self, rng):
+        return 0
+
+    def select_many(self, n, rng):
+        self.calls += 1
+        if self.calls >= self.at:
+            if self.value == "raise":
+                raise ValueError("no batch today")
+            return self.value(n) if callable(self.value) else self.value
+        return [0] * n

@@ -22,8 +22,9 @@
 use super::firm::check_window;
 use super::table::{PhaseRows, WarmStartRows};
 use super::{
-    AlgorithmKind, AlgorithmSpec, ArgmaxTie, BanditError, BetaPrior, Firm, FirmSpec, InstanceSpec,
-    MeanVector, Phase, RealizationTable, ResponseSpec, RewardModel, TableLayout,
+    AlgorithmKind, AlgorithmSpec, ArgmaxTie, BanditError, BetaPrior, CustomResponse, Firm,
+    FirmSpec, GameResponse, InstanceSpec, MeanVector, Phase, RealizationTable, ResponseSpec,
+    RewardModel, TableLayout,
 };
 use crate::rng::{PortableRng, SeedSequence, Source};
 use serde::{Deserialize, Serialize};
@@ -92,6 +93,10 @@ pub struct CompetitionConfig<A = AlgorithmKind> {
     pub tie: ArgmaxTie,
     /// How users choose.
     pub response: ResponseSpec,
+    /// A user's response function, in place of `response` when given (configs name built-ins
+    /// only: not serialised).
+    #[serde(skip)]
+    pub custom_response: Option<CustomResponse>,
     /// How the market starts.
     pub scenario: Scenario,
     /// Game rounds T.
@@ -118,6 +123,7 @@ impl CompetitionConfig {
             prior: BetaPrior::default(),
             tie: ArgmaxTie::LowestIndex,
             response: ResponseSpec::default(),
+            custom_response: None,
             scenario: Scenario::SimultaneousEntry,
             t: 2000,
             t0,
@@ -206,6 +212,23 @@ impl<A: AlgorithmSpec> CompetitionConfig<A> {
         Ok(self)
     }
 
+    /// What the game's users choose by: the user's response function if given, else the
+    /// built-in `response`.
+    pub fn game_response(&self) -> Result<GameResponse, BanditError> {
+        match &self.custom_response {
+            Some(c) => Ok(GameResponse::Custom(c.build()?)),
+            None => Ok(GameResponse::Builtin(self.response.build()?)),
+        }
+    }
+
+    /// The label of the response function: its short name, or the user's function's name.
+    pub fn response_label(&self) -> String {
+        match &self.custom_response {
+            Some(c) => c.name().to_string(),
+            None => self.response.short(),
+        }
+    }
+
     /// The table rows this config reads.
     pub fn layout(&self) -> TableLayout {
         let n = self.algorithms.len();
@@ -240,6 +263,7 @@ impl<A: AlgorithmSpec> CompetitionConfig<A> {
             prior: self.prior,
             tie: self.tie,
             response: self.response,
+            custom_response: self.custom_response,
             scenario: self.scenario,
             t: self.t,
             t0: self.t0,

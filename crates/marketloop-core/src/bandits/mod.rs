@@ -70,8 +70,9 @@ pub use policy::{
     SuccessiveElimination, ThompsonSampling, Ucb1,
 };
 pub use response::{
-    Arrival, HardMax, HardMaxRandom, HeterogeneousHardMax, Reputation, Response, ResponseFunction,
-    ResponseSpec, SoftMax, SoftMaxRandom, Uniform, WithRandom,
+    Arrival, CustomResponse, DynResponseFunction, GameResponse, HardMax, HardMaxRandom,
+    HeterogeneousHardMax, Reputation, Response, ResponseFunction, ResponseSpec, SoftMax,
+    SoftMaxRandom, Uniform, WithRandom,
 };
 pub use rewards::RewardModel;
 pub use run::run_competition;

@@ -274,6 +274,7 @@ mod tests {
             prior: BetaPrior::default(),
             tie: ArgmaxTie::Random,
             response: ResponseSpec::default(),
+            custom_response: None,
             scenario: Scenario::SimultaneousEntry,
             t: 600,
             t0: 20,

@@ -9,8 +9,8 @@
 use super::competition::{draw_means_for, instance_seeds, pre_game, PrefixCache};
 use super::{
     AlgorithmSpec, Arrival, BanditError, CompetitionConfig, CompetitionOutcome, DynBanditPolicy,
-    Firm, InstanceSpec, MeanVector, Phase, RealizationTable, Reputation, Response,
-    ResponseFunction,
+    DynResponseFunction, Firm, GameResponse, InstanceSpec, MeanVector, Phase, RealizationTable,
+    Reputation,
 };
 use crate::rng::{PortableRng, SeedSequence};
 use serde::{Deserialize, Serialize};
@@ -41,7 +41,7 @@ pub struct CompetitionState {
 /// to play game rounds. Built by [`CompetitionRun::start`] (owning its mean vector and table) or
 /// [`CompetitionRun::start_on`] (borrowing them).
 #[derive(Clone, Debug)]
-pub struct CompetitionRun<'t, P, F = Response> {
+pub struct CompetitionRun<'t, P, F = GameResponse> {
     means: Cow<'t, MeanVector>,
     table: Cow<'t, RealizationTable>,
     response: F,
@@ -134,7 +134,7 @@ impl<'t, P: DynBanditPolicy + Clone> CompetitionRun<'t, P> {
         Ok(CompetitionRun {
             means: Cow::Borrowed(means),
             table,
-            response: cfg.response.build()?,
+            response: cfg.game_response()?,
             resp_rng,
             reps: firms.iter().map(|f| f.reputation()).collect(),
             recent: vec![None; n],
@@ -157,7 +157,7 @@ impl<'t, P: DynBanditPolicy + Clone> CompetitionRun<'t, P> {
     }
 }
 
-impl<'t, P: DynBanditPolicy + Clone, F: ResponseFunction> CompetitionRun<'t, P, F> {
+impl<'t, P: DynBanditPolicy + Clone, F: DynResponseFunction> CompetitionRun<'t, P, F> {
     /// The same game owning its mean vector and table (copied if borrowed).
     pub fn into_owned(self) -> CompetitionRun<'static, P, F> {
         self.convert(|means, table, response| {
@@ -170,9 +170,9 @@ impl<'t, P: DynBanditPolicy + Clone, F: ResponseFunction> CompetitionRun<'t, P, 
     }
 
     /// The same game, from now on with users who choose by `response` (a user's
-    /// [`ResponseFunction`]) instead of the config's; their draws still come from the run's
-    /// `Source::Response` stream.
-    pub fn with_response<G: ResponseFunction>(self, response: G) -> CompetitionRun<'t, P, G> {
+    /// [`ResponseFunction`](super::ResponseFunction), or any [`DynResponseFunction`]) instead
+    /// of the config's; their draws still come from the run's `Source::Response` stream.
+    pub fn with_response<G: DynResponseFunction>(self, response: G) -> CompetitionRun<'t, P, G> {
         self.convert(|means, table, _| (means, table, response))
     }
 
@@ -249,7 +249,7 @@ impl<'t, P: DynBanditPolicy + Clone, F: ResponseFunction> CompetitionRun<'t, P, 
                 0
             } else {
                 let arrival = Arrival { reps, recent, arms };
-                response.choose_informed(&arrival, resp_rng)
+                response.dyn_choose(&arrival, resp_rng)
             };
             let (arm, _) = firms[i].serve_on(game, t, &mut rngs[i]);
             recent[i] = Some(arm as u32);
@@ -574,6 +574,41 @@ mod tests {
             .with_response(Loyal);
         loyal.step(cfg.t);
         assert_eq!(loyal.outcome().chosen, vec![0, cfg.t as u32]);
+    }
+
+    #[test]
+    fn a_custom_response_in_the_config_takes_the_built_ins_path() {
+        use crate::bandits::{CustomResponse, HardMax, Response};
+        let instance = InstanceSpec::needle_in_haystack(5);
+        let seed = SeedSequence::new(29);
+        let base = CompetitionConfig {
+            algorithms: vec![A::BayesGreedy; 4],
+            tie: crate::bandits::ArgmaxTie::Random,
+            ..CompetitionConfig::paper(A::ThompsonSampling, A::BayesGreedy, 10).unwrap()
+        };
+        // HardMax handed in as a user's function (built afresh per game) is the same game, in
+        // whole runs (with the prefix cache) and started ones.
+        let custom = CompetitionConfig {
+            custom_response: Some(CustomResponse::from_fn("my HardMax", HardMax::fair())),
+            ..base.clone()
+        };
+        assert_eq!(custom.response_label(), "my HardMax");
+        let a = Experiment::new(instance.clone(), vec![base.clone()], seed).unwrap();
+        let b = Experiment::new(instance.clone(), vec![custom.clone()], seed).unwrap();
+        for r in 0..4 {
+            assert_eq!(a.run_replicate(r).unwrap(), b.run_replicate(r).unwrap());
+        }
+        // A different function is a different game.
+        let first = CompetitionConfig {
+            custom_response: Some(CustomResponse::from_fn(
+                "uniform",
+                Response::Uniform(crate::bandits::Uniform),
+            )),
+            ..base.clone()
+        };
+        let c = Experiment::new(instance, vec![first], seed).unwrap();
+        assert!((0..4).any(|r| a.run_replicate(r).unwrap() != c.run_replicate(r).unwrap()));
+        assert_eq!(custom.clone(), custom);
     }
 
     #[test]

@@ -158,8 +158,13 @@ impl<C: ChoiceModel + Clone> Simulation<C> {
     /// The trial sampler of the built-in visibility ([`visibility`](Self::visibility)) under
     /// this simulation's choice rule.
     pub fn sampler(&self) -> BuiltinSampler<C> {
+        self.sampler_with(self.choice.clone())
+    }
+
+    /// The trial sampler of the built-in visibility under the choice rule `c` (a user's too)
+    /// in place of this simulation's.
+    pub fn sampler_with<D: ChoiceModel + Clone>(&self, c: D) -> BuiltinSampler<D> {
         let mk = &self.market;
-        let c = self.choice.clone();
         match &self.visibility {
             Visibility::Static => BuiltinSampler::Static(StaticVisibility::with_choice(c)),
             Visibility::Ranked { ranking, bias } => {

@@ -9,7 +9,8 @@ use crate::table::{Column, Table};
 use crate::{Figure, IoError, Series, SeriesStyle};
 use marketloop_core::bandits::{
     disadvantaged_period, metrics::histogram, AlgorithmKind, AlgorithmSpec, CellSummary,
-    CompetitionOutcome, Estimate, Experiment as Games, FirmAlgorithm, IsolationConfig, RewardModel,
+    CompetitionOutcome, CustomResponse, Estimate, Experiment as Games, FirmAlgorithm,
+    IsolationConfig, RewardModel,
 };
 use marketloop_core::rng::SeedSequence;
 use marketloop_core::runner::Schedule;
@@ -114,6 +115,15 @@ impl<A: AlgorithmSpec> Compete<A> {
         format!("firm {} ({})", i + 1, self.names()[i])
     }
 
+    /// The same experiment with users who choose by `response` (a user's response function,
+    /// built afresh for every game) in place of the spec's. The manifest records its name.
+    pub fn with_response(mut self, response: CustomResponse) -> Self {
+        for cell in &mut self.games.cells {
+            cell.custom_response = Some(response.clone());
+        }
+        self
+    }
+
     /// The report's heading: the game, instance, scenario and response.
     /// Under Gaussian rewards the heading also names them ("..., gaussian(sigma=1) rewards").
     pub fn heading(&self) -> String {
@@ -127,7 +137,7 @@ impl<A: AlgorithmSpec> Compete<A> {
             self.games.cells[0].label(),
             self.spec.instance.display_name(),
             g.scenario.short(),
-            g.response.short()
+            self.games.cells[0].response_label()
         )
     }
 
@@ -329,6 +339,9 @@ impl<A: AlgorithmSpec> Experiment for Compete<A> {
         }
         if let Some(labels) = &self.plugin_labels {
             config["game"]["algorithms"] = serde_json::json!(labels);
+        }
+        if let Some(c) = &self.games.cells[0].custom_response {
+            config["game"]["response"] = serde_json::json!({ "plug-in": c.name() });
         }
         config
     }

@@ -29,7 +29,7 @@ from ._core import GENERATOR, KINDS, MarketloopError, __version__
 from .bayesian import BayesianChoice
 from .competition import Competition, CompetitionGame, Trajectories
 from .market import Equilibrium, Market, MarketRun
-from .plugins import BanditAlgorithm, Observer, RankingPolicy, Rng
+from .plugins import BanditAlgorithm, ChoiceRule, Observer, RankingPolicy, ResponseFunction, Rng
 from .sweep import sweep, sweep_cells
 
 # Errors raised by the Rust layer carry the spec field they are about; others name none.
@@ -39,9 +39,11 @@ __all__ = [
     "Arena",
     "ArenaRun",
     "BanditAlgorithm",
+    "ChoiceRule",
     "BayesianChoice",
     "Observer",
     "RankingPolicy",
+    "ResponseFunction",
     "Rng",
     "Competition",
     "CompetitionGame",

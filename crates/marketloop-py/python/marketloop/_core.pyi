@@ -108,6 +108,10 @@ def preferences_defaults() -> str: ...
 Plugins = List[Tuple[int, str, Any]]
 RankingArg = Optional[Tuple[Any, str, bool, Optional[List[float]]]]
 ObserverArgs = List[Tuple[List[str], Any, str]]
+#: A choice rule plug-in: (object, name).
+ChoiceArg = Optional[Tuple[Any, str]]
+#: Competition-wide plug-in options: (response plug-in (name, object) or None, batch size).
+Options = Optional[Tuple[Optional[Tuple[str, Any]], int]]
 
 class Rng:
     def __init__(self, seed: int = 0, stream: int = 0) -> None: ...
@@ -130,19 +134,22 @@ def run_compete_with(
     every: Optional[int] = None,
     progress: Progress = None,
     observers: ObserverArgs = ...,
+    options: Options = None,
 ) -> Tuple[Columns, Optional[Columns], Optional[Columns]]: ...
 def run_sweep_plugins(
     sweep: str,
     plugins: Plugins,
     out: Optional[str] = None,
     progress: Progress = None,
-    market: Optional[Tuple[RankingArg, ObserverArgs]] = None,
+    market: Optional[Tuple[RankingArg, ObserverArgs, ChoiceArg]] = None,
+    options: Options = None,
 ) -> Columns: ...
 def run_cells_plugins(
     sweep: str,
     cells: List[str],
     plugins: Plugins,
-    market: Optional[Tuple[RankingArg, ObserverArgs]] = None,
+    market: Optional[Tuple[RankingArg, ObserverArgs, ChoiceArg]] = None,
+    options: Options = None,
 ) -> List[Columns]: ...
 
 class PyMarketRun:
@@ -156,6 +163,7 @@ class PyMarketRun:
         replicate: int,
         ranking: RankingArg = None,
         observers: ObserverArgs = ...,
+        choice: ChoiceArg = None,
     ) -> None: ...
     def step(self, n: int) -> int: ...
     def state(self) -> Dict[str, Any]: ...
@@ -170,12 +178,15 @@ def simulate_plugins(
     runs: int,
     ranking: RankingArg = None,
     observers: ObserverArgs = ...,
+    choice: ChoiceArg = None,
     out: Optional[str] = None,
     resume: bool = False,
     progress: Optional[Callable[[int, int], None]] = None,
 ) -> Columns: ...
 
 class PyCompetitionRun:
-    def __init__(self, spec: str, plugins: Plugins, seed: int, replicate: int) -> None: ...
+    def __init__(
+        self, spec: str, plugins: Plugins, seed: int, replicate: int, options: Options = None
+    ) -> None: ...
     def step(self, n: int) -> int: ...
     def state(self) -> Dict[str, Any]: ...

@@ -13,7 +13,13 @@ from ._args import threads as threads_arg
 from ._args import whole
 from ._frames import plain, to_frame, toml_source
 from ._progress import progress_callback
-from .plugins import is_bandit_plugin, observer_args, plugin_name
+from .plugins import (
+    is_bandit_plugin,
+    is_response_plugin,
+    observer_args,
+    plugin_name,
+    response_plugin,
+)
 
 # What a plug-in slot holds in the spec sent to the engine (any valid built-in would do: the
 # slot's algorithm is replaced by the plug-in before anything runs). It must accept the reward
@@ -59,6 +65,22 @@ class Competition:
     competition runs its replicates one after the other with the GIL held (see
     :mod:`marketloop.plugins`); ``threads`` is then ignored.
 
+    ``response`` may be your own response function (a :class:`marketloop.ResponseFunction`
+    or a plain function ``f(reputations, recent, rng) -> firm``) in place of a built-in's name;
+    it works with built-in and plug-in algorithms, every scenario, trajectories, ``start`` and
+    sweeps.
+
+    ``batch`` (a whole number >= 1, default 1) sets how the Python algorithms are asked for
+    arms: with ``batch=B > 1`` each asks its :meth:`~marketloop.BanditAlgorithm.select_many`
+    for its next B arms at once and learns their rewards in one
+    :meth:`~marketloop.BanditAlgorithm.update_many` call once the last of them is served (the
+    batched-bandit protocol of Perchet et al. 2016). A batch counts the firm's own selections,
+    one sequence across the monopoly period, the warm start and the game rounds it wins (the
+    engine still serves one arm per round and records each reward at once: reputations and
+    regret move round by round); a scenario that wipes the algorithm (reputation advantage)
+    drops its unfinished batch; at the end of the run the rest of an unfinished batch is never
+    served and its rewards never delivered. Built-in algorithms are unaffected.
+
     Instances are plain data (a dict of fields, and the plug-in objects), so they pickle and
     travel to joblib or Ray workers (when the plug-ins pickle).
     """
@@ -68,6 +90,13 @@ class Competition:
     def __init__(self, **fields: Any) -> None:
         #: Plug-in algorithms by firm slot (their slots hold a placeholder in ``spec``).
         self.plugins: Dict[int, Any] = {}
+        #: The response function plug-in ``(name, object)``, if any (``spec`` then holds none).
+        self.response: Optional[Tuple[str, Any]] = None
+        fields = dict(fields)
+        #: The batch size of the Python algorithms (1: one select/update call per round).
+        self.batch: int = whole(fields.pop("batch", 1), "batch", 1)
+        if is_response_plugin(fields.get("response")):
+            self.response = response_plugin(fields.pop("response"))
         algs = fields.get("algorithms")
         rewards = fields.get("rewards")
         placeholder = (
@@ -91,6 +120,13 @@ class Competition:
         self.spec: Dict[str, Any] = {k: plain(v, k) for k, v in fields.items() if v is not None}
         # Validate now, so a bad spec fails where it is written, not where it is run.
         _core.validate_spec(self.kind, json.dumps(self.spec))
+        if self.batch > 1 and not self.plugins:
+            err = _core.MarketloopError(
+                f"batch = {self.batch} applies to Python bandit algorithms, and this "
+                "competition has none (built-ins are always asked one arm at a time)"
+            )
+            err.field = "batch"
+            raise err
 
     @classmethod
     def from_toml(cls, source: Union[str, Path]) -> "Competition":
@@ -146,7 +182,7 @@ class Competition:
             raise _core.MarketloopError(
                 "observers are recorded with the trajectories: give trajectories=True (and every)"
             )
-        if self.plugins or trajectories:
+        if self.plugins or self.response or trajectories:
             with progress_callback(progress, "compete", "game") as report:
                 runs_cols, rounds_cols, bands_cols = _core.run_compete_with(
                     json.dumps(self.spec),
@@ -159,6 +195,7 @@ class Competition:
                     int(every) if trajectories else None,
                     report,
                     observer_args(observers),
+                    self.plugin_options(),
                 )
             if not trajectories:
                 return to_frame(runs_cols)
@@ -185,25 +222,42 @@ class Competition:
         seed = whole(seed, "seed")
         replicate = whole(replicate, "replicate")
         return CompetitionGame(
-            _core.PyCompetitionRun(json.dumps(self.spec), self.plugin_list(), int(seed), int(replicate))
+            _core.PyCompetitionRun(
+                json.dumps(self.spec),
+                self.plugin_list(),
+                int(seed),
+                int(replicate),
+                self.plugin_options(),
+            )
         )
 
     def plugin_list(self) -> List[Tuple[int, str, Any]]:
         """The plug-ins as the engine takes them: (firm slot, name, object)."""
         return [(i, plugin_name(a), a) for i, a in sorted(self.plugins.items())]
 
+    def plugin_options(self) -> Tuple[Optional[Tuple[str, Any]], int]:
+        """The competition-wide plug-in options as the engine takes them: (response plug-in
+        ``(name, object)`` or None, batch size)."""
+        return (self.response, self.batch)
+
     def to_dict(self) -> Dict[str, Any]:
         """The spec as plain data (the fields of the compete TOML; a plug-in's slot holds its
-        name)."""
+        name, as does ``response`` for a response plug-in)."""
         d = json.loads(json.dumps(self.spec))
         for i, a in self.plugins.items():
             d["algorithms"][i] = plugin_name(a)
+        if self.response is not None:
+            d["response"] = self.response[0]
         return d
 
     def __repr__(self) -> str:
         spec = dict(self.spec)
         if self.plugins:
             spec["algorithms"] = [self.plugins.get(i, a) for i, a in enumerate(spec["algorithms"])]
+        if self.response is not None:
+            spec["response"] = self.response[1]
+        if self.batch != 1:
+            spec["batch"] = self.batch
         return f"Competition({', '.join(f'{k}={v!r}' for k, v in spec.items())})"
 
     def __eq__(self, other: object) -> bool:
@@ -212,6 +266,9 @@ class Competition:
             and other.spec == self.spec
             and other.plugins.keys() == self.plugins.keys()
             and all(other.plugins[i] is a for i, a in self.plugins.items())
+            and (other.response is None) == (self.response is None)
+            and (self.response is None or other.response[1] is self.response[1])
+            and other.batch == self.batch
         )
 
 

@@ -15,13 +15,24 @@ from ._args import threads as threads_arg
 from ._args import whole
 from ._frames import absolute_files, plain, to_frame, toml_source
 from ._progress import progress_callback
-from .plugins import observer_args, ranking_args
+from .plugins import choice_args, observer_args, ranking_args
 
 __all__ = ["Equilibrium", "Market", "MarketRun"]
 
 
 def _out(out: Union[None, str, Path]) -> Optional[str]:
     return None if out is None else str(out)
+
+
+def _refuse_choice(choice: Any, what: str) -> None:
+    if choice is not None:
+        err = _core.MarketloopError(
+            f"Market.{what} is the multinomial logit's analysis (closed forms and the fixed "
+            "point of eq. 6); it does not take a choice rule plug-in. Simulate the rule with "
+            "Market.simulate(choice=...) or Market.start(choice=...)"
+        )
+        err.field = "choice"
+        raise err
 
 @dataclasses.dataclass(frozen=True)
 class Equilibrium:
@@ -159,13 +170,18 @@ class Market:
         max_iterations: int = 100_000,
         out: Union[None, str, Path] = None,
         resume: bool = False,
+        choice: Any = None,
     ) -> Equilibrium:
         """The TOME (closed form, Prop. C.1 reduction, or fixed point of eq. 6) and every objective.
 
         Under a quality or fixed ranking the effective visibility vhat * iota(rank) is used (as
         the CLI does); random and popularity rankings have no static equilibrium. With ``out``,
         also writes the run folder of ``marketloop market equilibrium --out OUT``.
+
+        The equilibrium is the multinomial logit's: a ``choice`` plug-in is refused with a
+        :class:`marketloop.MarketloopError` (simulate it instead).
         """
+        _refuse_choice(choice, "equilibrium")
         d = json.loads(
             self._core().equilibrium(
                 float(tolerance), whole(max_iterations, "max_iterations"), _out(out), bool(resume)
@@ -190,6 +206,7 @@ class Market:
         ranking: Any = None,
         observers: Any = None,
         progress: Any = True,
+        choice: Any = None,
     ) -> pd.DataFrame:
         """``runs`` replicates of ``steps`` users each, a measurement every ``every`` steps and
         after the last one.
@@ -197,9 +214,11 @@ class Market:
         ``ranking`` (a :class:`marketloop.RankingPolicy`) replaces the market's ranking by your
         own, and ``observers`` (:class:`marketloop.Observer` objects, or a dict name ->
         function of the view returning one number) add measurement columns after the built-in
-        ones. Runs with such plug-ins hold the GIL and run their replicates one after the other
-        (``threads`` is then ignored); ``out``, ``resume`` and progress work as for built-ins,
-        and the observers' columns are in the run folder's ``trajectories`` table too.
+        ones, and ``choice`` (a :class:`marketloop.ChoiceRule`) replaces the multinomial logit
+        by which users pick the item to try. Runs with such plug-ins hold the GIL and run their
+        replicates one after the other (``threads`` is then ignored); ``out``, ``resume`` and
+        progress work as for built-ins, and the observers' columns are in the run folder's
+        ``trajectories`` table too.
 
         Returns one row per run x measurement: ``run, step, efficiency, entropy`` (and
         ``share_0 .. share_{n-1}`` with ``shares=True``) — the numbers of
@@ -211,7 +230,7 @@ class Market:
         marketloop[progress]``), silent otherwise; ``progress=False`` turns it off, a callable
         ``progress(done, total)`` receives the reports. The numbers never depend on it.
         """
-        if ranking is not None or observers is not None:
+        if ranking is not None or observers is not None or choice is not None:
             with progress_callback(progress, "simulate") as report:
                 return to_frame(
                     _core.simulate_plugins(
@@ -223,6 +242,7 @@ class Market:
                         whole(runs, "runs"),
                         ranking_args(ranking),
                         observer_args(observers),
+                        choice_args(choice),
                         _out(out),
                         bool(resume),
                         report,
@@ -253,12 +273,13 @@ class Market:
         shares: bool = False,
         ranking: Any = None,
         observers: Any = None,
+        choice: Any = None,
     ) -> "MarketRun":
         """Starts replicate ``replicate`` of ``simulate(steps=steps, seed=seed, every=every,
         ...)`` to be stepped from Python (Gymnasium-style): ``run.step(n)``, ``run.state()``,
         ``run.measurements()``. Stepped to ``steps`` in any pieces, its measurements are exactly
-        the rows of run ``replicate`` of ``simulate`` with the same arguments. ``ranking`` and
-        ``observers`` as in :meth:`simulate`."""
+        the rows of run ``replicate`` of ``simulate`` with the same arguments. ``ranking``,
+        ``observers`` and ``choice`` as in :meth:`simulate`."""
         return MarketRun(
             _core.PyMarketRun(
                 self._core(),
@@ -269,6 +290,7 @@ class Market:
                 whole(replicate, "replicate"),
                 ranking_args(ranking),
                 observer_args(observers),
+                choice_args(choice),
             )
         )
 
@@ -279,12 +301,15 @@ class Market:
         shares: bool = False,
         out: Union[None, str, Path] = None,
         resume: bool = False,
+        choice: Any = None,
     ) -> pd.DataFrame:
         """The deterministic dynamic (eq. 6) from the initial shares: one row per iteration
         t = 0..iterations with ``efficiency``, ``entropy`` and, where they apply, ``psi``
         (homogeneous markets) and ``gamma`` (q_ij = q_j; from t = 1), plus ``share_j`` columns
         with ``shares=True``. Missing values (an objective before it applies) are NaN. With
-        ``out``, also writes the run folder of ``marketloop market dynamics --out OUT``."""
+        ``out``, also writes the run folder of ``marketloop market dynamics --out OUT``. The
+        dynamic is the multinomial logit's: a ``choice`` plug-in is refused."""
+        _refuse_choice(choice, "dynamics")
         long = to_frame(
             self._core().dynamics(
                 whole(iterations, "iterations"), bool(shares), _out(out), bool(resume)

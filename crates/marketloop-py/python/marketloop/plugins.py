@@ -28,13 +28,18 @@ from ._core import Rng
 
 __all__ = [
     "BanditAlgorithm",
+    "ChoiceRule",
     "Observer",
     "RankingPolicy",
+    "ResponseFunction",
     "Rng",
+    "choice_args",
     "is_bandit_plugin",
+    "is_response_plugin",
     "observer_args",
     "plugin_name",
     "ranking_args",
+    "response_plugin",
 ]
 
 
@@ -88,6 +93,22 @@ class BanditAlgorithm:
         """Learn the reward of the arm just pulled: a float, 0.0 or 1.0 under Bernoulli
         rewards, any real number under Gaussian rewards."""
 
+    def select_many(self, n: int, rng: Rng) -> Any:
+        """The next ``n`` arms at once (a sequence of ``n`` ints in ``range(self.k)``), under
+        ``Competition(..., batch=n)``: the batched-bandit protocol (Perchet et al. 2016),
+        decisions in batches and feedback at the batch end. The rewards of these arms arrive
+        together in :meth:`update_many` once the last of them has been served. The default calls
+        :meth:`select` ``n`` times; override it where one call per arm costs too much (e.g. draw
+        the whole batch with numpy from ``rng.numpy()``)."""
+        return [self.select(rng) for _ in range(n)]
+
+    def update_many(self, arms: Any, rewards: Any) -> None:
+        """Learn the rewards of a whole batch (lists of ``n`` arms and ``n`` float rewards,
+        ``0.0``/``1.0`` under Bernoulli rewards, in the
+        order they were served). The default calls :meth:`update` for each."""
+        for arm, reward in zip(arms, rewards):
+            self.update(arm, reward)
+
     def __repr__(self) -> str:
         return f"<bandit algorithm {plugin_name(self)}>"
 
@@ -106,6 +127,80 @@ def plugin_name(obj: Any) -> str:
     """The label of a plug-in: its ``name``, else its class name."""
     name = getattr(obj, "name", None)
     return str(name) if name else type(obj).__name__
+
+
+class ResponseFunction:
+    """Base class of a user's response function in a competition: how an arriving user picks a
+    firm (``Competition(response=...)``; the built-ins are ``"hardmax"``, ``"hardmax-random"``,
+    ``"softmax"``, ...).
+
+    Override :meth:`choose`. Each game gets its own copy (``copy.deepcopy``), so state kept on
+    ``self`` lives for one game. A plain function ``f(reputations, recent, rng)`` works as well
+    (``Competition(response=f)``). ``name`` (default: the class or function name) labels it in
+    reports and errors.
+
+    Set ``exact = True`` on the class to receive each reputation as its exact ``(sum, n)``
+    window (rewards summed over the last ``n`` users; ``(0, 0)`` before the first) instead of
+    the float ``sum / n``: the exact ratios the built-in HardMax compares.
+
+    Example (HardMax with fair ties, drawing its tie-breaks as the built-in draws them)::
+
+        class MyHardMax(ml.ResponseFunction):
+            def choose(self, reputations, recent, rng):
+                top = max(reputations)
+                tied = [i for i, r in enumerate(reputations) if r == top]
+                if len(tied) == 1:
+                    return tied[0]
+                if len(reputations) == 2:
+                    return int(rng.random() >= 0.5)
+                return tied[rng.integers(len(tied))]
+    """
+
+    #: The label in reports and error messages (default: the class name).
+    name: Any = None
+    #: Hand reputations as exact ``(sum, n)`` pairs instead of floats.
+    exact: bool = False
+
+    def choose(self, reputations: Any, recent: Any, rng: Rng) -> int:
+        """The firm the arriving user picks: an int in ``range(len(reputations))``. Called in
+        every game round with two or more firms. ``reputations``: each firm's reputation (a
+        list of floats in [0, 1], or ``(sum, n)`` pairs with ``exact = True``); ``recent``: the
+        arm each firm recommended to its most recent game user (None before its first); ``rng``:
+        the run's response stream (the one built-in response functions draw from), so the
+        function is as reproducible as a built-in."""
+        raise NotImplementedError(f"{type(self).__name__}.choose(...) is not written")
+
+    def __repr__(self) -> str:
+        return f"<response function {plugin_name(self)}>"
+
+
+class _FunctionResponse(ResponseFunction):
+    """A plain function ``f(reputations, recent, rng)`` as a response function (pickles when
+    ``f`` does)."""
+
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+        self.name = getattr(fn, "__name__", None) or type(fn).__name__
+
+    def choose(self, reputations: Any, recent: Any, rng: Rng) -> int:
+        return self.fn(reputations, recent, rng)
+
+
+def is_response_plugin(obj: Any) -> bool:
+    """Whether ``obj`` is a response function object (a :class:`ResponseFunction`, anything
+    with a ``choose`` method, or a plain function) rather than a built-in's name."""
+    if isinstance(obj, ResponseFunction):
+        return True
+    if isinstance(obj, (str, bytes, dict, list, tuple)) or obj is None:
+        return False
+    return callable(getattr(obj, "choose", None)) or callable(obj)
+
+
+def response_plugin(obj: Any) -> Any:
+    """A response plug-in as the engine takes it: ``(name, object with choose)``."""
+    if not isinstance(obj, ResponseFunction) and not callable(getattr(obj, "choose", None)):
+        obj = _FunctionResponse(obj)
+    return (plugin_name(obj), obj)
 
 
 class RankingPolicy:
@@ -139,6 +234,83 @@ class RankingPolicy:
     def observe(self, user_type: int, tried: Any, bought: bool, step: int) -> None:
         """The outcome of ``step``: the item tried (None if none) and whether it was bought.
         Called every step only when a subclass overrides it."""
+
+
+class ChoiceRule:
+    """Base class of a user's choice rule in the trial-offer market: how an arriving user picks
+    the item to try (``Market.simulate(choice=...)``, ``Market.start(choice=...)``). The built-in
+    is the multinomial logit of eq. (1): item j at position p with weight v_ij iota_p d_j^r_i.
+
+    Override :meth:`weights` (and :meth:`reset`, calling ``super().reset(...)``, to set up
+    state). Each replicate gets its own copy (``copy.deepcopy``) of the object you pass.
+
+    **What the engine asks.** For every arriving user, ``weights(user_type, items, attention,
+    counts, step)`` returns the *trial weights* of the shown items, one per item in the order
+    of ``items`` (any non-negative scale; probabilities are weights too), optionally with the
+    weight of trying nothing: ``return w`` or ``return w, w_none``. The user tries the item at
+    position p with probability ``w[p] / (w_none + sum(w))`` and nothing with probability
+    ``w_none / (w_none + sum(w))``; all-zero weights mean she tries nothing. To give
+    probabilities with the no-trial remainder, return ``p, max(0.0, 1 - sum(p))``.
+
+    **How it samples.** The engine draws the trial itself, from the weights, with the
+    replicate's own ``Choice`` stream: one uniform u per user (drawn even when she tries
+    nothing, so the other streams and steps stay aligned across experiment arms), then the
+    first position whose weight exceeds what is left of ``u * total``, scanning in position
+    order — exactly the built-in logit's scan over a ranked slate. So a rule answering the
+    logit's own weights (``attention * counts[items] ** r``, with the built-in's powers) is
+    the built-in logit under any ranking, bit for bit. Under the market's fixed visibility the
+    built-in keeps an incremental sum tree instead (O(log n) per user), whose partial sums round
+    differently: the same distribution, not the same bits.
+
+    **Errors.** Weights that are not a sequence of the right length, negative, NaN or
+    infinite, a negative or non-finite ``w_none``, weights summing to infinity, or a rule that
+    raises stop the run with :class:`MarketloopError` naming the rule, the step and the
+    replicate (the exception as its ``__cause__``).
+
+    :meth:`Market.equilibrium` and :meth:`Market.dynamics` are the logit's analysis and refuse
+    a choice rule.
+
+    Example (a position-only click model: attention alone, popularity ignored)::
+
+        class AttentionOnly(ml.ChoiceRule):
+            def weights(self, user_type, items, attention, counts, step):
+                return attention
+    """
+
+    #: The label in error messages (default: the class name).
+    name: Any = None
+
+    def reset(self, visibility: Any, position_factors: Any, feedback: Any) -> None:
+        """Start a replicate: ``visibility`` (the market's m x n matrix v, a numpy array),
+        ``position_factors`` (the ranking's attention weights iota_1, iota_2, ... as a numpy
+        array, or None under the market's fixed visibility) and ``feedback`` (the exponents
+        r_i, one per user type). Stored as attributes of the same names."""
+        self.visibility = visibility
+        self.position_factors = position_factors
+        self.feedback = feedback
+
+    def weights(self, user_type: int, items: Any, attention: Any, counts: Any, step: int) -> Any:
+        """The trial weights of the shown ``items`` (a numpy int64 array: under a ranking the
+        slate, best position first; under fixed visibility the items with v_ij > 0, in index
+        order) for the arriving user of type ``user_type`` at ``step`` (0-based), given the
+        attention each item gets (``attention[p]`` = v_ij iota_p under a ranking, v_ij under
+        fixed visibility) and the purchase counts so far (numpy int64, initial counts included).
+        Returns ``w`` or ``(w, w_none)`` (see the class)."""
+        raise NotImplementedError(f"{type(self).__name__}.weights(...) is not written")
+
+    def __repr__(self) -> str:
+        return f"<choice rule {plugin_name(self)}>"
+
+
+def choice_args(choice: Any) -> Any:
+    """A choice rule plug-in as the engine takes it: (object, name)."""
+    if choice is None:
+        return None
+    if not callable(getattr(choice, "weights", None)) or not callable(getattr(choice, "reset", None)):
+        raise TypeError(
+            f"choice must be a marketloop.ChoiceRule (reset and weights methods), got {choice!r}"
+        )
+    return (choice, plugin_name(choice))
 
 
 class Observer:

@@ -19,7 +19,7 @@ from ._args import threads as threads_arg
 from ._args import whole
 from ._frames import plain, to_arrays, to_frame
 from ._progress import progress_callback
-from .plugins import observer_args, ranking_args
+from .plugins import choice_args, observer_args, ranking_args
 
 __all__ = ["sweep", "sweep_cells"]
 
@@ -42,16 +42,19 @@ def _plugins(spec: Any, grid: Mapping[str, Sequence[Any]]) -> List[Any]:
 
 def _market_plugins(
     settings: Dict[str, Any], grid: Mapping[str, Sequence[Any]]
-) -> Optional[Tuple[Any, Any]]:
-    """A market sweep's ranking plug-in and observers, taken out of ``settings``: (ranking
-    object or None, observers or None), or None without any. The raw objects are kept (so they
-    pickle for Ray); :func:`ranking_args`/:func:`observer_args` check them."""
+) -> Optional[Tuple[Any, Any, Any]]:
+    """A market sweep's ranking plug-in, observers and choice rule, taken out of ``settings``:
+    (ranking object or None, observers or None, choice rule or None), or None without any. The
+    raw objects are kept (so they pickle for Ray); :func:`ranking_args`, :func:`observer_args`
+    and :func:`choice_args` check them."""
     ranking = settings.get("ranking")
     plugin_ranking = ranking is not None and not isinstance(ranking, (Mapping, str))
     observers = settings.get("observers")
-    if not plugin_ranking and observers is None:
+    choice = settings.get("choice")
+    if not plugin_ranking and observers is None and choice is None:
         return None
     settings.pop("observers", None)
+    settings.pop("choice", None)
     if plugin_ranking:
         settings.pop("ranking")
         ranking_args(ranking)
@@ -64,13 +67,30 @@ def _market_plugins(
     else:
         ranking = None
     observer_args(observers)
-    return (ranking, observers)
+    choice_args(choice)
+    return (ranking, observers, choice)
 
 
-def _market_args(market: Tuple[Any, Any]) -> Tuple[Any, Any]:
+def _market_args(market: Tuple[Any, Any, Any]) -> Tuple[Any, Any, Any]:
     """A market sweep's plug-ins as the engine takes them."""
-    ranking, observers = market
-    return (ranking_args(ranking), observer_args(observers))
+    ranking, observers, choice = market
+    return (ranking_args(ranking), observer_args(observers), choice_args(choice))
+
+
+def _options(spec: Any, grid: Mapping[str, Sequence[Any]]) -> Optional[Any]:
+    """The competition-wide plug-in options of a competition spec (response plug-in, batch
+    size), or None when there are none, after checking that the grid leaves them alone."""
+    options = spec.plugin_options() if hasattr(spec, "plugin_options") else None
+    if options is None or options == (None, 1):
+        return None
+    if options[0] is not None and isinstance(grid, Mapping):
+        for path in grid:
+            if str(path) in ("response", "bias", "eps", "temperature"):
+                raise _core.MarketloopError(
+                    f"grid[{path!r}] would change the response function, but the base spec's "
+                    "users choose by a response plug-in: vary other fields"
+                )
+    return options
 
 
 def _document(
@@ -122,11 +142,17 @@ def sweep_cells(
     plug-in algorithm's slot holds the plug-in object, so ``Competition(**cell["spec"])``
     rebuilds the cell's competition)."""
     plugins = _plugins(spec, grid)
+    options = _options(spec, grid)
     doc = _document(spec, kind, grid, runs, seed, settings)
     cells = json.loads(_core.sweep_cells(json.dumps(doc)))
     for c in cells:
         for slot, _, obj in plugins:
             c["spec"]["algorithms"][slot] = obj
+        if options is not None:
+            if options[0] is not None:
+                c["spec"]["response"] = options[0][1]
+            if options[1] != 1:
+                c["spec"]["batch"] = options[1]
     return cells
 
 
@@ -166,9 +192,10 @@ def sweep(
         runs its cells and replicates one after the other with the GIL held ("local") or
         within each Ray task ("ray": the plug-ins must pickle); the numbers are the same on
         both. The grid may not replace a plug-in's slot. A market sweep takes a ranking
-        plug-in (``ranking=MyRanking()``, a :class:`marketloop.RankingPolicy`) and observers
-        (``observers=...``, as in :meth:`Market.simulate`) the same way; their columns follow
-        the built-in ones.
+        plug-in (``ranking=MyRanking()``, a :class:`marketloop.RankingPolicy`), observers
+        (``observers=...``, as in :meth:`Market.simulate`) and a choice rule
+        (``choice=MyChoice()``, a :class:`marketloop.ChoiceRule`) the same way; the observers'
+        columns follow the built-in ones.
     kind : str, optional
         The experiment: ``"market"`` (simulate; default for a Market), ``"market-equilibrium"``,
         ``"market-dynamics"`` or ``"compete"`` (default for a Competition).
@@ -193,6 +220,7 @@ def sweep(
         order.
     """
     plugins = _plugins(spec, grid)
+    options = _options(spec, grid)
     settings = dict(settings)
     market = _market_plugins(settings, grid)
     out = None if out is None else str(out)
@@ -209,13 +237,13 @@ def sweep(
                 return to_frame(
                     _core.run_sweep_plugins(text, [], out, report, _market_args(market))
                 )
-            if plugins:
-                return to_frame(_core.run_sweep_plugins(text, plugins, out, report))
+            if plugins or options:
+                return to_frame(_core.run_sweep_plugins(text, plugins, out, report, None, options))
             return to_frame(_core.run_sweep_local(text, out, threads_arg(threads), report))
     if backend == "ray":
         with progress_callback(progress, "sweep", "cell") as report:
             return _sweep_ray(
-                text, out, address, chunk_size, max_retries, plugins, report, market
+                text, out, address, chunk_size, max_retries, plugins, report, market, options
             )
     raise _core.MarketloopError(f"backend = {backend!r} is not allowed: use 'local' or 'ray'")
 
@@ -224,7 +252,8 @@ def _run_chunk(
     sweep_text: str,
     cells_text: List[str],
     plugins: Optional[List[Any]] = None,
-    market: Optional[Tuple[Any, Any]] = None,
+    market: Optional[Tuple[Any, Any, Any]] = None,
+    options: Optional[Any] = None,
 ) -> Any:
     """One Ray task: several cells run one after the other (the engine's own threads inside;
     with plug-ins, which arrive pickled, one thread holding the GIL).
@@ -235,8 +264,8 @@ def _run_chunk(
     try:
         if market is not None:
             return _core.run_cells_plugins(sweep_text, cells_text, [], _market_args(market))
-        if plugins:
-            return _core.run_cells_plugins(sweep_text, cells_text, plugins)
+        if plugins or options:
+            return _core.run_cells_plugins(sweep_text, cells_text, plugins or [], None, options)
         return _core.run_cells(sweep_text, cells_text)
     except _core.MarketloopError as e:
         return ("error", str(e))
@@ -250,7 +279,8 @@ def _sweep_ray(
     max_retries: int,
     plugins: Optional[List[Any]] = None,
     report: Optional[Any] = None,
-    market: Optional[Tuple[Any, Any]] = None,
+    market: Optional[Tuple[Any, Any, Any]] = None,
+    options: Optional[Any] = None,
 ) -> pd.DataFrame:
     try:
         import ray
@@ -280,9 +310,12 @@ def _sweep_ray(
         sweep_ref = ray.put(text)
         plugins_ref = ray.put(plugins or None)
         market_ref = ray.put(market)
+        options_ref = ray.put(options)
         chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
         refs = {
-            remote.remote(sweep_ref, [cell_texts[i] for i in chunk], plugins_ref, market_ref): chunk
+            remote.remote(
+                sweep_ref, [cell_texts[i] for i in chunk], plugins_ref, market_ref, options_ref
+            ): chunk
             for chunk in chunks
         }
         pending = list(refs)

@@ -1,7 +1,9 @@
 //! Python plug-ins in the trial-offer market: a user's ranking ([`PyRanking`], the engine's
 //! [`RankingPolicy`]), measurements ([`PyObserver`], the engine's [`Observer`]), and
 //! step-by-step control of one replicate ([`PyMarketRun`], `Market.start`), on the engine's
-//! own [`Run`]: stepping to T gives exactly `Market.simulate`'s numbers.
+//! own [`Run`]: stepping to T gives exactly `Market.simulate`'s numbers. A user's choice rule
+//! ([`PyChoice`](super::choice::PyChoice), the engine's `ChoiceModel`) replaces the logit under
+//! the market's visibility or ranking, or under a Python ranking.
 //!
 //! A Python ranking draws from its own stream, seeded at the start of each replicate by one
 //! draw from the replicate's `Ranking` stream (the stream a built-in ranking draws from), so it
@@ -10,6 +12,7 @@
 //! `0..n`), or an observer that raises or returns a wrong number of values or a NaN, stops the
 //! run with a `MarketloopError` naming the plug-in, the step and the replicate.
 
+use super::choice::PyChoice;
 use super::exec;
 use super::observer::call_observer;
 use super::{Context, Origin};
@@ -34,7 +37,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Counts (or any u64 slice) as a read-only numpy int64 array.
-fn int_array<'py>(py: Python<'py>, v: &[u64]) -> PyResult<Bound<'py, PyAny>> {
+pub(super) fn int_array<'py>(py: Python<'py>, v: &[u64]) -> PyResult<Bound<'py, PyAny>> {
     let bytes: Vec<u8> = v.iter().flat_map(|&x| (x as i64).to_le_bytes()).collect();
     py.import("numpy")?
         .getattr("frombuffer")?
@@ -273,6 +276,8 @@ pub struct MarketArgs {
     /// The ranking plug-in (object, name, has observe) and its position bias.
     ranking: Option<(Py<PyAny>, String, bool, PositionBias)>,
     observers: ObserverArgs,
+    /// The choice rule plug-in (object, name).
+    choice: ChoiceArg,
     ctx: Arc<Context>,
 }
 
@@ -282,10 +287,25 @@ struct Parts {
     args: MarketArgs,
 }
 
-/// The run's sampler: the market's built-in one, or a Python ranking under a position bias.
+/// The run's sampler: the market's built-in one, or a Python ranking under a position bias;
+/// each under the logit or a Python choice rule.
 enum AnyRun<'m> {
     Builtin(Run<'m, BuiltinSampler>),
     Ranked(Run<'m, Ranked<PyRanking>>),
+    BuiltinChoice(Run<'m, BuiltinSampler<PyChoice>>),
+    RankedChoice(Run<'m, Ranked<PyRanking, PyChoice>>),
+}
+
+/// Calls `$body` with `$r` bound to the run inside an [`AnyRun`].
+macro_rules! each_run {
+    ($run:expr, $r:ident => $body:expr) => {
+        match $run {
+            AnyRun::Builtin($r) => $body,
+            AnyRun::Ranked($r) => $body,
+            AnyRun::BuiltinChoice($r) => $body,
+            AnyRun::RankedChoice($r) => $body,
+        }
+    };
 }
 
 impl MarketArgs {
@@ -294,6 +314,7 @@ impl MarketArgs {
         sim: &Simulation,
         ranking: RankingArg,
         observers: ObserverArgs,
+        choice: ChoiceArg,
         ctx: Arc<Context>,
     ) -> PyResult<Self> {
         let ranking = match ranking {
@@ -316,6 +337,7 @@ impl MarketArgs {
         Ok(MarketArgs {
             ranking,
             observers,
+            choice,
             ctx,
         })
     }
@@ -338,13 +360,44 @@ impl MarketArgs {
         seeds: SeedSequence,
         r: u64,
     ) -> PyResult<AnyRun<'m>> {
-        let mut run = match &self.ranking {
-            None => AnyRun::Builtin(new_run(sim, market, sim.sampler(), seeds, r)?),
-            Some((obj, name, observes, bias)) => {
+        let bias = match (&self.ranking, sim.visibility()) {
+            (Some((.., bias)), _) => Some(bias),
+            (None, Visibility::Ranked { bias, .. }) => Some(bias),
+            (None, Visibility::Static) => None,
+        };
+        let choice = match &self.choice {
+            None => None,
+            Some((obj, name)) => {
+                let origin = self.origin(format!("choice rule {name:?}"), "choice");
+                let factors = bias.map(|b| b.weights());
+                match PyChoice::build(py, obj, sim.market(), factors, Arc::clone(&origin)) {
+                    Ok(c) => Some(c),
+                    Err(e) => {
+                        let what = "reset(visibility, position_factors, feedback) raised";
+                        self.ctx.fail(&origin, None, what, Some(e));
+                        return Err(MarketloopError::new_err(format!(
+                            "choice rule {name:?} could not be reset"
+                        )));
+                    }
+                }
+            }
+        };
+        let mut run = match (&self.ranking, choice) {
+            (None, None) => AnyRun::Builtin(new_run(sim, market, sim.sampler(), seeds, r)?),
+            (None, Some(c)) => {
+                AnyRun::BuiltinChoice(new_run(sim, market, sim.sampler_with(c), seeds, r)?)
+            }
+            (Some((obj, name, observes, bias)), c) => {
                 let origin = self.origin(format!("ranking {name:?}"), "ranking");
                 let n = sim.market().n_items();
                 let p = PyRanking::build(py, obj, n, bias.positions(), *observes, origin)?;
-                AnyRun::Ranked(new_run(sim, market, sim.ranked(p, bias), seeds, r)?)
+                match c {
+                    None => AnyRun::Ranked(new_run(sim, market, sim.ranked(p, bias), seeds, r)?),
+                    Some(c) => {
+                        let sampler = Ranked::with_choice(p, bias, c);
+                        AnyRun::RankedChoice(new_run(sim, market, sampler, seeds, r)?)
+                    }
+                }
             }
         };
         for (names, f, label) in &self.observers {
@@ -353,10 +406,7 @@ impl MarketArgs {
                 f: deepcopy(f.bind(py))?.unbind(),
                 origin: self.origin(format!("observer {label:?}"), "observers"),
             });
-            let added = match &mut run {
-                AnyRun::Builtin(x) => x.add_observer(o),
-                AnyRun::Ranked(x) => x.add_observer(o),
-            };
+            let added = each_run!(&mut run, x => x.add_observer(o));
             added.map_err(|e| py_err(IoError::from(e)))?;
         }
         Ok(run)
@@ -410,6 +460,7 @@ impl MarketPlugins for MarketArgs {
             })),
             "observers": observers,
             "observer_columns": self.observer_names(),
+            "choice": self.choice.as_ref().map(|(_, name)| name),
         })
     }
 
@@ -459,9 +510,13 @@ impl MarketPlugins for MarketArgs {
     }
 }
 
+/// A market's plug-ins as `Market.simulate` takes them: the ranking, the observers and the
+/// choice rule.
+pub type PluginArgs = (RankingArg, ObserverArgs, ChoiceArg);
+
 /// A copy of the plug-in arguments (new references to the same Python objects).
-pub fn clone_args(py: Python<'_>, args: &(RankingArg, ObserverArgs)) -> (RankingArg, ObserverArgs) {
-    let (ranking, observers) = args;
+pub fn clone_args(py: Python<'_>, args: &PluginArgs) -> PluginArgs {
+    let (ranking, observers, choice) = args;
     let ranking = ranking
         .as_ref()
         .map(|(o, n, obs, b)| (o.clone_ref(py), n.clone(), *obs, b.clone()));
@@ -469,7 +524,8 @@ pub fn clone_args(py: Python<'_>, args: &(RankingArg, ObserverArgs)) -> (Ranking
         .iter()
         .map(|(names, f, l)| (names.clone(), f.clone_ref(py), l.clone()))
         .collect();
-    (ranking, observers)
+    let choice = choice.as_ref().map(|(o, n)| (o.clone_ref(py), n.clone()));
+    (ranking, observers, choice)
 }
 
 impl Parts {
@@ -480,19 +536,23 @@ impl Parts {
         shares: bool,
         ranking: RankingArg,
         observers: ObserverArgs,
+        choice: ChoiceArg,
     ) -> PyResult<Self> {
         let r = &market.resolved;
         let sim = Simulation::new(r.market.clone(), r.visibility.clone(), steps, every, shares)
             .map_err(|e| py_err(IoError::from(e)))?;
-        let args = MarketArgs::new(&sim, ranking, observers, Arc::new(Context::default()))?;
+        let ctx = Arc::new(Context::default());
+        let args = MarketArgs::new(&sim, ranking, observers, choice, ctx)?;
         Ok(Parts { sim, args })
     }
 
-    /// Starts replicate `r` (master seed `seed`) with its own copy of the market.
+    /// Starts replicate `r` (master seed `seed`) with its own copy of the market; a plug-in
+    /// that failed while being set up is reported with its exception as the cause.
     fn start(&self, py: Python<'_>, seed: u64, r: u64) -> PyResult<AnyRun<'static>> {
         let market = Cow::Owned(self.sim.market().clone());
         self.args
             .start(py, &self.sim, market, SeedSequence::new(seed), r)
+            .map_err(|e| self.check(py, r).err().unwrap_or(e))
     }
 
     fn check(&self, py: Python<'_>, r: u64) -> PyResult<()> {
@@ -502,38 +562,23 @@ impl Parts {
 
 impl AnyRun<'_> {
     fn step(&mut self, n: u64) -> u64 {
-        match self {
-            AnyRun::Builtin(r) => r.step(n),
-            AnyRun::Ranked(r) => r.step(n),
-        }
+        each_run!(self, r => r.step(n))
     }
 
     fn state(&self) -> (&CountState, u64) {
-        match self {
-            AnyRun::Builtin(r) => (r.state(), r.horizon()),
-            AnyRun::Ranked(r) => (r.state(), r.horizon()),
-        }
+        each_run!(self, r => (r.state(), r.horizon()))
     }
 
     fn trajectory(&self) -> Trajectory {
-        match self {
-            AnyRun::Builtin(r) => r.trajectory(),
-            AnyRun::Ranked(r) => r.trajectory(),
-        }
+        each_run!(self, r => r.trajectory())
     }
 
     fn observations(&self) -> &Observations {
-        match self {
-            AnyRun::Builtin(r) => r.observations(),
-            AnyRun::Ranked(r) => r.observations(),
-        }
+        each_run!(self, r => r.observations())
     }
 
     fn finish(self) -> (Trajectory, Observations) {
-        match self {
-            AnyRun::Builtin(r) => r.finish(),
-            AnyRun::Ranked(r) => r.finish(),
-        }
+        each_run!(self, r => r.finish())
     }
 }
 
@@ -564,6 +609,8 @@ fn measurements(parts: &Parts, runs: &[&AnyRun<'_>]) -> Result<Table, IoError> {
 pub type RankingArg = Option<(Py<PyAny>, String, bool, Option<Vec<f64>>)>;
 /// `(names, callable, label)` of each observer plug-in.
 pub type ObserverArgs = Vec<(Vec<String>, Py<PyAny>, String)>;
+/// `(object, name)` of a choice rule plug-in.
+pub type ChoiceArg = Option<(Py<PyAny>, String)>;
 
 /// One started replicate of a market, stepped from Python (`Market.start`).
 #[pyclass(name = "PyMarketRun", module = "marketloop._core")]
@@ -586,7 +633,7 @@ impl PyMarketRun {
 impl PyMarketRun {
     /// Starts replicate `replicate` of `market` (master seed `seed`) with the plug-ins given.
     #[new]
-    #[pyo3(signature = (market, steps, every, shares, seed, replicate, ranking=None, observers=Vec::new()))]
+    #[pyo3(signature = (market, steps, every, shares, seed, replicate, ranking=None, observers=Vec::new(), choice=None))]
     #[allow(clippy::too_many_arguments)] // the Python keyword arguments
     fn new(
         py: Python<'_>,
@@ -598,8 +645,9 @@ impl PyMarketRun {
         replicate: u64,
         ranking: RankingArg,
         observers: ObserverArgs,
+        choice: ChoiceArg,
     ) -> PyResult<Self> {
-        let parts = Parts::new(market, steps, every, shares, ranking, observers)?;
+        let parts = Parts::new(market, steps, every, shares, ranking, observers, choice)?;
         let run = parts.start(py, seed, replicate)?;
         parts.check(py, replicate)?;
         Ok(PyMarketRun {
@@ -645,7 +693,7 @@ impl PyMarketRun {
 /// executor: the columns of `Market.simulate`, then the observers'; with `out`, the run folder
 /// of `marketloop market simulate --out`, resumable.
 #[pyfunction]
-#[pyo3(signature = (market, steps, every, shares, seed, runs, ranking=None, observers=Vec::new(), out=None, resume=false, progress=None))]
+#[pyo3(signature = (market, steps, every, shares, seed, runs, ranking=None, observers=Vec::new(), choice=None, out=None, resume=false, progress=None))]
 #[allow(clippy::too_many_arguments)] // the Python keyword arguments
 pub fn simulate_plugins(
     py: Python<'_>,
@@ -657,6 +705,7 @@ pub fn simulate_plugins(
     runs: u64,
     ranking: RankingArg,
     observers: ObserverArgs,
+    choice: ChoiceArg,
     out: Option<PathBuf>,
     resume: bool,
     progress: Option<Py<PyAny>>,
@@ -675,7 +724,7 @@ pub fn simulate_plugins(
     )
     .map_err(py_err)?;
     let ctx = Arc::new(Context::default());
-    let args = MarketArgs::new(e.simulation(), ranking, observers, Arc::clone(&ctx))?;
+    let args = MarketArgs::new(e.simulation(), ranking, observers, choice, Arc::clone(&ctx))?;
     let e = e.with_plugins(Arc::new(args));
     let summary = exec(
         py,

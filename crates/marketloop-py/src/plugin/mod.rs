@@ -7,7 +7,10 @@
 //! A competition spec travels as JSON with each plug-in slot holding a built-in placeholder
 //! name; the plug-ins come beside it as `(slot, name, object)`. The resolved
 //! [`Compete`] then takes them as [`FirmAlgorithm::Custom`] slots
-//! ([`Compete::with_algorithms`]), built per firm and run by [`bandit::PyBandit`].
+//! ([`Compete::with_algorithms`]), built per firm and run by [`bandit::PyBandit`]. The
+//! competition-wide options come beside them ([`Options`]): a Python response function, run by
+//! [`response::PyResponse`] in every game ([`Compete::with_response`]), and the batch size of
+//! the Python algorithms.
 //!
 //! **The GIL.** A run with Python plug-ins holds the GIL while it computes and runs its
 //! replicates (and sweep cells) one after the other, on one worker thread: [`WithPlugins`]
@@ -21,9 +24,11 @@
 //! `resume=True` continues after the plug-in is fixed.
 
 pub mod bandit;
+pub mod choice;
 pub mod market;
 pub mod observer;
 pub mod prior;
+pub mod response;
 
 use crate::convert::{columns_to_py, py_err, Columns};
 use crate::interrupt::{install, interruptible};
@@ -44,6 +49,7 @@ use marketloop_io::table::Table;
 use marketloop_io::IoError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use response::PyResponse;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -196,6 +202,39 @@ impl<E: Experiment> Experiment for WithPlugins<'_, E> {
 /// reward)` and deep-copyable).
 pub type Plugins = Vec<(usize, String, Py<PyAny>)>;
 
+/// The competition-wide plug-in options: the response function plug-in `(name, object)`, if
+/// any, and the batch size B >= 1 of the Python bandit algorithms (1: one `select` and one
+/// `update` call per round).
+pub type Options = (Option<(String, Py<PyAny>)>, usize);
+
+/// [`Options`] shared by the runs of a competition (and the cells of a sweep).
+#[derive(Clone)]
+struct Shared {
+    response: Option<(String, Arc<Py<PyAny>>)>,
+    batch: usize,
+}
+
+impl Shared {
+    fn new(options: Option<Options>) -> PyResult<Self> {
+        let (response, batch) = options.unwrap_or((None, 1));
+        if batch == 0 {
+            return Err(crate::MarketloopError::new_err(
+                "batch = 0: a batch holds at least 1 arm (1: one select and one update call \
+                 per round)",
+            ));
+        }
+        Ok(Shared {
+            response: response.map(|(n, o)| (n, Arc::new(o))),
+            batch,
+        })
+    }
+
+    /// Whether anything calls Python (then runs go one after the other, GIL held).
+    fn any(&self, plugins: &[(usize, String, Arc<Py<PyAny>>)]) -> bool {
+        !plugins.is_empty() || self.response.is_some()
+    }
+}
+
 /// A compete spec document resolved.
 fn resolve_compete(spec: &Value) -> Result<Compete, IoError> {
     match Experiments::new().resolve(Kind::Compete, spec)? {
@@ -204,10 +243,12 @@ fn resolve_compete(spec: &Value) -> Result<Compete, IoError> {
     }
 }
 
-/// `compete` resolved from `spec` with the plug-ins in their slots.
+/// `compete` resolved from `spec` with the plug-ins in their slots and the options' response
+/// function.
 fn compete_with(
     spec: &Value,
     plugins: &[(usize, String, Arc<Py<PyAny>>)],
+    options: &Shared,
     ctx: &Arc<Context>,
 ) -> Result<Compete<FirmAlgorithm>, IoError> {
     let e = resolve_compete(spec)?;
@@ -232,11 +273,23 @@ fn compete_with(
             ctx: Arc::clone(ctx),
         });
         let obj = Arc::clone(obj);
+        let batch = options.batch;
         algorithms[*slot] = FirmAlgorithm::Custom(CustomAlgorithm::new(name.clone(), move |k| {
-            PyBandit::build(&obj, k, Arc::clone(&origin))
+            PyBandit::build(&obj, k, batch, Arc::clone(&origin))
         }));
     }
-    e.with_algorithms(algorithms)
+    let e = e.with_algorithms(algorithms)?;
+    Ok(match &options.response {
+        None => e,
+        Some((name, obj)) => {
+            let origin = Arc::new(Origin {
+                label: format!("response function {name:?}"),
+                field: "response",
+                ctx: Arc::clone(ctx),
+            });
+            e.with_response(PyResponse::custom(name.clone(), Arc::clone(obj), origin))
+        }
+    })
 }
 
 fn shared(plugins: Plugins) -> Vec<(usize, String, Arc<Py<PyAny>>)> {
@@ -252,11 +305,14 @@ struct PluginRunner {
     plugins: Vec<(usize, String, Arc<Py<PyAny>>)>,
     /// A market's ranking and observer plug-ins (`kind = "market"` sweeps).
     market: Option<MarketPluginArgs>,
+    /// A competition's response function and batch size.
+    options: Shared,
     ctx: Arc<Context>,
 }
 
-/// A market sweep's plug-ins: the ranking and the observers, as `Market.simulate` takes them.
-type MarketPluginArgs = (market::RankingArg, market::ObserverArgs);
+/// A market sweep's plug-ins: the ranking, the observers and the choice rule, as
+/// `Market.simulate` takes them.
+type MarketPluginArgs = market::PluginArgs;
 
 impl PluginRunner {
     /// A market-simulate cell with the market plug-ins in place.
@@ -272,8 +328,9 @@ impl PluginRunner {
             unreachable!("a market spec resolves to a simulation")
         };
         let plugins = Python::attach(|py| {
-            let (ranking, observers) = market::clone_args(py, args);
-            market::MarketArgs::new(e.simulation(), ranking, observers, Arc::clone(&self.ctx))
+            let (ranking, observers, choice) = market::clone_args(py, args);
+            let ctx = Arc::clone(&self.ctx);
+            market::MarketArgs::new(e.simulation(), ranking, observers, choice, ctx)
         })
         .map_err(|err| IoError::spec("ranking", err.to_string()))?;
         let e = e.with_plugins(Arc::new(plugins));
@@ -303,7 +360,7 @@ impl CellRunner for PluginRunner {
                 format!("bandit-algorithm plug-ins run in compete sweeps, not {kind}"),
             ));
         }
-        let e = compete_with(spec, &self.plugins, &self.ctx)?;
+        let e = compete_with(spec, &self.plugins, &self.options, &self.ctx)?;
         let w = WithPlugins {
             inner: &e,
             ctx: &self.ctx,
@@ -388,12 +445,13 @@ fn compete_columns<A: AlgorithmSpec>(
 }
 
 /// Runs a competition whose firm slots may hold Python bandit algorithms (`plugins`: slot,
-/// name, object; with any, replicates run one after the other with the GIL held), into the
-/// run folder `out` if given; with `every`, also records every game every `every` rounds.
+/// name, object) and whose users may choose by a Python response function (`options`; with
+/// any plug-in, replicates run one after the other with the GIL held), into the run folder
+/// `out` if given; with `every`, also records every game every `every` rounds.
 /// Returns the per-run columns (as `run_compete`) and, with `every`, the per-round columns
 /// (`run, round, firm, share, reputation, firm_regret, market_regret`) and the bands over runs.
 #[pyfunction]
-#[pyo3(signature = (spec, plugins, seed, runs, threads=None, out=None, resume=false, every=None, progress=None, observers=Vec::new()))]
+#[pyo3(signature = (spec, plugins, seed, runs, threads=None, out=None, resume=false, every=None, progress=None, observers=Vec::new(), options=None))]
 #[allow(clippy::too_many_arguments)] // the Python keyword arguments
 fn run_compete_with(
     py: Python<'_>,
@@ -407,6 +465,7 @@ fn run_compete_with(
     every: Option<usize>,
     progress: Option<Py<PyAny>>,
     observers: market::ObserverArgs,
+    options: Option<Options>,
 ) -> PyResult<CompeteColumns> {
     let value = parse_json("compete spec", spec)?;
     let plan = Plan::new(seed, runs);
@@ -416,16 +475,18 @@ fn run_compete_with(
             "observers are recorded with the trajectories: give trajectories=True (and every)",
         )));
     }
+    let options = Shared::new(options)?;
+    let plugins = shared(plugins);
     let ctx = Arc::new(Context::default());
     let observers = observer::game_observers(observers, &ctx);
-    if plugins.is_empty() {
+    if !options.any(&plugins) {
         let e = resolve_compete(&value).map_err(py_err)?;
         let ctx = (!observers.is_empty()).then_some(&*ctx);
         return compete_columns(
             py, e, ctx, every, observers, plan, threads, out, resume, progress,
         );
     }
-    let e = compete_with(&value, &shared(plugins), &ctx).map_err(py_err)?;
+    let e = compete_with(&value, &plugins, &options, &ctx).map_err(py_err)?;
     compete_columns(
         py,
         e,
@@ -444,7 +505,7 @@ fn run_compete_with(
 /// other, GIL held), resuming from `out` if given: a compete sweep with plug-in algorithms
 /// (`plugins`), or a market sweep with a ranking and observer plug-ins (`market`).
 #[pyfunction]
-#[pyo3(signature = (sweep, plugins, out=None, progress=None, market=None))]
+#[pyo3(signature = (sweep, plugins, out=None, progress=None, market=None, options=None))]
 fn run_sweep_plugins(
     py: Python<'_>,
     sweep: &str,
@@ -452,6 +513,7 @@ fn run_sweep_plugins(
     out: Option<String>,
     progress: Option<Py<PyAny>>,
     market: Option<MarketPluginArgs>,
+    options: Option<Options>,
 ) -> PyResult<Columns> {
     let s = parse_sweep(sweep)?;
     let bar = Progress::new(progress, s.cells().map_err(py_err)?.len() as u64);
@@ -459,6 +521,7 @@ fn run_sweep_plugins(
     let runner = PluginRunner {
         plugins: shared(plugins),
         market,
+        options: Shared::new(options)?,
         ctx: Arc::clone(&ctx),
     };
     let one = pool(1)?;
@@ -477,13 +540,14 @@ fn run_sweep_plugins(
 /// Runs several cells of a sweep with Python plug-ins one after the other: one Ray task (the
 /// plug-ins travel pickled with it); `plugins` and `market` as in `run_sweep_plugins`.
 #[pyfunction]
-#[pyo3(signature = (sweep, cells, plugins, market=None))]
+#[pyo3(signature = (sweep, cells, plugins, market=None, options=None))]
 fn run_cells_plugins(
     py: Python<'_>,
     sweep: &str,
     cells: Vec<String>,
     plugins: Plugins,
     market: Option<MarketPluginArgs>,
+    options: Option<Options>,
 ) -> PyResult<Vec<Columns>> {
     let s = parse_sweep(sweep)?;
     let cells: Vec<Cell> = cells
@@ -494,6 +558,7 @@ fn run_cells_plugins(
     let runner = PluginRunner {
         plugins: shared(plugins),
         market,
+        options: Shared::new(options)?,
         ctx: Arc::clone(&ctx),
     };
     let one = pool(1)?;
@@ -523,16 +588,19 @@ pub struct PyCompetitionRun {
 impl PyCompetitionRun {
     /// Starts game (run) `replicate` of the compete spec `spec` with master seed `seed`.
     #[new]
+    #[pyo3(signature = (spec, plugins, seed, replicate, options=None))]
     fn new(
         py: Python<'_>,
         spec: &str,
         plugins: Plugins,
         seed: u64,
         replicate: u64,
+        options: Option<Options>,
     ) -> PyResult<Self> {
         let value = parse_json("compete spec", spec)?;
         let ctx = Arc::new(Context::default());
-        let e = compete_with(&value, &shared(plugins), &ctx).map_err(py_err)?;
+        let options = Shared::new(options)?;
+        let e = compete_with(&value, &shared(plugins), &options, &ctx).map_err(py_err)?;
         let game = CompetitionRun::start(
             &e.games().cells[0],
             &e.spec().instance,

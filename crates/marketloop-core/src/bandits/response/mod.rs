@@ -3,19 +3,23 @@
 //! ([`Arrival`]). Built in: [`HardMax`] (fair or biased ties), [`HardMaxRandom`], [`SoftMax`]
 //! (with temperature 1, the authors' multinomial-logit agent), [`SoftMaxRandom`], [`Uniform`]
 //! and [`HeterogeneousHardMax`]; [`ResponseSpec`] names them for configs. Their randomness comes
-//! from the run's `Source::Response` stream.
+//! from the run's `Source::Response` stream. A response function chosen at run time (a user's,
+//! e.g. a Python plug-in) takes the same path through [`DynResponseFunction`] and
+//! [`CustomResponse`] (`custom.rs`); a game's users choose by a [`GameResponse`].
 //!
 //! Reputations are ratios of a reward sum and a count ([`Reputation`]); HardMax compares them by
 //! cross multiplication. Under Bernoulli rewards the sums are whole numbers and the comparison
 //! is exact in integers, so two windows with the same average always tie; under Gaussian
 //! rewards it is the comparison of the two rounded cross products.
 
+mod custom;
 mod hardmax;
 mod heterogeneous;
 mod softmax;
 mod spec;
 mod uniform;
 
+pub use custom::{CustomResponse, DynResponseFunction, GameResponse};
 pub use hardmax::{HardMax, HardMaxRandom, WithRandom};
 pub use heterogeneous::HeterogeneousHardMax;
 pub use softmax::{SoftMax, SoftMaxRandom};
