@@ -376,6 +376,7 @@ impl Market {
     /// The visibilities of type `i` the engine samples with: [`visibility_row`](Self::visibility_row)
     /// unless its largest entry lies outside [2^-300, 2^300], then scaled by a power of two to a
     /// largest entry in [0.5, 1) (the trial probabilities do not change; sums stay finite).
+    #[inline]
     pub fn sampling_visibility_row(&self, i: usize) -> &[f64] {
         match &self.sampling {
             None => self.visibility_row(i),
