@@ -25,7 +25,7 @@ use super::error::ArenaError;
 use super::thompson_top::ThompsonTop;
 use super::ucb_top::UcbTop;
 use crate::bandits::BetaSampler;
-use crate::market::ranking::bounded_u32;
+use crate::market::ranking::PartialShuffle;
 use crate::market::{CountState, Market, PlatformState, RankingPolicy, StepOutcome};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -161,6 +161,8 @@ pub struct LearningRanking {
     out: Vec<u32>,
     scores: Vec<f64>,
     perm: Vec<u32>,
+    /// The ε-steps' random ranking over `perm`.
+    shuffle: PartialShuffle,
 }
 
 impl LearningRanking {
@@ -210,6 +212,7 @@ impl LearningRanking {
             out: Vec::with_capacity(positions.min(n)),
             scores: vec![0.0; n],
             perm: (0..n as u32).collect(),
+            shuffle: PartialShuffle::new(n, positions.min(n)),
         }
     }
 
@@ -361,13 +364,9 @@ impl RankingPolicy for LearningRanking {
             LearningRule::EpsilonGreedy { eps } => {
                 if rng.random::<f64>() < eps {
                     // Partial Fisher-Yates, as the random ranking.
-                    let n = self.n as u32;
-                    for p in 0..self.k {
-                        let j = p + bounded_u32(rng, n - p as u32) as usize;
-                        self.perm.swap(p, j);
-                    }
+                    let shown = self.shuffle.apply(&mut self.perm, rng);
                     self.out.clear();
-                    self.out.extend_from_slice(&self.perm[..self.k]);
+                    self.out.extend_from_slice(shown);
                 } else {
                     self.greedy(g);
                 }

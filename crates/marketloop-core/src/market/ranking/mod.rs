@@ -3,8 +3,8 @@
 //! visibility v_ij^t = vhat_ij * iota_k (eq. 20); only the first P positions matter, so every
 //! policy here hands out its top P items in O(P) per step, whatever the catalogue size:
 //!
-//! - [`RandomRanking`]: a fresh uniformly random ranking every step (partial Fisher-Yates: P
-//!   random draws from the `Ranking` stream).
+//! - [`RandomRanking`]: a fresh uniformly random ranking every step (a [`PartialShuffle`]: P
+//!   swap indices from the `Ranking` stream, several per 64-bit word).
 //! - [`PopularityRanking`]: items by descending purchase count (MusicLab), kept sorted
 //!   incrementally in O(1) per purchase; ties follow a [`TieRule`].
 //! - [`QualityRanking`]: per user type, items by descending q_ij (an oracle; precomputed; ties
@@ -29,7 +29,7 @@ pub use explore_exploit::ExploreThenExploit;
 pub use fixed::FixedRanking;
 pub use popularity::PopularityRanking;
 pub use quality::QualityRanking;
-pub use random::{bounded_u32, RandomRanking};
+pub use random::{bounded_u32, PartialShuffle, RandomRanking};
 pub use tie_rule::TieRule;
 
 use super::engine::StepOutcome;
