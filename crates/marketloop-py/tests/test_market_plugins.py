@@ -7,20 +7,9 @@ import pytest
 
 import marketloop as ml
 from conftest import TWO_TYPES
+from plugin_markets import QualityOrder as PortedQuality
 
 BIAS = [1.0, 0.6, 0.3]
-
-
-class PortedQuality(ml.RankingPolicy):
-    """The built-in quality ranking in Python: per type, items by descending q_ij, ties by the
-    lower index, the first P shown."""
-
-    def __init__(self, quality):
-        self.quality = np.asarray(quality)
-
-    def rank(self, user_type, counts, step, rng):
-        order = sorted(range(self.n_items), key=lambda j: (-self.quality[user_type][j], j))
-        return order[: self.positions]
 
 
 class Learner(PortedQuality):

@@ -41,7 +41,7 @@ pub mod state;
 mod testing;
 pub mod trajectory;
 
-pub use choice::{ChoiceModel, ChoiceSampler, LogitSampler, MultinomialLogit, Slate};
+pub use choice::{scan_weights, ChoiceModel, ChoiceSampler, LogitSampler, MultinomialLogit, Slate};
 pub use engine::{
     CountState, Engine, Ranked, StaticVisibility, StepOutcome, Streams, TrialSampler,
 };

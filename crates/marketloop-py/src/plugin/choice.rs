@@ -25,7 +25,9 @@
 use super::bandit::{deepcopy, describe};
 use super::market::int_array;
 use super::Origin;
-use marketloop_core::market::{ChoiceModel, ChoiceSampler, CountState, Market, Slate};
+use marketloop_core::market::{
+    scan_weights, ChoiceModel, ChoiceSampler, CountState, Market, Slate,
+};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand::Rng;
@@ -209,21 +211,16 @@ impl PyChoice {
         if total <= 0.0 {
             return None;
         }
-        let mut x = u * total;
-        let mut last = None;
-        for (&wj, &j) in w.iter().zip(items) {
-            if wj > 0.0 {
-                if x < wj {
-                    return Some(j as usize);
+        match scan_weights(u * total, w, items) {
+            Ok(j) => Some(j),
+            // Past every shown item: the weight of trying nothing, else rounding.
+            Err(last) => {
+                if none > 0.0 {
+                    None
+                } else {
+                    last
                 }
-                x -= wj;
-                last = Some(j as usize);
             }
-        }
-        if none > 0.0 {
-            None
-        } else {
-            last
         }
     }
 

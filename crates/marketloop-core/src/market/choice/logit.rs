@@ -110,18 +110,10 @@ impl ChoiceModel for MultinomialLogit {
         if total <= 0.0 {
             return None;
         }
-        let mut x = u * total;
-        let mut last = None;
-        for (&w, &j) in scratch.iter().zip(items) {
-            if w > 0.0 {
-                if x < w {
-                    return Some(j as usize);
-                }
-                x -= w;
-                last = Some(j as usize);
-            }
+        match scan_weights(u * total, scratch, items) {
+            Ok(j) => Some(j),
+            Err(last) => last,
         }
-        last
     }
 }
 
@@ -160,6 +152,26 @@ impl ChoiceSampler for LogitSampler {
             self.trees[i].set(leaf as usize, visibility[i * n + item] * g);
         }
     }
+}
+
+/// The linear scan of a slate: the item of the first entry of `weights` (one per shown item,
+/// `items` in position order) at which the running sum exceeds `x` (a uniform times the
+/// total weight), as `Ok(item)`; when rounding carries `x` past every entry,
+/// `Err(the last item with a positive weight)` (`None` if there is none). Entries of weight 0
+/// are never chosen. The built-in logit and the Python choice rules scan with it.
+#[inline]
+pub fn scan_weights(mut x: f64, weights: &[f64], items: &[u32]) -> Result<usize, Option<usize>> {
+    let mut last = None;
+    for (&w, &j) in weights.iter().zip(items) {
+        if w > 0.0 {
+            if x < w {
+                return Ok(j as usize);
+            }
+            x -= w;
+            last = Some(j as usize);
+        }
+    }
+    Err(last)
 }
 
 #[cfg(test)]

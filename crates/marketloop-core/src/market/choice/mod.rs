@@ -13,7 +13,7 @@
 mod logit;
 mod masses;
 
-pub use logit::{LogitSampler, MultinomialLogit};
+pub use logit::{scan_weights, LogitSampler, MultinomialLogit};
 pub use masses::{next_purchase_probabilities, purchase_masses, spending, trial_masses};
 
 use super::model::Market;
