@@ -63,5 +63,5 @@ EOF
     -v load="$(load)" 'BEGIN {
       printf "n = %d x M = %d (input %.2f GB): wall %.2f s (target %s), peak %.2f GB = %.2fx the input (target <= 1.25x)   (%s)\n",
         n, m, in_b / 1e9, w, want, p * 1024 / 1e9, p * 1024 / in_b, load }'
-  rm -rf "$dir"
+  [[ "${KEEP:-0}" == 1 ]] || rm -rf "$dir"
 done
