@@ -32,24 +32,8 @@ impl ChoiceModel for MultinomialLogit {
         shares: &[f64],
         out: &mut [f64],
     ) -> f64 {
-        let scale = shares.iter().copied().fold(0.0_f64, f64::max);
-        let r = market.feedback()[user_type];
-        let v = market.sampling_visibility_row(user_type);
-        let mut denom = 0.0;
-        for ((o, &vj), &s) in out.iter_mut().zip(v).zip(shares) {
-            let base = if scale > 0.0 { s / scale } else { 0.0 };
-            let w = if vj > 0.0 { vj * base.powf(r) } else { 0.0 };
-            *o = w;
-            denom += w;
-        }
-        if denom > 0.0 {
-            for o in out.iter_mut() {
-                *o /= denom;
-            }
-        } else {
-            out.iter_mut().for_each(|o| *o = 0.0);
-        }
-        denom
+        let powered = powered_shares(shares, market.feedback()[user_type]);
+        logit_row(market.sampling_visibility_row(user_type), &powered, out)
     }
 
     /// Per type a sum tree over the items it sees, with weights v_ij d_j^{r_i}: O(n m) to build.
@@ -152,6 +136,38 @@ impl ChoiceSampler for LogitSampler {
             self.trees[i].set(leaf as usize, visibility[i * n + item] * g);
         }
     }
+}
+
+/// (phi_j / max_k phi_k)^r for every item: the popularity factor of the logit for one feedback
+/// exponent (0 for every item when all shares are 0). Types with the same exponent share it.
+pub(crate) fn powered_shares(shares: &[f64], r: f64) -> Vec<f64> {
+    let scale = shares.iter().copied().fold(0.0_f64, f64::max);
+    shares
+        .iter()
+        .map(|&s| {
+            let base = if scale > 0.0 { s / scale } else { 0.0 };
+            base.powf(r)
+        })
+        .collect()
+}
+
+/// One type's trial probabilities from its visibilities `v` and the [`powered_shares`] of its
+/// exponent, into `out`; returns the denominator (0: the type tries nothing, `out` all 0).
+pub(crate) fn logit_row(v: &[f64], powered: &[f64], out: &mut [f64]) -> f64 {
+    let mut denom = 0.0;
+    for ((o, &vj), &g) in out.iter_mut().zip(v).zip(powered) {
+        let w = if vj > 0.0 { vj * g } else { 0.0 };
+        *o = w;
+        denom += w;
+    }
+    if denom > 0.0 {
+        for o in out.iter_mut() {
+            *o /= denom;
+        }
+    } else {
+        out.iter_mut().for_each(|o| *o = 0.0);
+    }
+    denom
 }
 
 /// The linear scan of a slate: the item of the first entry of `weights` (one per shown item,

@@ -3,20 +3,23 @@
 //! next-purchase probabilities p_j(phi) of Lemma 2.1 (eq. 2). Like the logit they accept any
 //! non-negative vector proportional to the shares.
 
-use super::{ChoiceModel, MultinomialLogit};
+use super::logit::{logit_row, powered_shares};
+#[cfg(doc)]
+use super::ChoiceModel;
 use crate::market::error::MarketError;
 use crate::market::model::Market;
 
 /// The trial masses x_ij = w_i * (trial probability of item j for type i), row-major m x n.
 /// Rows of types that try nothing are zero.
+///
+/// O(m n), with the powers phi_j^r computed once per distinct exponent (n per exponent, not m n):
+/// the same numbers as [`ChoiceModel::trial_probabilities`] type by type, bit for bit.
 pub fn trial_masses(market: &Market, shares: &[f64]) -> Vec<f64> {
     let (m, n) = (market.n_types(), market.n_items());
+    let powered = powered_by_exponent(market, shares);
     let mut x = vec![0.0; m * n];
-    for i in 0..m {
-        let row = &mut x[i * n..(i + 1) * n];
-        MultinomialLogit.trial_probabilities(market, i, shares, row);
-        let w = market.weights()[i];
-        row.iter_mut().for_each(|e| *e *= w);
+    for (i, row) in x.chunks_exact_mut(n.max(1)).take(m).enumerate() {
+        trial_mass_row(market, &powered, i, row);
     }
     x
 }
@@ -31,17 +34,38 @@ pub fn spending(market: &Market, shares: &[f64]) -> Vec<f64> {
     b
 }
 
-/// y_j(phi) of eq. (2): the probability that the next user tries and buys item j.
+/// y_j(phi) of eq. (2): the probability that the next user tries and buys item j, the column
+/// sums of [`spending`], accumulated type by type in O(n) memory (the equilibrium solver calls
+/// this every iteration; an m x n matrix per call was the bulk of a big catalogue's memory).
 pub fn purchase_masses(market: &Market, shares: &[f64]) -> Vec<f64> {
     let n = market.n_items();
-    let b = spending(market, shares);
+    let powered = powered_by_exponent(market, shares);
     let mut y = vec![0.0; n];
-    for row in b.chunks_exact(n) {
-        for (yj, &bij) in y.iter_mut().zip(row) {
-            *yj += bij;
+    let mut row = vec![0.0; n];
+    for i in 0..market.n_types() {
+        trial_mass_row(market, &powered, i, &mut row);
+        for ((yj, &xij), &qij) in y.iter_mut().zip(&row).zip(market.quality_row(i)) {
+            *yj += xij * qij;
         }
     }
     y
+}
+
+/// [`powered_shares`] for each of the market's distinct feedback exponents.
+fn powered_by_exponent(market: &Market, shares: &[f64]) -> Vec<Vec<f64>> {
+    market
+        .distinct_feedback()
+        .iter()
+        .map(|&r| powered_shares(shares, r))
+        .collect()
+}
+
+/// Row i of [`trial_masses`] into `row`.
+fn trial_mass_row(market: &Market, powered: &[Vec<f64>], i: usize, row: &mut [f64]) {
+    let g = &powered[market.feedback_index()[i]];
+    logit_row(market.sampling_visibility_row(i), g, row);
+    let w = market.weights()[i];
+    row.iter_mut().for_each(|e| *e *= w);
 }
 
 /// p(phi) of Lemma 2.1: the probability that the next purchase is item j.
@@ -68,7 +92,61 @@ pub fn next_purchase_probabilities(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::market::choice::{ChoiceModel, MultinomialLogit};
     use crate::market::model::InitialCounts;
+
+    #[test]
+    fn purchase_masses_are_the_column_sums_of_the_spendings_bit_for_bit() {
+        let mk = three_types();
+        let phi = [0.35, 0.0, 0.4, 0.25];
+        let b = spending(&mk, &phi);
+        let mut want = [0.0f64; 4];
+        for row in b.chunks_exact(4) {
+            for (w, &x) in want.iter_mut().zip(row) {
+                *w += x;
+            }
+        }
+        let got = purchase_masses(&mk, &phi);
+        assert_eq!(
+            got.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            want.map(f64::to_bits)
+        );
+    }
+
+    /// Three types, two distinct exponents (types 0 and 2 share one), a zero visibility.
+    fn three_types() -> Market {
+        Market::builder()
+            .items(4)
+            .weights(vec![0.2, 0.3, 0.5])
+            .visibility(vec![
+                0.9, 0.2, 0.5, 0.0, //
+                0.1, 0.8, 0.6, 0.3, //
+                0.4, 0.4, 0.7, 1.0,
+            ])
+            .quality(vec![
+                0.5, 0.9, 0.2, 0.7, 0.6, 0.8, 0.1, 0.6, 0.4, 0.3, 1.0, 0.05,
+            ])
+            .feedback(vec![0.7, 0.3, 0.7])
+            .initial_counts(InitialCounts::Fixed(vec![1; 4]))
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn trial_masses_are_the_weighted_trial_probabilities_bit_for_bit() {
+        // A zero share too.
+        let mk = three_types();
+        let phi = [0.35, 0.0, 0.4, 0.25];
+        let x = trial_masses(&mk, &phi);
+        for i in 0..3 {
+            let mut row = [0.0; 4];
+            MultinomialLogit.trial_probabilities(&mk, i, &phi, &mut row);
+            for j in 0..4 {
+                let want = row[j] * mk.weights()[i];
+                assert_eq!(x[i * 4 + j].to_bits(), want.to_bits(), "type {i}, item {j}");
+            }
+        }
+    }
 
     #[test]
     fn homogeneous_lemma_matches_eq3() {
