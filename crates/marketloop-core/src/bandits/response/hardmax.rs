@@ -43,18 +43,10 @@ impl HardMax {
         }
         (best, ties)
     }
-}
 
-impl ResponseFunction for HardMax {
-    #[inline]
-    fn choose<R: Rng + ?Sized>(&self, reps: &[Reputation], rng: &mut R) -> usize {
-        if reps.len() == 2 {
-            return match reps[0].cmp_exact(reps[1]) {
-                Ordering::Greater => 0,
-                Ordering::Less => 1,
-                Ordering::Equal => usize::from(rng.random::<f64>() >= self.bias),
-            };
-        }
+    /// [`choose`](ResponseFunction::choose) among three or more firms.
+    #[inline(never)]
+    fn choose_among_many<R: Rng + ?Sized>(&self, reps: &[Reputation], rng: &mut R) -> usize {
         let (best, ties) = Self::maxima(reps);
         if ties == 1 {
             return best;
@@ -64,6 +56,21 @@ impl ResponseFunction for HardMax {
             .filter(|&i| reps[i].cmp_exact(reps[best]) == Ordering::Equal)
             .nth(pick)
             .unwrap_or(best)
+    }
+}
+
+impl ResponseFunction for HardMax {
+    /// Two firms (every game of the paper) inline into the game's step; more go out of line.
+    #[inline(always)]
+    fn choose<R: Rng + ?Sized>(&self, reps: &[Reputation], rng: &mut R) -> usize {
+        if reps.len() == 2 {
+            return match reps[0].cmp_exact(reps[1]) {
+                Ordering::Greater => 0,
+                Ordering::Less => 1,
+                Ordering::Equal => usize::from(rng.random::<f64>() >= self.bias),
+            };
+        }
+        self.choose_among_many(reps, rng)
     }
 
     fn probability(&self, reps: &[Reputation], i: usize) -> f64 {
