@@ -18,6 +18,13 @@ class QualityOrder(ml.RankingPolicy):
         return order[: self.positions]
 
 
+class AttentionOnly(ml.ChoiceRule):
+    """A position-only click model: a shown item's trial weight is its attention alone."""
+
+    def weights(self, user_type, items, attention, counts, step):
+        return attention
+
+
 #: While true, :func:`flaky` raises in replicate 2.
 BROKEN = {"on": False}
 
