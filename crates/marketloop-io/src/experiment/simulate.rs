@@ -202,10 +202,10 @@ impl Experiment for MarketSimulate {
     /// times over (the replicates, the long table and its text); per busy worker (no more
     /// than the runs): the engine's state, 40 bytes per (type, item) and 64 per item. Under
     /// fixed visibility the engine holds a sum tree per type (16 n m bytes), the (type, leaf)
-    /// lists of each item (8 n m) and each type's visible items (4 n m); measured at 200,000
-    /// items x 500 types, its peak was 31 n m bytes beyond the matrices
-    /// (`scripts/bench-catalogue.sh`). Rankings hold at most 16 n m (explore-then-exploit's
-    /// counts).
+    /// lists of each item unless every type sees every item (8 n m) and each type's visible
+    /// items (4 n m); measured at 200,000 items x 500 types with the lists, its peak was
+    /// 31 n m bytes beyond the matrices (`scripts/bench-catalogue.sh`). Rankings hold at most
+    /// 16 n m (explore-then-exploit's counts).
     fn footprint(&self, plan: &Plan) -> Footprint {
         let n = self.sim.market().n_items() as u128;
         let m = self.sim.market().n_types() as u128;

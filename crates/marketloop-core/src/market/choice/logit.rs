@@ -38,7 +38,9 @@ impl ChoiceModel for MultinomialLogit {
 
     /// Per type a sum tree over the items it sees, with weights v_ij d_j^{r_i}: O(n m) to build.
     fn sampler(&self, market: &Market, state: &CountState) -> LogitSampler {
-        let mut seen_by = vec![Vec::new(); market.n_items()];
+        let n = market.n_items();
+        let dense = (0..market.n_types()).all(|i| market.visible_items(i).len() == n);
+        let mut seen_by = vec![Vec::new(); if dense { 0 } else { n }];
         let trees = (0..market.n_types())
             .map(|i| {
                 let v = market.sampling_visibility_row(i);
@@ -48,14 +50,19 @@ impl ChoiceModel for MultinomialLogit {
                     .iter()
                     .enumerate()
                     .map(|(leaf, &j)| {
-                        seen_by[j as usize].push((i as u32, leaf as u32));
+                        if !dense {
+                            seen_by[j as usize].push((i as u32, leaf as u32));
+                        }
                         v[j as usize] * g[j as usize]
                     })
                     .collect();
                 SumTree::new(&w)
             })
             .collect();
-        LogitSampler { trees, seen_by }
+        LogitSampler {
+            trees,
+            seen_by: (!dense).then_some(seen_by),
+        }
     }
 
     /// The weights attention_p d_j^{r_i} of the P shown items, then one linear scan: O(P).
@@ -107,8 +114,10 @@ impl ChoiceModel for MultinomialLogit {
 #[derive(Clone, Debug)]
 pub struct LogitSampler {
     trees: Vec<SumTree>,
-    /// Per item: (type, leaf) of every type that sees it.
-    seen_by: Vec<Vec<(u32, u32)>>,
+    /// Per item: (type, leaf) of every type that sees it; `None` when every type sees every
+    /// item (then the leaf is the item, for every type), which saves 8 bytes per (type, item):
+    /// 800 MB at 200,000 items x 500 types.
+    seen_by: Option<Vec<Vec<(u32, u32)>>>,
 }
 
 impl ChoiceSampler for LogitSampler {
@@ -128,14 +137,45 @@ impl ChoiceSampler for LogitSampler {
 
     #[inline]
     fn on_purchase(&mut self, market: &Market, state: &CountState, item: usize) {
-        let n = market.n_items();
-        let visibility = market.sampling_visibility();
-        for &(i, leaf) in &self.seen_by[item] {
-            let i = i as usize;
-            let g = state.powers(market.feedback_index()[i])[item];
-            self.trees[i].set(leaf as usize, visibility[i * n + item] * g);
+        match &self.seen_by {
+            Some(seen_by) => {
+                for &(i, leaf) in &seen_by[item] {
+                    update_leaf(
+                        &mut self.trees,
+                        market,
+                        state,
+                        item,
+                        i as usize,
+                        leaf as usize,
+                    );
+                }
+            }
+            // Every type sees every item, at the leaf of its index, in the same type order.
+            None => {
+                for i in 0..market.n_types() {
+                    update_leaf(&mut self.trees, market, state, item, i, item);
+                }
+            }
         }
     }
+}
+
+/// Type i's leaf for `item` after a purchase: v_ij d_j^{r_i}. Inlined by force: as a closure
+/// it stayed a call per type and purchase (+3.5% instructions on a static market).
+#[inline(always)]
+fn update_leaf(
+    trees: &mut [SumTree],
+    market: &Market,
+    state: &CountState,
+    item: usize,
+    i: usize,
+    leaf: usize,
+) {
+    let g = state.powers(market.feedback_index()[i])[item];
+    trees[i].set(
+        leaf,
+        market.sampling_visibility()[i * market.n_items() + item] * g,
+    );
 }
 
 /// (phi_j / max_k phi_k)^r for every item: the popularity factor of the logit for one feedback
@@ -206,6 +246,40 @@ mod tests {
             .initial_counts(InitialCounts::Fixed(vec![1, 1, 1]))
             .build()
             .unwrap()
+    }
+
+    #[test]
+    fn purchases_keep_every_tree_equal_to_a_fresh_build_dense_or_not() {
+        // Dense (every type sees every item: no (type, leaf) lists) and sparse (`hetero`:
+        // type 0 does not see item 2).
+        let dense = Market::builder()
+            .items(3)
+            .weights(vec![0.4, 0.6])
+            .visibility(vec![1.0, 0.5, 0.7, 0.2, 0.3, 0.4])
+            .quality(vec![0.9, 0.5, 0.1, 0.2, 0.3, 0.4])
+            .feedback(vec![0.5, 0.8])
+            .initial_counts(InitialCounts::Fixed(vec![1, 1, 1]))
+            .build()
+            .unwrap();
+        for (mk, is_dense) in [(dense, true), (hetero(), false)] {
+            let mut state = CountState::new(&mk, vec![1, 1, 1]).unwrap();
+            let mut sampler = MultinomialLogit.sampler(&mk, &state);
+            assert_eq!(sampler.seen_by.is_none(), is_dense);
+            for j in [0, 2, 1, 2, 2, 0] {
+                state.purchase(j);
+                sampler.on_purchase(&mk, &state, j);
+            }
+            let fresh = MultinomialLogit.sampler(&mk, &state);
+            for i in 0..mk.n_types() {
+                for leaf in 0..mk.visible_items(i).len() {
+                    assert_eq!(
+                        sampler.trees[i].get(leaf).to_bits(),
+                        fresh.trees[i].get(leaf).to_bits(),
+                        "dense {is_dense}, type {i}, leaf {leaf}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
