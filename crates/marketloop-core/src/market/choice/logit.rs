@@ -237,10 +237,15 @@ mod tests {
     use proptest::prelude::*;
 
     fn hetero() -> Market {
+        two_types(vec![1.0, 0.5, 0.0, 0.2, 0.3, 0.4])
+    }
+
+    /// Two types and three items with the visibilities `v` (row-major).
+    fn two_types(v: Vec<f64>) -> Market {
         Market::builder()
             .items(3)
             .weights(vec![0.4, 0.6])
-            .visibility(vec![1.0, 0.5, 0.0, 0.2, 0.3, 0.4])
+            .visibility(v)
             .quality(vec![0.9, 0.5, 0.1, 0.2, 0.3, 0.4])
             .feedback(vec![0.5, 0.8])
             .initial_counts(InitialCounts::Fixed(vec![1, 1, 1]))
@@ -252,15 +257,7 @@ mod tests {
     fn purchases_keep_every_tree_equal_to_a_fresh_build_dense_or_not() {
         // Dense (every type sees every item: no (type, leaf) lists) and sparse (`hetero`:
         // type 0 does not see item 2).
-        let dense = Market::builder()
-            .items(3)
-            .weights(vec![0.4, 0.6])
-            .visibility(vec![1.0, 0.5, 0.7, 0.2, 0.3, 0.4])
-            .quality(vec![0.9, 0.5, 0.1, 0.2, 0.3, 0.4])
-            .feedback(vec![0.5, 0.8])
-            .initial_counts(InitialCounts::Fixed(vec![1, 1, 1]))
-            .build()
-            .unwrap();
+        let dense = two_types(vec![1.0, 0.5, 0.7, 0.2, 0.3, 0.4]);
         for (mk, is_dense) in [(dense, true), (hetero(), false)] {
             let mut state = CountState::new(&mk, vec![1, 1, 1]).unwrap();
             let mut sampler = MultinomialLogit.sampler(&mk, &state);
