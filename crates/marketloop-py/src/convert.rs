@@ -9,6 +9,14 @@ use pyo3::types::{PyBytes, PyList};
 /// Columns as Python sees them: (name, "f64" | "i64" | "str", bytes | list[str]).
 pub type Columns = Vec<(String, &'static str, Py<PyAny>)>;
 
+/// Counts (or any u64 slice) as a read-only numpy int64 array.
+pub fn int_array<'py>(py: Python<'py>, v: &[u64]) -> PyResult<Bound<'py, PyAny>> {
+    let bytes: Vec<u8> = v.iter().flat_map(|&x| (x as i64).to_le_bytes()).collect();
+    py.import("numpy")?
+        .getattr("frombuffer")?
+        .call1((PyBytes::new(py, &bytes), "<i8"))
+}
+
 /// A library error -> `MarketloopError` with the full message, and the spec field it is about
 /// as `.field` (`None` when it names none).
 pub fn py_err(e: IoError) -> PyErr {

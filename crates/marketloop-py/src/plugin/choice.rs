@@ -23,8 +23,8 @@
 //! a `MarketloopError` naming the plug-in, the step and the replicate.
 
 use super::bandit::{deepcopy, describe};
-use super::market::int_array;
 use super::Origin;
+use crate::convert::int_array;
 use marketloop_core::market::{
     scan_weights, ChoiceModel, ChoiceSampler, CountState, Market, Slate,
 };

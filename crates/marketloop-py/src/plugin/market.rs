@@ -12,11 +12,12 @@
 //! `0..n`), or an observer that raises or returns a wrong number of values or a NaN, stops the
 //! run with a `MarketloopError` naming the plug-in, the step and the replicate.
 
+use super::bandit::deepcopy;
 use super::choice::PyChoice;
 use super::exec;
 use super::observer::call_observer;
 use super::{Context, Origin};
-use crate::convert::{columns_to_py, py_err, Columns};
+use crate::convert::{columns_to_py, int_array, py_err, Columns};
 use crate::rng::PyRng;
 use crate::{MarketloopError, PyMarket};
 use marketloop_core::market::{
@@ -30,23 +31,11 @@ use marketloop_io::experiment::{Experiment, MarketPlugins, MarketReplicate, Mark
 use marketloop_io::table::{Column, Table};
 use marketloop_io::IoError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::PyDict;
 use rand::SeedableRng;
 use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
-
-/// Counts (or any u64 slice) as a read-only numpy int64 array.
-pub(super) fn int_array<'py>(py: Python<'py>, v: &[u64]) -> PyResult<Bound<'py, PyAny>> {
-    let bytes: Vec<u8> = v.iter().flat_map(|&x| (x as i64).to_le_bytes()).collect();
-    py.import("numpy")?
-        .getattr("frombuffer")?
-        .call1((PyBytes::new(py, &bytes), "<i8"))
-}
-
-fn deepcopy<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    obj.py().import("copy")?.getattr("deepcopy")?.call1((obj,))
-}
 
 /// A Python ranking (`marketloop.RankingPolicy`: `reset(n_items, positions)`,
 /// `rank(user_type, counts, step, rng)` -> the items at positions 1..min(P, n), optionally
