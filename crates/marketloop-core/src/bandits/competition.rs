@@ -662,19 +662,22 @@ mod tests {
     }
 
     // Re-pinned when Thompson sampling changed how it consumes its exploration stream (own
-    // Gamma sampler, leader first, one-uniform and weak arms by inversion): each arm's draw is
-    // still an exact Beta draw (KS tests against the exact CDF, choice frequencies against the
-    // exact argmax probabilities in policy::thompson), so only the realised paths changed; Table 1 and
-    // Table 2 at N = 1000 stay within tolerance of the paper.
+    // Gamma sampler, leader first, one-uniform arms by inversion; then weak arms by tail
+    // thinning and the split round against the leader's lower bound): each arm's draw is still
+    // an exact Beta draw in law (KS tests against the exact CDF, choice frequencies against the
+    // exact argmax probabilities in policy::thompson and policy::tail_thinning), so only the
+    // realised paths changed; every table at N = 1000 keeps its agreement with the paper
+    // (384 of 423 numbers within tolerance against 385 before; the one that moved is Table 21's
+    // HT, T0 = 20, TS vs BEG EEOG mean: 600 against 623 before, published 830, tolerance 223).
     const GOLDEN: [(u32, u32, u64); 8] = [
-        (1975, 25, 4623516388704662978),
+        (0, 0, 4645693618135331645),
         (0, 0, 4640382689713764427),
-        (2000, 0, 4617340881100666134),
+        (2000, 0, 4619127291342525745),
         (0, 0, 4630106950186405450),
-        (2000, 0, 4633472481780934753),
+        (2000, 0, 4627932283919932006),
         (0, 0, 4639392851975926388),
         (0, 0, 0),
-        (1999, 1, 4621921543201998916),
+        (1774, 226, 4635899837024813994),
     ];
 
     #[test]

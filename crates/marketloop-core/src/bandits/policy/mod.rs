@@ -24,7 +24,7 @@
 //! Layout: this module holds the trait, [`ArgmaxTie`] and [`argmax`]; `posterior` the Beta
 //! prior and posteriors; `greedy` StaticGreedy, BayesGreedy and BayesEpsilonGreedy;
 //! `thompson` Thompson sampling, with its exact samplers in `beta_sampler` (Gamma and Beta) and
-//! `weak_arm` (inversion of weak arms' draws); `ucb`, `elimination` and `explore_first` the
+//! `tail_thinning` (weak arms' draws decided by thinning against a tail bound); `ucb`, `elimination` and `explore_first` the
 //! three frequentist algorithms; `kl_ucb` the Bernoulli index algorithms KL-UCB and Bayes-UCB
 //! (their special functions in `special`); `exp3` EXP3; `empirical` the non-Bayesian
 //! epsilon-greedy and explore-then-exploit; `greedy_modified` the paper's greedy modification; `kind` the
@@ -45,9 +45,9 @@ mod kind;
 mod kl_ucb;
 mod posterior;
 mod special;
+mod tail_thinning;
 mod thompson;
 mod ucb;
-mod weak_arm;
 
 pub use beta_sampler::{BetaSampler, GammaSampler};
 pub use dynamic::{BoxedPolicy, DynBanditPolicy};
