@@ -8,13 +8,18 @@
 //! order (exchangeability). With a prior parameter equal to 1 the class's quantile function has a
 //! closed form, Beta(1, b): 1 - (1 - u)^(1/b) and Beta(a, 1): u^(1/a), so its order statistics
 //! come from the top down at one exponential each (U_(m) = V^(1/m), U_(i) = U_(i+1) V^(1/i), in
-//! logarithms). Items whose posterior has no closed-form quantile (both a, b != 1) are drawn
-//! directly. A k-way merge of the directly drawn items and the classes then yields exactly the
-//! distribution of the full per-item draw's top k, at a cost of O(D + C + k log C) per user
-//! (D direct items, C non-empty classes) instead of O(n).
+//! logarithms). Items whose posterior has no closed-form quantile (both a, b != 1) are "direct":
+//! when the classes hold at least k items, the k-th largest class draw m is a threshold no item
+//! of the top k is below, and a direct item's draw is decided against m by its tail bound
+//! (Thompson sampling's thinning, `bandits::policy::UpperBound`, kept until the item's
+//! posterior changes): one random word when it is below m, its exact value otherwise. A merge of
+//! the direct items above m and the class draws then yields exactly the distribution of the
+//! full per-item draw's top k, at a cost of O(D + C + k log C) per user (D direct items, C
+//! non-empty classes) with one random word, not two Gamma variates, per direct item below m.
 //!
 //! Hand-written: no sampling crate offers order statistics of a Beta class.
 
+use crate::bandits::policy::{ln_beta, Beat, UpperBound};
 use crate::bandits::BetaSampler;
 use crate::market::ranking::bounded_u32;
 use rand::Rng;
@@ -46,13 +51,36 @@ struct Place {
     pos: u32,
 }
 
+/// A directly drawn item: its successes, failures and tail bound (kept here so that a draw
+/// reads one contiguous list rather than the (group, item) tables at random places).
+#[derive(Clone, Copy, Debug)]
+struct Direct {
+    item: u32,
+    succ: u32,
+    fail: u32,
+    /// Its upper-tail bound while its posterior is unchanged.
+    bound: UpperBound,
+    /// ln B(a, b) of its posterior once a bound needed it (NaN before).
+    ln_b: f64,
+}
+
+impl Direct {
+    fn new(item: u32, succ: u32, fail: u32) -> Self {
+        Direct {
+            item,
+            succ,
+            fail,
+            bound: UpperBound::NONE,
+            ln_b: f64::NAN,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 struct GroupLists {
     fail_only: Vec<Vec<u32>>,
     succ_only: Vec<Vec<u32>>,
-    /// The directly drawn items with their successes and failures (kept here so that a draw
-    /// reads one contiguous list rather than the (group, item) tables at random places).
-    direct: Vec<[u32; 3]>,
+    direct: Vec<Direct>,
 }
 
 impl GroupLists {
@@ -81,7 +109,7 @@ impl GroupLists {
         match class {
             Class::Direct => {
                 self.direct.swap_remove(pos);
-                self.direct.get(pos).map(|e| e[0])
+                self.direct.get(pos).map(|e| e.item)
             }
             Class::Closed(c) => {
                 let list = self.list(c);
@@ -130,6 +158,8 @@ pub(crate) struct ThompsonTop {
     places: Vec<Place>,
     drawn: Vec<(f64, u32)>,
     heap: BinaryHeap<Head>,
+    /// The classes' largest order statistics of a draw: (value, class, class size).
+    class_draws: Vec<(f64, Closed, u32)>,
 }
 
 impl ThompsonTop {
@@ -149,6 +179,7 @@ impl ThompsonTop {
             ],
             drawn: Vec::new(),
             heap: BinaryHeap::new(),
+            class_draws: Vec::new(),
         };
         t.reset();
         t
@@ -160,7 +191,9 @@ impl ThompsonTop {
         for (g, lists) in self.lists.iter_mut().enumerate() {
             *lists = GroupLists::default();
             match class {
-                Class::Direct => lists.direct.extend((0..self.n as u32).map(|j| [j, 0, 0])),
+                Class::Direct => lists
+                    .direct
+                    .extend((0..self.n as u32).map(|j| Direct::new(j, 0, 0))),
                 Class::Closed(c) => lists.list(c).extend(0..self.n as u32),
             }
             for j in 0..self.n {
@@ -190,7 +223,7 @@ impl ThompsonTop {
         let lists = &mut self.lists[group];
         if old.class == class {
             if class == Class::Direct {
-                lists.direct[old.pos as usize] = [item as u32, succ, fail];
+                lists.direct[old.pos as usize] = Direct::new(item as u32, succ, fail);
             }
             return;
         }
@@ -199,7 +232,7 @@ impl ThompsonTop {
         }
         let pos = match class {
             Class::Direct => {
-                lists.direct.push([item as u32, succ, fail]);
+                lists.direct.push(Direct::new(item as u32, succ, fail));
                 lists.direct.len() - 1
             }
             Class::Closed(c) => {
@@ -246,6 +279,12 @@ fn next<R: Rng + ?Sized>(alpha0: f64, beta0: f64, head: &mut Head, rng: &mut R) 
 impl ThompsonTop {
     /// The `k` items with the largest Thompson draws in group `group`, largest first, into
     /// `out`.
+    ///
+    /// The classes' k largest order statistics come first; when there are k of them, the k-th,
+    /// m, is a threshold no item of the top k is below, so a directly drawn item is first
+    /// tested against m by its tail bound (`bandits::policy::UpperBound`: one random word when
+    /// its draw is below m, the draw exact in law otherwise) and drawn in full only where the
+    /// bound does not apply.
     pub(crate) fn top_k<R: Rng + ?Sized>(
         &mut self,
         group: usize,
@@ -254,19 +293,7 @@ impl ThompsonTop {
         out: &mut Vec<u32>,
     ) {
         out.clear();
-        // Items without a closed-form quantile: one draw each, their top k sorted.
-        self.drawn.clear();
-        for &[j, s, f] in &self.lists[group].direct {
-            let (a, b) = (self.alpha0 + f64::from(s), self.beta0 + f64::from(f));
-            self.drawn.push((BetaSampler::new(a, b).sample(rng), j));
-        }
-        let better = |p: &(f64, u32), q: &(f64, u32)| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1));
-        if self.drawn.len() > k {
-            self.drawn.select_nth_unstable_by(k, better);
-            self.drawn.truncate(k);
-        }
-        self.drawn.sort_unstable_by(better);
-        // Each class's largest draw.
+        // Each class's largest draw, then the k largest class draws.
         self.heap.clear();
         let lists = &self.lists[group];
         let heads = lists
@@ -293,11 +320,60 @@ impl ThompsonTop {
             next(self.alpha0, self.beta0, &mut head, rng);
             self.heap.push(head);
         }
+        self.class_draws.clear();
+        while self.class_draws.len() < k {
+            let Some(mut head) = self.heap.pop() else {
+                break;
+            };
+            self.class_draws.push((head.x, head.class, head.size));
+            head.taken += 1;
+            if head.taken < head.size {
+                next(self.alpha0, self.beta0, &mut head, rng);
+                self.heap.push(head);
+            }
+        }
+        // At least k class draws are >= m: a direct item below m is not in the top k.
+        let m = if self.class_draws.len() == k && k > 0 {
+            self.class_draws[k - 1].0
+        } else {
+            f64::NEG_INFINITY
+        };
+        // The direct items above m, their top k sorted.
+        self.drawn.clear();
+        let (alpha0, beta0) = (self.alpha0, self.beta0);
+        for d in &mut self.lists[group].direct {
+            let (a, b) = (alpha0 + f64::from(d.succ), beta0 + f64::from(d.fail));
+            let x = if m > 0.0 {
+                let ln_b = &mut d.ln_b;
+                let normaliser = || {
+                    if ln_b.is_nan() {
+                        *ln_b = ln_beta(a, b);
+                    }
+                    *ln_b
+                };
+                match d.bound.beat(a, b, m, normaliser, rng) {
+                    Beat::Below => continue,
+                    Beat::Value(y) => y,
+                    Beat::DrawInFull => BetaSampler::new(a, b).sample(rng),
+                }
+            } else {
+                BetaSampler::new(a, b).sample(rng)
+            };
+            if x > m {
+                self.drawn.push((x, d.item));
+            }
+        }
+        let better = |p: &(f64, u32), q: &(f64, u32)| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1));
+        if self.drawn.len() > k {
+            self.drawn.select_nth_unstable_by(k, better);
+            self.drawn.truncate(k);
+        }
+        self.drawn.sort_unstable_by(better);
         // The merge.
-        let mut d = 0;
+        let (mut d, mut c) = (0, 0);
         while out.len() < k {
-            let from_class = match (self.heap.peek(), self.drawn.get(d)) {
-                (Some(h), Some(&(x, _))) => h.x > x,
+            let from_class = match (self.class_draws.get(c), self.drawn.get(d)) {
+                (Some(&(xc, ..)), Some(&(xd, _))) => xc > xd,
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
                 (None, None) => break,
@@ -307,26 +383,20 @@ impl ThompsonTop {
                 d += 1;
                 continue;
             }
-            let Some(mut head) = self.heap.pop() else {
-                break;
-            };
+            let (_, class, size) = self.class_draws[c];
+            c += 1;
             // A uniformly random item among the class's items not yet taken: uniform positions
             // of the class's list until one not taken before (the list stays as it is; at most
             // k positions are ever taken, so a draw is rejected with probability taken / size).
             // (An item is taken when it is in `out`: at most k entries to look through.)
-            let list = self.lists[group].list(head.class);
+            let list = self.lists[group].list(class);
             let item = loop {
-                let j = list[bounded_u32(rng, head.size) as usize];
+                let j = list[bounded_u32(rng, size) as usize];
                 if !out.contains(&j) {
                     break j;
                 }
             };
             out.push(item);
-            head.taken += 1;
-            if head.taken < head.size {
-                next(self.alpha0, self.beta0, &mut head, rng);
-                self.heap.push(head);
-            }
         }
     }
 }
@@ -394,7 +464,7 @@ mod tests {
                         .direct
                         .iter()
                         .enumerate()
-                        .map(|(p, e)| (Class::Direct, p, e[0])),
+                        .map(|(p, e)| (Class::Direct, p, e.item)),
                 );
             for (class, p, j) in all {
                 let place = t.places[g * COUNTS.len() + j as usize];

@@ -46,6 +46,7 @@ mod kl_ucb;
 mod posterior;
 mod special;
 mod tail_thinning;
+pub(crate) use tail_thinning::{ln_beta, Beat, UpperBound};
 mod thompson;
 mod ucb;
 

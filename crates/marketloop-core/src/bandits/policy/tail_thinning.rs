@@ -43,7 +43,7 @@ use rand::Rng;
 use rand_distr::Exp1;
 
 /// ln B(a, b) = ln Gamma(a) + ln Gamma(b) - ln Gamma(a + b), computed afresh.
-fn ln_beta(a: f64, b: f64) -> f64 {
+pub(crate) fn ln_beta(a: f64, b: f64) -> f64 {
     ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b)
 }
 
@@ -55,17 +55,8 @@ struct ArmTail {
     prod: f64,
     /// Pulls since ln B was computed afresh.
     since_fresh: u32,
-    /// NaN while the arm has no upper bound (after its posterior changed).
-    tau: f64,
-    ln_tau: f64,
-    ln_1tau: f64,
-    /// The pass test: a uniform u64 below `pass` (probability B' = pass / 2^64 >= B, the
-    /// envelope's mass B rounded up); 0 when the bound is refused (B too large or no bound).
-    pass: u64,
-    /// ln(B / B') <= 0: scales the envelope to the mass B' that the pass test uses.
-    ln_pass_gap: f64,
-    /// The exponential envelope's rate; 0 for the constant envelope.
-    rate: f64,
+    /// The upper-tail bound.
+    upper: UpperBound,
     /// The lower-tail bound: NaN while there is none.
     sigma: f64,
     ln_sigma: f64,
@@ -81,6 +72,23 @@ struct ArmTail {
     lower_wait: u32,
 }
 
+/// An upper-tail bound of one Beta(a, b) posterior at a threshold tau (see the module docs),
+/// for any running maximum m >= tau, until the posterior changes ([`UpperBound::forget`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct UpperBound {
+    /// NaN while there is no bound.
+    tau: f64,
+    ln_tau: f64,
+    ln_1tau: f64,
+    /// The pass test: a uniform u64 below `pass` (probability B' = pass / 2^64 >= B, the
+    /// envelope's mass B rounded up); 0 when the bound is refused (B too large or no bound).
+    pass: u64,
+    /// ln(B / B') <= 0: scales the envelope to the mass B' that the pass test uses.
+    ln_pass_gap: f64,
+    /// The exponential envelope's rate; 0 for the constant envelope.
+    rate: f64,
+}
+
 /// Every arm's normaliser and tail bounds (see the module docs).
 #[derive(Clone, Debug)]
 pub(super) struct TailBounds {
@@ -89,8 +97,8 @@ pub(super) struct TailBounds {
 
 /// The outcome of [`TailBounds::beat`].
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) enum Beat {
-    /// The arm's draw is at most its tau ([`TailBounds::tau`], at most m).
+pub(crate) enum Beat {
+    /// The arm's draw is at most its tau ([`UpperBound::tau`], at most m).
     Below,
     /// The arm's draw, which exceeds its tau (compare it with m).
     Value(f64),
@@ -101,8 +109,6 @@ pub(super) enum Beat {
 impl TailBounds {
     /// Pulls of an arm between two fresh computations of its ln B(a, b).
     pub(super) const REFRESH: u32 = 256;
-    /// Thinning pays only when the bound B is below this; above it the full draw is as cheap.
-    const MAX_BOUND_LN: f64 = -0.7;
     /// The running product is folded into the logarithm below this (long before underflow).
     const MIN_PROD: f64 = 1e-200;
     /// A leader's sigma sits this many posterior standard deviations below its mean.
@@ -117,12 +123,7 @@ impl TailBounds {
             ln_base: ln_beta(a, b),
             prod: 1.0,
             since_fresh: 0,
-            tau: f64::NAN,
-            ln_tau: 0.0,
-            ln_1tau: 0.0,
-            pass: 0,
-            ln_pass_gap: 0.0,
-            rate: 0.0,
+            upper: UpperBound::NONE,
             sigma: f64::NAN,
             ln_sigma: 0.0,
             ln_1sigma: 0.0,
@@ -140,7 +141,7 @@ impl TailBounds {
     #[inline]
     pub(super) fn update(&mut self, arm: usize, a: f64, b: f64, reward: f64) {
         let t = &mut self.arms[arm];
-        t.tau = f64::NAN;
+        t.upper.forget();
         t.lower_wait = t.lower_wait.saturating_sub(1);
         t.since_fresh += 1;
         let whole = reward == 0.0 || reward == 1.0;
@@ -182,16 +183,16 @@ impl TailBounds {
     /// The arm's tau: after [`Beat::Below`], its draw is at most this.
     #[inline]
     pub(super) fn tau(&self, arm: usize) -> f64 {
-        self.arms[arm].tau
+        self.arms[arm].upper.tau()
     }
 
-    /// The current ln B(a, b) of `t`, its running product folded in.
-    fn ln_beta_now(t: &mut ArmTail) -> f64 {
-        if t.prod != 1.0 {
-            t.ln_base += t.prod.ln();
-            t.prod = 1.0;
+    /// The current ln B(a, b) = `ln_base` + ln(`prod`), the running product folded in.
+    fn ln_beta_now(ln_base: &mut f64, prod: &mut f64) -> f64 {
+        if *prod != 1.0 {
+            *ln_base += prod.ln();
+            *prod = 1.0;
         }
-        t.ln_base
+        *ln_base
     }
 
     /// A leader's threshold sigma with P(theta < sigma) <= 0.3 bounded by an envelope (taken
@@ -219,7 +220,9 @@ impl TailBounds {
             return false;
         }
         let (ln_sigma, ln_1sigma) = (sigma.ln(), (-sigma).ln_1p());
-        let f_sigma = ((a - 1.0) * ln_sigma + (b - 1.0) * ln_1sigma - Self::ln_beta_now(t)).exp();
+        let f_sigma = ((a - 1.0) * ln_sigma + (b - 1.0) * ln_1sigma
+            - Self::ln_beta_now(&mut t.ln_base, &mut t.prod))
+        .exp();
         if f_sigma.is_nan() || f_sigma > Self::LOWER_RANGE.1 * rate {
             t.lower_wait = 8;
             return false;
@@ -270,8 +273,7 @@ impl TailBounds {
         self.arms[arm].ln_base + self.arms[arm].prod.ln()
     }
 
-    /// Whether `arm`'s Beta(a, b) draw beats the running maximum `m` (see the module docs),
-    /// drawing from `rng` only what the answer needs: in most calls one random word.
+    /// Whether `arm`'s Beta(a, b) draw beats the running maximum `m` ([`UpperBound::beat`]).
     #[inline(always)]
     pub(super) fn beat<R: Rng + ?Sized>(
         &mut self,
@@ -281,41 +283,94 @@ impl TailBounds {
         m: f64,
         rng: &mut R,
     ) -> Beat {
-        let t = &self.arms[arm];
-        // An arm without a bound has tau = NaN.
-        if t.tau.is_nan() || t.tau > m || t.pass == 0 {
-            // A bound refused at this very m stays refused.
-            if t.tau == m || !self.take_bound(arm, a, b, m) {
-                return Beat::DrawInFull;
-            }
+        let t = &mut self.arms[arm];
+        t.upper.beat(
+            a,
+            b,
+            m,
+            || Self::ln_beta_now(&mut t.ln_base, &mut t.prod),
+            rng,
+        )
+    }
+}
+
+impl UpperBound {
+    /// No bound.
+    pub(crate) const NONE: UpperBound = UpperBound {
+        tau: f64::NAN,
+        ln_tau: 0.0,
+        ln_1tau: 0.0,
+        pass: 0,
+        ln_pass_gap: 0.0,
+        rate: 0.0,
+    };
+    /// Thinning pays only when the bound B is below this; above it the full draw is as cheap.
+    const MAX_BOUND_LN: f64 = -0.7;
+
+    /// The posterior changed: the bound no longer holds.
+    #[inline]
+    pub(crate) fn forget(&mut self) {
+        self.tau = f64::NAN;
+    }
+
+    /// The threshold: after [`Beat::Below`], the draw is at most this.
+    #[inline]
+    pub(crate) fn tau(&self) -> f64 {
+        self.tau
+    }
+
+    /// Whether a Beta(a, b) draw beats the running maximum `m` (see the module docs), drawing
+    /// from `rng` only what the answer needs: in most calls one random word. `ln_beta` gives
+    /// ln B(a, b) when a bound must be taken.
+    #[inline(always)]
+    pub(crate) fn beat<R: Rng + ?Sized>(
+        &mut self,
+        a: f64,
+        b: f64,
+        m: f64,
+        ln_beta: impl FnOnce() -> f64,
+        rng: &mut R,
+    ) -> Beat {
+        // A bound held at tau <= m serves m (tau = NaN: no bound).
+        let held = self.tau <= m && self.pass != 0;
+        if !held && (!self.worth_taking(m) || !self.take(a, b, m, ln_beta)) {
+            return Beat::DrawInFull;
         }
         // theta > tau is possible only with probability B <= B' = pass / 2^64.
-        if rng.next_u64() >= self.arms[arm].pass {
+        if rng.next_u64() >= self.pass {
             return Beat::Below;
         }
-        self.propose(arm, a, b, rng)
+        self.propose(a, b, rng)
+    }
+
+    /// Whether a bound at `m` is worth its logarithms: always without a bound or below a held
+    /// one; after a refusal at tau (the tail above tau too heavy, or no bound for this
+    /// posterior, tau = 1), only once m has risen a quarter of the way from tau to 1 (a lower
+    /// or nearby m would be refused again).
+    #[inline]
+    fn worth_taking(&self, m: f64) -> bool {
+        self.tau.is_nan() || self.pass != 0 || m - self.tau >= 0.25 * (1.0 - self.tau)
     }
 
     /// After the pass test: Y from the envelope (scaled to mass B'), accepted with probability
     /// f(Y) / h'(Y).
     #[inline(never)]
-    fn propose<R: Rng + ?Sized>(&self, arm: usize, a: f64, b: f64, rng: &mut R) -> Beat {
-        let t = &self.arms[arm];
-        let (y, ln_h_gap) = if t.rate > 0.0 {
-            let y = t.tau + rng.sample::<f64, _>(Exp1) / t.rate;
+    fn propose<R: Rng + ?Sized>(&self, a: f64, b: f64, rng: &mut R) -> Beat {
+        let (y, ln_h_gap) = if self.rate > 0.0 {
+            let y = self.tau + rng.sample::<f64, _>(Exp1) / self.rate;
             if y >= 1.0 {
                 return Beat::Below;
             }
-            (y, t.rate * (y - t.tau))
+            (y, self.rate * (y - self.tau))
         } else {
-            (t.tau + (1.0 - t.tau) * rng.random::<f64>(), 0.0)
+            (self.tau + (1.0 - self.tau) * rng.random::<f64>(), 0.0)
         };
         let w: f64 = rng.random();
         // y = 1 (by rounding, constant envelope) gives ratio 0 when b > 1.
-        let ratio = ((a - 1.0) * (y.ln() - t.ln_tau)
-            + (b - 1.0) * ((-y).ln_1p() - t.ln_1tau)
+        let ratio = ((a - 1.0) * (y.ln() - self.ln_tau)
+            + (b - 1.0) * ((-y).ln_1p() - self.ln_1tau)
             + ln_h_gap
-            + t.ln_pass_gap)
+            + self.ln_pass_gap)
             .exp();
         if w < ratio {
             Beat::Value(y)
@@ -324,22 +379,23 @@ impl TailBounds {
         }
     }
 
-    /// Takes `arm`'s bound (Beta(a, b)) at tau = m; false when there is none or it is refused.
+    /// Takes the bound of Beta(a, b) at tau = m; false when there is none or it is refused.
     /// The envelope is f(tau) exp(-lambda (y - tau)) on (tau, 1), with lambda =
     /// (b - 1) / (1 - tau) - max(a - 1, 0) / tau (the tangent of ln y when a >= 1, its value at
     /// tau when a < 1, and the tangent of ln(1 - y)); for lambda (1 - tau) <= 1 the constant
     /// envelope f(tau) (valid as lambda >= 0); none when b < 1 (the density is unbounded at 1)
     /// or lambda < 0 (it still rises after tau).
     #[inline(never)]
-    fn take_bound(&mut self, arm: usize, a: f64, b: f64, m: f64) -> bool {
-        let t = &mut self.arms[arm];
-        t.tau = m;
-        t.pass = 0;
+    fn take(&mut self, a: f64, b: f64, m: f64, ln_beta: impl FnOnce() -> f64) -> bool {
+        self.pass = 0;
         if !(m > 0.0 && m < 1.0 && b >= 1.0) {
+            // No bound for this posterior (or this m) until it changes.
+            self.tau = 1.0;
             return false;
         }
+        self.tau = m;
         let (ln_tau, ln_1tau) = (m.ln(), (-m).ln_1p());
-        let ln_f = (a - 1.0) * ln_tau + (b - 1.0) * ln_1tau - Self::ln_beta_now(t);
+        let ln_f = (a - 1.0) * ln_tau + (b - 1.0) * ln_1tau - ln_beta();
         let lambda = (b - 1.0) / (1.0 - m) - (a - 1.0).max(0.0) / m;
         let (ln_bound, rate) = if lambda * (1.0 - m) > 1.0 {
             (ln_f - lambda.ln(), lambda)
@@ -354,13 +410,13 @@ impl TailBounds {
         }
         // B' = ceil(B 2^64) / 2^64: exact in f64 and as a u64 (B < 1/2), at least 2^-64.
         let scaled = (ln_bound.exp() * TWO_64).ceil().max(1.0);
-        *t = ArmTail {
+        *self = UpperBound {
+            tau: m,
             ln_tau,
             ln_1tau,
             rate,
             pass: scaled as u64,
             ln_pass_gap: ln_bound - (scaled / TWO_64).ln(),
-            ..*t
         };
         true
     }
@@ -421,8 +477,8 @@ mod tests {
             let mut t = TailBounds::new(1, a, b);
             // The bound is taken at tau by a first call (its outcome is not counted).
             let _ = t.beat(0, a, b, tau, &mut rng);
-            assert_eq!(t.arms[0].tau, tau);
-            envelopes[usize::from(t.arms[0].rate > 0.0)] += 1;
+            assert_eq!(t.arms[0].upper.tau, tau);
+            envelopes[usize::from(t.arms[0].upper.rate > 0.0)] += 1;
             let tail = 1.0 - beta_cdf(a, b, m);
             let mut above = Vec::new();
             for _ in 0..n {
@@ -433,7 +489,7 @@ mod tests {
                     Beat::DrawInFull => panic!("Beta({a}, {b}) at tau = {tau} should thin"),
                 }
             }
-            assert_eq!(t.arms[0].tau, tau, "the bound at tau serves m = {m}");
+            assert_eq!(t.arms[0].upper.tau, tau, "the bound at tau serves m = {m}");
             let f = above.len() as f64 / n as f64;
             let sd = (tail * (1.0 - tail) / n as f64).sqrt();
             assert!(
@@ -469,14 +525,14 @@ mod tests {
         let (a, b) = (3.0, 7.0);
         let mut t = TailBounds::new(2, a, b);
         let _ = t.beat(1, a, b, 0.7, &mut rng);
-        assert_eq!(t.arms[1].tau, 0.7);
-        assert!(t.arms[0].tau.is_nan());
+        assert_eq!(t.arms[1].upper.tau, 0.7);
+        assert!(t.arms[0].upper.tau.is_nan());
         let _ = t.beat(1, a, b, 0.65, &mut rng);
-        assert_eq!(t.arms[1].tau, 0.65, "a lower m takes the bound again");
+        assert_eq!(t.arms[1].upper.tau, 0.65, "a lower m takes the bound again");
         let _ = t.beat(1, a, b, 0.8, &mut rng);
-        assert_eq!(t.arms[1].tau, 0.65, "a higher m keeps it");
+        assert_eq!(t.arms[1].upper.tau, 0.65, "a higher m keeps it");
         t.update(1, a, b, 0.0);
-        assert!(t.arms[1].tau.is_nan());
+        assert!(t.arms[1].upper.tau.is_nan());
     }
 
     #[test]
