@@ -1,6 +1,8 @@
 //! Benchmarks of the Bayesian-choice model's two phases at the scale targets:
-//! the reward curves of BG for T = 2,000 from 100,000 prior draws (target <= 10 s on 2 cores),
-//! and the exact game for T = 20,000 with 2 principals once the curves exist (target <= 5 s).
+//! the reward curves for T = 2,000 from 100,000 prior draws (target <= 10 s on 2 cores) of BG
+//! alone at K = 10 and of BG with TS at K = 3 (the Theorem 4.2 example's instance), and the exact
+//! game for T = 20,000 with 2 principals once the curves exist (target <= 5 s). The whole
+//! command at K = 3 and K = 10 is timed by `scripts/bench-bayes.sh`.
 //! Fixed seeds; run by the lead on a quiet machine (`cargo bench --bench bayes`).
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -26,6 +28,18 @@ fn curves_bg_2000_by_100000(c: &mut Criterion) {
     g.bench_function("BG, Heavy-Tail K=10, T=2000, 100000 paths", |b| {
         b.iter(|| {
             cfg.estimate(SeedSequence::new(1), Schedule::Parallel)
+                .unwrap()
+        })
+    });
+    let with_ts = CurvesConfig {
+        prior: BayesPrior::Instance(InstanceSpec::heavy_tail(3)),
+        algorithms: vec![AlgorithmKind::BayesGreedy, AlgorithmKind::ThompsonSampling],
+        ..cfg.clone()
+    };
+    g.bench_function("BG and TS, Heavy-Tail K=3, T=2000, 100000 paths", |b| {
+        b.iter(|| {
+            with_ts
+                .estimate(SeedSequence::new(1), Schedule::Parallel)
                 .unwrap()
         })
     });

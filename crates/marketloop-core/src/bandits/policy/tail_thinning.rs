@@ -31,8 +31,8 @@
 //! tau is the running maximum at which the arm was tested first since its posterior last
 //! changed, or a lower one later, so the logarithms behind B are taken about once per change
 //! of the arm's posterior, not once per round. ln B(a, b), the density's normaliser, is kept as
-//! a logarithm times a product of the factors a / (a + b) or b / (a + b) of each pull
-//! (B(a + 1, b) = B(a, b) a / (a + b)), whose logarithm is taken only when a bound is, and
+//! a logarithm divided by a running product of the factors (a + b) / a or (a + b) / b of each
+//! pull (B(a + 1, b) = B(a, b) a / (a + b)), whose logarithm is taken only when a bound is, and
 //! recomputed from `ln_gamma` every [`TailBounds::REFRESH`] pulls of an arm. Its error stays
 //! near 1e-13 |ln B|, and the thinned law is the Beta law to that relative error (as for any
 //! floating-point sampler). A user who needs every arm's draw uses `ArgmaxTie::Random`, where
@@ -47,12 +47,12 @@ pub(crate) fn ln_beta(a: f64, b: f64) -> f64 {
     ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b)
 }
 
-/// One arm: its normaliser ln B(a, b) = `ln_base` + ln(`prod`), its upper-tail bound at tau
+/// One arm: its normaliser ln B(a, b) = `ln_base` - ln(`grow`), its upper-tail bound at tau
 /// and its lower-tail bound at sigma.
 #[derive(Clone, Copy, Debug)]
 struct ArmTail {
     ln_base: f64,
-    prod: f64,
+    grow: f64,
     /// Pulls since ln B was computed afresh.
     since_fresh: u32,
     /// The upper-tail bound.
@@ -109,8 +109,8 @@ pub(crate) enum Beat {
 impl TailBounds {
     /// Pulls of an arm between two fresh computations of its ln B(a, b).
     pub(super) const REFRESH: u32 = 256;
-    /// The running product is folded into the logarithm below this (long before underflow).
-    const MIN_PROD: f64 = 1e-200;
+    /// The running product is folded into the logarithm above this (long before overflow).
+    const MAX_GROW: f64 = 1e200;
     /// A leader's sigma sits this many posterior standard deviations below its mean.
     const SIGMA_SDS: f64 = 3.0;
     /// A leader's lower bound B is taken again when it leaves this range (too loose, or so
@@ -121,7 +121,7 @@ impl TailBounds {
     pub(super) fn new(k: usize, a: f64, b: f64) -> Self {
         let arm = ArmTail {
             ln_base: ln_beta(a, b),
-            prod: 1.0,
+            grow: 1.0,
             since_fresh: 0,
             upper: UpperBound::NONE,
             sigma: f64::NAN,
@@ -145,16 +145,18 @@ impl TailBounds {
         t.lower_wait = t.lower_wait.saturating_sub(1);
         t.since_fresh += 1;
         let whole = reward == 0.0 || reward == 1.0;
+        // B(a + 1, b) = B(a, b) a / (a + b) and B(a, b + 1) = B(a, b) b / (a + b): the pull's
+        // factor, inverted (one division serves the normaliser and f(sigma)).
+        let inv = (a + b) / if reward == 1.0 { a } else { b };
         if t.since_fresh >= Self::REFRESH || !whole {
             t.since_fresh = 0;
             t.ln_base = ln_beta(a + reward, b + 1.0 - reward);
-            t.prod = 1.0;
+            t.grow = 1.0;
         } else {
-            // B(a + 1, b) = B(a, b) a / (a + b) and B(a, b + 1) = B(a, b) b / (a + b).
-            t.prod *= if reward == 1.0 { a } else { b } / (a + b);
-            if t.prod < Self::MIN_PROD {
-                t.ln_base += t.prod.ln();
-                t.prod = 1.0;
+            t.grow *= inv;
+            if t.grow > Self::MAX_GROW {
+                t.ln_base -= t.grow.ln();
+                t.grow = 1.0;
             }
         }
         if t.sigma.is_nan() {
@@ -167,11 +169,12 @@ impl TailBounds {
         // f(sigma) = sigma^(a-1) (1-sigma)^(b-1) / B(a, b) gains sigma (a + b) / a on a success
         // and (1 - sigma) (a + b) / b on a failure.
         let (a1, b1) = (a + reward, b + 1.0 - reward);
-        t.f_sigma *= if reward == 1.0 {
-            t.sigma * (a + b) / a
-        } else {
-            (1.0 - t.sigma) * (a + b) / b
-        };
+        t.f_sigma *= inv
+            * if reward == 1.0 {
+                t.sigma
+            } else {
+                1.0 - t.sigma
+            };
         // The envelope stays valid with any rate up to the new -(ln f)'(sigma) (module docs).
         let slope = (a1 - 1.0) * t.inv_sigma - (b1 - 1.0).max(0.0) * t.inv_1sigma;
         t.rate_lo = t.rate_lo.min(slope);
@@ -186,11 +189,11 @@ impl TailBounds {
         self.arms[arm].upper.tau()
     }
 
-    /// The current ln B(a, b) = `ln_base` + ln(`prod`), the running product folded in.
-    fn ln_beta_now(ln_base: &mut f64, prod: &mut f64) -> f64 {
-        if *prod != 1.0 {
-            *ln_base += prod.ln();
-            *prod = 1.0;
+    /// The current ln B(a, b) = `ln_base` - ln(`grow`), the running product folded in.
+    fn ln_beta_now(ln_base: &mut f64, grow: &mut f64) -> f64 {
+        if *grow != 1.0 {
+            *ln_base -= grow.ln();
+            *grow = 1.0;
         }
         *ln_base
     }
@@ -221,7 +224,7 @@ impl TailBounds {
         }
         let (ln_sigma, ln_1sigma) = (sigma.ln(), (-sigma).ln_1p());
         let f_sigma = ((a - 1.0) * ln_sigma + (b - 1.0) * ln_1sigma
-            - Self::ln_beta_now(&mut t.ln_base, &mut t.prod))
+            - Self::ln_beta_now(&mut t.ln_base, &mut t.grow))
         .exp();
         if f_sigma.is_nan() || f_sigma > Self::LOWER_RANGE.1 * rate {
             t.lower_wait = 8;
@@ -270,7 +273,7 @@ impl TailBounds {
     /// ln B(a, b) of `arm`'s current posterior.
     #[cfg(test)]
     fn ln_beta(&self, arm: usize) -> f64 {
-        self.arms[arm].ln_base + self.arms[arm].prod.ln()
+        self.arms[arm].ln_base - self.arms[arm].grow.ln()
     }
 
     /// Whether `arm`'s Beta(a, b) draw beats the running maximum `m` ([`UpperBound::beat`]).
@@ -288,7 +291,7 @@ impl TailBounds {
             a,
             b,
             m,
-            || Self::ln_beta_now(&mut t.ln_base, &mut t.prod),
+            || Self::ln_beta_now(&mut t.ln_base, &mut t.grow),
             rng,
         )
     }
