@@ -6,12 +6,13 @@
 //! inside such a class the order by index is the order by posterior mean. Each group keeps its
 //! items in one ordered set per trial count, keyed by (mean descending, item ascending); a
 //! ranking is a k-way merge of the classes' heads by (index descending, mean descending, item
-//! ascending): O(C log C + k log C) per user for C non-empty trial counts, and a trial moves one
-//! item between two sets (O(log n)). The order is exactly the full sort's by that key.
+//! ascending), in which only the k best heads take part (a class whose head ranks below k other
+//! heads has no item in the top k): O(C + k log k) per user for C non-empty trial counts, and a
+//! trial moves one item between two sets (O(log n)). The order is exactly the full sort's by
+//! that key.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
-use std::ops::Bound::{Excluded, Unbounded};
 
 /// An item's key inside its trial-count class: mean descending (its bits order like the float
 /// for a mean in [0, 1]), then the item ascending.
@@ -24,6 +25,8 @@ struct Head {
     mean: f64,
     item: u32,
     trials: u32,
+    /// The class's place in the merge's list of class iterators.
+    slot: u32,
 }
 
 impl Head {
@@ -127,29 +130,38 @@ impl UcbTop {
         out.clear();
         self.heap.clear();
         let classes = &self.classes[group];
-        let head = |trials: u32, &(Reverse(bits), item): &Key| {
+        let head = |trials: u32, slot: usize, &(Reverse(bits), item): &Key| {
             let mean = f64::from_bits(bits);
             Head {
                 index: ucb_index(mean, trials, c, ln_n),
                 mean,
                 item,
                 trials,
+                slot: slot as u32,
             }
         };
-        for (&trials, set) in classes {
-            if let Some(first) = set.first() {
-                self.heap.push(head(trials, first));
+        // One iterator per class, in key order: a class's next head is its iterator's next
+        // item (no search per item taken).
+        let mut iters: Vec<_> = classes.iter().map(|(&t, set)| (t, set.iter())).collect();
+        let mut heads = std::mem::take(&mut self.heap).into_vec();
+        heads.clear();
+        for (slot, (trials, it)) in iters.iter_mut().enumerate() {
+            if let Some(first) = it.next() {
+                heads.push(head(*trials, slot, first));
             }
         }
+        // A class whose head ranks below k other heads has no item in the top k (its items
+        // rank below its head): only the k best heads enter the merge.
+        if k > 0 && heads.len() > k {
+            heads.select_nth_unstable_by(k - 1, |a, b| b.rank(a));
+            heads.truncate(k);
+        }
+        self.heap = BinaryHeap::from(heads);
         while out.len() < k {
             let Some(h) = self.heap.pop() else { break };
             out.push(h.item);
-            let at = (Reverse(h.mean.to_bits()), h.item);
-            if let Some(next) = classes
-                .get(&h.trials)
-                .and_then(|set| set.range((Excluded(at), Unbounded)).next())
-            {
-                self.heap.push(head(h.trials, next));
+            if let Some(next) = iters[h.slot as usize].1.next() {
+                self.heap.push(head(h.trials, h.slot as usize, next));
             }
         }
     }
