@@ -28,10 +28,13 @@ pub struct PerformanceRanking {
     /// Position indices by decreasing attention (ties by position).
     slots: Vec<usize>,
     iota: Vec<f64>,
-    c: Vec<f64>,
-    perm: Vec<u32>,
+    /// (c_j, j) for the current lambda.
+    c: Vec<(f64, u32)>,
     out: Vec<u32>,
     best: Vec<u32>,
+    /// Per user type, the last ranking given to that type (empty before the first): the next
+    /// user of the type starts Dinkelbach's method from its value.
+    last: Vec<Vec<u32>>,
 }
 
 impl PerformanceRanking {
@@ -46,30 +49,31 @@ impl PerformanceRanking {
             k,
             slots,
             iota,
-            c: vec![0.0; n_items],
-            perm: (0..n_items as u32).collect(),
+            c: Vec::with_capacity(n_items),
             out: vec![0; k],
             best: vec![0; k],
+            last: Vec::new(),
         }
     }
 
     /// The ranking maximising sum_p iota_p w_j (q_j - lambda) into `self.out`, and its F.
     fn assign(&mut self, w: impl Fn(usize) -> f64, q: &[f64], lambda: f64) -> f64 {
-        for (j, (c, &qj)) in self.c.iter_mut().zip(q).enumerate() {
-            *c = w(j) * (qj - lambda);
-        }
-        let c = &self.c;
-        let better = |a: &u32, b: &u32| c[*b as usize].total_cmp(&c[*a as usize]).then(a.cmp(b));
-        for (p, x) in self.perm.iter_mut().enumerate() {
-            *x = p as u32;
-        }
+        // (c_j, j) side by side: the selection compares contiguous pairs, not c at random
+        // places (2x fewer cache misses; the same total order, so the same ranking).
+        self.c.clear();
+        self.c.extend(
+            q.iter()
+                .enumerate()
+                .map(|(j, &qj)| (w(j) * (qj - lambda), j as u32)),
+        );
+        let better = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         if self.k < self.n {
-            self.perm.select_nth_unstable_by(self.k, better);
+            self.c.select_nth_unstable_by(self.k, better);
         }
-        self.perm[..self.k].sort_unstable_by(better);
+        self.c[..self.k].sort_unstable_by(better);
         let (mut num, mut den) = (0.0, 0.0);
         for (rank, &slot) in self.slots.iter().enumerate() {
-            let j = self.perm[rank];
+            let j = self.c[rank].1;
             self.out[slot] = j;
             let a = self.iota[slot] * w(j as usize);
             num += a * q[j as usize];
@@ -84,7 +88,9 @@ impl PerformanceRanking {
 }
 
 impl RankingPolicy for PerformanceRanking {
-    fn reset<R: Rng + ?Sized>(&mut self, _counts: &[u64], _rng: &mut R) {}
+    fn reset<R: Rng + ?Sized>(&mut self, _counts: &[u64], _rng: &mut R) {
+        self.last.clear();
+    }
 
     /// Without the platform state there is nothing to optimise: the items in index order.
     fn shown<R: Rng + ?Sized>(&mut self, _user_type: usize, _rng: &mut R) -> &[u32] {
@@ -107,9 +113,32 @@ impl RankingPolicy for PerformanceRanking {
         let g = p.state.powers(market.feedback_index()[i]);
         let q = market.quality_row(i);
         let w = |j: usize| vhat[j] * g[j];
+        // Dinkelbach's method from lambda = F(the type's last ranking) under today's counts (a
+        // feasible value, so at most the optimum; the method then climbs to the optimum as from
+        // 0, in fewer steps: the counts move little between two users of one type), or from 0.
+        if self.last.len() <= i {
+            self.last.resize_with(i + 1, Vec::new);
+        }
         let mut lambda = 0.0;
+        if self.last[i].len() == self.k {
+            let (mut num, mut den) = (0.0, 0.0);
+            for (&slot, &j) in self.slots.iter().zip(&self.last[i]) {
+                let a = self.iota[slot] * w(j as usize);
+                num += a * q[j as usize];
+                den += a;
+            }
+            if den > 0.0 {
+                lambda = num / den;
+            }
+            // The last ranking, position by position (`last` is kept by rank of attention).
+            for (&slot, &j) in self.slots.iter().zip(&self.last[i]) {
+                self.best[slot] = j;
+            }
+        }
         let mut value = self.assign(w, q, lambda);
-        self.best.copy_from_slice(&self.out);
+        if value > lambda || self.last[i].len() != self.k {
+            self.best.copy_from_slice(&self.out);
+        }
         for _ in 0..MAX_ITERATIONS {
             if value <= lambda {
                 break;
@@ -120,6 +149,9 @@ impl RankingPolicy for PerformanceRanking {
                 self.best.copy_from_slice(&self.out);
             }
         }
+        let last = &mut self.last[i];
+        last.clear();
+        last.extend(self.slots.iter().map(|&slot| self.best[slot]));
         &self.best
     }
 }
@@ -152,36 +184,41 @@ mod tests {
 
     #[test]
     fn performance_ranking_is_the_brute_force_optimum() {
+        // 30 markets; in each, the same ranking (so from the second state on, Dinkelbach's
+        // method starts from the type's last ranking) on four successive count states.
         let mut rng = SeedSequence::new(5).stream(0, Source::Instance);
         for case in 0..30 {
             let n = 5;
             let v: Vec<f64> = (0..n).map(|_| rng.random_range(0.05..1.0)).collect();
             let q: Vec<f64> = (0..n).map(|_| rng.random_range(0.0..1.0)).collect();
-            let d: Vec<u64> = (0..n).map(|_| rng.random_range(1..20)).collect();
-            let mk = Market::homogeneous(v, q, 0.7, InitialCounts::Fixed(d.clone())).unwrap();
-            let st = CountState::new(&mk, d).unwrap();
+            let d0: Vec<u64> = (0..n).map(|_| rng.random_range(1..20)).collect();
+            let mk = Market::homogeneous(v, q, 0.7, InitialCounts::Fixed(d0)).unwrap();
             // a non-monotone bias, as MusicLab's
             let bias = PositionBias::new(vec![0.5, 0.9, 0.2]).unwrap();
             let mut perf = PerformanceRanking::new(n, &bias);
-            let ctx = PlatformState {
-                market: &mk,
-                state: &st,
-                user_type: 0,
-                step: 0,
-            };
-            let value = |items: &[u32]| {
-                let slate = Slate::ranked(items, mk.visibility_row(0), bias.weights());
-                MultinomialLogit.purchase_probability(&mk, &st, 0, &slate)
-            };
-            let got = value(perf.rank(&ctx, &mut rng));
-            let best = all_rankings(n, 3)
-                .iter()
-                .map(|r| value(r))
-                .fold(0.0, f64::max);
-            assert!(
-                got >= best - 1e-12,
-                "case {case}: performance {got} < brute force {best}"
-            );
+            for state in 0..4 {
+                let d: Vec<u64> = (0..n).map(|_| rng.random_range(1..20)).collect();
+                let st = CountState::new(&mk, d).unwrap();
+                let ctx = PlatformState {
+                    market: &mk,
+                    state: &st,
+                    user_type: 0,
+                    step: state,
+                };
+                let value = |items: &[u32]| {
+                    let slate = Slate::ranked(items, mk.visibility_row(0), bias.weights());
+                    MultinomialLogit.purchase_probability(&mk, &st, 0, &slate)
+                };
+                let got = value(perf.rank(&ctx, &mut rng));
+                let best = all_rankings(n, 3)
+                    .iter()
+                    .map(|r| value(r))
+                    .fold(0.0, f64::max);
+                assert!(
+                    got >= best - 1e-12,
+                    "case {case}, state {state}: performance {got} < brute force {best}"
+                );
+            }
         }
     }
 }
