@@ -221,4 +221,42 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn the_warm_start_reaches_the_cold_start_optimum_on_a_catalogue() {
+        // 400 items under MusicLab's 50 positions; on 25 successive count states, the ranking
+        // started from the last one sells with the probability of a fresh (cold-started) one,
+        // to rounding.
+        let mut rng = SeedSequence::new(8).stream(0, Source::Instance);
+        let n = 400;
+        let v: Vec<f64> = (0..n).map(|_| rng.random_range(0.05..1.0)).collect();
+        let q: Vec<f64> = (0..n).map(|_| rng.random_range(0.0..1.0)).collect();
+        let mk = Market::homogeneous(v, q, 0.5, InitialCounts::Fixed(vec![2; n])).unwrap();
+        let bias = PositionBias::musiclab();
+        let mut warm = PerformanceRanking::new(n, &bias);
+        let mut d: Vec<u64> = (0..n).map(|_| rng.random_range(1..50)).collect();
+        for state in 0..25 {
+            // a few purchases between two users, as in a run
+            for _ in 0..20 {
+                d[rng.random_range(0..n)] += 1;
+            }
+            let st = CountState::new(&mk, d.clone()).unwrap();
+            let ctx = PlatformState {
+                market: &mk,
+                state: &st,
+                user_type: 0,
+                step: state,
+            };
+            let value = |items: &[u32]| {
+                let slate = Slate::ranked(items, mk.visibility_row(0), bias.weights());
+                MultinomialLogit.purchase_probability(&mk, &st, 0, &slate)
+            };
+            let w = value(warm.rank(&ctx, &mut rng));
+            let c = value(PerformanceRanking::new(n, &bias).rank(&ctx, &mut rng));
+            assert!(
+                (w - c).abs() <= 1e-12,
+                "state {state}: warm {w} vs cold {c}"
+            );
+        }
+    }
 }
