@@ -71,12 +71,19 @@ impl PerformanceRanking {
             self.c.select_nth_unstable_by(self.k, better);
         }
         self.c[..self.k].sort_unstable_by(better);
+        for (rank, &slot) in self.slots.iter().enumerate() {
+            self.out[slot] = self.c[rank].1;
+        }
+        self.value(&w, q, |rank| self.c[rank].1)
+    }
+
+    /// F of the ranking that puts item `at(rank)` at the rank-th position by attention.
+    fn value(&self, w: impl Fn(usize) -> f64, q: &[f64], at: impl Fn(usize) -> u32) -> f64 {
         let (mut num, mut den) = (0.0, 0.0);
         for (rank, &slot) in self.slots.iter().enumerate() {
-            let j = self.c[rank].1;
-            self.out[slot] = j;
-            let a = self.iota[slot] * w(j as usize);
-            num += a * q[j as usize];
+            let j = at(rank) as usize;
+            let a = self.iota[slot] * w(j);
+            num += a * q[j];
             den += a;
         }
         if den > 0.0 {
@@ -119,24 +126,18 @@ impl RankingPolicy for PerformanceRanking {
         if self.last.len() <= i {
             self.last.resize_with(i + 1, Vec::new);
         }
+        let warm = self.last[i].len() == self.k;
         let mut lambda = 0.0;
-        if self.last[i].len() == self.k {
-            let (mut num, mut den) = (0.0, 0.0);
-            for (&slot, &j) in self.slots.iter().zip(&self.last[i]) {
-                let a = self.iota[slot] * w(j as usize);
-                num += a * q[j as usize];
-                den += a;
-            }
-            if den > 0.0 {
-                lambda = num / den;
-            }
+        if warm {
+            let last = &self.last[i];
+            lambda = self.value(w, q, |rank| last[rank]);
             // The last ranking, position by position (`last` is kept by rank of attention).
-            for (&slot, &j) in self.slots.iter().zip(&self.last[i]) {
+            for (&slot, &j) in self.slots.iter().zip(last) {
                 self.best[slot] = j;
             }
         }
         let mut value = self.assign(w, q, lambda);
-        if value > lambda || self.last[i].len() != self.k {
+        if value > lambda || !warm {
             self.best.copy_from_slice(&self.out);
         }
         for _ in 0..MAX_ITERATIONS {
@@ -163,6 +164,22 @@ mod tests {
     use crate::market::choice::{MultinomialLogit, Slate};
     use crate::market::{CountState, InitialCounts, Market};
     use crate::rng::{SeedSequence, Source};
+
+    /// What type 0 sees at step `step` under counts `st`.
+    fn context<'a>(mk: &'a Market, st: &'a CountState, step: u64) -> PlatformState<'a> {
+        PlatformState {
+            market: mk,
+            state: st,
+            user_type: 0,
+            step,
+        }
+    }
+
+    /// The probability that type 0 buys from the ranking `items` (the logit under `bias`).
+    fn sells(mk: &Market, st: &CountState, bias: &PositionBias, items: &[u32]) -> f64 {
+        let slate = Slate::ranked(items, mk.visibility_row(0), bias.weights());
+        MultinomialLogit.purchase_probability(mk, st, 0, &slate)
+    }
 
     /// Every ordered P-subset of n items, by brute force.
     fn all_rankings(n: usize, k: usize) -> Vec<Vec<u32>> {
@@ -199,17 +216,8 @@ mod tests {
             for state in 0..4 {
                 let d: Vec<u64> = (0..n).map(|_| rng.random_range(1..20)).collect();
                 let st = CountState::new(&mk, d).unwrap();
-                let ctx = PlatformState {
-                    market: &mk,
-                    state: &st,
-                    user_type: 0,
-                    step: state,
-                };
-                let value = |items: &[u32]| {
-                    let slate = Slate::ranked(items, mk.visibility_row(0), bias.weights());
-                    MultinomialLogit.purchase_probability(&mk, &st, 0, &slate)
-                };
-                let got = value(perf.rank(&ctx, &mut rng));
+                let value = |items: &[u32]| sells(&mk, &st, &bias, items);
+                let got = value(perf.rank(&context(&mk, &st, state), &mut rng));
                 let best = all_rankings(n, 3)
                     .iter()
                     .map(|r| value(r))
@@ -241,18 +249,14 @@ mod tests {
                 d[rng.random_range(0..n)] += 1;
             }
             let st = CountState::new(&mk, d.clone()).unwrap();
-            let ctx = PlatformState {
-                market: &mk,
-                state: &st,
-                user_type: 0,
-                step: state,
-            };
-            let value = |items: &[u32]| {
-                let slate = Slate::ranked(items, mk.visibility_row(0), bias.weights());
-                MultinomialLogit.purchase_probability(&mk, &st, 0, &slate)
-            };
-            let w = value(warm.rank(&ctx, &mut rng));
-            let c = value(PerformanceRanking::new(n, &bias).rank(&ctx, &mut rng));
+            let ctx = context(&mk, &st, state);
+            let w = sells(&mk, &st, &bias, warm.rank(&ctx, &mut rng));
+            let c = sells(
+                &mk,
+                &st,
+                &bias,
+                PerformanceRanking::new(n, &bias).rank(&ctx, &mut rng),
+            );
             assert!(
                 (w - c).abs() <= 1e-12,
                 "state {state}: warm {w} vs cold {c}"

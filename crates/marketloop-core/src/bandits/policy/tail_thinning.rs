@@ -47,6 +47,13 @@ pub(crate) fn ln_beta(a: f64, b: f64) -> f64 {
     ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b)
 }
 
+/// ln(f(y) / f(t)) for the Beta(a, b) density f, from ln t and ln(1 - t): the acceptance
+/// ratio of both tails' envelopes before their own terms.
+#[inline]
+fn ln_density_ratio(a: f64, b: f64, y: f64, ln_t: f64, ln_1t: f64) -> f64 {
+    (a - 1.0) * (y.ln() - ln_t) + (b - 1.0) * ((-y).ln_1p() - ln_1t)
+}
+
 /// One arm: its normaliser ln B(a, b) = `ln_base` - ln(`grow`), its upper-tail bound at tau
 /// and its lower-tail bound at sigma.
 #[derive(Clone, Copy, Debug)]
@@ -264,9 +271,8 @@ impl TailBounds {
             return None;
         }
         let w: f64 = rng.random();
-        let ratio = ((a - 1.0) * (y.ln() - t.ln_sigma) + (b - 1.0) * ((-y).ln_1p() - t.ln_1sigma)
-            - t.rate_lo * (y - t.sigma))
-            .exp();
+        let ratio =
+            (ln_density_ratio(a, b, y, t.ln_sigma, t.ln_1sigma) - t.rate_lo * (y - t.sigma)).exp();
         (w < ratio).then_some(y)
     }
 
@@ -370,11 +376,9 @@ impl UpperBound {
         };
         let w: f64 = rng.random();
         // y = 1 (by rounding, constant envelope) gives ratio 0 when b > 1.
-        let ratio = ((a - 1.0) * (y.ln() - self.ln_tau)
-            + (b - 1.0) * ((-y).ln_1p() - self.ln_1tau)
-            + ln_h_gap
-            + self.ln_pass_gap)
-            .exp();
+        let ratio =
+            (ln_density_ratio(a, b, y, self.ln_tau, self.ln_1tau) + ln_h_gap + self.ln_pass_gap)
+                .exp();
         if w < ratio {
             Beat::Value(y)
         } else {

@@ -90,6 +90,21 @@ impl ThompsonSampling {
         self.samplers[i].sample(rng)
     }
 
+    /// A Gamma-ratio arm against the running maximum `m`: None when its draw is at most its tau
+    /// (so at most m; the tail thinning, tried when its mean is below m), else its draw.
+    #[inline]
+    fn gamma_arm<R: Rng + ?Sized>(&mut self, i: usize, m: f64, rng: &mut R) -> Option<f64> {
+        if self.post.means()[i] >= m {
+            return Some(self.draw(i, rng));
+        }
+        let (a, b) = self.post.params(i);
+        match self.bounds.beat(i, a, b, m, rng) {
+            Beat::Below => None,
+            Beat::Value(y) => Some(y),
+            Beat::DrawInFull => Some(self.draw(i, rng)),
+        }
+    }
+
     /// The split round (see the type's docs), or None, having drawn nothing, when the leader
     /// has no lower bound.
     #[inline]
@@ -106,29 +121,17 @@ impl ThompsonSampling {
             }
             let s = self.samplers[i];
             let d = match s {
-                BetaSampler::Gammas(..) if self.post.means()[i] < sigma => {
-                    let (a, b) = self.post.params(i);
-                    match self.bounds.beat(i, a, b, sigma, rng) {
-                        Beat::Below => {
-                            self.pending.push(Pending::Capped(i, self.bounds.tau(i)));
-                            continue;
-                        }
-                        Beat::Value(y) => y,
-                        Beat::DrawInFull => self.draw(i, rng),
-                    }
-                }
-                BetaSampler::Gammas(..) | BetaSampler::Uniform => self.draw(i, rng),
-                BetaSampler::AlphaOne { b, .. } => {
-                    let u: f64 = rng.random();
-                    if u > power(1.0 - sigma, b) * (1.0 + 1e-9) {
-                        self.pending.push(Pending::Inverted(i, u));
+                BetaSampler::Gammas(..) => match self.gamma_arm(i, sigma, rng) {
+                    Some(d) => d,
+                    None => {
+                        self.pending.push(Pending::Capped(i, self.bounds.tau(i)));
                         continue;
                     }
-                    invert(&s, u)
-                }
-                BetaSampler::BetaOne { a, .. } => {
+                },
+                BetaSampler::Uniform => self.draw(i, rng),
+                BetaSampler::AlphaOne { .. } | BetaSampler::BetaOne { .. } => {
                     let u: f64 = rng.random();
-                    if u < power(sigma, a) * (1.0 - 1e-9) {
+                    if below_from_uniform(&s, u, sigma) {
                         self.pending.push(Pending::Inverted(i, u));
                         continue;
                     }
@@ -186,6 +189,19 @@ impl ThompsonSampling {
     }
 }
 
+/// Whether a one-uniform arm's draw from its uniform u is certainly below `m` > 0, without
+/// computing it: u > (1 - m)^b for Beta(1, b), u < m^a for Beta(a, 1) (with a 1e-9 relative
+/// margin so rounding never drops a contender); never for Beta(1, 1) or when m <= 0.
+#[inline]
+fn below_from_uniform(s: &BetaSampler, u: f64, m: f64) -> bool {
+    m > 0.0
+        && match *s {
+            BetaSampler::AlphaOne { b, .. } => u > power(1.0 - m, b) * (1.0 + 1e-9),
+            BetaSampler::BetaOne { a, .. } => u < power(m, a) * (1.0 - 1e-9),
+            _ => false,
+        }
+}
+
 /// A one-uniform arm's draw from its uniform u: u, 1 - u^(1/b) or u^(1/a).
 #[inline]
 fn invert(s: &BetaSampler, u: f64) -> f64 {
@@ -222,19 +238,10 @@ impl BanditPolicy for ThompsonSampling {
                 continue;
             }
             if let BetaSampler::Gammas(..) = self.samplers[i] {
-                let d = if self.post.means()[i] < m {
-                    let (a, b) = self.post.params(i);
-                    match self.bounds.beat(i, a, b, m, rng) {
-                        Beat::Below => continue,
-                        Beat::Value(y) => y,
-                        Beat::DrawInFull => self.draw(i, rng),
+                if let Some(d) = self.gamma_arm(i, m, rng) {
+                    if beats(d, i, m, best) {
+                        (best, m) = (i, d);
                     }
-                } else {
-                    self.draw(i, rng)
-                };
-                if d > m || (d == m && i < best) {
-                    m = d;
-                    best = i;
                 }
             }
         }
@@ -245,24 +252,16 @@ impl BanditPolicy for ThompsonSampling {
             let d = match *s {
                 BetaSampler::Gammas(..) => continue,
                 BetaSampler::Uniform => rng.random::<f64>(),
-                BetaSampler::AlphaOne { b, .. } => {
+                BetaSampler::AlphaOne { .. } | BetaSampler::BetaOne { .. } => {
                     let u: f64 = rng.random();
-                    if m > 0.0 && u > power(1.0 - m, b) * (1.0 + 1e-9) {
-                        continue;
-                    }
-                    invert(s, u)
-                }
-                BetaSampler::BetaOne { a, .. } => {
-                    let u: f64 = rng.random();
-                    if m > 0.0 && u < power(m, a) * (1.0 - 1e-9) {
+                    if below_from_uniform(s, u, m) {
                         continue;
                     }
                     invert(s, u)
                 }
             };
-            if d > m || (d == m && i < best) {
-                m = d;
-                best = i;
+            if beats(d, i, m, best) {
+                (best, m) = (i, d);
             }
         }
         best
@@ -288,7 +287,7 @@ impl BanditPolicy for ThompsonSampling {
         self.post.reset();
         let prior = self.post.prior();
         self.bounds = TailBounds::new(self.post.k(), prior.alpha, prior.beta);
-        let s = BetaSampler::new(self.post.prior().alpha, self.post.prior().beta);
+        let s = BetaSampler::new(prior.alpha, prior.beta);
         self.samplers.iter_mut().for_each(|x| *x = s);
         self.stale.iter_mut().for_each(|x| *x = false);
     }
