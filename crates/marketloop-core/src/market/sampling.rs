@@ -1,6 +1,7 @@
 //! Sampling primitives of the stochastic engine: a [`SumTree`] (weighted sampling with O(log K)
-//! weight updates and no floating-point drift) and an [`AliasTable`] (O(1) sampling from fixed
-//! weights, for user arrivals).
+//! weight updates and no floating-point drift), its leafless form [`BlockSumTree`] (the same
+//! draws from a fraction of the memory, for weights the caller can recompute), and an
+//! [`AliasTable`] (O(1) sampling from fixed weights, for user arrivals).
 
 /// A complete binary tree of sums over K non-negative weights.
 ///
@@ -67,26 +68,155 @@ impl SumTree {
         if total <= 0.0 {
             return None;
         }
-        let mut x = u * total;
-        let mut idx = 1;
-        while idx < self.cap {
-            let l = self.nodes[2 * idx];
-            let r = self.nodes[2 * idx + 1];
-            let go_left = if l <= 0.0 {
-                false
-            } else if r <= 0.0 {
-                true
-            } else {
-                x < l
-            };
-            if go_left {
-                idx *= 2;
-            } else {
-                x -= l;
-                idx = 2 * idx + 1;
-            }
-        }
+        let (idx, _) = descend(&self.nodes, self.cap, u * total);
         Some(idx - self.cap)
+    }
+}
+
+/// Walks down from the root of the tree `nodes` (node k has children 2k and 2k + 1) to a node
+/// at index `stop` or beyond, carrying `x` in [0, the root's sum): left when x falls in the left
+/// child's sum, else right with x reduced by it; a child of sum 0 is never entered. Returns the
+/// node reached and what is left of `x`.
+#[inline(always)]
+fn descend(nodes: &[f64], stop: usize, mut x: f64) -> (usize, f64) {
+    let mut idx = 1;
+    while idx < stop {
+        let l = nodes[2 * idx];
+        let r = nodes[2 * idx + 1];
+        let go_left = if l <= 0.0 {
+            false
+        } else if r <= 0.0 {
+            true
+        } else {
+            x < l
+        };
+        if go_left {
+            idx *= 2;
+        } else {
+            x -= l;
+            idx = 2 * idx + 1;
+        }
+    }
+    (idx, x)
+}
+
+/// The largest block of a [`BlockSumTree`]: 2^6 = 64 leaves.
+pub const MAX_BLOCK_SHIFT: u32 = 6;
+
+/// A [`SumTree`] that keeps only its nodes above blocks of 2^shift leaves: the leaves are not
+/// stored but recomputed by the caller's `leaf(k)` when a block is sampled or refreshed, and a
+/// block's inner sums are rebuilt from them in the tree's own pairwise order.
+///
+/// Every node it keeps holds exactly the value of the same node of a [`SumTree`] over the same
+/// leaves, and a block's inner nodes are recomputed with the same additions, so it samples the
+/// same leaf for every `u`, bit for bit, whatever the block size (a test). Memory is
+/// 16 · next_power_of_two(K) / 2^shift bytes instead of 16 · next_power_of_two(K); a sample or a
+/// refresh costs 2^shift leaf evaluations more. (Hand-written because the catalogue samplers
+/// need this exact equality with the full tree, which no sampling crate offers.)
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockSumTree {
+    cap: usize,
+    len: usize,
+    shift: u32,
+    /// Nodes 1 .. 2 · cap / 2^shift of the full tree; the last half are the blocks' sums.
+    nodes: Vec<f64>,
+}
+
+impl BlockSumTree {
+    /// A tree over the `len` weights `leaf(0), ..., leaf(len - 1)` (each finite and >= 0) in
+    /// blocks of 2^shift leaves (`shift` is capped at [`MAX_BLOCK_SHIFT`] and at the tree's
+    /// height; 0 gives a full [`SumTree`]'s nodes).
+    pub fn new(len: usize, shift: u32, leaf: impl Fn(usize) -> f64) -> Self {
+        let cap = len.max(1).next_power_of_two();
+        let shift = shift.min(MAX_BLOCK_SHIFT).min(cap.trailing_zeros());
+        let top = cap >> shift;
+        let mut tree = Self {
+            cap,
+            len,
+            shift,
+            nodes: vec![0.0; 2 * top],
+        };
+        let mut buf = [0.0; 2 << MAX_BLOCK_SHIFT];
+        for b in 0..top {
+            tree.nodes[top + b] = tree.block(b, &leaf, &mut buf);
+        }
+        for k in (1..top).rev() {
+            tree.nodes[k] = tree.nodes[2 * k] + tree.nodes[2 * k + 1];
+        }
+        tree
+    }
+
+    /// Number of leaves.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the tree has no leaves.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The block size is 2^shift leaves.
+    pub fn shift(&self) -> u32 {
+        self.shift
+    }
+
+    /// The sum of all weights.
+    #[inline]
+    pub fn total(&self) -> f64 {
+        self.nodes[1]
+    }
+
+    /// Leaf `k`'s weight changed (now `leaf(k)`; the other leaves are as before): recomputes
+    /// its block and the block's ancestors, O(2^shift + log K).
+    #[inline]
+    pub fn refresh(&mut self, k: usize, leaf: impl Fn(usize) -> f64) {
+        let mut buf = [0.0; 2 << MAX_BLOCK_SHIFT];
+        let b = k >> self.shift;
+        let mut idx = (self.cap >> self.shift) + b;
+        self.nodes[idx] = self.block(b, &leaf, &mut buf);
+        idx /= 2;
+        while idx >= 1 {
+            self.nodes[idx] = self.nodes[2 * idx] + self.nodes[2 * idx + 1];
+            idx /= 2;
+        }
+    }
+
+    /// The leaf picked by the uniform number `u` in [0, 1), with the current weights `leaf`:
+    /// exactly [`SumTree::sample`] over them. `None` if the total is 0.
+    #[inline]
+    pub fn sample(&self, u: f64, leaf: impl Fn(usize) -> f64) -> Option<usize> {
+        let total = self.total();
+        if total <= 0.0 {
+            return None;
+        }
+        let top = self.cap >> self.shift;
+        let (idx, x) = descend(&self.nodes, top, u * total);
+        let b = idx - top;
+        if self.shift == 0 {
+            return Some(b);
+        }
+        let mut buf = [0.0; 2 << MAX_BLOCK_SHIFT];
+        self.block(b, &leaf, &mut buf);
+        let size = 1 << self.shift;
+        let (inner, _) = descend(&buf, size, x);
+        Some((b << self.shift) + inner - size)
+    }
+
+    /// Block `b`'s subtree in `buf` (root at 1, leaves from 2^shift, as in the full tree; the
+    /// padding beyond `len` is 0); returns its sum.
+    #[inline(always)]
+    fn block(&self, b: usize, leaf: &impl Fn(usize) -> f64, buf: &mut [f64]) -> f64 {
+        let size = 1 << self.shift;
+        let start = b << self.shift;
+        let end = (start + size).min(self.len);
+        for (slot, k) in buf[size..2 * size].iter_mut().zip(start..start + size) {
+            *slot = if k < end { leaf(k) } else { 0.0 };
+        }
+        for k in (1..size).rev() {
+            buf[k] = buf[2 * k] + buf[2 * k + 1];
+        }
+        buf[1]
     }
 }
 
@@ -180,6 +310,11 @@ mod tests {
         t.set(4, 0.0);
         assert_eq!(t.sample(0.5), None);
         let single = SumTree::new(&[3.0]);
+        assert_eq!(
+            BlockSumTree::new(1, 6, |_| 3.0).sample(0.7, |_| 3.0),
+            Some(0)
+        );
+        assert_eq!(BlockSumTree::new(0, 6, |_| 1.0).sample(0.1, |_| 1.0), None);
         assert_eq!(single.sample(0.7), Some(0));
         assert_eq!(SumTree::new(&[]).sample(0.1), None);
     }
@@ -196,6 +331,34 @@ mod tests {
                 prop_assert!(x >= below - 1e-9 * total && x <= below + w[j] + 1e-9 * total);
             } else {
                 prop_assert!(total == 0.0);
+            }
+        }
+
+        #[test]
+        fn block_tree_samples_exactly_as_the_full_tree(
+            w in proptest::collection::vec(prop_oneof![Just(0.0f64), 0.0f64..10.0, 1e-300f64..1e-290], 1..300),
+            changes in proptest::collection::vec((0usize..300, 0.0f64..10.0), 0..20),
+            us in proptest::collection::vec(0.0f64..1.0, 20),
+        ) {
+            let mut w = w;
+            let mut full = SumTree::new(&w);
+            let mut blocks: Vec<BlockSumTree> =
+                (0..=MAX_BLOCK_SHIFT).map(|s| BlockSumTree::new(w.len(), s, |k| w[k])).collect();
+            for step in 0..=changes.len() {
+                for t in &blocks {
+                    prop_assert_eq!(t.total().to_bits(), full.total().to_bits());
+                    for &u in &us {
+                        prop_assert_eq!(t.sample(u, |k| w[k]), full.sample(u));
+                    }
+                }
+                if let Some(&(k, x)) = changes.get(step) {
+                    let k = k % w.len();
+                    w[k] = x;
+                    full.set(k, x);
+                    for t in &mut blocks {
+                        t.refresh(k, |k| w[k]);
+                    }
+                }
             }
         }
 

@@ -47,12 +47,14 @@ impl Dtype {
 
 /// Reads a `.npy` file (see [`parse_npy`]), streaming its payload straight into the matrix.
 ///
-/// The file is read in blocks of 1 MiB, each decoded into its final place in the
-/// row-major matrix and checked for finiteness in the same pass, so the only full-size
-/// allocation is the matrix itself: peak memory is the matrix plus one block, whatever the
-/// dtype or order. (A memory map — e.g. the `memmap2` crate — is not used on purpose: the
-/// mapped pages count in the resident set until unmapped, so mapping then copying peaks at
-/// twice the payload, and mapping needs `unsafe`, which the workspace forbids.)
+/// A little-endian float64 payload in C order is the matrix's own layout: it is read straight
+/// into the matrix, then checked for finiteness in one pass. Other payloads are read in blocks
+/// of 1 MiB, each decoded into its final place in the row-major matrix and checked in the same
+/// pass. Either way the only full-size allocation is the matrix itself: peak memory is the
+/// matrix plus at most one block, whatever the dtype or order. (A memory map — e.g. the
+/// `memmap2` crate — is not used on purpose: the mapped pages count in the resident set until
+/// unmapped, so mapping then copying peaks at twice the payload, and mapping needs `unsafe`,
+/// which the workspace forbids.)
 pub fn read_npy(path: &Path) -> Result<Matrix, IoError> {
     let file = std::fs::File::open(path).map_err(|e| IoError::os(path, e))?;
     let len = file.metadata().map_err(|e| IoError::os(path, e))?.len();
@@ -111,7 +113,22 @@ fn read_from<R: std::io::Read>(mut r: R, len: u64, path: &Path) -> Result<Matrix
             ),
         ));
     }
-    let mut data = vec![0.0; count];
+    let mut data: Vec<f64> = vec![0.0; count];
+    if layout.dtype == Dtype::F8 && !layout.transposed {
+        // Little-endian f64 in row-major order is the matrix's own layout: read the bytes
+        // straight into it (no block buffer, no decoding pass), then check it in one pass.
+        read(bytemuck::cast_slice_mut(&mut data))?;
+        if cfg!(target_endian = "big") {
+            for x in &mut data {
+                *x = f64::from_bits(x.to_bits().swap_bytes());
+            }
+        }
+        let m = Matrix { rows, cols, data };
+        if !m.data.iter().all(|x| x.is_finite()) {
+            check_finite(path, &m)?;
+        }
+        return Ok(m);
+    }
     let mut buf = vec![0u8; BLOCK.min(need)];
     // The first non-finite entry in row-major order (the payload order differs for Fortran).
     let mut first_bad: Option<usize> = None;

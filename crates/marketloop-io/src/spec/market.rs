@@ -34,7 +34,6 @@ use super::values::{
 use crate::matrix::{read_json_groups, read_matrix};
 use crate::IoError;
 use marketloop_core::market::{InitialCounts, Market, PositionBiasSpec, RankingSpec, Visibility};
-use marketloop_core::rng::stable_hash;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -184,12 +183,19 @@ fn matrix(base: &Path, field: &str, v: &Checked<MatrixSpec>) -> Result<Mat, IoEr
     }
 }
 
+/// The XXH3-64 hash of the values' little-endian bytes, streamed a block at a time (no copy of
+/// the matrix), as 16 hex digits prefixed "xxh3:".
 fn fingerprint(data: &[f64]) -> String {
-    let bytes: Vec<u8> = data
-        .iter()
-        .flat_map(|x| x.to_bits().to_le_bytes())
-        .collect();
-    format!("{:016x}", stable_hash(0, &bytes))
+    use std::hash::Hasher;
+    let mut h = twox_hash::XxHash3_64::with_seed(0);
+    let mut buf = [0u8; 8 * 1024];
+    for chunk in data.chunks(1024) {
+        for (b, x) in buf.chunks_exact_mut(8).zip(chunk) {
+            b.copy_from_slice(&x.to_le_bytes());
+        }
+        h.write(&buf[..8 * chunk.len()]);
+    }
+    format!("xxh3:{:016x}", h.finish())
 }
 
 fn whole_count(field: &str, x: f64) -> Result<u64, IoError> {
@@ -460,8 +466,13 @@ impl MarketSpec {
             })
             .and_then(|v| matrix(base, field, v))
         };
-        let vis = required(self.visibility.as_ref(), "visibility", "v_ij")?;
-        let qual = required(self.quality.as_ref(), "quality", "q_ij")?;
+        // The two matrices are read side by side (big catalogues: their pages are faulted in
+        // and filled on two cores); visibility's error is reported first, as in one pass.
+        let (vis, qual) = rayon::join(
+            || required(self.visibility.as_ref(), "visibility", "v_ij"),
+            || required(self.quality.as_ref(), "quality", "q_ij"),
+        );
+        let (vis, qual) = (vis?, qual?);
         let (weights, weights_source) = weights(base, self.weights.as_ref(), vis.rows)?;
         let m = weights.len();
         let n = match &self.items {
@@ -515,7 +526,7 @@ impl MarketSpec {
                 json!({"source": mat.source, "fingerprint": fingerprint(&mat.data)})
             }
         };
-        let (vis_record, qual_record) = (record(&vis), record(&qual));
+        let (vis_record, qual_record) = rayon::join(|| record(&vis), || record(&qual));
         let market = Market::builder()
             .items(n)
             .weights(weights.clone())

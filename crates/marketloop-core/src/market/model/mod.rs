@@ -77,8 +77,11 @@ pub struct Market {
     quality: Vec<f64>,
     feedback: Vec<f64>,
     initial: InitialCounts,
-    /// Per type, the items with v_ij > 0, ascending.
-    visible: Vec<Vec<u32>>,
+    /// Per type, the items with v_ij > 0, ascending; `None` when that is every item (then
+    /// [`Market::visible_items`] is `every`: 4 bytes per item, not per (type, item)).
+    visible: Vec<Option<Vec<u32>>>,
+    /// 0, 1, ..., n - 1 if some type sees every item, else empty.
+    every: Vec<u32>,
     /// The distinct feedback exponents, in order of first appearance.
     distinct_r: Vec<f64>,
     /// For each type, the index of its exponent in `distinct_r`.
@@ -273,14 +276,18 @@ impl Market {
                 range: "[1, 2^32 - 1]",
             });
         }
-        let visible = (0..m)
-            .map(|i| {
-                (0..n)
-                    .filter(|&j| visibility[i * n + j] > 0.0)
-                    .map(|j| j as u32)
-                    .collect()
+        let visible: Vec<Option<Vec<u32>>> = visibility
+            .chunks(n)
+            .map(|row| {
+                (!row.iter().all(|&x| x > 0.0))
+                    .then(|| (0..n as u32).filter(|&j| row[j as usize] > 0.0).collect())
             })
             .collect();
+        let every = if visible.iter().any(Option::is_none) {
+            (0..n as u32).collect()
+        } else {
+            Vec::new()
+        };
         let mut distinct_r: Vec<f64> = Vec::new();
         let r_index = feedback
             .iter()
@@ -303,6 +310,7 @@ impl Market {
             feedback,
             initial,
             visible,
+            every,
             distinct_r,
             r_index,
         })
@@ -401,7 +409,7 @@ impl Market {
 
     /// Items visible to type `i` (v_ij > 0), ascending.
     pub fn visible_items(&self, i: usize) -> &[u32] {
-        &self.visible[i]
+        self.visible[i].as_deref().unwrap_or(&self.every)
     }
 
     /// The distinct feedback exponents, in order of first appearance.
