@@ -13,6 +13,7 @@ use crate::report::{Finding, Report, Section};
 use crate::spec::limits::{at_most, mul, Footprint, MAX_STEPS};
 use crate::table::{Column, Table};
 use crate::{Figure, IoError, Series};
+use marketloop_core::market::choice::LogitSampler;
 use marketloop_core::market::equilibrium::residual;
 use marketloop_core::market::measures::entropy;
 use marketloop_core::market::{solve_tome, Simulation, TomeOptions, Trajectory, Visibility};
@@ -200,12 +201,11 @@ impl Experiment for MarketSimulate {
 
     /// Per run: its measurements (with the shares if recorded) and end state, about three
     /// times over (the replicates, the long table and its text); per busy worker (no more
-    /// than the runs): the engine's state, 40 bytes per (type, item) and 64 per item. Under
-    /// fixed visibility the engine holds a sum tree per type (16 n m bytes), the (type, leaf)
-    /// lists of each item unless every type sees every item (8 n m) and each type's visible
-    /// items (4 n m); measured at 200,000 items x 500 types with the lists, its peak was
-    /// 31 n m bytes beyond the matrices (`scripts/bench-catalogue.sh`). Rankings hold at most
-    /// 16 n m (explore-then-exploit's counts).
+    /// than the runs): the engine's state, 64 bytes per item and, under fixed visibility, the
+    /// logit sampler's trees and lists as built (`LogitSampler::layout`: at most 64 MiB or
+    /// 2 bytes per (type, item), plus 8 per visible (type, item) unless every type sees every
+    /// item), else the ranking's, at most 16 bytes per (type, item) (explore-then-exploit's
+    /// counts).
     fn footprint(&self, plan: &Plan) -> Footprint {
         let n = self.sim.market().n_items() as u128;
         let m = self.sim.market().n_types() as u128;
@@ -220,8 +220,13 @@ impl Experiment for MarketSimulate {
             "the runs' trajectories",
             u128::from(plan.runs),
             3 * per_run,
-        )
-        .add("items", "the engines' state", workers, 40 * n * m + 64 * n);
+        );
+        let engine = if self.static_visibility {
+            LogitSampler::layout(self.sim.market()).1 as u128
+        } else {
+            16 * n * m
+        };
+        f.add("items", "the engines' state", workers, engine + 64 * n);
         f
     }
 
@@ -710,8 +715,9 @@ strategy = "popularity"
 
     #[test]
     fn the_memory_estimate_counts_one_engine_per_busy_worker() {
-        // 4 items x 2 types: an engine is estimated at 40 n m + 64 n = 576 bytes. With one
-        // run, a second worker holds no engine; with five runs, each of two workers does.
+        // 4 items x 2 types under a popularity ranking: an engine is estimated at 16 n m +
+        // 64 n = 384 bytes. With one run, a second worker holds no engine; with five runs, each
+        // of two workers does.
         let sim = simulate();
         let with = |threads: usize, runs: u64| {
             rayon::ThreadPoolBuilder::new()
@@ -721,6 +727,6 @@ strategy = "popularity"
                 .install(|| sim.footprint(&Plan::new(0, runs)).total())
         };
         assert_eq!(with(2, 1), with(1, 1));
-        assert_eq!(with(2, 5) - with(1, 5), 576);
+        assert_eq!(with(2, 5) - with(1, 5), 384);
     }
 }

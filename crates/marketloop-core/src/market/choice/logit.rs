@@ -45,15 +45,7 @@ impl ChoiceModel for MultinomialLogit {
     /// the visibility matrix, whichever is more; beyond that they drop their lowest levels
     /// (blocks of up to 64 leaves, recomputed when sampled), which changes no draw.
     fn sampler(&self, market: &Market, state: &CountState) -> LogitSampler {
-        let (n, m) = (market.n_items(), market.n_types());
-        let full: usize = (0..m)
-            .map(|i| 16 * market.visible_items(i).len().max(1).next_power_of_two())
-            .sum();
-        let budget = FULL_TREES_BYTES.max(2 * n * m);
-        let shift = (0..MAX_BLOCK_SHIFT)
-            .find(|&s| full >> s <= budget)
-            .unwrap_or(MAX_BLOCK_SHIFT);
-        LogitSampler::with_shift(market, state, shift)
+        LogitSampler::with_shift(market, state, LogitSampler::layout(market).0)
     }
 
     /// The weights attention_p d_j^{r_i} of the P shown items, then one linear scan: O(P).
@@ -128,6 +120,27 @@ fn weight(v: &[f64], g: &[f64], items: &[u32], dense: bool, k: usize) -> f64 {
 }
 
 impl LogitSampler {
+    /// The block shift of the market's trees and the sampler's size in bytes (the trees, and
+    /// the (type, leaf) lists unless every type sees every item), as built by
+    /// [`MultinomialLogit::sampler`].
+    pub fn layout(market: &Market) -> (u32, usize) {
+        let (n, m) = (market.n_items(), market.n_types());
+        let full: usize = (0..m)
+            .map(|i| 16 * market.visible_items(i).len().max(1).next_power_of_two())
+            .sum();
+        let budget = FULL_TREES_BYTES.max(2 * n * m);
+        let shift = (0..MAX_BLOCK_SHIFT)
+            .find(|&s| full >> s <= budget)
+            .unwrap_or(MAX_BLOCK_SHIFT);
+        let pairs: usize = (0..m).map(|i| market.visible_items(i).len()).sum();
+        let lists = if pairs == n * m {
+            0
+        } else {
+            24 * n + 8 * pairs
+        };
+        (shift, (full >> shift) + lists)
+    }
+
     /// The sampler with trees in blocks of 2^shift leaves (0: full trees).
     fn with_shift(market: &Market, state: &CountState, shift: u32) -> Self {
         let n = market.n_items();
@@ -372,6 +385,7 @@ mod tests {
                 .iter()
                 .map(|t| 16 * (t.len().next_power_of_two() >> t.shift()))
                 .sum();
+            assert_eq!(LogitSampler::layout(&mk), (s.trees[0].shift(), bytes));
             (s.trees[0].shift(), bytes)
         };
         // 100 types x 1,682 items (the authors' Figure 2): full trees.
