@@ -6,7 +6,7 @@
 
 use super::{tail, Experiment, Outputs, Plan};
 use crate::report::{Finding, Report, Section};
-use crate::spec::arena::{ArenaModel, ResolvedArena};
+use crate::spec::arena::{arena_error, ArenaModel, ResolvedArena};
 use crate::spec::limits::{mul, Footprint};
 use crate::table::{Column, Table};
 use crate::{Figure, IoError, Series, SeriesStyle};
@@ -173,10 +173,11 @@ impl Experiment for ArenaExperiment {
     }
 
     fn replicate(&self, seeds: SeedSequence, r: u64) -> Result<ArenaTrajectory, IoError> {
-        Ok(match &self.resolved.arena {
+        match &self.resolved.arena {
             ArenaModel::Logit(a) => a.run_replicate(seeds, r),
             ArenaModel::FirstPosition(a) => a.run_replicate(seeds, r),
-        })
+        }
+        .map_err(arena_error)
     }
 
     fn summarize(
