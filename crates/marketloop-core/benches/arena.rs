@@ -55,7 +55,7 @@ fn bench_arena(c: &mut Criterion, name: &str, mk: &Market, rankings: Vec<ArenaRa
         .every(u64::MAX / 4)
         .build()
         .unwrap();
-    let mut run = arena.start(SeedSequence::new(1), 0);
+    let mut run = arena.start(SeedSequence::new(1), 0).unwrap();
     // past the first, unrepresentative users
     run.step(20_000);
     c.bench_function(&format!("arena_user/{name}"), |b| {

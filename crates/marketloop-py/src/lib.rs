@@ -713,9 +713,8 @@ fn data_err(e: DataError) -> PyErr {
     MarketloopError::new_err(e.to_string())
 }
 
-/// The `marketloop._core` module.
 /// Resolves an arena from its JSON spec (file references relative to the current folder).
-fn resolve_arena(spec: &str) -> PyResult<marketloop_io::spec::ResolvedArena> {
+pub(crate) fn resolve_arena(spec: &str) -> PyResult<marketloop_io::spec::ResolvedArena> {
     let value = parse_json("arena spec", spec)?;
     marketloop_io::spec::ResolvedArena::from_value(&value, Path::new(".")).map_err(py_err)
 }
@@ -749,101 +748,7 @@ fn run_arena(
     columns_to_py(py, &e.table(&summary).map_err(py_err)?)
 }
 
-/// A started arena replicate of either choice rule.
-enum ArenaRunAny {
-    Logit(marketloop_core::arena::ArenaRun<'static, marketloop_core::market::MultinomialLogit>),
-    First(marketloop_core::arena::ArenaRun<'static, marketloop_core::arena::FirstPosition>),
-}
-
-/// One started arena replicate, stepped from Python (`step(n)`, `state()`); stepping to the
-/// horizon gives the same numbers as `run_arena` for the same seed and replicate.
-#[pyclass(name = "PyArenaRun", module = "marketloop._core")]
-struct PyArenaRun {
-    run: ArenaRunAny,
-    names: Vec<String>,
-}
-
-fn arena_state<C: marketloop_core::arena::ArenaChoice>(
-    run: &marketloop_core::arena::ArenaRun<'static, C>,
-    names: &[String],
-) -> serde_json::Value {
-    let t = run.current_step();
-    let platforms: Vec<serde_json::Value> = names
-        .iter()
-        .enumerate()
-        .map(|(p, name)| {
-            let pl = run.platform(p);
-            serde_json::json!({
-                "name": name,
-                "users": pl.chosen(),
-                "purchases": pl.bought(),
-                "share": if t == 0 { 0.0 } else { pl.chosen() as f64 / t as f64 },
-                "reputation": pl.overall_reputation().value(),
-                "regret": pl.regret(),
-                "counts": pl.state().counts(),
-                "entropy": pl.state().entropy(),
-            })
-        })
-        .collect();
-    serde_json::json!({
-        "step": t,
-        "finished": run.is_finished(),
-        "platforms": platforms,
-    })
-}
-
-#[pymethods]
-impl PyArenaRun {
-    /// Starts replicate `replicate` of the arena `spec` (JSON) under master seed `seed`.
-    #[new]
-    fn new(spec: &str, seed: u64, replicate: u64) -> PyResult<Self> {
-        use marketloop_io::spec::arena::ArenaModel;
-        use std::borrow::Cow;
-        let r = resolve_arena(spec)?;
-        let names = r.arena.platform_names();
-        let seeds = SeedSequence::new(seed);
-        let run = match r.arena {
-            ArenaModel::Logit(a) => ArenaRunAny::Logit(marketloop_core::arena::ArenaRun::new(
-                Cow::Owned(a),
-                seeds,
-                replicate,
-            )),
-            ArenaModel::FirstPosition(a) => ArenaRunAny::First(
-                marketloop_core::arena::ArenaRun::new(Cow::Owned(a), seeds, replicate),
-            ),
-        };
-        Ok(Self { run, names })
-    }
-
-    /// Advances up to `n` users (never past the horizon; GIL released); returns the steps taken.
-    fn step(&mut self, py: Python<'_>, n: u64) -> u64 {
-        let run = &mut self.run;
-        py.detach(|| match run {
-            ArenaRunAny::Logit(r) => r.step(n),
-            ArenaRunAny::First(r) => r.step(n),
-        })
-    }
-
-    /// The state now as JSON: the step, and per platform its users, purchases, share,
-    /// reputation, regret, counts and entropy.
-    fn state(&self) -> String {
-        match &self.run {
-            ArenaRunAny::Logit(r) => arena_state(r, &self.names),
-            ArenaRunAny::First(r) => arena_state(r, &self.names),
-        }
-        .to_string()
-    }
-
-    /// The measurements so far as JSON (the replicate as the run folder saves it).
-    fn trajectory(&self) -> PyResult<String> {
-        let t = match &self.run {
-            ArenaRunAny::Logit(r) => r.trajectory(),
-            ArenaRunAny::First(r) => r.trajectory(),
-        };
-        serde_json::to_string(&t).map_err(|e| json_err("arena trajectory", e))
-    }
-}
-
+/// The `marketloop._core` module.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MarketloopError", m.py().get_type::<MarketloopError>())?;
@@ -851,7 +756,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("GENERATOR", marketloop_core::rng::GENERATOR)?;
     m.add("KINDS", Kind::names())?;
     m.add_class::<PyMarket>()?;
-    m.add_class::<PyArenaRun>()?;
     m.add_function(wrap_pyfunction!(run_arena, m)?)?;
     m.add_function(wrap_pyfunction!(toml_to_json, m)?)?;
     m.add_function(wrap_pyfunction!(sweep_cells, m)?)?;

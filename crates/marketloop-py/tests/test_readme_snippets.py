@@ -18,7 +18,7 @@ def python_blocks(marker: str):
     return [b for b in blocks if marker in b]
 
 
-@pytest.mark.parametrize("marker", ["class EpsGreedy", "class ByPurchases"])
+@pytest.mark.parametrize("marker", ["class EpsGreedy", "class ByPurchases", "class LearnedQuality"])
 def test_readme_plugin_example_runs(marker, tmp_path, monkeypatch):
     blocks = python_blocks(marker)
     assert len(blocks) == 1, f"README: one python block with {marker!r}"
@@ -28,6 +28,9 @@ def test_readme_plugin_example_runs(marker, tmp_path, monkeypatch):
     exec(compile(code, f"README.md ({marker})", "exec"), namespace)
     if marker == "class EpsGreedy":
         assert isinstance(namespace["game"], ml.Competition)
+    elif marker == "class LearnedQuality":
+        assert set(namespace["df"].platform) == {"mine", "platform 1", "market"}
+        assert namespace["run"].state()["step"] == 500
     else:
         assert len(namespace["df"]) > 0
         assert namespace["run"] is not None

@@ -1,5 +1,5 @@
-//! The one error type of the arena: invalid platforms, rankings, reputations or schedules, and
-//! the market's own errors.
+//! The one error type of the arena: invalid platforms, rankings, reputations or schedules, a
+//! user's ranking that broke its contract in a run, and the market's own errors.
 
 use crate::bandits::BanditError;
 use crate::market::MarketError;
@@ -17,6 +17,16 @@ pub enum ArenaError {
         /// The field, e.g. `platforms` or `platforms[0].entry`.
         field: String,
         /// What is wrong and what is allowed.
+        message: String,
+    },
+    /// A user's ranking ([`CustomRanking`](super::CustomRanking)) could not be built or
+    /// returned a wrong order in a run; the message names the platform, the step and the
+    /// replicate.
+    #[error("{field}: {message}")]
+    Ranking {
+        /// The platform's ranking field, e.g. `platforms[1].ranking`.
+        field: String,
+        /// The platform, the ranking, the step, the replicate and what went wrong.
         message: String,
     },
     /// The market (w, v, q, r, initial counts, position bias) is invalid.
@@ -41,7 +51,9 @@ impl ArenaError {
     /// The field the error is about, if it names one.
     pub fn field(&self) -> Option<String> {
         match self {
-            ArenaError::Invalid { field, .. } => Some(field.clone()),
+            ArenaError::Invalid { field, .. } | ArenaError::Ranking { field, .. } => {
+                Some(field.clone())
+            }
             ArenaError::Market(e) => e.field().map(str::to_string),
         }
     }

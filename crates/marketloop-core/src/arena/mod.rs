@@ -10,6 +10,9 @@
 //!   [`performance`] ranking (Abeliuk et al. 2015, oracle q), and the [`learning`] rankings
 //!   (greedy, epsilon-greedy, Thompson sampling, UCB on Beta posteriors; personalised or pooled;
 //!   popularity-free or popularity-weighted).
+//! - [`custom`]: a user's ranking on a platform ([`CustomRanking`]: any
+//!   [`DynRankingPolicy`](crate::market::DynRankingPolicy)), its orders checked
+//!   ([`BoxedRanking`]).
 //! - [`choice`]: [`ArenaChoice`] (a choice rule that also gives the purchase probability of a
 //!   slate, for the regret) for the logit and [`FirstPosition`] (items = arms: the arena becomes
 //!   the competing-bandits game).
@@ -23,6 +26,7 @@
 //! competing-bandits game (both tested in `tests.rs`).
 
 pub mod choice;
+pub mod custom;
 mod error;
 pub mod learning;
 pub mod measures;
@@ -37,6 +41,7 @@ mod thompson_top;
 mod ucb_top;
 
 pub use choice::{ArenaChoice, FirstPosition};
+pub use custom::{BoxedRanking, CustomRanking, RankingSetup};
 pub use error::ArenaError;
 pub use learning::{LearningRanking, LearningRule, LearningSpec};
 pub use measures::{ArenaPoint, ArenaTrajectory, PlatformPoint};

@@ -305,6 +305,22 @@ impl<C: ArenaChoice> ArenaBuilder<C> {
 }
 
 impl<C> Arena<C> {
+    /// A builder holding this arena's fields, to change some (e.g. a platform's ranking) and
+    /// build (validate) again.
+    pub fn into_builder(self) -> ArenaBuilder<C> {
+        ArenaBuilder {
+            market: Some(self.market),
+            bias: self.bias,
+            platforms: self.platforms,
+            response: self.response_spec,
+            scope: self.scope,
+            window: self.window,
+            steps: Some(self.steps),
+            every: self.every,
+            choice: self.choice,
+        }
+    }
+
     /// The market.
     pub fn market(&self) -> &Market {
         &self.market

@@ -11,7 +11,7 @@ use super::model::{Arena, ReputationScope};
 use super::ranking::ArenaRanking;
 use crate::bandits::{Firm, Reputation};
 use crate::market::choice::Slate;
-use crate::market::{CountState, PlatformState, RankingPolicy, StepOutcome};
+use crate::market::{CountState, DynRankingPolicy, PlatformState, StepOutcome};
 use crate::rng::PortableRng;
 
 /// One platform of a running arena.
@@ -119,7 +119,7 @@ impl Platform {
             user_type,
             step,
         };
-        let items = self.ranking.rank(&ctx, &mut self.rng);
+        let items = self.ranking.dyn_rank(&ctx, &mut self.rng);
         let slate = Slate::ranked(items, vhat, iota);
         if game {
             let shown = arena
@@ -146,7 +146,7 @@ impl Platform {
                 bought = true;
                 self.state.purchase(j);
                 self.ranking
-                    .on_purchase(j, self.state.counts(), &mut self.rng);
+                    .dyn_on_purchase(j, self.state.counts(), &mut self.rng);
             }
         }
         let outcome = StepOutcome {
@@ -155,7 +155,7 @@ impl Platform {
             bought,
         };
         self.ranking
-            .observe(step, &outcome, &self.state, &mut self.rng);
+            .dyn_observe(step, &outcome, &self.state, &mut self.rng);
         let reward = if bought { 1.0 } else { 0.0 };
         self.overall.record(reward);
         if let Some(f) = self.per_type.get_mut(user_type) {

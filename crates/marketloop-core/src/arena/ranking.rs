@@ -1,20 +1,23 @@
 //! A platform's ranking policy: [`ArenaRankingSpec`] names it (the market's built-ins random,
-//! popularity, quality oracle and fixed; the performance ranking; a learning ranking), and
-//! [`ArenaRanking`] is the built policy, one enum so the platform step dispatches statically.
+//! popularity, quality oracle and fixed; the performance ranking; a learning ranking; a user's
+//! [`CustomRanking`]), and [`ArenaRanking`] is the built policy, one enum so the platform step
+//! dispatches statically over the built-ins (a user's ranking is the one boxed variant).
 //!
 //! Pooled platforms (which do not see the user's type) rank the same for everybody: the quality
 //! oracle of a pooled platform ranks by the population's mean quality sum_i w_i q_ij; a fixed
 //! order must then be one global list, and the performance ranking (an optimum for one user
 //! type) needs a personalised platform.
 
+use super::custom::{BoxedRanking, CustomRanking, RankingSetup};
 use super::error::ArenaError;
 use super::learning::{LearningRanking, LearningSpec};
 use super::performance::PerformanceRanking;
 use crate::market::{
-    CountState, FixedOrder, FixedRanking, InitialCounts, Market, PlatformState, PopularityRanking,
-    PositionBias, QualityRanking, RandomRanking, RankingPolicy, StepOutcome, TieRule,
+    CountState, DynRankingPolicy, FixedOrder, FixedRanking, InitialCounts, Market, PlatformState,
+    PopularityRanking, PositionBias, QualityRanking, RandomRanking, RankingPolicy, StepOutcome,
+    TieRule,
 };
-use rand::Rng;
+use crate::rng::PortableRng;
 use serde::{Deserialize, Serialize};
 
 /// A platform's ranking as configured.
@@ -39,11 +42,15 @@ pub enum ArenaRankingSpec {
     Performance,
     /// A ranking that learns q from the platform's trials.
     Learning(LearningSpec),
+    /// A user's ranking (Rust or a binding's), built afresh for each replicate. Serialises as
+    /// `{"strategy": "custom", "name": ...}`; a config cannot name one.
+    #[serde(skip_deserializing)]
+    Custom(CustomRanking),
 }
 
 impl ArenaRankingSpec {
-    /// A short name: "random", "popularity", "quality", "fixed", "performance", or the learning
-    /// rule's name with "+pop" when popularity-weighted.
+    /// A short name: "random", "popularity", "quality", "fixed", "performance", the learning
+    /// rule's name with "+pop" when popularity-weighted, or a user ranking's name.
     pub fn name(&self) -> String {
         match self {
             ArenaRankingSpec::Random => "random".into(),
@@ -55,6 +62,7 @@ impl ArenaRankingSpec {
                 let pop = if l.popularity_weighted { "+pop" } else { "" };
                 format!("{}{pop}", l.rule.name())
             }
+            ArenaRankingSpec::Custom(c) => c.name().to_string(),
         }
     }
 
@@ -90,7 +98,8 @@ impl ArenaRankingSpec {
         }
     }
 
-    /// Builds the policy (the spec must have passed [`check`](Self::check)).
+    /// Builds the policy (the spec must have passed [`check`](Self::check)). A user's ranking
+    /// is built by its [`CustomRanking`] (whose error is returned as it is).
     pub fn build(
         &self,
         market: &Market,
@@ -118,6 +127,14 @@ impl ArenaRankingSpec {
             ArenaRankingSpec::Learning(l) => {
                 ArenaRanking::Learning(Box::new(LearningRanking::new(market, p, *l, personalised)))
             }
+            ArenaRankingSpec::Custom(c) => {
+                let setup = RankingSetup {
+                    market,
+                    bias,
+                    personalised,
+                };
+                ArenaRanking::Custom(BoxedRanking::new(c.build(&setup)?, n, p, personalised))
+            }
         })
     }
 }
@@ -144,7 +161,10 @@ fn pooled(market: &Market) -> Result<Market, ArenaError> {
         .build()?)
 }
 
-/// A built ranking policy (static dispatch over the kinds of [`ArenaRankingSpec`]).
+/// A built ranking policy: static dispatch over the built-in kinds of [`ArenaRankingSpec`],
+/// one virtual call per hook for a user's ([`BoxedRanking`]). A platform drives it with its own
+/// `Ranking` stream through [`DynRankingPolicy`]; the built-ins run the very code (and draws)
+/// of their [`RankingPolicy`] implementations.
 #[derive(Clone, Debug)]
 #[allow(clippy::large_enum_variant)]
 pub enum ArenaRanking {
@@ -160,6 +180,8 @@ pub enum ArenaRanking {
     Performance(PerformanceRanking),
     /// [`LearningRanking`].
     Learning(Box<LearningRanking>),
+    /// A user's ranking ([`CustomRanking`]), its orders checked.
+    Custom(BoxedRanking),
 }
 
 impl ArenaRanking {
@@ -170,10 +192,20 @@ impl ArenaRanking {
             _ => None,
         }
     }
+
+    /// What went wrong, if this is a user's ranking that broke its contract (see
+    /// [`BoxedRanking::fault`]); the built-ins never fail.
+    pub fn fault(&self) -> Option<String> {
+        match self {
+            ArenaRanking::Custom(c) => c.fault(),
+            _ => None,
+        }
+    }
 }
 
+/// `$e` with `$p` bound to the built-in policy, or `$c` with `$b` bound to a user's.
 macro_rules! each {
-    ($self:expr, $p:ident => $e:expr) => {
+    ($self:expr, $p:ident => $e:expr, $b:ident => $c:expr) => {
         match $self {
             ArenaRanking::Random($p) => $e,
             ArenaRanking::Popularity($p) => $e,
@@ -181,48 +213,57 @@ macro_rules! each {
             ArenaRanking::Fixed($p) => $e,
             ArenaRanking::Performance($p) => $e,
             ArenaRanking::Learning($p) => $e,
+            ArenaRanking::Custom($b) => $c,
         }
     };
 }
 
-impl RankingPolicy for ArenaRanking {
-    fn reset<R: Rng + ?Sized>(&mut self, counts: &[u64], rng: &mut R) {
-        each!(self, p => p.reset(counts, rng))
+impl DynRankingPolicy for ArenaRanking {
+    fn dyn_reset(&mut self, counts: &[u64], rng: &mut PortableRng) {
+        each!(self, p => p.reset(counts, rng), b => b.dyn_reset(counts, rng))
     }
 
     #[inline]
-    fn shown<R: Rng + ?Sized>(&mut self, user_type: usize, rng: &mut R) -> &[u32] {
+    fn dyn_rank(&mut self, platform: &PlatformState<'_>, rng: &mut PortableRng) -> &[u32] {
         match self {
             ArenaRanking::Quality(p, true) => p.shown(0, rng),
-            _ => each!(self, p => p.shown(user_type, rng)),
+            _ => each!(self, p => p.rank(platform, rng), b => b.dyn_rank(platform, rng)),
         }
     }
 
     #[inline]
-    fn on_purchase<R: Rng + ?Sized>(&mut self, item: usize, counts: &[u64], rng: &mut R) {
-        each!(self, p => p.on_purchase(item, counts, rng))
-    }
-
-    fn is_static(&self) -> bool {
-        each!(self, p => p.is_static())
-    }
-
-    #[inline]
-    fn rank<R: Rng + ?Sized>(&mut self, platform: &PlatformState<'_>, rng: &mut R) -> &[u32] {
-        match self {
-            ArenaRanking::Quality(p, true) => p.shown(0, rng),
-            _ => each!(self, p => p.rank(platform, rng)),
-        }
+    fn dyn_on_purchase(&mut self, item: usize, counts: &[u64], rng: &mut PortableRng) {
+        each!(
+            self,
+            p => p.on_purchase(item, counts, rng),
+            b => b.dyn_on_purchase(item, counts, rng)
+        )
     }
 
     #[inline]
-    fn observe<R: Rng + ?Sized>(
+    fn dyn_observe(
         &mut self,
         step: u64,
         outcome: &StepOutcome,
         state: &CountState,
-        rng: &mut R,
+        rng: &mut PortableRng,
     ) {
-        each!(self, p => p.observe(step, outcome, state, rng))
+        each!(
+            self,
+            p => p.observe(step, outcome, state, rng),
+            b => b.dyn_observe(step, outcome, state, rng)
+        )
+    }
+
+    fn dyn_is_static(&self) -> bool {
+        each!(self, p => p.is_static(), b => b.dyn_is_static())
+    }
+
+    fn dyn_clone(&self) -> Box<dyn DynRankingPolicy> {
+        Box::new(self.clone())
+    }
+
+    fn dyn_fault(&self) -> Option<String> {
+        self.fault()
     }
 }

@@ -11,6 +11,11 @@
 //!    (the platform's `Ranking` stream), she tries an item (the `Choice` stream), buys it if the
 //!    coin is below q_ij, and the counts, the ranking and the reputations learn the outcome.
 //!
+//! A user's ranking ([`CustomRanking`](super::CustomRanking)) that breaks its contract stops
+//! the run at the next check (before every chunk of at most [`STOP_CHECK_STEPS`] steps and at
+//! the end); [`ArenaRun::error`] names the platform, the step and the replicate, and
+//! [`Arena::run_replicate`] returns it.
+//!
 //! With one platform, no warm start and no entry delay these are exactly the market engine's
 //! draws in the market engine's order (platform 0's ranking stream is the replicate's `Ranking`
 //! stream, the initial counts come from the `Initial` stream), so the arena equals
@@ -18,12 +23,13 @@
 //! `derive("arena-platform-p")` ([`platform_stream`]).
 
 use super::choice::ArenaChoice;
+use super::error::ArenaError;
 use super::measures::{gini, specialisation, ArenaPoint, ArenaTrajectory, PlatformPoint};
 use super::model::Arena;
 use super::platform::Platform;
 use crate::bandits::{Reputation, ResponseFunction};
 use crate::market::sampling::AliasTable;
-use crate::market::{CountState, QualityRanking, RankingPolicy};
+use crate::market::{CountState, DynRankingPolicy, QualityRanking, RankingPolicy};
 use crate::rng::{PortableRng, SeedSequence, Source};
 use crate::runner::{stop_requested, STOP_CHECK_STEPS};
 use rand::Rng;
@@ -79,7 +85,13 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
     /// Replicate `replicate` of `arena` under master seed `seeds`: the initial counts (one draw
     /// from the `Initial` stream, the same d^0 on every platform), every platform's ranking
     /// reset on its stream, and the platforms entering at step 0 (with their warm starts).
-    pub fn new(arena: Cow<'a, Arena<C>>, seeds: SeedSequence, replicate: u64) -> Self {
+    /// Errors if a user's ranking cannot be built (naming the platform and the replicate); the
+    /// built-ins always can.
+    pub fn new(
+        arena: Cow<'a, Arena<C>>,
+        seeds: SeedSequence,
+        replicate: u64,
+    ) -> Result<Self, ArenaError> {
         let market = &arena.market;
         let initial = market.initial_counts(&mut seeds.stream(replicate, Source::Initial));
         let platforms: Vec<Platform> = arena
@@ -91,13 +103,14 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
                 let mut ranking = spec
                     .ranking
                     .build(market, &arena.bias, spec.personalised)
-                    .expect("rankings validated by the arena");
-                let state =
-                    CountState::new(market, initial.clone()).expect("counts drawn by the market");
-                ranking.reset(state.counts(), &mut rng);
-                Platform::new(&arena, ranking, state, rng)
+                    .map_err(|e| {
+                        ranking_error(&arena, p, replicate, &format!("could not be built: {e}"))
+                    })?;
+                let state = CountState::new(market, initial.clone())?;
+                ranking.dyn_reset(state.counts(), &mut rng);
+                Ok(Platform::new(&arena, ranking, state, rng))
             })
-            .collect();
+            .collect::<Result<_, ArenaError>>()?;
         let k = arena.bias.positions().min(market.n_items());
         let mut quality = QualityRanking::new(market, k);
         // The quality ranking never draws; any generator will do.
@@ -132,7 +145,7 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
             arena,
         };
         run.enter_due();
-        run
+        Ok(run)
     }
 
     /// Platforms whose entry time is now join, each after its warm start.
@@ -210,6 +223,9 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
         let start = self.step;
         let target = start + n.min(self.arena.steps - start);
         while self.step < target {
+            if self.faulted() {
+                break;
+            }
             let stop = target.min(self.next).min(self.step + STOP_CHECK_STEPS);
             while self.step < stop {
                 self.advance();
@@ -265,6 +281,22 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
         };
     }
 
+    /// Whether a platform's ranking (a user's) broke its contract.
+    fn faulted(&self) -> bool {
+        self.platforms.iter().any(|p| p.ranking.fault().is_some())
+    }
+
+    /// The error of a user's ranking that broke its contract (a wrong order, or a plug-in that
+    /// failed by itself), naming the platform, the step and the replicate; `None` while every
+    /// ranking keeps its contract (always, for the built-ins). After a fault the run stops
+    /// advancing and its numbers are not to be used.
+    pub fn error(&self) -> Option<ArenaError> {
+        self.platforms.iter().enumerate().find_map(|(p, pl)| {
+            let what = pl.ranking.fault()?;
+            Some(ranking_error(&self.arena, p, self.replicate, &what))
+        })
+    }
+
     /// Users arrived so far (game users; warm starts excluded).
     pub fn current_step(&self) -> u64 {
         self.step
@@ -315,16 +347,43 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
     }
 }
 
+/// The error of platform `p`'s ranking in `replicate`: `what` happened (e.g. "at step 12: rank
+/// returned item 9 twice").
+fn ranking_error<C>(arena: &Arena<C>, p: usize, replicate: u64, what: &str) -> ArenaError {
+    let spec = &arena.platforms[p];
+    ArenaError::Ranking {
+        field: format!("platforms[{p}].ranking"),
+        message: format!(
+            "platform {:?}: ranking {:?} of replicate {replicate} {what}",
+            spec.name,
+            spec.ranking.name()
+        ),
+    }
+}
+
 impl<C: ArenaChoice> Arena<C> {
-    /// Starts replicate `replicate` under master seed `seeds`, borrowing the arena.
-    pub fn start(&self, seeds: SeedSequence, replicate: u64) -> ArenaRun<'_, C> {
+    /// Starts replicate `replicate` under master seed `seeds`, borrowing the arena (errors as
+    /// [`ArenaRun::new`]).
+    pub fn start(
+        &self,
+        seeds: SeedSequence,
+        replicate: u64,
+    ) -> Result<ArenaRun<'_, C>, ArenaError> {
         ArenaRun::new(Cow::Borrowed(self), seeds, replicate)
     }
 
-    /// Runs replicate `replicate` to the horizon.
-    pub fn run_replicate(&self, seeds: SeedSequence, replicate: u64) -> ArenaTrajectory {
-        let mut run = self.start(seeds, replicate);
+    /// Runs replicate `replicate` to the horizon. Errors if a user's ranking cannot be built or
+    /// breaks its contract ([`ArenaRun::error`]); with built-in rankings it never fails.
+    pub fn run_replicate(
+        &self,
+        seeds: SeedSequence,
+        replicate: u64,
+    ) -> Result<ArenaTrajectory, ArenaError> {
+        let mut run = self.start(seeds, replicate)?;
         run.run_to_end();
-        run.trajectory()
+        match run.error() {
+            Some(e) => Err(e),
+            None => Ok(run.trajectory()),
+        }
     }
 }

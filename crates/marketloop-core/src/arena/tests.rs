@@ -11,7 +11,7 @@ use crate::market::{
 };
 use crate::rng::SeedSequence;
 
-fn hetero_market() -> Market {
+pub(super) fn hetero_market() -> Market {
     let (m, n) = (3, 30);
     let v: Vec<f64> = (0..m * n)
         .map(|k| 0.1 + ((k * 7) % 11) as f64 / 11.0)
@@ -81,7 +81,7 @@ fn one_platform_with_a_market_ranking_is_market_simulate_bit_for_bit() {
         for rep in [0, 3] {
             let seeds = SeedSequence::new(77);
             let want = sim.run_replicate(seeds, rep);
-            let got = arena.run_replicate(seeds, rep);
+            let got = arena.run_replicate(seeds, rep).unwrap();
             assert_eq!(got.initial_counts, want.initial_counts);
             assert_eq!(got.final_counts[0], want.final_counts, "{market_ranking:?}");
             assert_eq!(got.trials[0], want.trials);
@@ -128,19 +128,19 @@ fn stepping_in_chunks_equals_one_whole_run() {
         .build()
         .unwrap();
     let seeds = SeedSequence::new(4);
-    let whole = arena.run_replicate(seeds, 2);
-    let mut run = arena.start(seeds, 2);
+    let whole = arena.run_replicate(seeds, 2).unwrap();
+    let mut run = arena.start(seeds, 2).unwrap();
     for chunk in [1, 7, 600, 1, 2000, 9999] {
         run.step(chunk);
     }
     assert!(run.is_finished());
     assert_eq!(run.trajectory(), whole);
-    assert_eq!(arena.run_replicate(seeds, 2), whole, "run twice");
+    assert_eq!(arena.run_replicate(seeds, 2).unwrap(), whole, "run twice");
     // A stop request (Ctrl-C) ends the run at its next measurement; outside the stop scope the
     // same run goes on to exactly the uninterrupted trajectory.
     let stop = crate::runner::Stop::new();
     stop.request();
-    let mut run = arena.start(seeds, 2);
+    let mut run = arena.start(seeds, 2).unwrap();
     assert_eq!(stop.scope(|| run.step(5000)), 600);
     assert_eq!(run.step(5000), 4400);
     assert_eq!(run.trajectory(), whole);
@@ -226,7 +226,7 @@ fn items_as_arms_under_the_first_position_rule_is_the_competing_bandits_game() {
         .unwrap();
     let seeds = SeedSequence::new(2020);
     let through_arena: Vec<f64> = (0..runs)
-        .map(|r| arena.run_replicate(seeds, r).points[0].platforms[0].share)
+        .map(|r| arena.run_replicate(seeds, r).unwrap().points[0].platforms[0].share)
         .collect();
     let (a, sa) = mean_se(&through_arena);
     let (c, sc) = mean_se(&compete);
@@ -259,7 +259,7 @@ fn learning_rankings_approach_the_oracle_and_learn_q() {
             .build()
             .unwrap();
         let runs: Vec<ArenaTrajectory> = (0..6)
-            .map(|r| a.run_replicate(SeedSequence::new(8), r))
+            .map(|r| a.run_replicate(SeedSequence::new(8), r).unwrap())
             .collect();
         let e = runs
             .iter()
@@ -311,13 +311,14 @@ fn performance_ranking_beats_the_quality_oracle_on_purchase_probability() {
         ArenaRankingSpec::Performance,
         &PositionBias::musiclab(),
     );
-    let t = a.run_replicate(SeedSequence::new(3), 0);
+    let t = a.run_replicate(SeedSequence::new(3), 0).unwrap();
     for p in &t.points {
         assert!(p.platforms[0].regret <= 1e-9, "{}", p.platforms[0].regret);
     }
     assert!(t.points.last().unwrap().platforms[0].regret < 0.0);
     let q = one_platform(&mk, ArenaRankingSpec::Quality, &PositionBias::musiclab())
-        .run_replicate(SeedSequence::new(3), 0);
+        .run_replicate(SeedSequence::new(3), 0)
+        .unwrap();
     assert_eq!(q.points.last().unwrap().platforms[0].regret, 0.0);
 }
 
@@ -354,12 +355,16 @@ fn per_type_reputations_make_platforms_specialise() {
             .build()
             .unwrap()
     };
-    let per_type = build(ReputationScope::PerType).run_replicate(SeedSequence::new(1), 0);
+    let per_type = build(ReputationScope::PerType)
+        .run_replicate(SeedSequence::new(1), 0)
+        .unwrap();
     let last = per_type.points.last().unwrap();
     assert!(last.specialisation > 0.8, "{}", last.specialisation);
     assert!((last.specialisation_max - 1.0).abs() < 0.01);
     assert!(last.welfare > 0.8);
-    let overall = build(ReputationScope::Overall).run_replicate(SeedSequence::new(1), 0);
+    let overall = build(ReputationScope::Overall)
+        .run_replicate(SeedSequence::new(1), 0)
+        .unwrap();
     let o = overall.points.last().unwrap();
     assert!(o.specialisation < last.specialisation);
     assert!(o.welfare < last.welfare);

@@ -54,8 +54,8 @@ pub use model::{InitialCounts, Market, MarketBuilder};
 pub use observer::{Efficiency, Entropy, FnObserver, Observations, Observer, RunView, Shares};
 pub use position_bias::{PositionBias, PositionBiasSpec, MUSICLAB_WEIGHTS};
 pub use ranking::{
-    ExploreThenExploit, FixedOrder, FixedRanking, PlatformState, PopularityRanking, QualityRanking,
-    RandomRanking, RankingPolicy, RankingSpec, TieRule,
+    DynRankingPolicy, ExploreThenExploit, FixedOrder, FixedRanking, PlatformState,
+    PopularityRanking, QualityRanking, RandomRanking, RankingPolicy, RankingSpec, TieRule,
 };
 pub use run::{BoxedObserver, Run};
 pub use simulation::{BuiltinSampler, Measurement, Simulation, Trajectory, Visibility};

@@ -6,7 +6,7 @@
 
 use super::{tail, Experiment, Outputs, Plan};
 use crate::report::{Finding, Report, Section};
-use crate::spec::arena::{ArenaModel, ResolvedArena};
+use crate::spec::arena::{arena_error, ArenaModel, ResolvedArena};
 use crate::spec::limits::{mul, Footprint};
 use crate::table::{Column, Table};
 use crate::{Figure, IoError, Series, SeriesStyle};
@@ -173,10 +173,11 @@ impl Experiment for ArenaExperiment {
     }
 
     fn replicate(&self, seeds: SeedSequence, r: u64) -> Result<ArenaTrajectory, IoError> {
-        Ok(match &self.resolved.arena {
+        match &self.resolved.arena {
             ArenaModel::Logit(a) => a.run_replicate(seeds, r),
             ArenaModel::FirstPosition(a) => a.run_replicate(seeds, r),
-        })
+        }
+        .map_err(arena_error)
     }
 
     fn summarize(
@@ -672,5 +673,82 @@ warm_start = 10
             .validate(kind, &bad)
             .unwrap_err();
         assert_eq!(e.field().as_deref(), Some("platforms.window"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod custom_tests {
+    use super::tests::SPEC;
+    use super::*;
+    use crate::experiment::{execute, execute_in};
+    use crate::spec::arena::ArenaSpec;
+    use marketloop_core::arena::{CustomRanking, RankingSetup};
+    use marketloop_core::market::QualityRanking;
+    use std::path::Path;
+
+    fn resolved() -> ResolvedArena {
+        ArenaSpec::from_toml(SPEC, Path::new("a.toml"))
+            .unwrap()
+            .resolve(Path::new("."))
+            .unwrap()
+    }
+
+    /// The built-in quality oracle, run as a user's ranking.
+    fn my_quality() -> CustomRanking {
+        CustomRanking::new("my quality", |s: &RankingSetup<'_>| {
+            Ok(QualityRanking::new(s.market, s.positions()))
+        })
+    }
+
+    #[test]
+    fn a_user_ranking_runs_through_the_executor_with_the_built_ins_numbers() {
+        let plan = Plan::new(5, 3);
+        let builtin = ArenaExperiment::new(resolved(), None);
+        let want = builtin
+            .table(&execute(&builtin, &plan, &|_| {}).unwrap().summary)
+            .unwrap();
+        let r = resolved().with_rankings(vec![(0, my_quality())]).unwrap();
+        assert_eq!(
+            r.config["platforms"][0]["ranking"],
+            json!({"strategy": "custom", "name": "my quality"})
+        );
+        assert_eq!(r.config["platforms"][1]["ranking"]["strategy"], "learning");
+        let e = ArenaExperiment::new(r, None);
+        let done = execute(&e, &plan, &|_| {}).unwrap();
+        assert_eq!(e.table(&done.summary).unwrap(), want);
+        // a run folder, resumed after losing the manifest: the same numbers
+        let dir = std::env::temp_dir().join(format!("arena-custom-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        execute_in(&e, &plan, &dir, false, &|_| {}).unwrap();
+        std::fs::remove_file(dir.join("manifest.json")).unwrap();
+        let b = execute_in(&e, &plan, &dir, true, &|_| {}).unwrap();
+        assert_eq!(b.resumed, 3);
+        assert_eq!(b.summary.trajectories, done.summary.trajectories);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_bad_slot_or_a_broken_ranking_is_an_error_naming_the_platform() {
+        let err = resolved()
+            .with_rankings(vec![(2, my_quality())])
+            .unwrap_err();
+        assert_eq!(err.field().as_deref(), Some("platforms[2]"), "{err}");
+        // One item where min(P, n) = 4 are shown.
+        let broken = CustomRanking::new("broken", |s: &RankingSetup<'_>| {
+            Ok(QualityRanking::new(s.market, 1))
+        });
+        let e = ArenaExperiment::new(resolved().with_rankings(vec![(1, broken)]).unwrap(), None);
+        let err = execute(&e, &Plan::new(5, 2), &|_| {}).unwrap_err();
+        assert_eq!(
+            err.field().as_deref(),
+            Some("platforms[1].ranking"),
+            "{err}"
+        );
+        let msg = err.to_string();
+        assert!(
+            msg.contains("platform \"learner\": ranking \"broken\" of replicate")
+                && msg.contains("at step 1: rank returned 1 items"),
+            "{msg}"
+        );
     }
 }

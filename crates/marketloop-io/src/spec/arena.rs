@@ -42,8 +42,8 @@ use super::values::Checked;
 use crate::spec::limits::{at_most, MAX_FIRMS, MAX_ROUNDS, MAX_STEPS};
 use crate::IoError;
 use marketloop_core::arena::{
-    Arena, ArenaError, ArenaRankingSpec, FirstPosition, LearningRule, LearningSpec, PlatformSpec,
-    ReputationScope, DEFAULT_WINDOW,
+    Arena, ArenaChoice, ArenaError, ArenaRankingSpec, CustomRanking, FirstPosition, LearningRule,
+    LearningSpec, PlatformSpec, ReputationScope, DEFAULT_WINDOW,
 };
 use marketloop_core::bandits::ResponseSpec;
 use marketloop_core::market::{MultinomialLogit, RankingSpec};
@@ -432,6 +432,49 @@ impl ResolvedArena {
     /// Resolves an arena given as a JSON value (file references relative to `base`).
     pub fn from_value(spec: &Value, base: &Path) -> Result<Self, IoError> {
         ArenaSpec::from_value(spec)?.resolve(base)
+    }
+
+    /// The arena with the rankings of some platforms replaced by users' rankings (`(platform
+    /// index, ranking)`: what the Python bindings put in the slots their spec holds a
+    /// placeholder for), validated again; the resolved configuration records each as
+    /// `{"strategy": "custom", "name": ...}`. Errors name the platform (`platforms[p]`) if the
+    /// index is out of range.
+    pub fn with_rankings(self, rankings: Vec<(usize, CustomRanking)>) -> Result<Self, IoError> {
+        fn replace<C: ArenaChoice>(
+            arena: Arena<C>,
+            rankings: &[(usize, CustomRanking)],
+        ) -> Result<Arena<C>, IoError> {
+            let mut platforms = arena.platforms().to_vec();
+            let n = platforms.len();
+            for (p, ranking) in rankings {
+                let slot = platforms.get_mut(*p).ok_or_else(|| {
+                    IoError::spec(
+                        format!("platforms[{p}]"),
+                        format!(
+                            "ranking {:?} is for platform {p}, but there are {n} platforms",
+                            ranking.name()
+                        ),
+                    )
+                })?;
+                slot.ranking = ArenaRankingSpec::Custom(ranking.clone());
+            }
+            arena
+                .into_builder()
+                .platforms(platforms)
+                .build()
+                .map_err(arena_error)
+        }
+        let arena = match self.arena {
+            ArenaModel::Logit(a) => ArenaModel::Logit(replace(a, &rankings)?),
+            ArenaModel::FirstPosition(a) => ArenaModel::FirstPosition(replace(a, &rankings)?),
+        };
+        let platforms = match &arena {
+            ArenaModel::Logit(a) => a.platforms(),
+            ArenaModel::FirstPosition(a) => a.platforms(),
+        };
+        let mut config = self.config;
+        config["platforms"] = json!(platforms);
+        Ok(ResolvedArena { arena, config })
     }
 }
 

@@ -77,6 +77,27 @@ def run_arena(
     resume: bool = False,
     progress: Progress = None,
 ) -> Columns: ...
+ArenaRankings = List[Tuple[int, Any, str, bool]]
+"""Python rankings of arena platforms: (platform index, object, name, has observe)."""
+
+def run_arena_plugins(
+    spec: str,
+    rankings: ArenaRankings,
+    seed: int,
+    runs: int,
+    out: Optional[str] = None,
+    resume: bool = False,
+    progress: Progress = None,
+) -> Columns: ...
+
+class PyArenaRun:
+    def __init__(
+        self, spec: str, seed: int, replicate: int, rankings: ArenaRankings = ...
+    ) -> None: ...
+    def step(self, n: int) -> int: ...
+    def state(self) -> str: ...
+    def trajectory(self) -> str: ...
+
 def run_bayes(
     spec: str,
     seed: int,

@@ -35,6 +35,7 @@ __all__ = [
     "Rng",
     "choice_args",
     "is_bandit_plugin",
+    "is_ranking_plugin",
     "is_response_plugin",
     "observer_args",
     "plugin_name",
@@ -205,15 +206,17 @@ def response_plugin(obj: Any) -> Any:
 
 class RankingPolicy:
     """Base class of a user's ranking in the trial-offer market (``Market.simulate(ranking=..)``
-    and ``Market.start(ranking=..)``).
+    and ``Market.start(ranking=..)``) and on an arena platform
+    (``Arena(platforms=[{"ranking": MyRanking(), ...}])``).
 
     Override :meth:`rank` (and :meth:`reset` to set up state, :meth:`observe` to learn from
-    outcomes). Each replicate gets its own copy (``copy.deepcopy``). ``rank`` is handed the
-    ranking's own random stream, seeded each replicate by one draw from the replicate's
-    ``Ranking`` stream (the one built-in rankings draw from), so runs are reproducible.
-    ``position_bias`` (weights per position, best first) sets the number of positions P and the
-    attention each gets; by default the market's ranking's (``ranking={"strategy": ...,
-    "position_bias": ...}``).
+    outcomes). Each replicate (and each arena platform) gets its own copy (``copy.deepcopy``).
+    ``rank`` is handed the ranking's own random stream, seeded each replicate by one draw from
+    the replicate's ``Ranking`` stream (in an arena, the platform's: the one built-in rankings
+    draw from), so runs are reproducible. ``position_bias`` (weights per position, best first)
+    sets the number of positions P and the attention each gets; by default the market's
+    ranking's (``ranking={"strategy": ..., "position_bias": ...}``). In an arena the position
+    bias is the arena's (``Arena(position_bias=...)``), the same for every platform.
     """
 
     #: The label in error messages (default: the class name).
@@ -228,7 +231,10 @@ class RankingPolicy:
     def rank(self, user_type: int, counts: Any, step: int, rng: Rng) -> Any:
         """The items at positions 1..``positions`` (distinct indices in ``range(n_items)``) for
         the arriving user of type ``user_type`` at ``step`` (0-based), given the purchase
-        counts so far (a numpy int64 array, initial counts included)."""
+        counts so far (a numpy int64 array, initial counts included). On an arena platform,
+        ``counts`` and ``step`` are the platform's own (its users so far, warm-start users
+        included), and a pooled platform (``personalised=False``) is handed type 0 for
+        everybody."""
         raise NotImplementedError(f"{type(self).__name__}.rank(...) is not written")
 
     def observe(self, user_type: int, tried: Any, bought: bool, step: int) -> None:
@@ -338,6 +344,16 @@ class Observer:
         if self.fn is None:
             raise NotImplementedError(f"{type(self).__name__}.__call__(view) is not written")
         return self.fn(view)
+
+
+def is_ranking_plugin(obj: Any) -> bool:
+    """Whether ``obj`` is a ranking object (a :class:`RankingPolicy`, or anything with
+    ``reset`` and ``rank`` methods) rather than a built-in's name."""
+    if isinstance(obj, RankingPolicy):
+        return True
+    return not isinstance(obj, (str, bytes, dict, list, tuple)) and all(
+        callable(getattr(obj, m, None)) for m in ("reset", "rank")
+    )
 
 
 def ranking_args(ranking: Any) -> Any:

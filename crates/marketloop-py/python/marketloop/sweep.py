@@ -101,6 +101,11 @@ def _document(
     seed: int,
     settings: Mapping[str, Any],
 ) -> Dict[str, Any]:
+    if getattr(spec, "rankings", None):
+        raise _core.MarketloopError(
+            "this Arena's platforms rank by Python rankings, which run with Arena.run and "
+            "Arena.start; sweeps take built-in rankings only"
+        )
     if hasattr(spec, "spec") and hasattr(spec, "kind"):
         kind = kind or spec.kind
         spec = spec.spec

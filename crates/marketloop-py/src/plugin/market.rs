@@ -20,10 +20,11 @@ use super::{Context, Origin};
 use crate::convert::{columns_to_py, int_array, py_err, Columns};
 use crate::rng::PyRng;
 use crate::{MarketloopError, PyMarket};
+use marketloop_core::market::ranking::OrderCheck;
 use marketloop_core::market::{
-    BoxedObserver, BuiltinSampler, CountState, Market, Observations, Observer, PlatformState,
-    PositionBias, Ranked, RankingPolicy, Run, RunView, Simulation, StepOutcome, Trajectory,
-    TrialSampler, Visibility,
+    BoxedObserver, BuiltinSampler, CountState, DynRankingPolicy, Market, Observations, Observer,
+    PlatformState, PositionBias, Ranked, RankingPolicy, Run, RunView, Simulation, StepOutcome,
+    Trajectory, TrialSampler, Visibility,
 };
 use marketloop_core::rng::{PortableRng, SeedSequence};
 use marketloop_io::experiment::simulate::trajectories_table;
@@ -39,17 +40,18 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 /// A Python ranking (`marketloop.RankingPolicy`: `reset(n_items, positions)`,
 /// `rank(user_type, counts, step, rng)` -> the items at positions 1..min(P, n), optionally
-/// `observe(user_type, tried, bought, step)`).
+/// `observe(user_type, tried, bought, step)`): the market's [`RankingPolicy`] and, on an arena
+/// platform, a [`DynRankingPolicy`] (through which the platform drives it with its `Ranking`
+/// stream: the same calls, the same draws).
 pub struct PyRanking {
     obj: Py<PyAny>,
     rank: Py<PyAny>,
     observe: Option<Py<PyAny>>,
     rng: Py<PyRng>,
     own: PortableRng,
-    n: usize,
-    p: usize,
+    /// The check of every order `rank` returns (n items, k = min(P, n) positions).
+    check: OrderCheck,
     shown: Vec<u32>,
-    seen: Vec<bool>,
     origin: Arc<Origin>,
     step: u64,
 }
@@ -65,7 +67,17 @@ impl PyRanking {
         origin: Arc<Origin>,
     ) -> PyResult<Self> {
         let obj = deepcopy(template.bind(py))?;
-        let p = p.min(n);
+        Self::bind(obj, observes, OrderCheck::new(n, p), origin)
+    }
+
+    /// The ranking of `obj` (already a copy), its methods looked up once.
+    fn bind(
+        obj: Bound<'_, PyAny>,
+        observes: bool,
+        check: OrderCheck,
+        origin: Arc<Origin>,
+    ) -> PyResult<Self> {
+        let py = obj.py();
         Ok(PyRanking {
             rank: obj.getattr("rank")?.unbind(),
             observe: if observes {
@@ -76,10 +88,8 @@ impl PyRanking {
             obj: obj.unbind(),
             rng: Py::new(py, PyRng::lendable())?,
             own: PortableRng::seed_from_u64(0),
-            n,
-            p,
-            shown: (0..p as u32).collect(),
-            seen: vec![false; n],
+            shown: (0..check.k() as u32).collect(),
+            check,
             origin,
             step: 0,
         })
@@ -91,34 +101,16 @@ impl PyRanking {
             .fail(&self.origin, Some(self.step), &what, cause);
     }
 
-    /// Checks an order: `p` distinct items in `0..n`.
+    /// Checks an order ([`OrderCheck`]: `k` distinct items in `0..n`) and keeps it.
     fn accept(&mut self, v: &Bound<'_, PyAny>) -> Result<(), String> {
-        let (n, p) = (self.n, self.p);
         let items: Vec<i64> = v.extract().map_err(|_| {
             format!(
-                "rank returned {}, not a sequence of {p} item indices",
-                v.repr().map(|r| r.to_string()).unwrap_or_default()
+                "rank returned {}, not a sequence of {} item indices",
+                v.repr().map(|r| r.to_string()).unwrap_or_default(),
+                self.check.k()
             )
         })?;
-        if items.len() != p {
-            return Err(format!(
-                "rank returned {} items; it must return the items at positions 1..{p} (P = \
-                 min(positions, n) = {p})",
-                items.len()
-            ));
-        }
-        self.seen.iter_mut().for_each(|s| *s = false);
-        for (pos, &j) in items.iter().enumerate() {
-            if j < 0 || j as u64 >= n as u64 {
-                return Err(format!(
-                    "rank returned item {j} at position {}, outside 0..{n}",
-                    pos + 1
-                ));
-            }
-            if std::mem::replace(&mut self.seen[j as usize], true) {
-                return Err(format!("rank returned item {j} twice"));
-            }
-        }
+        self.check.check(&items)?;
         for (s, &j) in self.shown.iter_mut().zip(&items) {
             *s = j as u32;
         }
@@ -134,8 +126,9 @@ impl RankingPolicy for PyRanking {
         if self.origin.ctx.failed() {
             return;
         }
+        let (n, k) = (self.check.n(), self.check.k());
         Python::attach(|py| {
-            if let Err(e) = self.obj.bind(py).call_method1("reset", (self.n, self.p)) {
+            if let Err(e) = self.obj.bind(py).call_method1("reset", (n, k)) {
                 self.fail("reset(n_items, positions) raised".into(), Some(e));
             }
         });
@@ -208,6 +201,74 @@ impl RankingPolicy for PyRanking {
                 self.fail("observe raised".into(), Some(e));
             }
         });
+    }
+}
+
+impl DynRankingPolicy for PyRanking {
+    fn dyn_reset(&mut self, counts: &[u64], rng: &mut PortableRng) {
+        RankingPolicy::reset(self, counts, rng)
+    }
+
+    fn dyn_rank(&mut self, platform: &PlatformState<'_>, rng: &mut PortableRng) -> &[u32] {
+        RankingPolicy::rank(self, platform, rng)
+    }
+
+    fn dyn_on_purchase(&mut self, _: usize, _: &[u64], _: &mut PortableRng) {}
+
+    fn dyn_observe(
+        &mut self,
+        step: u64,
+        outcome: &StepOutcome,
+        state: &CountState,
+        rng: &mut PortableRng,
+    ) {
+        RankingPolicy::observe(self, step, outcome, state, rng)
+    }
+
+    fn dyn_is_static(&self) -> bool {
+        false
+    }
+
+    /// A deep copy of the Python object in the same state (its own stream included).
+    fn dyn_clone(&self) -> Box<dyn DynRankingPolicy> {
+        Python::attach(|py| {
+            let observes = self.observe.is_some();
+            let copy = deepcopy(self.obj.bind(py))
+                .and_then(|obj| Self::bind(obj, observes, self.check.clone(), self.origin.clone()));
+            let copy = match copy {
+                Ok(c) => c,
+                Err(e) => {
+                    self.fail("could not be copied (copy.deepcopy)".into(), Some(e));
+                    // Inert from now on (the run has failed): share the object.
+                    PyRanking {
+                        obj: self.obj.clone_ref(py),
+                        rank: self.rank.clone_ref(py),
+                        observe: self.observe.as_ref().map(|o| o.clone_ref(py)),
+                        rng: self.rng.clone_ref(py),
+                        own: self.own.clone(),
+                        check: self.check.clone(),
+                        shown: self.shown.clone(),
+                        origin: self.origin.clone(),
+                        step: self.step,
+                    }
+                }
+            };
+            Box::new(PyRanking {
+                own: self.own.clone(),
+                shown: self.shown.clone(),
+                step: self.step,
+                ..copy
+            }) as Box<dyn DynRankingPolicy>
+        })
+    }
+
+    /// A plug-in of the run failed (this one or another): the arena stops; the run's
+    /// [`Context`](super::Context) holds what happened.
+    fn dyn_fault(&self) -> Option<String> {
+        self.origin
+            .ctx
+            .failed()
+            .then(|| "a Python plug-in of the run failed".to_string())
     }
 }
 
@@ -334,7 +395,7 @@ impl MarketArgs {
     fn origin(&self, label: String, field: &'static str) -> Arc<Origin> {
         Arc::new(Origin {
             label,
-            field,
+            field: field.into(),
             ctx: Arc::clone(&self.ctx),
         })
     }

@@ -1,8 +1,9 @@
 //! Python plug-ins on the engine's own path: user bandit algorithms (`marketloop.BanditAlgorithm`)
 //! in competitions, isolation runs and sweeps, run by the one executor (the same run folders,
 //! resume and tables as the built-ins); step-by-step games ([`PyCompetitionRun`]); user
-//! rankings and measurements in the market, and step-by-step market runs ([`market`]); a
-//! user's prior sampler in the Bayesian-choice model ([`prior`]).
+//! rankings and measurements in the market, and step-by-step market runs ([`market`]); users'
+//! rankings on arena platforms, and step-by-step arena runs ([`arena`]); a user's prior sampler
+//! in the Bayesian-choice model ([`prior`]).
 //!
 //! A competition spec travels as JSON with each plug-in slot holding a built-in placeholder
 //! name; the plug-ins come beside it as `(slot, name, object)`. The resolved
@@ -23,6 +24,7 @@
 //! its `__cause__`. Replicates finished before it stay saved in the run folder (`out=`), so
 //! `resume=True` continues after the plug-in is fixed.
 
+pub mod arena;
 pub mod bandit;
 pub mod choice;
 pub mod market;
@@ -51,6 +53,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use response::PyResponse;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -58,7 +61,7 @@ use std::sync::{Arc, Mutex};
 /// The first failure of a plug-in in a run.
 struct Failure {
     plugin: String,
-    field: &'static str,
+    field: Cow<'static, str>,
     step: Option<u64>,
     what: String,
 }
@@ -67,8 +70,9 @@ struct Failure {
 pub struct Origin {
     /// E.g. `bandit algorithm "MyUCB" (firm 2)`.
     pub label: String,
-    /// The spec field it stands in (`algorithms`, `ranking`, `observers`).
-    pub field: &'static str,
+    /// The spec field it stands in (`algorithms`, `ranking`, `observers`,
+    /// `platforms[1].ranking`).
+    pub field: Cow<'static, str>,
     /// The run's failure record.
     pub ctx: Arc<Context>,
 }
@@ -96,7 +100,7 @@ impl Context {
         if let Ok(mut f) = self.failure.lock() {
             *f = Some(Failure {
                 plugin: origin.label.clone(),
-                field: origin.field,
+                field: origin.field.clone(),
                 step,
                 what: what.into(),
             });
@@ -121,7 +125,7 @@ impl Context {
             .unwrap_or_default();
         let at = f.step.map(|s| format!(" at step {s}")).unwrap_or_default();
         Some(IoError::spec(
-            f.field,
+            f.field.clone(),
             format!("{}{at} of {during}: {}{cause}", f.plugin, f.what),
         ))
     }
@@ -269,7 +273,7 @@ fn compete_with(
         }
         let origin = Arc::new(Origin {
             label: format!("bandit algorithm {name:?} (firm {})", slot + 1),
-            field: "algorithms",
+            field: "algorithms".into(),
             ctx: Arc::clone(ctx),
         });
         let obj = Arc::clone(obj);
@@ -284,7 +288,7 @@ fn compete_with(
         Some((name, obj)) => {
             let origin = Arc::new(Origin {
                 label: format!("response function {name:?}"),
-                field: "response",
+                field: "response".into(),
                 ctx: Arc::clone(ctx),
             });
             e.with_response(PyResponse::custom(name.clone(), Arc::clone(obj), origin))
@@ -657,6 +661,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_sweep_plugins, m)?)?;
     m.add_function(wrap_pyfunction!(run_cells_plugins, m)?)?;
     m.add_class::<market::PyMarketRun>()?;
+    m.add_class::<arena::PyArenaRun>()?;
+    m.add_function(wrap_pyfunction!(arena::run_arena_plugins, m)?)?;
     m.add_class::<PyCompetitionRun>()?;
     m.add_function(wrap_pyfunction!(market::simulate_plugins, m)?)?;
     Ok(())

@@ -103,7 +103,7 @@ pub fn game_observers(
         .map(|(names, f, label)| {
             let origin = Arc::new(Origin {
                 label: format!("observer {label:?}"),
-                field: "observers",
+                field: "observers".into(),
                 ctx: Arc::clone(ctx),
             });
             let f = Arc::new(f);

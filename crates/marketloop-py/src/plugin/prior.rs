@@ -47,7 +47,7 @@ pub fn bayes_with_prior(
     };
     let origin = Arc::new(Origin {
         label: format!("prior {name:?}"),
-        field: "prior",
+        field: "prior".into(),
         ctx: ctx.clone(),
     });
     let callable = Arc::new(callable);

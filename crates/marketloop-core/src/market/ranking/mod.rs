@@ -14,9 +14,14 @@
 //!   estimates q_ij from its own trials and purchases (through [`RankingPolicy::observe`]),
 //!   then per type by the estimates.
 //!
+//! [`DynRankingPolicy`] (`dynamic.rs`) is the object-safe form every policy implements, through
+//! which an arena platform runs a user's ranking chosen at run time, and [`OrderCheck`] checks
+//! what such a ranking returns.
+//!
 //! Files: [`TieRule`] in `tie_rule.rs`, NumPy's argsort tie order (for the `numpy-argsort-*`
 //! rules) in `numpy_order.rs`, one file per policy.
 
+mod dynamic;
 mod explore_exploit;
 mod fixed;
 mod numpy_order;
@@ -25,6 +30,7 @@ mod quality;
 mod random;
 mod tie_rule;
 
+pub use dynamic::{DynRankingPolicy, OrderCheck};
 pub use explore_exploit::ExploreThenExploit;
 pub use fixed::FixedRanking;
 pub use popularity::PopularityRanking;
