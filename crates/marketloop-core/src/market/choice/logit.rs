@@ -41,7 +41,7 @@ impl ChoiceModel for MultinomialLogit {
     }
 
     /// Per type a sum tree over the items it sees, with weights v_ij d_j^{r_i}: O(n m) to build.
-    /// The trees keep every node while they take at most [`FULL_TREES_BYTES`] or a quarter of
+    /// The trees keep every node while they take at most `FULL_TREES_BYTES` (64 MiB) or a quarter of
     /// the visibility matrix, whichever is more; beyond that they drop their lowest levels
     /// (blocks of up to 64 leaves, recomputed when sampled), which changes no draw.
     fn sampler(&self, market: &Market, state: &CountState) -> LogitSampler {
