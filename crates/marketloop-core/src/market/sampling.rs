@@ -45,13 +45,8 @@ impl SumTree {
     /// Sets the weight of leaf `k` (finite, >= 0): O(log K).
     #[inline]
     pub fn set(&mut self, k: usize, w: f64) {
-        let mut idx = self.cap + k;
-        self.nodes[idx] = w;
-        idx /= 2;
-        while idx >= 1 {
-            self.nodes[idx] = self.nodes[2 * idx] + self.nodes[2 * idx + 1];
-            idx /= 2;
-        }
+        self.nodes[self.cap + k] = w;
+        rise(&mut self.nodes, self.cap + k);
     }
 
     /// The sum of all weights.
@@ -70,6 +65,16 @@ impl SumTree {
         }
         let (idx, _) = descend(&self.nodes, self.cap, u * total);
         Some(idx - self.cap)
+    }
+}
+
+/// Node `idx` changed: recomputes each of its ancestors from its two children, up to the root.
+#[inline(always)]
+fn rise(nodes: &mut [f64], mut idx: usize) {
+    idx /= 2;
+    while idx >= 1 {
+        nodes[idx] = nodes[2 * idx] + nodes[2 * idx + 1];
+        idx /= 2;
     }
 }
 
@@ -171,15 +176,16 @@ impl BlockSumTree {
     /// its block and the block's ancestors, O(2^shift + log K).
     #[inline]
     pub fn refresh(&mut self, k: usize, leaf: impl Fn(usize) -> f64) {
-        let mut buf = [0.0; 2 << MAX_BLOCK_SHIFT];
         let b = k >> self.shift;
-        let mut idx = (self.cap >> self.shift) + b;
-        self.nodes[idx] = self.block(b, &leaf, &mut buf);
-        idx /= 2;
-        while idx >= 1 {
-            self.nodes[idx] = self.nodes[2 * idx] + self.nodes[2 * idx + 1];
-            idx /= 2;
-        }
+        let idx = (self.cap >> self.shift) + b;
+        // Full trees store the leaf itself: no block to rebuild (and no scratch block to
+        // clear, which cost a 1 KiB fill per type and purchase).
+        self.nodes[idx] = if self.shift == 0 {
+            leaf(k)
+        } else {
+            self.block(b, &leaf, &mut [0.0; 2 << MAX_BLOCK_SHIFT])
+        };
+        rise(&mut self.nodes, idx);
     }
 
     /// The leaf picked by the uniform number `u` in [0, 1), with the current weights `leaf`:
