@@ -113,7 +113,8 @@ fn csv_rows(dir: &Path, name: &str) -> Vec<Vec<String>> {
 #[test]
 fn competing_bandits_agreement_summary_is_consistent() {
     // Tables 3 and 6 at 8 runs: the paper's Tables 3, 5 and 6 are compared number by number;
-    // the summary's counts add up to the cells' file, and the Tables 5/6 note sits at table 6.
+    // the summary's counts add up to the cells' file, the Tables 5/6 note sits at table 6 and
+    // the Table 3 note at table 3.
     let root = tmp("agreement");
     let out = root.join("code");
     ok(run_args(&[
@@ -160,6 +161,9 @@ fn competing_bandits_agreement_summary_is_consistent() {
     let report = read(&out, "report.html");
     assert!(report.contains("Agreement with the published numbers"));
     assert!(report.contains("analysis_code/non_md_tables.R"));
+    // Next to table 3, the evidence on its Heavy-Tail and Needle-in-Haystack BG-vs-BEG EEOG.
+    assert!(report.contains("ec19paper/content/inverted_u.tex"));
+    assert!(report.contains("Table 3 has the Heavy-Tail and Needle-in-Haystack EEOG"));
     let c = manifest_config(&out);
     assert_eq!(
         c["warm_start_rows"],

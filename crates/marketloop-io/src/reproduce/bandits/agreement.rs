@@ -1,8 +1,8 @@
 //! How faithful a run is: every published number of the paper ([`super::published`]) next
 //! to this run's counterpart, within a tolerance derived from the Monte Carlo error of both
 //! at their numbers of runs, summarised per published table with the cells that disagree and
-//! their known cause; and the evidence that the paper's Tables 5 and 6 have their TS-vs-BG and
-//! TS-vs-BEG columns transposed.
+//! their known cause (the evidence that some published numbers sit in another cell is in
+//! [`super::transposed`]).
 //!
 //! **Tolerance rule** (z = 3, about 99.7% for each cell; N = this run's runs, the paper's
 //! N = 1000; u = the unit of the printed value's last digit, added as u/2 for its rounding):
@@ -18,7 +18,7 @@
 //!   for the paper's own sampling error at its N.
 
 use super::config::BanditsConfig;
-use super::published::{published, Published, Quantity, HMR_LABEL, HM_LABEL};
+use super::published::{published, Published, Quantity};
 use super::summary::ProducedTable;
 use crate::report::{Finding, Section};
 use crate::reproduce::Protocol;
@@ -27,7 +27,7 @@ use crate::IoError;
 use marketloop_core::bandits::NeedlePosition;
 
 /// Standard errors of tolerance (about 99.7% per cell).
-const Z: f64 = 3.0;
+pub(super) const Z: f64 = 3.0;
 /// The paper's runs per cell.
 const PAPER_RUNS: f64 = 1000.0;
 /// The 95% normal quantile the paper's half-widths use (t with 999 degrees of freedom:
@@ -169,45 +169,9 @@ pub(super) fn check(cfg: &BanditsConfig, tables: &[ProducedTable]) -> Agreement 
     agreement
 }
 
-/// The paper's other same-row column of a Table 5/6 cell: TS vs BG <-> TS vs BEG.
-fn swapped_pair(pair: &str) -> Option<&'static str> {
-    match pair {
-        "TS vs BG" => Some("TS vs BEG"),
-        "TS vs BEG" => Some("TS vs BG"),
-        _ => None,
-    }
-}
-
-/// The check of cell `i` against the paper's swapped column (Tables 5 and 6), if it has one.
-fn swapped_check(a: &Agreement, i: usize) -> Option<bool> {
-    let c = &a.cells[i];
-    if !matches!(c.published.paper_table, 5 | 6) {
-        return None;
-    }
-    let other = swapped_pair(c.published.label("pair")?)?;
-    let twin = all_published_twin(&c.published, other)?;
-    let d = twin.value - c.ours;
-    Some(-c.tolerance.0 <= d && d <= c.tolerance.1)
-}
-
-/// The published number of the same table, row and quantity as `p` in the column `pair`.
-fn all_published_twin(p: &Published, pair: &str) -> Option<Published> {
-    published().into_iter().find(|q| {
-        q.paper_table == p.paper_table
-            && q.quantity == p.quantity
-            && q.labels
-                .iter()
-                .zip(&p.labels)
-                .all(|((n, v), (_, w))| if *n == "pair" { v == pair } else { v == w })
-    })
-}
-
 /// The known cause of a disagreement of cell `i`, or "no known cause".
 fn known_cause(cfg: &BanditsConfig, a: &Agreement, i: usize) -> String {
     let p = &a.cells[i].published;
-    if swapped_check(a, i) == Some(true) {
-        return "agrees with the paper's other column: Tables 5/6 have TS vs BG and TS vs BEG transposed (see the note at Table 6)".into();
-    }
     if p.label("instance") == Some("NiH") && cfg.needle_position() == NeedlePosition::Random {
         return "needle position: this run draws it at random (the paper's text); the authors' code fixes it at arm 5 (--protocol authors-code)".into();
     }
@@ -325,101 +289,6 @@ impl Agreement {
         });
         Ok(s)
     }
-
-    /// The evidence that the paper's Tables 5 and 6 have the TS-vs-BG and TS-vs-BEG columns
-    /// transposed: for our two columns and each number (share, variance), the largest
-    /// difference from the paper's same-named column and from its other column, and how many
-    /// cells agree with each. `None` without table 6.
-    pub(super) fn transposition(&self) -> Result<Option<(String, Table)>, IoError> {
-        let cells: Vec<usize> = (0..self.cells.len())
-            .filter(|&i| matches!(self.cells[i].published.paper_table, 5 | 6))
-            .filter(|&i| {
-                swapped_pair(self.cells[i].published.label("pair").unwrap_or("")).is_some()
-            })
-            .collect();
-        if cells.is_empty() {
-            return Ok(None);
-        }
-        let (mut col, mut num, mut n) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut same_max, mut other_max, mut same_in, mut other_in) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for pair in ["TS vs BG", "TS vs BEG"] {
-            for q in [Quantity::Share, Quantity::Variance] {
-                let mine: Vec<usize> = cells
-                    .iter()
-                    .copied()
-                    .filter(|&i| {
-                        let p = &self.cells[i].published;
-                        p.label("pair") == Some(pair) && p.quantity == q
-                    })
-                    .collect();
-                let (mut ms, mut mo, mut is, mut io) = (0.0f64, 0.0f64, 0, 0);
-                for &i in &mine {
-                    let c = &self.cells[i];
-                    ms = ms.max((c.ours - c.published.value).abs());
-                    is += usize::from(c.within);
-                    let other =
-                        swapped_pair(pair).and_then(|o| all_published_twin(&c.published, o));
-                    if let Some(o) = other {
-                        mo = mo.max((c.ours - o.value).abs());
-                    }
-                    io += usize::from(swapped_check(self, i) == Some(true));
-                }
-                col.push(format!("our {pair}"));
-                num.push(q.name().to_string());
-                n.push(mine.len() as i64);
-                same_max.push(ms);
-                other_max.push(mo);
-                same_in.push(is as i64);
-                other_in.push(io as i64);
-            }
-        }
-        let t = Table::new()
-            .with("column", Column::Str(col))?
-            .with("number", Column::Str(num))?
-            .with("cells", Column::I64(n))?
-            .with(
-                "max |ours - paper's same-named column|",
-                Column::F64(same_max),
-            )?
-            .with("max |ours - paper's other column|", Column::F64(other_max))?
-            .with(
-                "within tolerance of the same-named column",
-                Column::I64(same_in),
-            )?
-            .with(
-                "within tolerance of the other column",
-                Column::I64(other_in),
-            )?;
-        let text = format!(
-            "Tables 5 and 6 of the paper ({HM_LABEL} and {HMR_LABEL}): our TS-vs-BG column \
-             matches the paper's TS-vs-BEG column and our TS-vs-BEG column the paper's \
-             TS-vs-BG column, variances included (table below: the largest difference of each \
-             of our columns from the paper's same-named column and from its other column, and \
-             the cells within tolerance of each). The authors' analysis script builds its \
-             columns in the order TS vs DEG, TS vs DG, DG vs DEG (rawls238/CompetingBandits, \
-             analysis_code/non_md_tables.R, alg_pairs) while the paper's header reads TS vs DG, \
-             TS vs DEG, DG vs DEG: the published tables most likely have those two columns \
-             transposed. Our columns are labelled by the games actually played and are not \
-             changed to match."
-        );
-        Ok(Some((text, t)))
-    }
-}
-
-/// Puts the transposition evidence next to our table 6 (the paper's Tables 5 and 6).
-pub(super) fn annotate(tables: &mut [ProducedTable], a: &Agreement) -> Result<(), IoError> {
-    if let (Some(t), Some((text, evidence))) = (
-        tables.iter_mut().find(|t| t.number == "6"),
-        a.transposition()?,
-    ) {
-        t.section.paragraphs.push(text);
-        t.section.tables.push((
-            "Our TS-vs-BG and TS-vs-BEG columns against the paper's Tables 5 and 6".into(),
-            evidence,
-        ));
-    }
-    Ok(())
 }
 
 /// The table of `cells`: paper table, our table, cell, quantity, published, ours, the
@@ -524,64 +393,5 @@ mod tests {
         let sec = a.section().unwrap();
         assert!(sec.paragraphs[0].contains("1 of 2 published numbers"));
         assert!(sec.findings[0].holds);
-        assert!(a.transposition().unwrap().is_none());
-    }
-
-    #[test]
-    fn transposed_columns_are_recognised() {
-        // Our table 6, Heavy-Tail HardMax&Random at t = 2000: TS vs BG and TS vs BEG carry the
-        // paper's values of the other column (0.44 / 0.15 and 0.43 / 0.15) with a sharp
-        // estimate, BG vs BEG its own.
-        let mut long = crate::reproduce::bandits::cells::LongTable::default();
-        let est = |mean: f64, variance: f64| marketloop_core::bandits::Estimate {
-            mean,
-            half_width: 0.001,
-            variance,
-            n: 1_000_000,
-        };
-        for (pair, mean, var) in [
-            ("TS vs BG", 0.47, 0.15),
-            ("TS vs BEG", 0.40, 0.15),
-            ("BG vs BEG", 0.6, 0.1),
-        ] {
-            long.row(
-                &[
-                    ("instance", "HT".into()),
-                    ("pair", pair.into()),
-                    ("response", HMR_LABEL.into()),
-                    ("t", "2000".into()),
-                ],
-                &est(mean, var),
-            );
-        }
-        let p = ProducedTable::new(table_info(6), Table::new(), long.finish().unwrap(), 0.0);
-        let a = check(&cfg(1_000_000), &[p]);
-        assert_eq!(a.cells.len(), 6);
-        let ts_bg = &a.cells[0];
-        assert_eq!(
-            ts_bg.published.cell(),
-            "HT, TS vs BG, HardMax&Random(0.1), 2000"
-        );
-        assert!(!ts_bg.within, "0.47 is off 0.43");
-        assert!(ts_bg.cause.contains("transposed"), "{}", ts_bg.cause);
-        let (text, t) = a.transposition().unwrap().unwrap();
-        assert!(text.contains("non_md_tables.R"));
-        assert_eq!(t.n_rows(), 4);
-        let Some(Column::F64(same)) = t.column("max |ours - paper's same-named column|") else {
-            panic!("no difference column");
-        };
-        let Some(Column::F64(other)) = t.column("max |ours - paper's other column|") else {
-            panic!("no difference column");
-        };
-        for (got, want) in same.iter().zip([0.04, 0.0, 0.04, 0.0]) {
-            assert!((got - want).abs() < 1e-12, "{same:?}");
-        }
-        for (got, want) in other.iter().zip([0.03, 0.0, 0.03, 0.0]) {
-            assert!((got - want).abs() < 1e-12, "{other:?}");
-        }
-        assert_eq!(
-            t.column("within tolerance of the other column"),
-            Some(&Column::I64(vec![1, 1, 1, 1]))
-        );
     }
 }

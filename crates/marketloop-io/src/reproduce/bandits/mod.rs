@@ -51,6 +51,7 @@ mod published;
 mod report;
 mod summary;
 mod tables;
+mod transposed;
 mod write;
 
 pub use config::{
@@ -84,8 +85,9 @@ pub fn run(
     let total = Instant::now();
     let mut pieces = Pieces::new(&mut dir, cfg.runs, cfg.pieces(), progress);
     let mut tables = produce_tables(&cfg, &mut pieces)?;
-    let agreement = agreement::check(&cfg, &tables);
-    agreement::annotate(&mut tables, &agreement)?;
+    let mut agreement = agreement::check(&cfg, &tables);
+    transposed::explain(&mut agreement);
+    transposed::annotate(&mut tables, &agreement)?;
     let isolation = if cfg.figures {
         let iso = compute::isolation(&mut pieces, &cfg)?;
         Some(figures::isolation_figures(&iso)?)
