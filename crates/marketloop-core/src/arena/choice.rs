@@ -21,6 +21,21 @@ pub trait ArenaChoice: ChoiceModel + Clone + Send + Sync {
         slate: &Slate<'_>,
     ) -> f64;
 
+    /// [`ArenaChoice::purchase_probability`] of the slate `sample_slate` has just drawn from,
+    /// with the `scratch` it left (in the same state). The default recomputes it; a rule whose
+    /// draw leaves the slate's trial weights in `scratch` can reuse them (the logit does, with
+    /// the same additions in the same order, so the value is the same to the bit).
+    fn sampled_purchase_probability(
+        &self,
+        market: &Market,
+        state: &CountState,
+        user_type: usize,
+        slate: &Slate<'_>,
+        _scratch: &[f64],
+    ) -> f64 {
+        self.purchase_probability(market, state, user_type, slate)
+    }
+
     /// A short name for reports ("logit", "first-position").
     fn name(&self) -> &'static str;
 }
@@ -42,6 +57,30 @@ impl ArenaChoice for MultinomialLogit {
         for (j, a) in slate.iter() {
             let w = a * g[j];
             num += w * q[j];
+            den += w;
+        }
+        if den > 0.0 {
+            num / den
+        } else {
+            0.0
+        }
+    }
+
+    /// sum_p w_p q_ij / sum_p w_p from the trial weights w_p = a_p g_j that `sample_slate`
+    /// left in `scratch`: the terms and the order of [`ArenaChoice::purchase_probability`].
+    #[inline]
+    fn sampled_purchase_probability(
+        &self,
+        market: &Market,
+        _state: &CountState,
+        user_type: usize,
+        slate: &Slate<'_>,
+        scratch: &[f64],
+    ) -> f64 {
+        let q = market.quality_row(user_type);
+        let (mut num, mut den) = (0.0, 0.0);
+        for (&w, &j) in scratch.iter().zip(slate.items()) {
+            num += w * q[j as usize];
             den += w;
         }
         if den > 0.0 {

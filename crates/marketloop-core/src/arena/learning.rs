@@ -10,8 +10,9 @@
 //!   purchases per unit of attention of a greedy performance ranking). For a pooled platform
 //!   vhat and r are the population averages sum_i w_i vhat_ij and sum_i w_i r_i.
 //!
-//! Cost per step: greedy keeps every group's items in an ordered set keyed by the score, so a
-//! trial or a purchase moves one key (O(log n)) and a ranking reads the first P entries (O(P));
+//! Cost per step: greedy keeps every group's items in an ordered set keyed by the score and
+//! its first P keys in an array (`greedy_top.rs`), so a trial or a purchase moves one key
+//! (O(log n + P)) and a ranking copies the array (O(P));
 //! epsilon-greedy adds one coin and, with probability eps, a partial Fisher-Yates (P draws).
 //! Popularity-free Thompson sampling merges the order statistics of the items that share a
 //! posterior with direct draws of the others (`thompson_top.rs`: O(items with a mixed
@@ -22,6 +23,7 @@
 //! from the platform's ranking stream.
 
 use super::error::ArenaError;
+use super::greedy_top::GreedyTop;
 use super::thompson_top::ThompsonTop;
 use super::ucb_top::UcbTop;
 use crate::bandits::BetaSampler;
@@ -29,8 +31,6 @@ use crate::market::ranking::PartialShuffle;
 use crate::market::{CountState, Market, PlatformState, RankingPolicy, StepOutcome};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-use std::cmp::Reverse;
-use std::collections::BTreeSet;
 
 /// How a learning ranking turns its posteriors into an order.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -110,15 +110,6 @@ impl LearningSpec {
     }
 }
 
-/// The ordered-set key of a non-negative score: its bits (which order like the floats for
-/// x >= 0), descending, then the item index ascending.
-type Key = (Reverse<u64>, u32);
-
-#[inline]
-fn key(score: f64, item: usize) -> Key {
-    (Reverse(score.max(0.0).to_bits()), item as u32)
-}
-
 #[inline]
 fn pow_r(d: u64, r: f64) -> f64 {
     let x = d as f64;
@@ -150,9 +141,8 @@ pub struct LearningRanking {
     r: Vec<f64>,
     /// The latest counts d_j (for the popularity weights).
     counts: Vec<u64>,
-    /// Greedy and epsilon-greedy: per group the items keyed by score, and each item's key.
-    sets: Vec<BTreeSet<Key>>,
-    keys: Vec<Key>,
+    /// Greedy and epsilon-greedy: per group the items ordered by score, the first k at hand.
+    greedy: Option<GreedyTop>,
     /// Popularity-free Thompson sampling: the items grouped by shared posterior.
     top: Option<ThompsonTop>,
     /// Popularity-free UCB: the items grouped by trial count, ordered by mean.
@@ -195,16 +185,7 @@ impl LearningRanking {
             vhat,
             r,
             counts: vec![1; n],
-            sets: if greedy_like {
-                vec![BTreeSet::new(); groups]
-            } else {
-                Vec::new()
-            },
-            keys: if greedy_like {
-                vec![key(0.0, 0); groups * n]
-            } else {
-                Vec::new()
-            },
+            greedy: greedy_like.then(|| GreedyTop::new(groups, n, positions.min(n))),
             top: (spec.rule == LearningRule::Thompson && !spec.popularity_weighted)
                 .then(|| ThompsonTop::new(groups, n, spec.alpha, spec.beta)),
             ucb: (matches!(spec.rule, LearningRule::Ucb { .. }) && !spec.popularity_weighted)
@@ -269,15 +250,12 @@ impl LearningRanking {
         }
     }
 
-    /// Moves item `item`'s key in group `group` to its current greedy score.
+    /// Moves item `item` of group `group` to its current greedy score.
     #[inline]
     fn rekey(&mut self, group: usize, item: usize) {
-        let x = group * self.n + item;
-        let new = key(self.mean(group, item) * self.weight(group, item), item);
-        if new != self.keys[x] {
-            self.sets[group].remove(&self.keys[x]);
-            self.sets[group].insert(new);
-            self.keys[x] = new;
+        let score = self.mean(group, item) * self.weight(group, item);
+        if let Some(greedy) = &mut self.greedy {
+            greedy.rekey(group, item, score);
         }
     }
 
@@ -328,8 +306,9 @@ impl LearningRanking {
 
     fn greedy(&mut self, group: usize) {
         self.out.clear();
-        self.out
-            .extend(self.sets[group].iter().take(self.k).map(|&(_, j)| j));
+        if let Some(greedy) = &self.greedy {
+            self.out.extend(greedy.first(group));
+        }
     }
 }
 
@@ -345,15 +324,9 @@ impl RankingPolicy for LearningRanking {
         if let Some(ucb) = &mut self.ucb {
             ucb.reset();
         }
-        if !self.sets.is_empty() {
-            for g in 0..self.groups {
-                self.sets[g].clear();
-                for j in 0..self.n {
-                    let kk = key(self.mean(g, j) * self.weight(g, j), j);
-                    self.keys[g * self.n + j] = kk;
-                    self.sets[g].insert(kk);
-                }
-            }
+        if let Some(mut greedy) = self.greedy.take() {
+            greedy.reset(|g, j| self.mean(g, j) * self.weight(g, j));
+            self.greedy = Some(greedy);
         }
     }
 
@@ -413,7 +386,7 @@ impl RankingPolicy for LearningRanking {
 
     fn on_purchase<R: Rng + ?Sized>(&mut self, item: usize, counts: &[u64], _rng: &mut R) {
         self.counts[item] = counts[item];
-        if self.spec.popularity_weighted && !self.sets.is_empty() {
+        if self.spec.popularity_weighted && self.greedy.is_some() {
             for g in 0..self.groups {
                 self.rekey(g, item);
             }
@@ -446,7 +419,7 @@ impl RankingPolicy for LearningRanking {
             self.fail[x] += 1;
         }
         self.group_trials[g] += 1;
-        if !self.sets.is_empty() {
+        if self.greedy.is_some() {
             self.rekey(g, j);
         }
         if let Some(top) = &mut self.top {

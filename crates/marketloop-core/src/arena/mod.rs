@@ -28,6 +28,7 @@
 pub mod choice;
 pub mod custom;
 mod error;
+mod greedy_top;
 pub mod learning;
 pub mod measures;
 pub mod model;

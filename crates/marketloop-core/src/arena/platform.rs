@@ -121,16 +121,6 @@ impl Platform {
         };
         let items = self.ranking.dyn_rank(&ctx, &mut self.rng);
         let slate = Slate::ranked(items, vhat, iota);
-        if game {
-            let shown = arena
-                .choice
-                .purchase_probability(market, &self.state, user_type, &slate);
-            let best = Slate::ranked(oracle, vhat, iota);
-            let star = arena
-                .choice
-                .purchase_probability(market, &self.state, user_type, &best);
-            self.regret += star - shown;
-        }
         let tried = arena.choice.sample_slate(
             market,
             &self.state,
@@ -139,6 +129,20 @@ impl Platform {
             &mut self.buf,
             choice,
         );
+        if game {
+            let shown = arena.choice.sampled_purchase_probability(
+                market,
+                &self.state,
+                user_type,
+                &slate,
+                &self.buf,
+            );
+            let best = Slate::ranked(oracle, vhat, iota);
+            let star = arena
+                .choice
+                .purchase_probability(market, &self.state, user_type, &best);
+            self.regret += star - shown;
+        }
         self.state.record_trial(tried);
         let mut bought = false;
         if let Some(j) = tried {
