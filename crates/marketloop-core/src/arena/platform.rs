@@ -96,14 +96,14 @@ impl Platform {
     }
 
     /// Serves one type-`user_type` user with purchase coin `u_buy`, her trial drawn from
-    /// `choice`. A `game` user counts in the tallies and the regret (whose oracle slate for her
-    /// type is `oracle`); a warm-start user does not.
+    /// `choice`. A `game` user counts in the tallies and the regret (against `oracle`, the
+    /// quality oracle's slate for her type with its attention); a warm-start user does not.
     #[inline]
     #[allow(clippy::too_many_arguments)]
     pub(super) fn serve<C: ArenaChoice>(
         &mut self,
         arena: &Arena<C>,
-        oracle: &[u32],
+        oracle: &Slate<'_>,
         user_type: usize,
         u_buy: f64,
         choice: &mut PortableRng,
@@ -137,10 +137,9 @@ impl Platform {
                 &slate,
                 &self.buf,
             );
-            let best = Slate::ranked(oracle, vhat, iota);
             let star = arena
                 .choice
-                .purchase_probability(market, &self.state, user_type, &best);
+                .purchase_probability(market, &self.state, user_type, oracle);
             self.regret += star - shown;
         }
         self.state.record_trial(tried);

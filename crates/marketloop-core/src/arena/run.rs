@@ -28,6 +28,7 @@ use super::measures::{gini, specialisation, ArenaPoint, ArenaTrajectory, Platfor
 use super::model::Arena;
 use super::platform::Platform;
 use crate::bandits::{Reputation, ResponseFunction};
+use crate::market::choice::Slate;
 use crate::market::sampling::AliasTable;
 use crate::market::{CountState, DynRankingPolicy, QualityRanking, RankingPolicy};
 use crate::rng::{PortableRng, SeedSequence, Source};
@@ -59,8 +60,10 @@ pub struct ArenaRun<'a, C: ArenaChoice> {
     seeds: SeedSequence,
     replicate: u64,
     platforms: Vec<Platform>,
-    /// The quality oracle's slate per type (k entries each).
+    /// The quality oracle's slate per type (k entries each) and its attention vhat_ij iota_p
+    /// (the product a ranked slate computes, kept to save its look-ups every step).
     oracle: Vec<u32>,
+    oracle_attention: Vec<f64>,
     oracle_k: usize,
     arrival: AliasTable,
     arrival_rng: PortableRng,
@@ -115,8 +118,14 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
         let mut quality = QualityRanking::new(market, k);
         // The quality ranking never draws; any generator will do.
         let mut none = seeds.stream(replicate, Source::Ranking);
-        let oracle = (0..market.n_types())
+        let oracle: Vec<u32> = (0..market.n_types())
             .flat_map(|i| quality.shown(i, &mut none).to_vec())
+            .collect();
+        let iota = arena.bias.weights();
+        let oracle_attention = oracle
+            .iter()
+            .enumerate()
+            .map(|(x, &j)| market.visibility_row(x / k.max(1))[j as usize] * iota[x % k.max(1)])
             .collect();
         let mut pending: Vec<usize> = (0..platforms.len()).collect();
         pending.sort_by_key(|&p| std::cmp::Reverse((arena.platforms[p].entry, p)));
@@ -132,6 +141,7 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
             replicate,
             platforms,
             oracle,
+            oracle_attention,
             oracle_k: k,
             step: 0,
             active: Vec::with_capacity(n_platforms),
@@ -177,8 +187,11 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
                 self.arrival.sample(rng.random::<f64>())
             };
             let u_buy = rng.random::<f64>();
-            let oracle = &self.oracle[i * self.oracle_k..(i + 1) * self.oracle_k];
-            self.platforms[p].serve(arena, oracle, i, u_buy, &mut rng, false);
+            let oracle = Slate::new(
+                &self.oracle[i * self.oracle_k..(i + 1) * self.oracle_k],
+                &self.oracle_attention[i * self.oracle_k..(i + 1) * self.oracle_k],
+            );
+            self.platforms[p].serve(arena, &oracle, i, u_buy, &mut rng, false);
         }
     }
 
@@ -209,8 +222,11 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
             }
             self.active[arena.response.choose(&self.reps, &mut self.response_rng)]
         };
-        let oracle = &self.oracle[i * self.oracle_k..(i + 1) * self.oracle_k];
-        self.platforms[p].serve(arena, oracle, i, u_buy, &mut self.choice_rng, true);
+        let oracle = Slate::new(
+            &self.oracle[i * self.oracle_k..(i + 1) * self.oracle_k],
+            &self.oracle_attention[i * self.oracle_k..(i + 1) * self.oracle_k],
+        );
+        self.platforms[p].serve(arena, &oracle, i, u_buy, &mut self.choice_rng, true);
         self.joint[p][i] += 1;
         self.step += 1;
     }
