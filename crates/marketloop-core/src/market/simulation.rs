@@ -573,7 +573,7 @@ mod tests {
             move |i: usize| {
                 let mut v = vec![0.0; n];
                 for (p, &j) in ord[i].iter().take(bias.positions()).enumerate() {
-                    v[j] = mk.visibility_row(i)[j] * bias.weights()[p];
+                    v[j] = mk.visibility_at(i, j) * bias.weights()[p];
                 }
                 v
             }
@@ -654,7 +654,7 @@ mod tests {
             let pp = mixed_mnl(&mk, &counts, |i| {
                 let mut v = vec![0.0; n];
                 for (pos, &j) in perm.iter().take(3).enumerate() {
-                    v[j] = mk.visibility_row(i)[j] * bias.weights()[pos];
+                    v[j] = mk.visibility_at(i, j) * bias.weights()[pos];
                 }
                 v
             });
