@@ -936,4 +936,67 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn f32_storage_runs_exactly_as_f64_on_the_rounded_matrices() {
+        // Values with no exact f32 form, zeros and a tiny visibility that rounds to 0 in f32;
+        // every built-in visibility; trajectories (counts, efficiency, entropy, shares) and the
+        // TOME equal bit for bit.
+        use crate::market::equilibrium::{solve_tome, TomeOptions};
+        use crate::market::model::Precision;
+        let (m, n) = (3, 40);
+        let noise = |k: usize, salt: f64| ((k as f64 * 0.7548776662 + salt) % 1.0) * 0.999_999_7;
+        let v: Vec<f64> = (0..m * n)
+            .map(|k| match k % 11 {
+                0 => 0.0,
+                5 => 1e-46,
+                _ => 0.1 + 3.0 * noise(k, 0.31),
+            })
+            .collect();
+        let q: Vec<f64> = (0..m * n).map(|k| noise(k, 0.57)).collect();
+        let build = |v: Vec<f64>, q: Vec<f64>, p: Precision| {
+            Market::builder()
+                .items(n)
+                .weights(vec![0.2, 0.3, 0.5])
+                .visibility(v)
+                .quality(q)
+                .feedback(vec![0.5, 0.9, 1.3])
+                .initial_counts(InitialCounts::Uniform { low: 2, high: 3 })
+                .precision(p)
+                .build()
+                .unwrap()
+        };
+        let round = |x: &[f64]| x.iter().map(|&x| f64::from(x as f32)).collect::<Vec<_>>();
+        let f32_market = build(v.clone(), q.clone(), Precision::F32);
+        let rounded = build(round(&v), round(&q), Precision::F64);
+        assert_eq!(f32_market.precision(), Precision::F32);
+        assert_ne!(rounded.visibility().to_vec(), v, "some values must round");
+        assert_eq!(f32_market.visible_items(0), rounded.visible_items(0));
+        let bias = PositionBias::new(vec![0.8, 0.5, 0.3, 0.2]).unwrap();
+        for ranking in [
+            None,
+            Some(RankingSpec::Random),
+            Some(RankingSpec::Popularity {
+                ties: TieRule::Random,
+            }),
+            Some(RankingSpec::Quality),
+        ] {
+            let vis = || match &ranking {
+                None => Visibility::Static,
+                Some(r) => Visibility::Ranked {
+                    ranking: r.clone(),
+                    bias: bias.clone(),
+                },
+            };
+            let a = Simulation::new(f32_market.clone(), vis(), 4000, 500, true).unwrap();
+            let b = Simulation::new(rounded.clone(), vis(), 4000, 500, true).unwrap();
+            let idx: Vec<u64> = (0..3).collect();
+            let ta = a.run(SeedSequence::new(77), &idx, Schedule::Serial);
+            let tb = b.run(SeedSequence::new(77), &idx, Schedule::Serial);
+            assert_eq!(ta, tb, "{ranking:?}");
+        }
+        let ta = solve_tome(&f32_market, TomeOptions::default()).unwrap();
+        let tb = solve_tome(&rounded, TomeOptions::default()).unwrap();
+        assert_eq!(ta.shares, tb.shares);
+    }
 }
