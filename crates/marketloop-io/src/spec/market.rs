@@ -10,10 +10,11 @@
 //! # weights = { groups = "groups.json" }  # or w_i = |group i| / sum of sizes
 //! visibility = [[1.0, 0.5, 0.2],      # m x n, v_ij >= 0 (one row per user type);
 //!               [0.3, 0.9, 0.4]]      # a flat list [..] for one user type
-//! # visibility = { file = "v.npy" }   # .npy (float64) or .csv, relative to this file
+//! # visibility = { file = "v.npy" }   # .npy (float64/32) or .csv, relative to this file
 //! quality = { file = "q.csv" }        # m x n, q_ij in [0, 1]
 //! feedback = 0.5                      # r for every type, or one per type: [0.5, 0.7]
 //! initial_counts = { uniform = [2, 3] }  # or 1 (every item), or [1, 2, 3]: whole numbers >= 1
+//! # precision = "f32"                 # store v and q as float32 (half the memory); default "f64"
 //!
 //! [ranking]                           # optional: v_ij^t = visibility_ij * iota(rank)
 //! strategy = "popularity"             # random | popularity | quality | fixed
@@ -33,7 +34,11 @@ use super::values::{
 };
 use crate::matrix::{read_json_groups, read_matrix};
 use crate::IoError;
-use marketloop_core::market::{InitialCounts, Market, PositionBiasSpec, RankingSpec, Visibility};
+use crate::matrix::read_matrix_as;
+use marketloop_core::market::model::{Matrix as Values, Row};
+use marketloop_core::market::{
+    InitialCounts, Market, PositionBiasSpec, Precision, RankingSpec, Visibility,
+};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -46,6 +51,7 @@ pub const TOP_KEYS: &[&str] = &[
     "quality",
     "feedback",
     "initial_counts",
+    "precision",
     "ranking",
 ];
 
@@ -66,6 +72,9 @@ pub struct MarketSpec {
     pub feedback: Option<Checked<PerType>>,
     /// Initial purchase counts (default 1 for every item).
     pub initial_counts: Option<Checked<InitialSpec>>,
+    /// How visibility and quality are stored: `"f64"` (default) or `"f32"` (half the memory;
+    /// values rounded to float32, arithmetic in f64).
+    pub precision: Option<Checked<Precision>>,
     /// The optional `[ranking]` table.
     #[serde(default, deserialize_with = "ranking_table")]
     pub ranking: Option<RankingTable>,
@@ -142,6 +151,43 @@ struct Mat {
     source: String,
 }
 
+/// A visibility or quality matrix: (rows, cols, row-major values as stored), and where it came
+/// from.
+struct Stored {
+    rows: usize,
+    cols: usize,
+    data: Values,
+    source: String,
+}
+
+/// The precision as written: `"f64"` (default) or `"f32"`.
+fn precision(v: Option<&Checked<Precision>>) -> Result<Precision, IoError> {
+    match v {
+        None => Ok(Precision::F64),
+        Some(Checked::Valid(p)) => Ok(*p),
+        Some(Checked::Invalid(v)) => Err(IoError::spec(
+            "precision",
+            format!(
+                "precision = {v} is not allowed; use \"f64\" (the default: 8 bytes per value) or \
+                 \"f32\" (visibility and quality stored as float32, half the memory)"
+            ),
+        )),
+    }
+}
+
+/// Checks of a file's values before they are rounded to `f32` (the market checks them again,
+/// as stored).
+fn f32_guard(field: &str) -> (&'static dyn Fn(f64) -> bool, &'static str) {
+    if field == "quality" {
+        (&|x: f64| (0.0..=1.0).contains(&x), "[0, 1]")
+    } else {
+        (
+            &|x: f64| (0.0..=f64::from(f32::MAX)).contains(&x),
+            "[0, 3.4028235e38] (v >= 0, within the float32 range)",
+        )
+    }
+}
+
 fn read_file_matrix(base: &Path, field: &str, name: &str) -> Result<Mat, IoError> {
     let p = base.join(name);
     let m = read_matrix(&p)
@@ -154,15 +200,34 @@ fn read_file_matrix(base: &Path, field: &str, name: &str) -> Result<Mat, IoError
     })
 }
 
-fn matrix(base: &Path, field: &str, v: &Checked<MatrixSpec>) -> Result<Mat, IoError> {
-    let inline = |rows, cols, data| Mat {
+/// A visibility or quality matrix in `precision` (inline values stay `f64`: the market checks
+/// them, then rounds).
+fn matrix(
+    base: &Path,
+    field: &str,
+    v: &Checked<MatrixSpec>,
+    precision: Precision,
+) -> Result<Stored, IoError> {
+    let inline = |rows, cols, data| Stored {
         rows,
         cols,
-        data,
+        data: Values::F64(data),
         source: "inline".into(),
     };
     match v {
-        Checked::Valid(MatrixSpec::File(f)) => read_file_matrix(base, field, &f.file),
+        Checked::Valid(MatrixSpec::File(f)) => {
+            let p = base.join(&f.file);
+            let guard = (precision == Precision::F32).then(|| f32_guard(field));
+            let (rows, cols, data) = read_matrix_as(&p, precision, guard).map_err(|e| {
+                IoError::spec(field, format!("{field} = {{ file = {:?} }}: {e}", f.file))
+            })?;
+            Ok(Stored {
+                rows,
+                cols,
+                data,
+                source: p.display().to_string(),
+            })
+        }
         Checked::Valid(MatrixSpec::Flat(d)) => Ok(inline(1, d.len(), d.clone())),
         Checked::Valid(MatrixSpec::Rows(rows)) if rows.is_empty() => Ok(inline(1, 0, Vec::new())),
         Checked::Valid(MatrixSpec::Rows(rows)) => {
@@ -183,14 +248,17 @@ fn matrix(base: &Path, field: &str, v: &Checked<MatrixSpec>) -> Result<Mat, IoEr
     }
 }
 
-/// The XXH3-64 hash of the values' little-endian bytes, streamed a block at a time (no copy of
+/// The XXH3-64 hash of the values' little-endian bytes as `f64` (values stored as `f32`
+/// widened: the fingerprint of the matrix the run used), streamed a block at a time (no copy of
 /// the matrix), as 16 hex digits prefixed "xxh3:".
-fn fingerprint(data: &[f64]) -> String {
+fn fingerprint<'a>(data: impl Into<Row<'a>>) -> String {
     use std::hash::Hasher;
+    let data = data.into();
     let mut h = twox_hash::XxHash3_64::with_seed(0);
     let mut buf = [0u8; 8 * 1024];
-    for chunk in data.chunks(1024) {
-        for (b, x) in buf.chunks_exact_mut(8).zip(chunk) {
+    for start in (0..data.len()).step_by(1024) {
+        let chunk = data.slice(start, (start + 1024).min(data.len()));
+        for (b, x) in buf.chunks_exact_mut(8).zip(chunk.iter()) {
             b.copy_from_slice(&x.to_le_bytes());
         }
         h.write(&buf[..8 * chunk.len()]);
@@ -457,6 +525,7 @@ impl MarketSpec {
 
     /// Resolves the spec into validated core types; file references are relative to `base`.
     pub fn resolve(&self, base: &Path) -> Result<ResolvedMarket, IoError> {
+        let precision = precision(self.precision.as_ref())?;
         let required = |v: Option<&Checked<MatrixSpec>>, field: &str, what: &str| {
             v.ok_or_else(|| {
                 IoError::spec(
@@ -464,7 +533,7 @@ impl MarketSpec {
                     format!("{field} is missing (the m x n matrix {what})"),
                 )
             })
-            .and_then(|v| matrix(base, field, v))
+            .and_then(|v| matrix(base, field, v, precision))
         };
         // The two matrices are read side by side (big catalogues: their pages are faulted in
         // and filled on two cores); visibility's error is reported first, as in one pass.
@@ -509,7 +578,14 @@ impl MarketSpec {
         // One validation for simulate, equilibrium and dynamics: a market nobody can buy
         // anything from has no equilibrium and a simulation of idle users. (A market of no
         // items is the builder's error, which names n.)
-        if n > 0 && !vis.data.iter().zip(&qual.data).any(|(v, q)| v * q > 0.0) {
+        if n > 0
+            && !vis
+                .data
+                .all()
+                .iter()
+                .zip(qual.data.all().iter())
+                .any(|(v, q)| v * q > 0.0)
+        {
             return Err(IoError::spec(
                 "quality",
                 "v_ij q_ij = 0 for every user type and item: nothing can ever be bought (give \
@@ -519,21 +595,22 @@ impl MarketSpec {
         // The matrices' record in the config is taken before they move into the market (no
         // copy of a large matrix is ever made).
         let small = m * n <= 64;
-        let record = |mat: &Mat| {
+        let record = |mat: &Stored| {
             if small {
-                json!(mat.data)
+                json!(mat.data.to_vec())
             } else {
-                json!({"source": mat.source, "fingerprint": fingerprint(&mat.data)})
+                json!({"source": mat.source, "fingerprint": fingerprint(mat.data.all())})
             }
         };
         let (vis_record, qual_record) = rayon::join(|| record(&vis), || record(&qual));
         let market = Market::builder()
             .items(n)
             .weights(weights.clone())
-            .visibility(vis.data)
-            .quality(qual.data)
+            .visibility_matrix(vis.data)
+            .quality_matrix(qual.data)
             .feedback(feedback.clone())
             .initial_counts(initial.clone())
+            .precision(precision)
             .build()?;
 
         let ranking = self
@@ -568,6 +645,7 @@ impl MarketSpec {
             "quality": qual_record,
             "feedback": feedback,
             "initial_counts": serde_json::to_value(&initial).unwrap_or(serde_json::Value::Null),
+            "precision": precision.name(),
             "ranking": ranking.as_ref().map(|(s, b)| json!({
                 "spec": serde_json::to_value(s).unwrap_or(serde_json::Value::Null),
                 "position_bias": serde_json::to_value(b).unwrap_or(serde_json::Value::Null),
