@@ -936,4 +936,95 @@ position_bias = { exponential = 2, decay = 0.5 }
         assert!(e.contains("visibility") && e.contains("bad.npy"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    #[test]
+    fn a_bad_precision_names_the_field_the_value_and_the_allowed_values() {
+        for bad in ["\"f16\"", "64", "\"F32\""] {
+            let e = parse(&format!("{OK}precision = {bad}\n")).unwrap_err();
+            assert_eq!(e.field().as_deref(), Some("precision"), "{e}");
+            let msg = e.to_string();
+            for needle in ["precision", "\"f64\"", "\"f32\""] {
+                assert!(msg.contains(needle), "{msg:?} lacks {needle:?}");
+            }
+            assert!(msg.contains(bad.trim_matches('"')), "{msg}");
+        }
+        let f64_market = parse(OK).unwrap();
+        assert_eq!(f64_market.config["precision"], "f64");
+        let r = parse(&format!("{OK}precision = \"f32\"\n")).unwrap();
+        assert_eq!(r.market.precision(), Precision::F32);
+        assert_eq!(r.config["precision"], "f32");
+        assert_eq!(
+            r.market.quality().to_vec(),
+            f64_market
+                .market
+                .quality()
+                .to_vec()
+                .iter()
+                .map(|&x| f64::from(x as f32))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn npy_files_are_read_into_f32_storage_and_checked_before_rounding() {
+        use crate::matrix::{npy_bytes, read_matrix_as, Matrix};
+        let dir = std::env::temp_dir().join(format!("ml-mspec-f32-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (m, n) = (3, 700);
+        let v: Vec<f64> = (0..m * n).map(|k| 0.1 + (k as f64 * 0.618).fract()).collect();
+        let q: Vec<f64> = (0..m * n).map(|k| (k as f64 * 0.414).fract()).collect();
+        std::fs::write(dir.join("v.npy"), npy_bytes(&Matrix::new(m, n, v.clone()).unwrap()))
+            .unwrap();
+        std::fs::write(dir.join("q.npy"), npy_bytes(&Matrix::new(m, n, q.clone()).unwrap()))
+            .unwrap();
+        // a float32 copy of q ('<f4'): read directly as f32, widened exactly as f64
+        let mut f4 = npy_bytes(&Matrix::new(m, n, q.clone()).unwrap());
+        let header = f4.len() - 8 * m * n;
+        f4.truncate(header);
+        let text = String::from_utf8_lossy(&f4).replace("'<f8'", "'<f4'");
+        let mut f4 = text.into_bytes();
+        for &x in &q {
+            f4.extend_from_slice(&(x as f32).to_le_bytes());
+        }
+        std::fs::write(dir.join("q4.npy"), &f4).unwrap();
+        let w = format!("[{}]", vec!["0.25", "0.25", "0.5"].join(", "));
+        let spec = |q: &str, p: &str| {
+            format!(
+                "weights = {w}\nvisibility = {{ file = \"v.npy\" }}\nquality = {{ file = \"{q}\" }}\nfeedback = 0.5\n{p}"
+            )
+        };
+        let load = |text: &str| ResolvedMarket::parse(text, &dir.join("m.toml"), &dir);
+        let wide = load(&spec("q.npy", "")).unwrap();
+        let narrow = load(&spec("q.npy", "precision = \"f32\"\n")).unwrap();
+        let from_f4 = load(&spec("q4.npy", "precision = \"f32\"\n")).unwrap();
+        let f4_wide = load(&spec("q4.npy", "")).unwrap();
+        assert_eq!(wide.market.precision(), Precision::F64);
+        assert_eq!(narrow.market.precision(), Precision::F32);
+        assert_eq!(narrow.market.visibility().bytes(), 4 * m * n);
+        let rounded = |x: &[f64]| x.iter().map(|&x| f64::from(x as f32)).collect::<Vec<_>>();
+        assert_eq!(narrow.market.visibility().to_vec(), rounded(&v));
+        assert_eq!(narrow.market.quality().to_vec(), rounded(&q));
+        assert_eq!(from_f4.market, narrow.market);
+        assert_eq!(f4_wide.market.precision(), Precision::F64);
+        assert_eq!(f4_wide.market.quality().to_vec(), rounded(&q));
+        // the record names the precision; the fingerprint is of the values the run used
+        assert_eq!(narrow.config["precision"], "f32");
+        assert_ne!(
+            narrow.config["visibility"]["fingerprint"],
+            wide.config["visibility"]["fingerprint"]
+        );
+        // q slightly above 1 rounds to 1 in f32, but is refused before rounding, with its place
+        let mut bad = q.clone();
+        bad[n + 5] = 1.0 + 1e-12;
+        std::fs::write(dir.join("qbad.npy"), npy_bytes(&Matrix::new(m, n, bad).unwrap()))
+            .unwrap();
+        let e = load(&spec("qbad.npy", "precision = \"f32\"\n")).unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("quality"), "{e}");
+        let msg = e.to_string();
+        assert!(msg.contains("row 1, column 5") && msg.contains("[0, 1]"), "{msg}");
+        // read_matrix_as with f64 gives the f64 values
+        let (r, c, d) = read_matrix_as(&dir.join("v.npy"), Precision::F64, None).unwrap();
+        assert_eq!((r, c, d.to_vec()), (m, n, v));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
