@@ -161,9 +161,9 @@ pub fn nash_exponents(market: &Market, tome: &[f64]) -> Result<Vec<f64>, String>
         .map(|i| {
             let r = market.feedback()[i];
             let (v, q) = (
-        market.visibility_row(i).to_f64(),
-        market.quality_row(i).to_f64(),
-    );
+                market.visibility_row(i).to_f64(),
+                market.quality_row(i).to_f64(),
+            );
             let (mut num, mut den) = (0.0, 0.0);
             for j in 0..market.n_items() {
                 let t = v[j] * tome[j].powf(r);
@@ -186,9 +186,9 @@ pub fn log_nash_welfare(market: &Market, shares: &[f64], a: &[f64]) -> f64 {
         .map(|i| {
             let r = market.feedback()[i];
             let (v, q) = (
-        market.visibility_row(i).to_f64(),
-        market.quality_row(i).to_f64(),
-    );
+                market.visibility_row(i).to_f64(),
+                market.quality_row(i).to_f64(),
+            );
             let u: f64 = (0..market.n_items())
                 .map(|j| q[j] * v[j] * shares[j].powf(r))
                 .sum();

@@ -942,7 +942,6 @@ mod tests {
         // Values with no exact f32 form, zeros and a tiny visibility that rounds to 0 in f32;
         // every built-in visibility; trajectories (counts, efficiency, entropy, shares) and the
         // TOME equal bit for bit.
-        use crate::market::equilibrium::{solve_tome, TomeOptions};
         use crate::market::model::Precision;
         let (m, n) = (3, 40);
         let noise = |k: usize, salt: f64| ((k as f64 * 0.7548776662 + salt) % 1.0) * 0.999_999_7;
@@ -998,5 +997,57 @@ mod tests {
         let ta = solve_tome(&f32_market, TomeOptions::default()).unwrap();
         let tb = solve_tome(&rounded, TomeOptions::default()).unwrap();
         assert_eq!(ta.shares, tb.shares);
+    }
+
+    /// The numbers quoted in the user guide (run with `--ignored --nocapture`): a MovieLens-size
+    /// market (1,682 items x 100 types, pseudo-random v and q), popularity ranking, 20 runs of
+    /// 100,000 users, f64 against f32 storage with the same seed.
+    #[test]
+    #[ignore]
+    fn f32_against_f64_measured() {
+        use crate::market::model::Precision;
+        let (m, n) = (100, 1682);
+        let u = |k: usize, s: f64| (k as f64 * 0.7548776662466927 + s).fract();
+        let v: Vec<f64> = (0..m * n).map(|k| 0.01 + u(k, 0.1)).collect();
+        let q: Vec<f64> = (0..m * n).map(|k| u(k * 7 + 3, 0.4)).collect();
+        let run = |p: Precision| {
+            let mk = Market::builder()
+                .items(n)
+                .weights(vec![1.0 / m as f64; m])
+                .visibility(v.clone())
+                .quality(q.clone())
+                .feedback(vec![0.5; m])
+                .initial_counts(InitialCounts::Uniform { low: 2, high: 3 })
+                .precision(p)
+                .build()
+                .unwrap();
+            let vis = Visibility::Ranked {
+                ranking: RankingSpec::Popularity {
+                    ties: TieRule::FirstToReach,
+                },
+                bias: PositionBias::musiclab(),
+            };
+            let sim = Simulation::new(mk, vis, 100_000, 100_000, false).unwrap();
+            let idx: Vec<u64> = (0..20).collect();
+            let t = sim.run(SeedSequence::new(2024), &idx, Schedule::Parallel);
+            let last = |f: fn(&Measurement) -> f64| {
+                let mut x: Vec<f64> = t
+                    .iter()
+                    .map(|r| f(r.measurements.last().unwrap()))
+                    .collect();
+                x.sort_by(f64::total_cmp);
+                (x[9] + x[10]) / 2.0
+            };
+            (last(|m| m.efficiency), last(|m| m.entropy), t)
+        };
+        let (e64, h64, t64) = run(Precision::F64);
+        let (e32, h32, t32) = run(Precision::F32);
+        let same = t64.iter().zip(&t32).filter(|(a, b)| a == b).count();
+        println!(
+            "median efficiency f64 {e64:.6} f32 {e32:.6} (diff {:.2e}); median entropy f64 \
+             {h64:.6} f32 {h32:.6} (diff {:.2e}); {same} of 20 runs identical",
+            (e64 - e32).abs(),
+            (h64 - h32).abs()
+        );
     }
 }

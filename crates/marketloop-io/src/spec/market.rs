@@ -32,9 +32,9 @@ use super::ranking::RankingTable;
 use super::values::{
     invalid_matrix, not_a_number, type_name, unknown_key, Checked, FileRef, MatrixSpec, PerType,
 };
+use crate::matrix::read_matrix_as;
 use crate::matrix::{read_json_groups, read_matrix};
 use crate::IoError;
-use crate::matrix::read_matrix_as;
 use marketloop_core::market::model::{Matrix as Values, Row};
 use marketloop_core::market::{
     InitialCounts, Market, PositionBiasSpec, Precision, RankingSpec, Visibility,
@@ -971,12 +971,20 @@ position_bias = { exponential = 2, decay = 0.5 }
         let dir = std::env::temp_dir().join(format!("ml-mspec-f32-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let (m, n) = (3, 700);
-        let v: Vec<f64> = (0..m * n).map(|k| 0.1 + (k as f64 * 0.618).fract()).collect();
+        let v: Vec<f64> = (0..m * n)
+            .map(|k| 0.1 + (k as f64 * 0.618).fract())
+            .collect();
         let q: Vec<f64> = (0..m * n).map(|k| (k as f64 * 0.414).fract()).collect();
-        std::fs::write(dir.join("v.npy"), npy_bytes(&Matrix::new(m, n, v.clone()).unwrap()))
-            .unwrap();
-        std::fs::write(dir.join("q.npy"), npy_bytes(&Matrix::new(m, n, q.clone()).unwrap()))
-            .unwrap();
+        std::fs::write(
+            dir.join("v.npy"),
+            npy_bytes(&Matrix::new(m, n, v.clone()).unwrap()),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("q.npy"),
+            npy_bytes(&Matrix::new(m, n, q.clone()).unwrap()),
+        )
+        .unwrap();
         // a float32 copy of q ('<f4'): read directly as f32, widened exactly as f64
         let mut f4 = npy_bytes(&Matrix::new(m, n, q.clone()).unwrap());
         let header = f4.len() - 8 * m * n;
@@ -1016,12 +1024,18 @@ position_bias = { exponential = 2, decay = 0.5 }
         // q slightly above 1 rounds to 1 in f32, but is refused before rounding, with its place
         let mut bad = q.clone();
         bad[n + 5] = 1.0 + 1e-12;
-        std::fs::write(dir.join("qbad.npy"), npy_bytes(&Matrix::new(m, n, bad).unwrap()))
-            .unwrap();
+        std::fs::write(
+            dir.join("qbad.npy"),
+            npy_bytes(&Matrix::new(m, n, bad).unwrap()),
+        )
+        .unwrap();
         let e = load(&spec("qbad.npy", "precision = \"f32\"\n")).unwrap_err();
         assert_eq!(e.field().as_deref(), Some("quality"), "{e}");
         let msg = e.to_string();
-        assert!(msg.contains("row 1, column 5") && msg.contains("[0, 1]"), "{msg}");
+        assert!(
+            msg.contains("row 1, column 5") && msg.contains("[0, 1]"),
+            "{msg}"
+        );
         // read_matrix_as with f64 gives the f64 values
         let (r, c, d) = read_matrix_as(&dir.join("v.npy"), Precision::F64, None).unwrap();
         assert_eq!((r, c, d.to_vec()), (m, n, v));

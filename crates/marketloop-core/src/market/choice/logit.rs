@@ -16,9 +16,9 @@
 
 use super::{Attention, ChoiceModel, ChoiceSampler, Slate};
 use crate::market::model::{Market, Row, Scalar};
-use crate::with_row;
 use crate::market::sampling::{BlockSumTree, MAX_BLOCK_SHIFT};
 use crate::market::state::CountState;
+use crate::with_row;
 use rand::Rng;
 use rayon::prelude::*;
 

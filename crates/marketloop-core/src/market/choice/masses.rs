@@ -4,11 +4,11 @@
 //! non-negative vector proportional to the shares.
 
 use super::logit::{logit_row, powered_shares};
-use crate::market::model::Scalar;
 #[cfg(doc)]
 use super::ChoiceModel;
 use crate::market::error::MarketError;
 use crate::market::model::Market;
+use crate::market::model::Scalar;
 
 /// The trial masses x_ij = w_i * (trial probability of item j for type i), row-major m x n.
 /// Rows of types that try nothing are zero.

@@ -181,16 +181,28 @@ mod tests {
     fn f32_storage_rounds_checked_values_and_halves_memory() {
         let v = [1.0, 0.1, 0.0, 0.2, 1e-50, 0.4];
         let q = [0.9, 1.0 / 3.0, 0.1, 0.2, 0.3, 1.0];
-        let mk = full().precision(Precision::F32).visibility(v).quality(q).build().unwrap();
+        let mk = full()
+            .precision(Precision::F32)
+            .visibility(v)
+            .quality(q)
+            .build()
+            .unwrap();
         assert_eq!(mk.precision(), Precision::F32);
         assert_eq!(mk.visibility().bytes(), 6 * 4);
         assert_eq!(mk.quality_at(0, 1), f64::from((1.0f64 / 3.0) as f32));
         // 1e-50 rounds to 0 in f32: invisible, as in an f64 market of the rounded values
         assert_eq!(mk.visible_items(1), &[0, 2]);
         let rounded = |x: &[f64]| x.iter().map(|&x| f64::from(x as f32)).collect::<Vec<_>>();
-        let f64_of_rounded = full().visibility(rounded(&v)).quality(rounded(&q)).build().unwrap();
+        let f64_of_rounded = full()
+            .visibility(rounded(&v))
+            .quality(rounded(&q))
+            .build()
+            .unwrap();
         assert_eq!(f64_of_rounded.visible_items(1), &[0, 2]);
-        assert_eq!(mk.visibility().to_f64(), f64_of_rounded.visibility().to_f64());
+        assert_eq!(
+            mk.visibility().to_f64(),
+            f64_of_rounded.visibility().to_f64()
+        );
         // to_builder keeps the precision; f32 given values imply f32 storage
         assert_eq!(mk.to_builder().build().unwrap(), mk);
         let given = full()
@@ -211,7 +223,11 @@ mod tests {
         assert_eq!(e.field(), Some("quality"));
         // a visibility beyond the f32 range is refused under f32 only
         let big = [1e39, 0.5, 0.0, 0.2, 0.3, 0.4];
-        let e = full().precision(Precision::F32).visibility(big).build().unwrap_err();
+        let e = full()
+            .precision(Precision::F32)
+            .visibility(big)
+            .build()
+            .unwrap_err();
         assert!(e.to_string().contains("float32 range"), "{e}");
         assert!(full().visibility(big).build().is_ok());
         let e = full()

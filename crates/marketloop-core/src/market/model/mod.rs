@@ -292,7 +292,15 @@ impl Market {
         if (sum - 1.0).abs() > WEIGHT_SUM_TOLERANCE {
             return Err(MarketError::WeightsSum { sum });
         }
-        check_matrix("visibility", "visibility v", &visibility, m, n, false, precision)?;
+        check_matrix(
+            "visibility",
+            "visibility v",
+            &visibility,
+            m,
+            n,
+            false,
+            precision,
+        )?;
         check_matrix("quality", "quality q", &quality, m, n, true, precision)?;
         if feedback.len() != m {
             return Err(MarketError::Shape {
