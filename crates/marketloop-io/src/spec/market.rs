@@ -995,7 +995,7 @@ position_bias = { exponential = 2, decay = 0.5 }
             f4.extend_from_slice(&(x as f32).to_le_bytes());
         }
         std::fs::write(dir.join("q4.npy"), &f4).unwrap();
-        let w = format!("[{}]", vec!["0.25", "0.25", "0.5"].join(", "));
+        let w = "[0.25, 0.25, 0.5]";
         let spec = |q: &str, p: &str| {
             format!(
                 "weights = {w}\nvisibility = {{ file = \"v.npy\" }}\nquality = {{ file = \"{q}\" }}\nfeedback = 0.5\n{p}"

@@ -195,8 +195,8 @@ fn check_per_type(
 const F32_MAX: f64 = f32::MAX as f64;
 
 /// Checks a matrix as given (before any rounding to `precision`): m x n entries, each finite,
-/// >= 0, at most 1 (`upper_one`), and within the `f32` range when stored as `f32`. (Rounding
-/// to `f32` is monotone and keeps 0 and 1, so a q in [0, 1] stays in [0, 1].)
+/// at least 0, at most 1 (`upper_one`), and within the `f32` range when stored as `f32`.
+/// Rounding to `f32` is monotone and keeps 0 and 1, so a q in [0, 1] stays in [0, 1].
 fn check_matrix(
     field: &'static str,
     description: &'static str,
