@@ -847,7 +847,7 @@ position_bias = { exponential = 2, decay = 0.5 }
         );
         err(
             &OK.replace("weights", "wieghts"),
-            &["wieghts: market spec: line 2", "unknown key `wieghts`; allowed: items, weights, visibility, quality, feedback, initial_counts, ranking"],
+            &["wieghts: market spec: line 2", "unknown key `wieghts`; allowed: items, weights, visibility, quality, feedback, initial_counts, precision, ranking"],
         );
         err(
             &format!("{OK}\n[ranking]\nstrategy = \"random\"\ncolour = 1"),
@@ -989,8 +989,8 @@ position_bias = { exponential = 2, decay = 0.5 }
         let mut f4 = npy_bytes(&Matrix::new(m, n, q.clone()).unwrap());
         let header = f4.len() - 8 * m * n;
         f4.truncate(header);
-        let text = String::from_utf8_lossy(&f4).replace("'<f8'", "'<f4'");
-        let mut f4 = text.into_bytes();
+        let at = f4.windows(4).position(|w| w == b"<f8'").unwrap();
+        f4[at + 2] = b'4';
         for &x in &q {
             f4.extend_from_slice(&(x as f32).to_le_bytes());
         }
