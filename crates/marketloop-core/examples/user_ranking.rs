@@ -200,7 +200,7 @@ fn main() {
     run.run_to_end();
     let learnt = run.sampler().policy();
     for i in 0..market.n_types() {
-        let q = market.quality_row(i);
+        let q = market.quality_row(i).to_vec();
         let top = learnt.exploit[i][0] as usize;
         let best = q.iter().cloned().fold(0.0, f64::max);
         // each estimate is a mean of >= t Bernoulli trials: standard error <= 1 / (2 sqrt(t))

@@ -187,3 +187,19 @@ def test_specs_and_results_pickle_and_joblib_gives_the_same_numbers():
     )
     pd.testing.assert_frame_equal(frames[0], df)
     pd.testing.assert_frame_equal(frames[1], m.simulate(steps=1000, runs=3, seed=3, every=250))
+
+
+def test_f32_precision_equals_an_f64_market_of_the_rounded_matrices():
+    spec = dict(TWO_TYPES, visibility=np.asarray(TWO_TYPES["visibility"]) * 1.1)
+    f32 = ml.Market(**spec, precision="f32")
+    rounded = dict(
+        spec,
+        visibility=np.asarray(spec["visibility"], dtype=np.float32).astype(np.float64),
+        quality=np.asarray(spec["quality"], dtype=np.float32).astype(np.float64),
+    )
+    pd.testing.assert_frame_equal(
+        f32.simulate(steps=500, runs=2, seed=3, every=100),
+        ml.Market(**rounded).simulate(steps=500, runs=2, seed=3, every=100),
+    )
+    with pytest.raises(ml.MarketloopError, match="precision"):
+        ml.Market(**spec, precision="f16")

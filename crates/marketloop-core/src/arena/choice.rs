@@ -56,7 +56,7 @@ impl ArenaChoice for MultinomialLogit {
         let (mut num, mut den) = (0.0, 0.0);
         for (j, a) in slate.iter() {
             let w = a * g[j];
-            num += w * q[j];
+            num += w * q.get(j);
             den += w;
         }
         if den > 0.0 {
@@ -80,7 +80,7 @@ impl ArenaChoice for MultinomialLogit {
         let q = market.quality_row(user_type);
         let (mut num, mut den) = (0.0, 0.0);
         for (&w, &j) in scratch.iter().zip(slate.items()) {
-            num += w * q[j as usize];
+            num += w * q.get(j as usize);
             den += w;
         }
         if den > 0.0 {
@@ -111,7 +111,7 @@ pub struct FirstPositionSampler {
 }
 
 fn most_visible(market: &Market, user_type: usize) -> Option<usize> {
-    let v = market.visibility_row(user_type);
+    let v = market.visibility_row(user_type).to_f64();
     let mut best: Option<usize> = None;
     for (j, &x) in v.iter().enumerate() {
         if x > 0.0 && best.is_none_or(|b| x > v[b]) {
@@ -198,7 +198,7 @@ impl ArenaChoice for FirstPosition {
         user_type: usize,
         slate: &Slate<'_>,
     ) -> f64 {
-        first(slate).map_or(0.0, |j| market.quality_row(user_type)[j])
+        first(slate).map_or(0.0, |j| market.quality_at(user_type, j))
     }
 
     fn name(&self) -> &'static str {

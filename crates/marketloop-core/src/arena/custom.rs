@@ -298,7 +298,7 @@ mod tests {
                 let mean = (0..n)
                     .map(|j| {
                         (0..m)
-                            .map(|i| w[i] * mk.quality_row(i)[j])
+                            .map(|i| w[i] * mk.quality_at(i, j))
                             .sum::<f64>()
                             .clamp(0.0, 1.0)
                     })

@@ -162,11 +162,15 @@ impl LearningRanking {
     pub fn new(market: &Market, positions: usize, spec: LearningSpec, personalised: bool) -> Self {
         let (n, m) = (market.n_items(), market.n_types());
         let (groups, vhat, r) = if personalised {
-            (m, market.visibility().to_vec(), market.feedback().to_vec())
+            (
+                m,
+                market.visibility().to_f64().into_owned(),
+                market.feedback().to_vec(),
+            )
         } else {
             let w = market.weights();
             let vbar = (0..n)
-                .map(|j| (0..m).map(|i| w[i] * market.visibility_row(i)[j]).sum())
+                .map(|j| (0..m).map(|i| w[i] * market.visibility_at(i, j)).sum())
                 .collect();
             let rbar = (0..m).map(|i| w[i] * market.feedback()[i]).sum();
             (1, vbar, vec![rbar])
@@ -272,10 +276,10 @@ impl LearningRanking {
                 }
                 let q = if self.groups == 1 && market.n_types() > 1 {
                     (0..market.n_types())
-                        .map(|i| market.weights()[i] * market.quality_row(i)[j])
+                        .map(|i| market.weights()[i] * market.quality_at(i, j))
                         .sum()
                 } else {
-                    market.quality_row(g)[j]
+                    market.quality_at(g, j)
                 };
                 let e = self.mean(g, j) - q;
                 sum += e * e;
@@ -507,7 +511,7 @@ mod tests {
             l.reset(&counts, &mut rng);
             for t in 0..500u64 {
                 let (i, j) = ((t % 2) as usize, rng.random_range(0..5));
-                let bought = rng.random::<f64>() < mk.quality_row(i)[j];
+                let bought = rng.random::<f64>() < mk.quality_at(i, j);
                 if bought {
                     counts[j] += 1;
                     l.on_purchase(j, &counts, &mut rng);
@@ -541,7 +545,7 @@ mod tests {
             for _ in 0..t {
                 let j = l.shown(0, &mut rng)[0] as usize;
                 best += usize::from(j == 4);
-                let bought = coin.random::<f64>() < mk.quality_row(0)[j];
+                let bought = coin.random::<f64>() < mk.quality_at(0, j);
                 feed(&mut l, 0, j, bought);
             }
             assert!(l.estimate_error(&mk).unwrap() < 0.2, "{rule:?}");

@@ -116,9 +116,11 @@ impl RankingPolicy for PerformanceRanking {
     fn rank<R: Rng + ?Sized>(&mut self, p: &PlatformState<'_>, _rng: &mut R) -> &[u32] {
         let i = p.user_type;
         let market = p.market;
-        let vhat = market.visibility_row(i);
+        // (Copies of the rows only for f32 storage; f64 rows are borrowed.)
+        let vhat = market.visibility_row(i).to_f64();
         let g = p.state.powers(market.feedback_index()[i]);
-        let q = market.quality_row(i);
+        let q = market.quality_row(i).to_f64();
+        let q = &q[..];
         let w = |j: usize| vhat[j] * g[j];
         // Dinkelbach's method from lambda = F(the type's last ranking) under today's counts (a
         // feasible value, so at most the optimum; the method then climbs to the optimum as from

@@ -145,7 +145,7 @@ impl Platform {
         self.state.record_trial(tried);
         let mut bought = false;
         if let Some(j) = tried {
-            if u_buy < market.quality()[user_type * market.n_items() + j] {
+            if u_buy < market.quality_at(user_type, j) {
                 bought = true;
                 self.state.purchase(j);
                 self.ranking

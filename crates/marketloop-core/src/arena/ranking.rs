@@ -12,6 +12,7 @@ use super::custom::{BoxedRanking, CustomRanking, RankingSetup};
 use super::error::ArenaError;
 use super::learning::{LearningRanking, LearningSpec};
 use super::performance::PerformanceRanking;
+use crate::market::model::Row;
 use crate::market::{
     CountState, DynRankingPolicy, FixedOrder, FixedRanking, InitialCounts, Market, PlatformState,
     PopularityRanking, PositionBias, QualityRanking, RandomRanking, RankingPolicy, StepOutcome,
@@ -142,9 +143,9 @@ impl ArenaRankingSpec {
 /// The one-type market of a pooled platform: population-mean visibility and quality.
 fn pooled(market: &Market) -> Result<Market, ArenaError> {
     let (m, n, w) = (market.n_types(), market.n_items(), market.weights());
-    let mean = |row: fn(&Market, usize) -> &[f64]| -> Vec<f64> {
+    let mean = |row: fn(&Market, usize) -> Row<'_>| -> Vec<f64> {
         (0..n)
-            .map(|j| (0..m).map(|i| w[i] * row(market, i)[j]).sum::<f64>())
+            .map(|j| (0..m).map(|i| w[i] * row(market, i).get(j)).sum::<f64>())
             .collect()
     };
     let q: Vec<f64> = mean(Market::quality_row)

@@ -125,7 +125,7 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
         let oracle_attention = oracle
             .iter()
             .enumerate()
-            .map(|(x, &j)| market.visibility_row(x / k.max(1))[j as usize] * iota[x % k.max(1)])
+            .map(|(x, &j)| market.visibility_row(x / k.max(1)).get(j as usize) * iota[x % k.max(1)])
             .collect();
         let mut pending: Vec<usize> = (0..platforms.len()).collect();
         pending.sort_by_key(|&p| std::cmp::Reverse((arena.platforms[p].entry, p)));

@@ -145,8 +145,9 @@ pub fn residual(market: &Market, shares: &[f64]) -> Result<f64, MarketError> {
 fn check_purchasable(market: &Market) -> Result<(), MarketError> {
     let any = market
         .visibility()
+        .all()
         .iter()
-        .zip(market.quality())
+        .zip(market.quality().all().iter())
         .any(|(v, q)| v * q > 0.0);
     if any {
         Ok(())
@@ -168,7 +169,10 @@ pub fn closed_form_homogeneous(market: &Market) -> Option<Vec<f64>> {
     if r >= 1.0 {
         return None;
     }
-    let (v, q) = (market.visibility_row(0), market.quality_row(0));
+    let (v, q) = (
+        market.visibility_row(0).to_f64(),
+        market.quality_row(0).to_f64(),
+    );
     power_shares(
         &(0..market.n_items())
             .map(|j| v[j] * q[j])
@@ -217,11 +221,11 @@ pub fn reduce_to_homogeneous(market: &Market) -> Option<Market> {
     let mut q = vec![0.0; n];
     for i in 0..market.n_types() {
         let w = market.weights()[i];
-        for (qj, &qij) in q.iter_mut().zip(market.quality_row(i)) {
+        for (qj, qij) in q.iter_mut().zip(market.quality_row(i).iter()) {
             *qj += w * qij;
         }
     }
-    q.iter_mut().for_each(|x| *x = x.clamp(0.0, 1.0));
+    q.iter_mut().for_each(|x: &mut f64| *x = x.clamp(0.0, 1.0));
     Market::builder()
         .items(n)
         .weights(vec![1.0])
@@ -383,7 +387,10 @@ fn vertex_regime(shares: &[f64]) -> Regime {
 ///   in proportion to exp(-c_j / (r - 1))).
 fn homogeneous_limit(market: &Market, start: &[f64]) -> Vec<f64> {
     let r = market.feedback()[0];
-    let (v, q) = (market.visibility_row(0), market.quality_row(0));
+    let (v, q) = (
+        market.visibility_row(0).to_f64(),
+        market.quality_row(0).to_f64(),
+    );
     let n = market.n_items();
     let c: Vec<f64> = (0..n)
         .map(|j| {

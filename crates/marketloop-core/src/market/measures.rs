@@ -73,7 +73,10 @@ pub fn total_utility(market: &Market, shares: &[f64]) -> Objective {
         return Objective::NotApplicable(ONLY_HOMOGENEOUS.into());
     }
     let r = market.feedback()[0];
-    let (v, q) = (market.visibility_row(0), market.quality_row(0));
+    let (v, q) = (
+        market.visibility_row(0).to_f64(),
+        market.quality_row(0).to_f64(),
+    );
     Objective::Value(
         (0..market.n_items())
             .map(|j| q[j] * v[j] * shares[j].powf(r))
@@ -88,7 +91,10 @@ pub fn psi(market: &Market, shares: &[f64]) -> Objective {
         return Objective::NotApplicable(ONLY_HOMOGENEOUS.into());
     }
     let r = market.feedback()[0];
-    let (v, q) = (market.visibility_row(0), market.quality_row(0));
+    let (v, q) = (
+        market.visibility_row(0).to_f64(),
+        market.quality_row(0).to_f64(),
+    );
     let mut s = 0.0;
     for j in 0..market.n_items() {
         s += xlogy(shares[j], q[j] * v[j]) - (1.0 - r) * xlogy(shares[j], shares[j]);
@@ -120,8 +126,8 @@ pub fn gamma(market: &Market, shares: &[f64]) -> Objective {
     let r = market.feedback()[0];
     let n = market.n_items();
     let x = trial_masses(market, shares);
-    let q = market.quality_row(0);
-    let v = market.visibility();
+    let q = market.quality_row(0).to_f64();
+    let v = market.visibility().to_f64();
     let mut g = 0.0;
     let mut xj = vec![0.0; n];
     for (k, &xij) in x.iter().enumerate() {
@@ -154,7 +160,10 @@ pub fn nash_exponents(market: &Market, tome: &[f64]) -> Result<Vec<f64>, String>
     Ok((0..market.n_types())
         .map(|i| {
             let r = market.feedback()[i];
-            let (v, q) = (market.visibility_row(i), market.quality_row(i));
+            let (v, q) = (
+                market.visibility_row(i).to_f64(),
+                market.quality_row(i).to_f64(),
+            );
             let (mut num, mut den) = (0.0, 0.0);
             for j in 0..market.n_items() {
                 let t = v[j] * tome[j].powf(r);
@@ -176,7 +185,10 @@ pub fn log_nash_welfare(market: &Market, shares: &[f64], a: &[f64]) -> f64 {
     (0..market.n_types())
         .map(|i| {
             let r = market.feedback()[i];
-            let (v, q) = (market.visibility_row(i), market.quality_row(i));
+            let (v, q) = (
+                market.visibility_row(i).to_f64(),
+                market.quality_row(i).to_f64(),
+            );
             let u: f64 = (0..market.n_items())
                 .map(|j| q[j] * v[j] * shares[j].powf(r))
                 .sum();

@@ -50,7 +50,7 @@ pub use equilibrium::{
 };
 pub use error::MarketError;
 pub use measures::{Measures, NashWelfare, Objective};
-pub use model::{InitialCounts, Market, MarketBuilder};
+pub use model::{InitialCounts, Market, MarketBuilder, Precision};
 pub use observer::{Efficiency, Entropy, FnObserver, Observations, Observer, RunView, Shares};
 pub use position_bias::{PositionBias, PositionBiasSpec, MUSICLAB_WEIGHTS};
 pub use ranking::{

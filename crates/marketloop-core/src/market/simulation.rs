@@ -573,7 +573,7 @@ mod tests {
             move |i: usize| {
                 let mut v = vec![0.0; n];
                 for (p, &j) in ord[i].iter().take(bias.positions()).enumerate() {
-                    v[j] = mk.visibility_row(i)[j] * bias.weights()[p];
+                    v[j] = mk.visibility_at(i, j) * bias.weights()[p];
                 }
                 v
             }
@@ -654,7 +654,7 @@ mod tests {
             let pp = mixed_mnl(&mk, &counts, |i| {
                 let mut v = vec![0.0; n];
                 for (pos, &j) in perm.iter().take(3).enumerate() {
-                    v[j] = mk.visibility_row(i)[j] * bias.weights()[pos];
+                    v[j] = mk.visibility_at(i, j) * bias.weights()[pos];
                 }
                 v
             });
@@ -935,5 +935,119 @@ mod tests {
                 tome.shares
             );
         }
+    }
+
+    #[test]
+    fn f32_storage_runs_exactly_as_f64_on_the_rounded_matrices() {
+        // Values with no exact f32 form, zeros and a tiny visibility that rounds to 0 in f32;
+        // every built-in visibility; trajectories (counts, efficiency, entropy, shares) and the
+        // TOME equal bit for bit.
+        use crate::market::model::Precision;
+        let (m, n) = (3, 40);
+        let noise = |k: usize, salt: f64| ((k as f64 * 0.7548776662 + salt) % 1.0) * 0.999_999_7;
+        let v: Vec<f64> = (0..m * n)
+            .map(|k| match k % 11 {
+                0 => 0.0,
+                5 => 1e-46,
+                _ => 0.1 + 3.0 * noise(k, 0.31),
+            })
+            .collect();
+        let q: Vec<f64> = (0..m * n).map(|k| noise(k, 0.57)).collect();
+        let build = |v: Vec<f64>, q: Vec<f64>, p: Precision| {
+            Market::builder()
+                .items(n)
+                .weights(vec![0.2, 0.3, 0.5])
+                .visibility(v)
+                .quality(q)
+                .feedback(vec![0.5, 0.9, 1.3])
+                .initial_counts(InitialCounts::Uniform { low: 2, high: 3 })
+                .precision(p)
+                .build()
+                .unwrap()
+        };
+        let round = |x: &[f64]| x.iter().map(|&x| f64::from(x as f32)).collect::<Vec<_>>();
+        let f32_market = build(v.clone(), q.clone(), Precision::F32);
+        let rounded = build(round(&v), round(&q), Precision::F64);
+        assert_eq!(f32_market.precision(), Precision::F32);
+        assert_ne!(rounded.visibility().to_vec(), v, "some values must round");
+        assert_eq!(f32_market.visible_items(0), rounded.visible_items(0));
+        let bias = PositionBias::new(vec![0.8, 0.5, 0.3, 0.2]).unwrap();
+        for ranking in [
+            None,
+            Some(RankingSpec::Random),
+            Some(RankingSpec::Popularity {
+                ties: TieRule::Random,
+            }),
+            Some(RankingSpec::Quality),
+        ] {
+            let vis = || match &ranking {
+                None => Visibility::Static,
+                Some(r) => Visibility::Ranked {
+                    ranking: r.clone(),
+                    bias: bias.clone(),
+                },
+            };
+            let a = Simulation::new(f32_market.clone(), vis(), 4000, 500, true).unwrap();
+            let b = Simulation::new(rounded.clone(), vis(), 4000, 500, true).unwrap();
+            let idx: Vec<u64> = (0..3).collect();
+            let ta = a.run(SeedSequence::new(77), &idx, Schedule::Serial);
+            let tb = b.run(SeedSequence::new(77), &idx, Schedule::Serial);
+            assert_eq!(ta, tb, "{ranking:?}");
+        }
+        let ta = solve_tome(&f32_market, TomeOptions::default()).unwrap();
+        let tb = solve_tome(&rounded, TomeOptions::default()).unwrap();
+        assert_eq!(ta.shares, tb.shares);
+    }
+
+    /// The numbers quoted in the user guide (run with `--ignored --nocapture`): a MovieLens-size
+    /// market (1,682 items x 100 types, pseudo-random v and q), popularity ranking, 20 runs of
+    /// 100,000 users, f64 against f32 storage with the same seed.
+    #[test]
+    #[ignore]
+    fn f32_against_f64_measured() {
+        use crate::market::model::Precision;
+        let (m, n) = (100, 1682);
+        let u = |k: usize, s: f64| (k as f64 * 0.7548776662466927 + s).fract();
+        let v: Vec<f64> = (0..m * n).map(|k| 0.01 + u(k, 0.1)).collect();
+        let q: Vec<f64> = (0..m * n).map(|k| u(k * 7 + 3, 0.4)).collect();
+        let run = |p: Precision| {
+            let mk = Market::builder()
+                .items(n)
+                .weights(vec![1.0 / m as f64; m])
+                .visibility(v.clone())
+                .quality(q.clone())
+                .feedback(vec![0.5; m])
+                .initial_counts(InitialCounts::Uniform { low: 2, high: 3 })
+                .precision(p)
+                .build()
+                .unwrap();
+            let vis = Visibility::Ranked {
+                ranking: RankingSpec::Popularity {
+                    ties: TieRule::FirstToReach,
+                },
+                bias: PositionBias::musiclab(),
+            };
+            let sim = Simulation::new(mk, vis, 100_000, 100_000, false).unwrap();
+            let idx: Vec<u64> = (0..20).collect();
+            let t = sim.run(SeedSequence::new(2024), &idx, Schedule::Parallel);
+            let last = |f: fn(&Measurement) -> f64| {
+                let mut x: Vec<f64> = t
+                    .iter()
+                    .map(|r| f(r.measurements.last().unwrap()))
+                    .collect();
+                x.sort_by(f64::total_cmp);
+                (x[9] + x[10]) / 2.0
+            };
+            (last(|m| m.efficiency), last(|m| m.entropy), t)
+        };
+        let (e64, h64, t64) = run(Precision::F64);
+        let (e32, h32, t32) = run(Precision::F32);
+        let same = t64.iter().zip(&t32).filter(|(a, b)| a == b).count();
+        println!(
+            "median efficiency f64 {e64:.6} f32 {e32:.6} (diff {:.2e}); median entropy f64 \
+             {h64:.6} f32 {h32:.6} (diff {:.2e}); {same} of 20 runs identical",
+            (e64 - e32).abs(),
+            (h64 - h32).abs()
+        );
     }
 }

@@ -205,7 +205,8 @@ impl Experiment for MarketSimulate {
     /// logit sampler's trees and lists as built (`LogitSampler::layout`: at most 64 MiB or
     /// 2 bytes per (type, item), plus 8 per visible (type, item) unless every type sees every
     /// item), else the ranking's, at most 16 bytes per (type, item) (explore-then-exploit's
-    /// counts).
+    /// counts); and the market's visibility and quality as stored (8 bytes per value, 4 with
+    /// `precision = "f32"`; the trees' 2 bytes per (type, item) become 1).
     fn footprint(&self, plan: &Plan) -> Footprint {
         let n = self.sim.market().n_items() as u128;
         let m = self.sim.market().n_types() as u128;
@@ -227,6 +228,13 @@ impl Experiment for MarketSimulate {
             16 * n * m
         };
         f.add("items", "the engines' state", workers, engine + 64 * n);
+        let market = self.sim.market();
+        f.add(
+            "visibility",
+            "the market's visibility and quality matrices (as stored: see precision)",
+            1,
+            (market.visibility().bytes() + market.quality().bytes()) as u128,
+        );
         f
     }
 

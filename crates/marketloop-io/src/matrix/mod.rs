@@ -14,9 +14,10 @@ mod npy;
 
 pub use csv::{csv_string, parse_csv, read_csv, write_csv};
 pub use groups::{parse_json_groups, read_json_groups, write_json_groups};
-pub use npy::{npy_bytes, parse_npy, read_npy, write_npy};
+pub use npy::{npy_bytes, parse_npy, read_npy, read_npy_f32, write_npy};
 
 use crate::IoError;
+use marketloop_core::market::model::{Matrix as CoreMatrix, Precision};
 use std::path::Path;
 
 /// A dense matrix of `f64`, stored row-major: entry (i, j) is `data[i * cols + j]`.
@@ -98,6 +99,46 @@ pub fn read_matrix(path: &Path) -> Result<Matrix, IoError> {
         Some("npy") => read_npy(path),
         Some("csv") => read_csv(path),
         other => Err(unknown_extension(path, other)),
+    }
+}
+
+/// Reads a matrix from `path` (by extension, as [`read_matrix`]) into the storage a market
+/// keeps: `f64`, or `f32` with [`Precision::F32`]. An `.npy` file read as `f32` goes straight
+/// into the `f32` vector in bounded blocks (see [`read_npy_f32`]): peak memory is the `f32`
+/// matrix, not an `f64` copy of it. `guard` (the allowed values and their range in words)
+/// checks each value before it is rounded; a float32 file is widened exactly for `f64`.
+/// Returns (rows, cols, values).
+pub fn read_matrix_as(
+    path: &Path,
+    precision: Precision,
+    guard: Option<(&dyn Fn(f64) -> bool, &str)>,
+) -> Result<(usize, usize, CoreMatrix), IoError> {
+    match (precision, extension(path).as_deref()) {
+        (Precision::F32, Some("npy")) => {
+            let (rows, cols, data) = read_npy_f32(path, guard)?;
+            Ok((rows, cols, CoreMatrix::F32(data)))
+        }
+        (precision, _) => {
+            let m = read_matrix(path)?;
+            if let (Precision::F32, Some((ok, range))) = (precision, guard) {
+                if let Some(k) = m.data.iter().position(|&x| !ok(x)) {
+                    let (i, j) = (k / m.cols.max(1), k % m.cols.max(1));
+                    return Err(invalid(
+                        path,
+                        format!(
+                            "entry (row {i}, column {j}) (0-based) is {}; every entry must lie \
+                             in {range}",
+                            m.data[k]
+                        ),
+                    ));
+                }
+            }
+            Ok((
+                m.rows,
+                m.cols,
+                CoreMatrix::F64(m.data).into_precision(precision),
+            ))
+        }
     }
 }
 

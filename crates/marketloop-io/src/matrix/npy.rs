@@ -11,7 +11,7 @@ const NPY_MAGIC: &[u8] = b"\x93NUMPY";
 
 /// The element types accepted in `.npy` files (all little-endian), converted to `f64`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Dtype {
+pub(super) enum Dtype {
     F8,
     F4,
     I8,
@@ -86,7 +86,71 @@ struct Layout {
 
 /// Reads an `.npy` file of `len` bytes from `r`: preamble and header, then the payload in
 /// blocks, each entry decoded into its row-major place.
-fn read_from<R: std::io::Read>(mut r: R, len: u64, path: &Path) -> Result<Matrix, IoError> {
+fn read_from<R: std::io::Read>(r: R, len: u64, path: &Path) -> Result<Matrix, IoError> {
+    let (rows, cols, data) = read_as::<f64, R>(r, len, path, None)?;
+    Ok(Matrix { rows, cols, data })
+}
+
+/// What an `.npy` payload is read into: `f64`, or `f32` (each value rounded to nearest).
+pub(super) trait Element: bytemuck::Pod + Default {
+    /// The dtype whose little-endian bytes are this type's own (read without decoding).
+    const OWN: Dtype;
+    /// `x` in this type.
+    fn narrow(x: f64) -> Self;
+    /// The value as `f64` (exact).
+    fn widen(self) -> f64;
+    /// The value with its bytes reversed (big-endian hosts).
+    fn swapped(self) -> Self;
+}
+
+impl Element for f64 {
+    const OWN: Dtype = Dtype::F8;
+    fn narrow(x: f64) -> Self {
+        x
+    }
+    fn widen(self) -> f64 {
+        self
+    }
+    fn swapped(self) -> Self {
+        f64::from_bits(self.to_bits().swap_bytes())
+    }
+}
+
+impl Element for f32 {
+    const OWN: Dtype = Dtype::F4;
+    fn narrow(x: f64) -> Self {
+        x as f32
+    }
+    fn widen(self) -> f64 {
+        f64::from(self)
+    }
+    fn swapped(self) -> Self {
+        f32::from_bits(self.to_bits().swap_bytes())
+    }
+}
+
+/// A check of each value as read, before any rounding: `(allowed, the allowed range in words)`.
+pub(super) type Guard<'a> = Option<(&'a dyn Fn(f64) -> bool, &'a str)>;
+
+/// Reads an `.npy` file (see [`parse_npy`]) straight into `f32`: a float32 payload in C order
+/// is read as is; any other (float64 included) is decoded in blocks of 1 MiB, each value checked
+/// (finite, and `guard` if given, before rounding) and rounded into its final place. Peak
+/// memory is the `f32` matrix plus one block: no `f64` copy of the matrix is ever made.
+/// Returns (rows, cols, row-major values).
+pub fn read_npy_f32(path: &Path, guard: Guard<'_>) -> Result<(usize, usize, Vec<f32>), IoError> {
+    let file = std::fs::File::open(path).map_err(|e| IoError::os(path, e))?;
+    let len = file.metadata().map_err(|e| IoError::os(path, e))?.len();
+    read_as::<f32, _>(file, len, path, guard)
+}
+
+/// [`read_from`] into elements of type `T`; `guard` checks each value as decoded (the values
+/// of a payload already of type `T` are not rounded and are left to the caller's checks).
+pub(super) fn read_as<T: Element, R: std::io::Read>(
+    mut r: R,
+    len: u64,
+    path: &Path,
+    guard: Guard<'_>,
+) -> Result<(usize, usize, Vec<T>), IoError> {
     let mut read = |buf: &mut [u8]| r.read_exact(buf).map_err(|e| IoError::os(path, e));
     let (layout, payload) = read_layout(&mut read, len, path)?;
     let (rows, cols) = (layout.rows, layout.cols);
@@ -113,25 +177,36 @@ fn read_from<R: std::io::Read>(mut r: R, len: u64, path: &Path) -> Result<Matrix
             ),
         ));
     }
-    let mut data: Vec<f64> = vec![0.0; count];
-    if layout.dtype == Dtype::F8 && !layout.transposed {
-        // Little-endian f64 in row-major order is the matrix's own layout: read the bytes
-        // straight into it (no block buffer, no decoding pass), then check it in one pass.
+    let mut data: Vec<T> = vec![T::default(); count];
+    let bad = |at: usize, x: f64| {
+        let (i, j) = (at / cols.max(1), at % cols.max(1));
+        let why = match guard {
+            Some((_, range)) if x.is_finite() => format!("every entry must lie in {range}"),
+            _ => "every entry must be finite".to_string(),
+        };
+        Err(invalid(
+            path,
+            format!("entry (row {i}, column {j}) (0-based) is {x}; {why}"),
+        ))
+    };
+    if layout.dtype == T::OWN && !layout.transposed {
+        // The payload is the matrix's own layout: read the bytes straight into it (no block
+        // buffer, no decoding pass), then check it in one pass.
         read(bytemuck::cast_slice_mut(&mut data))?;
         if cfg!(target_endian = "big") {
             for x in &mut data {
-                *x = f64::from_bits(x.to_bits().swap_bytes());
+                *x = x.swapped();
             }
         }
-        let m = Matrix { rows, cols, data };
-        if !m.data.iter().all(|x| x.is_finite()) {
-            check_finite(path, &m)?;
+        if let Some(at) = data.iter().position(|x| !x.widen().is_finite()) {
+            return bad(at, data[at].widen());
         }
-        return Ok(m);
+        return Ok((rows, cols, data));
     }
+    let allowed = |x: f64| x.is_finite() && guard.is_none_or(|(ok, _)| ok(x));
     let mut buf = vec![0u8; BLOCK.min(need)];
-    // The first non-finite entry in row-major order (the payload order differs for Fortran).
-    let mut first_bad: Option<usize> = None;
+    // The first entry not allowed in row-major order (the payload order differs for Fortran).
+    let mut first_bad: Option<(usize, f64)> = None;
     let mut k = 0;
     while k < count {
         let n = (count - k).min(BLOCK / size);
@@ -145,9 +220,9 @@ fn read_from<R: std::io::Read>(mut r: R, len: u64, path: &Path) -> Result<Matrix
             } else {
                 k + e
             };
-            data[at] = x;
-            if !x.is_finite() && first_bad.is_none_or(|p| at < p) {
-                first_bad = Some(at);
+            data[at] = T::narrow(x);
+            if !allowed(x) && first_bad.is_none_or(|(p, _)| at < p) {
+                first_bad = Some((at, x));
             }
         }
         // Entries arrive in row-major order: the first bad one is final.
@@ -156,11 +231,10 @@ fn read_from<R: std::io::Read>(mut r: R, len: u64, path: &Path) -> Result<Matrix
         }
         k += n;
     }
-    let m = Matrix { rows, cols, data };
-    if first_bad.is_some() {
-        check_finite(path, &m)?;
+    match first_bad {
+        Some((at, x)) => bad(at, x),
+        None => Ok((rows, cols, data)),
     }
-    Ok(m)
 }
 
 /// Reads the preamble and header (through `read`, from a file of `len` bytes) and returns the

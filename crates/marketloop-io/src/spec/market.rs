@@ -10,10 +10,11 @@
 //! # weights = { groups = "groups.json" }  # or w_i = |group i| / sum of sizes
 //! visibility = [[1.0, 0.5, 0.2],      # m x n, v_ij >= 0 (one row per user type);
 //!               [0.3, 0.9, 0.4]]      # a flat list [..] for one user type
-//! # visibility = { file = "v.npy" }   # .npy (float64) or .csv, relative to this file
+//! # visibility = { file = "v.npy" }   # .npy (float64/32) or .csv, relative to this file
 //! quality = { file = "q.csv" }        # m x n, q_ij in [0, 1]
 //! feedback = 0.5                      # r for every type, or one per type: [0.5, 0.7]
 //! initial_counts = { uniform = [2, 3] }  # or 1 (every item), or [1, 2, 3]: whole numbers >= 1
+//! # precision = "f32"                 # store v and q as float32 (half the memory); default "f64"
 //!
 //! [ranking]                           # optional: v_ij^t = visibility_ij * iota(rank)
 //! strategy = "popularity"             # random | popularity | quality | fixed
@@ -31,9 +32,13 @@ use super::ranking::RankingTable;
 use super::values::{
     invalid_matrix, not_a_number, type_name, unknown_key, Checked, FileRef, MatrixSpec, PerType,
 };
+use crate::matrix::read_matrix_as;
 use crate::matrix::{read_json_groups, read_matrix};
 use crate::IoError;
-use marketloop_core::market::{InitialCounts, Market, PositionBiasSpec, RankingSpec, Visibility};
+use marketloop_core::market::model::{Matrix as Values, Row};
+use marketloop_core::market::{
+    InitialCounts, Market, PositionBiasSpec, Precision, RankingSpec, Visibility,
+};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -46,6 +51,7 @@ pub const TOP_KEYS: &[&str] = &[
     "quality",
     "feedback",
     "initial_counts",
+    "precision",
     "ranking",
 ];
 
@@ -66,6 +72,9 @@ pub struct MarketSpec {
     pub feedback: Option<Checked<PerType>>,
     /// Initial purchase counts (default 1 for every item).
     pub initial_counts: Option<Checked<InitialSpec>>,
+    /// How visibility and quality are stored: `"f64"` (default) or `"f32"` (half the memory;
+    /// values rounded to float32, arithmetic in f64).
+    pub precision: Option<Checked<Precision>>,
     /// The optional `[ranking]` table.
     #[serde(default, deserialize_with = "ranking_table")]
     pub ranking: Option<RankingTable>,
@@ -142,6 +151,43 @@ struct Mat {
     source: String,
 }
 
+/// A visibility or quality matrix: (rows, cols, row-major values as stored), and where it came
+/// from.
+struct Stored {
+    rows: usize,
+    cols: usize,
+    data: Values,
+    source: String,
+}
+
+/// The precision as written: `"f64"` (default) or `"f32"`.
+fn precision(v: Option<&Checked<Precision>>) -> Result<Precision, IoError> {
+    match v {
+        None => Ok(Precision::F64),
+        Some(Checked::Valid(p)) => Ok(*p),
+        Some(Checked::Invalid(v)) => Err(IoError::spec(
+            "precision",
+            format!(
+                "precision = {v} is not allowed; use \"f64\" (the default: 8 bytes per value) or \
+                 \"f32\" (visibility and quality stored as float32, half the memory)"
+            ),
+        )),
+    }
+}
+
+/// Checks of a file's values before they are rounded to `f32` (the market checks them again,
+/// as stored).
+fn f32_guard(field: &str) -> (&'static dyn Fn(f64) -> bool, &'static str) {
+    if field == "quality" {
+        (&|x: f64| (0.0..=1.0).contains(&x), "[0, 1]")
+    } else {
+        (
+            &|x: f64| (0.0..=f64::from(f32::MAX)).contains(&x),
+            "[0, 3.4028235e38] (v >= 0, within the float32 range)",
+        )
+    }
+}
+
 fn read_file_matrix(base: &Path, field: &str, name: &str) -> Result<Mat, IoError> {
     let p = base.join(name);
     let m = read_matrix(&p)
@@ -154,15 +200,34 @@ fn read_file_matrix(base: &Path, field: &str, name: &str) -> Result<Mat, IoError
     })
 }
 
-fn matrix(base: &Path, field: &str, v: &Checked<MatrixSpec>) -> Result<Mat, IoError> {
-    let inline = |rows, cols, data| Mat {
+/// A visibility or quality matrix in `precision` (inline values stay `f64`: the market checks
+/// them, then rounds).
+fn matrix(
+    base: &Path,
+    field: &str,
+    v: &Checked<MatrixSpec>,
+    precision: Precision,
+) -> Result<Stored, IoError> {
+    let inline = |rows, cols, data| Stored {
         rows,
         cols,
-        data,
+        data: Values::F64(data),
         source: "inline".into(),
     };
     match v {
-        Checked::Valid(MatrixSpec::File(f)) => read_file_matrix(base, field, &f.file),
+        Checked::Valid(MatrixSpec::File(f)) => {
+            let p = base.join(&f.file);
+            let guard = (precision == Precision::F32).then(|| f32_guard(field));
+            let (rows, cols, data) = read_matrix_as(&p, precision, guard).map_err(|e| {
+                IoError::spec(field, format!("{field} = {{ file = {:?} }}: {e}", f.file))
+            })?;
+            Ok(Stored {
+                rows,
+                cols,
+                data,
+                source: p.display().to_string(),
+            })
+        }
         Checked::Valid(MatrixSpec::Flat(d)) => Ok(inline(1, d.len(), d.clone())),
         Checked::Valid(MatrixSpec::Rows(rows)) if rows.is_empty() => Ok(inline(1, 0, Vec::new())),
         Checked::Valid(MatrixSpec::Rows(rows)) => {
@@ -183,14 +248,17 @@ fn matrix(base: &Path, field: &str, v: &Checked<MatrixSpec>) -> Result<Mat, IoEr
     }
 }
 
-/// The XXH3-64 hash of the values' little-endian bytes, streamed a block at a time (no copy of
+/// The XXH3-64 hash of the values' little-endian bytes as `f64` (values stored as `f32`
+/// widened: the fingerprint of the matrix the run used), streamed a block at a time (no copy of
 /// the matrix), as 16 hex digits prefixed "xxh3:".
-fn fingerprint(data: &[f64]) -> String {
+fn fingerprint<'a>(data: impl Into<Row<'a>>) -> String {
     use std::hash::Hasher;
+    let data = data.into();
     let mut h = twox_hash::XxHash3_64::with_seed(0);
     let mut buf = [0u8; 8 * 1024];
-    for chunk in data.chunks(1024) {
-        for (b, x) in buf.chunks_exact_mut(8).zip(chunk) {
+    for start in (0..data.len()).step_by(1024) {
+        let chunk = data.slice(start, (start + 1024).min(data.len()));
+        for (b, x) in buf.chunks_exact_mut(8).zip(chunk.iter()) {
             b.copy_from_slice(&x.to_le_bytes());
         }
         h.write(&buf[..8 * chunk.len()]);
@@ -457,6 +525,7 @@ impl MarketSpec {
 
     /// Resolves the spec into validated core types; file references are relative to `base`.
     pub fn resolve(&self, base: &Path) -> Result<ResolvedMarket, IoError> {
+        let precision = precision(self.precision.as_ref())?;
         let required = |v: Option<&Checked<MatrixSpec>>, field: &str, what: &str| {
             v.ok_or_else(|| {
                 IoError::spec(
@@ -464,7 +533,7 @@ impl MarketSpec {
                     format!("{field} is missing (the m x n matrix {what})"),
                 )
             })
-            .and_then(|v| matrix(base, field, v))
+            .and_then(|v| matrix(base, field, v, precision))
         };
         // The two matrices are read side by side (big catalogues: their pages are faulted in
         // and filled on two cores); visibility's error is reported first, as in one pass.
@@ -509,7 +578,14 @@ impl MarketSpec {
         // One validation for simulate, equilibrium and dynamics: a market nobody can buy
         // anything from has no equilibrium and a simulation of idle users. (A market of no
         // items is the builder's error, which names n.)
-        if n > 0 && !vis.data.iter().zip(&qual.data).any(|(v, q)| v * q > 0.0) {
+        if n > 0
+            && !vis
+                .data
+                .all()
+                .iter()
+                .zip(qual.data.all().iter())
+                .any(|(v, q)| v * q > 0.0)
+        {
             return Err(IoError::spec(
                 "quality",
                 "v_ij q_ij = 0 for every user type and item: nothing can ever be bought (give \
@@ -519,21 +595,22 @@ impl MarketSpec {
         // The matrices' record in the config is taken before they move into the market (no
         // copy of a large matrix is ever made).
         let small = m * n <= 64;
-        let record = |mat: &Mat| {
+        let record = |mat: &Stored| {
             if small {
-                json!(mat.data)
+                json!(mat.data.to_vec())
             } else {
-                json!({"source": mat.source, "fingerprint": fingerprint(&mat.data)})
+                json!({"source": mat.source, "fingerprint": fingerprint(mat.data.all())})
             }
         };
         let (vis_record, qual_record) = rayon::join(|| record(&vis), || record(&qual));
         let market = Market::builder()
             .items(n)
             .weights(weights.clone())
-            .visibility(vis.data)
-            .quality(qual.data)
+            .visibility_matrix(vis.data)
+            .quality_matrix(qual.data)
             .feedback(feedback.clone())
             .initial_counts(initial.clone())
+            .precision(precision)
             .build()?;
 
         let ranking = self
@@ -568,6 +645,7 @@ impl MarketSpec {
             "quality": qual_record,
             "feedback": feedback,
             "initial_counts": serde_json::to_value(&initial).unwrap_or(serde_json::Value::Null),
+            "precision": precision.name(),
             "ranking": ranking.as_ref().map(|(s, b)| json!({
                 "spec": serde_json::to_value(s).unwrap_or(serde_json::Value::Null),
                 "position_bias": serde_json::to_value(b).unwrap_or(serde_json::Value::Null),
@@ -769,7 +847,7 @@ position_bias = { exponential = 2, decay = 0.5 }
         );
         err(
             &OK.replace("weights", "wieghts"),
-            &["wieghts: market spec: line 2", "unknown key `wieghts`; allowed: items, weights, visibility, quality, feedback, initial_counts, ranking"],
+            &["wieghts: market spec: line 2", "unknown key `wieghts`; allowed: items, weights, visibility, quality, feedback, initial_counts, precision, ranking"],
         );
         err(
             &format!("{OK}\n[ranking]\nstrategy = \"random\"\ncolour = 1"),
@@ -856,6 +934,111 @@ position_bias = { exponential = 2, decay = 0.5 }
             .unwrap_err()
             .to_string();
         assert!(e.contains("visibility") && e.contains("bad.npy"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_bad_precision_names_the_field_the_value_and_the_allowed_values() {
+        for bad in ["\"f16\"", "64", "\"F32\""] {
+            let e = parse(&format!("{OK}precision = {bad}\n")).unwrap_err();
+            assert_eq!(e.field().as_deref(), Some("precision"), "{e}");
+            let msg = e.to_string();
+            for needle in ["precision", "\"f64\"", "\"f32\""] {
+                assert!(msg.contains(needle), "{msg:?} lacks {needle:?}");
+            }
+            assert!(msg.contains(bad.trim_matches('"')), "{msg}");
+        }
+        let f64_market = parse(OK).unwrap();
+        assert_eq!(f64_market.config["precision"], "f64");
+        let r = parse(&format!("{OK}precision = \"f32\"\n")).unwrap();
+        assert_eq!(r.market.precision(), Precision::F32);
+        assert_eq!(r.config["precision"], "f32");
+        assert_eq!(
+            r.market.quality().to_vec(),
+            f64_market
+                .market
+                .quality()
+                .to_vec()
+                .iter()
+                .map(|&x| f64::from(x as f32))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn npy_files_are_read_into_f32_storage_and_checked_before_rounding() {
+        use crate::matrix::{npy_bytes, read_matrix_as, Matrix};
+        let dir = std::env::temp_dir().join(format!("ml-mspec-f32-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (m, n) = (3, 700);
+        let v: Vec<f64> = (0..m * n)
+            .map(|k| 0.1 + (k as f64 * 0.618).fract())
+            .collect();
+        let q: Vec<f64> = (0..m * n).map(|k| (k as f64 * 0.414).fract()).collect();
+        std::fs::write(
+            dir.join("v.npy"),
+            npy_bytes(&Matrix::new(m, n, v.clone()).unwrap()),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("q.npy"),
+            npy_bytes(&Matrix::new(m, n, q.clone()).unwrap()),
+        )
+        .unwrap();
+        // a float32 copy of q ('<f4'): read directly as f32, widened exactly as f64
+        let mut f4 = npy_bytes(&Matrix::new(m, n, q.clone()).unwrap());
+        let header = f4.len() - 8 * m * n;
+        f4.truncate(header);
+        let at = f4.windows(4).position(|w| w == b"<f8'").unwrap();
+        f4[at + 2] = b'4';
+        for &x in &q {
+            f4.extend_from_slice(&(x as f32).to_le_bytes());
+        }
+        std::fs::write(dir.join("q4.npy"), &f4).unwrap();
+        let w = "[0.25, 0.25, 0.5]";
+        let spec = |q: &str, p: &str| {
+            format!(
+                "weights = {w}\nvisibility = {{ file = \"v.npy\" }}\nquality = {{ file = \"{q}\" }}\nfeedback = 0.5\n{p}"
+            )
+        };
+        let load = |text: &str| ResolvedMarket::parse(text, &dir.join("m.toml"), &dir);
+        let wide = load(&spec("q.npy", "")).unwrap();
+        let narrow = load(&spec("q.npy", "precision = \"f32\"\n")).unwrap();
+        let from_f4 = load(&spec("q4.npy", "precision = \"f32\"\n")).unwrap();
+        let f4_wide = load(&spec("q4.npy", "")).unwrap();
+        assert_eq!(wide.market.precision(), Precision::F64);
+        assert_eq!(narrow.market.precision(), Precision::F32);
+        assert_eq!(narrow.market.visibility().bytes(), 4 * m * n);
+        let rounded = |x: &[f64]| x.iter().map(|&x| f64::from(x as f32)).collect::<Vec<_>>();
+        assert_eq!(narrow.market.visibility().to_vec(), rounded(&v));
+        assert_eq!(narrow.market.quality().to_vec(), rounded(&q));
+        assert_eq!(from_f4.market, narrow.market);
+        assert_eq!(f4_wide.market.precision(), Precision::F64);
+        assert_eq!(f4_wide.market.quality().to_vec(), rounded(&q));
+        // the record names the precision; the fingerprint is of the values the run used
+        assert_eq!(narrow.config["precision"], "f32");
+        assert_ne!(
+            narrow.config["visibility"]["fingerprint"],
+            wide.config["visibility"]["fingerprint"]
+        );
+        // q slightly above 1 rounds to 1 in f32, but is refused before rounding, with its place
+        let mut bad = q.clone();
+        bad[n + 5] = 1.0 + 1e-12;
+        std::fs::write(
+            dir.join("qbad.npy"),
+            npy_bytes(&Matrix::new(m, n, bad).unwrap()),
+        )
+        .unwrap();
+        let e = load(&spec("qbad.npy", "precision = \"f32\"\n")).unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("quality"), "{e}");
+        let msg = e.to_string();
+        assert!(
+            msg.contains("row 1, column 5") && msg.contains("[0, 1]"),
+            "{msg}"
+        );
+        // read_matrix_as with f64 gives the f64 values
+        let (r, c, d) = read_matrix_as(&dir.join("v.npy"), Precision::F64, None).unwrap();
+        assert_eq!((r, c, d.to_vec()), (m, n, v));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

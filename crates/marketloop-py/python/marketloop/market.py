@@ -83,7 +83,10 @@ class Market:
     - ``ranking``: ``None`` (static visibility), a strategy name (``"random"``, ``"popularity"``,
       ``"quality"``, ``"fixed"``) or a dict ``{"strategy": .., "position_bias": .., "ties": ..,
       "order": ..}``;
-    - ``items``: n (optional; taken from the matrices).
+    - ``items``: n (optional; taken from the matrices);
+    - ``precision``: ``"f64"`` (default) or ``"f32"``: visibility and quality stored as float32,
+      half the memory for big catalogues; values are rounded to float32, all arithmetic stays
+      float64 (reproducible, but not bit-identical to an ``"f64"`` run).
 
     Any other keyword is an error naming it and the allowed keys (the market spec's one field
     list, kept in Rust).
@@ -106,6 +109,7 @@ class Market:
         initial_counts: Any = None,
         ranking: Union[None, str, Dict[str, Any]] = None,
         items: Optional[int] = None,
+        precision: Optional[str] = None,
         **unknown: Any,
     ) -> None:
         if r is not None and feedback is not None:
@@ -118,6 +122,7 @@ class Market:
             initial_counts=initial_counts,
             ranking={"strategy": ranking} if isinstance(ranking, str) else ranking,
             items=items,
+            precision=precision,
         )
         # Any other keyword goes to the spec, where Rust names it and the allowed keys.
         fields.update(unknown)

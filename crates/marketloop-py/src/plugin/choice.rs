@@ -87,7 +87,7 @@ impl PyChoice {
         let obj = deepcopy(template.bind(py))?;
         let (m, n) = (market.n_types(), market.n_items());
         let v: Vec<f64> = (0..m)
-            .flat_map(|i| market.visibility_row(i).iter().copied())
+            .flat_map(|i| market.visibility_row(i).iter())
             .collect();
         let visibility = float_array(py, &v)?.call_method1("reshape", ((m, n),))?;
         let bias = match position_factors {
@@ -101,7 +101,7 @@ impl PyChoice {
             let items = market.visible_items(i);
             let as_i64: Vec<u64> = items.iter().map(|&j| u64::from(j)).collect();
             let row = market.sampling_visibility_row(i);
-            let att: Vec<f64> = items.iter().map(|&j| row[j as usize]).collect();
+            let att: Vec<f64> = items.iter().map(|&j| row.get(j as usize)).collect();
             fixed.push((
                 int_array(py, &as_i64)?.unbind(),
                 float_array(py, &att)?.unbind(),

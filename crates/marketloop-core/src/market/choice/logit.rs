@@ -15,9 +15,10 @@
 //! fraction of the memory.
 
 use super::{Attention, ChoiceModel, ChoiceSampler, Slate};
-use crate::market::model::Market;
+use crate::market::model::{Market, Row, Scalar};
 use crate::market::sampling::{BlockSumTree, MAX_BLOCK_SHIFT};
 use crate::market::state::CountState;
+use crate::with_row;
 use rand::Rng;
 use rayon::prelude::*;
 
@@ -42,7 +43,7 @@ impl ChoiceModel for MultinomialLogit {
 
     /// Per type a sum tree over the items it sees, with weights v_ij d_j^{r_i}: O(n m) to build.
     /// The trees keep every node while they take at most `FULL_TREES_BYTES` (64 MiB) or a quarter of
-    /// the visibility matrix, whichever is more; beyond that they drop their lowest levels
+    /// the visibility matrix as stored (`f64` or `f32`), whichever is more; beyond that they drop their lowest levels
     /// (blocks of up to 64 leaves, recomputed when sampled), which changes no draw.
     fn sampler(&self, market: &Market, state: &CountState) -> LogitSampler {
         LogitSampler::with_shift(market, state, LogitSampler::layout(market).0)
@@ -73,12 +74,7 @@ impl ChoiceModel for MultinomialLogit {
                 }
             }
             Attention::Product { vhat, iota } => {
-                for ((b, &io), &j) in scratch.iter_mut().zip(iota).zip(items) {
-                    let j = j as usize;
-                    let w = vhat[j] * io * g[j];
-                    *b = w;
-                    total += w;
-                }
+                total = with_row!(vhat, vhat => product_weights(vhat, iota, items, g, scratch));
             }
         }
         if total <= 0.0 {
@@ -89,6 +85,25 @@ impl ChoiceModel for MultinomialLogit {
             Err(last) => last,
         }
     }
+}
+
+/// The weights vhat_j iota_p d_j^r of a ranked slate into `scratch`; returns their sum.
+#[inline(always)]
+fn product_weights<S: Scalar>(
+    vhat: &[S],
+    iota: &[f64],
+    items: &[u32],
+    g: &[f64],
+    scratch: &mut [f64],
+) -> f64 {
+    let mut total = 0.0;
+    for ((b, &io), &j) in scratch.iter_mut().zip(iota).zip(items) {
+        let j = j as usize;
+        let w = vhat[j].widen() * io * g[j];
+        *b = w;
+        total += w;
+    }
+    total
 }
 
 /// Markets of at least this many (type, item) pairs build their samplers' trees in parallel.
@@ -114,9 +129,9 @@ pub struct LogitSampler {
 /// Type i's weight of leaf k: v_ij d_j^{r_i} for the k-th item j it sees (the item itself when
 /// it sees every item, `dense`).
 #[inline(always)]
-fn weight(v: &[f64], g: &[f64], items: &[u32], dense: bool, k: usize) -> f64 {
+fn weight<S: Scalar>(v: &[S], g: &[f64], items: &[u32], dense: bool, k: usize) -> f64 {
     let j = if dense { k } else { items[k] as usize };
-    v[j] * g[j]
+    v[j].widen() * g[j]
 }
 
 impl LogitSampler {
@@ -128,7 +143,9 @@ impl LogitSampler {
         let full: usize = (0..m)
             .map(|i| 16 * market.visible_items(i).len().max(1).next_power_of_two())
             .sum();
-        let budget = FULL_TREES_BYTES.max(2 * n * m);
+        // A quarter of the visibility matrix as stored (8 or 4 bytes per value): f32 storage
+        // keeps the sampler to a quarter of its halved matrix (bigger blocks, the same draws).
+        let budget = FULL_TREES_BYTES.max(market.visibility().bytes() / 4);
         let shift = (0..MAX_BLOCK_SHIFT)
             .find(|&s| full >> s <= budget)
             .unwrap_or(MAX_BLOCK_SHIFT);
@@ -156,7 +173,7 @@ impl LogitSampler {
         let tree = |i: usize| {
             let items = market.visible_items(i);
             let (v, g) = Self::row(market, state, i);
-            BlockSumTree::new(items.len(), shift, |k| weight(v, g, items, dense, k))
+            with_row!(v, v => BlockSumTree::new(items.len(), shift, |k| weight(v, g, items, dense, k)))
         };
         // Big markets build their trees on every thread of the pool (each tree is its own, so
         // the result does not depend on the thread count).
@@ -173,7 +190,7 @@ impl LogitSampler {
 
     /// Type i's visibility row (as sampled) and powers.
     #[inline(always)]
-    fn row<'a>(market: &'a Market, state: &'a CountState, i: usize) -> (&'a [f64], &'a [f64]) {
+    fn row<'a>(market: &'a Market, state: &'a CountState, i: usize) -> (Row<'a>, &'a [f64]) {
         (
             market.sampling_visibility_row(i),
             state.powers(market.feedback_index()[i]),
@@ -194,8 +211,8 @@ impl ChoiceSampler for LogitSampler {
         let items = market.visible_items(user_type);
         let (v, g) = Self::row(market, state, user_type);
         let dense = self.seen_by.is_none();
-        self.trees[user_type]
-            .sample(u, |k| weight(v, g, items, dense, k))
+        let tree = &self.trees[user_type];
+        with_row!(v, v => tree.sample(u, |k| weight(v, g, items, dense, k)))
             .map(|leaf| items[leaf] as usize)
     }
 
@@ -207,14 +224,15 @@ impl ChoiceSampler for LogitSampler {
                     let i = i as usize;
                     let items = market.visible_items(i);
                     let (v, g) = Self::row(market, state, i);
-                    self.trees[i].refresh(leaf as usize, |k| weight(v, g, items, false, k));
+                    let tree = &mut self.trees[i];
+                    with_row!(v, v => tree.refresh(leaf as usize, |k| weight(v, g, items, false, k)));
                 }
             }
             // Every type sees every item, at the leaf of its index, in the same type order.
             None => {
                 for (i, tree) in self.trees.iter_mut().enumerate() {
                     let (v, g) = Self::row(market, state, i);
-                    tree.refresh(item, |k| weight(v, g, &[], true, k));
+                    with_row!(v, v => tree.refresh(item, |k| weight(v, g, &[], true, k)));
                 }
             }
         }
@@ -236,9 +254,14 @@ pub(crate) fn powered_shares(shares: &[f64], r: f64) -> Vec<f64> {
 
 /// One type's trial probabilities from its visibilities `v` and the [`powered_shares`] of its
 /// exponent, into `out`; returns the denominator (0: the type tries nothing, `out` all 0).
-pub(crate) fn logit_row(v: &[f64], powered: &[f64], out: &mut [f64]) -> f64 {
+pub(crate) fn logit_row(v: Row<'_>, powered: &[f64], out: &mut [f64]) -> f64 {
+    with_row!(v, v => logit_row_of(v, powered, out))
+}
+
+fn logit_row_of<S: Scalar>(v: &[S], powered: &[f64], out: &mut [f64]) -> f64 {
     let mut denom = 0.0;
-    for ((o, &vj), &g) in out.iter_mut().zip(v).zip(powered) {
+    for ((o, vj), &g) in out.iter_mut().zip(v).zip(powered) {
+        let vj = vj.widen();
         let w = if vj > 0.0 { vj * g } else { 0.0 };
         *o = w;
         denom += w;

@@ -8,6 +8,7 @@ use super::logit::{logit_row, powered_shares};
 use super::ChoiceModel;
 use crate::market::error::MarketError;
 use crate::market::model::Market;
+use crate::market::model::Scalar;
 
 /// The trial masses x_ij = w_i * (trial probability of item j for type i), row-major m x n.
 /// Rows of types that try nothing are zero.
@@ -28,9 +29,11 @@ pub fn trial_masses(market: &Market, shares: &[f64]) -> Vec<f64> {
 /// row-major m x n: the probability that the next user is of type i and tries and buys item j.
 pub fn spending(market: &Market, shares: &[f64]) -> Vec<f64> {
     let mut b = trial_masses(market, shares);
-    for (bij, &qij) in b.iter_mut().zip(market.quality()) {
-        *bij *= qij;
-    }
+    crate::with_row!(market.quality().all(), q => {
+        for (bij, qij) in b.iter_mut().zip(q) {
+            *bij *= qij.widen();
+        }
+    });
     b
 }
 
@@ -44,9 +47,11 @@ pub fn purchase_masses(market: &Market, shares: &[f64]) -> Vec<f64> {
     let mut row = vec![0.0; n];
     for i in 0..market.n_types() {
         trial_mass_row(market, &powered, i, &mut row);
-        for ((yj, &xij), &qij) in y.iter_mut().zip(&row).zip(market.quality_row(i)) {
-            *yj += xij * qij;
-        }
+        crate::with_row!(market.quality_row(i), q => {
+            for ((yj, &xij), qij) in y.iter_mut().zip(&row).zip(q) {
+                *yj += xij * qij.widen();
+            }
+        });
     }
     y
 }

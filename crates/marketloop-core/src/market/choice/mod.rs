@@ -16,7 +16,7 @@ mod masses;
 pub use logit::{scan_weights, LogitSampler, MultinomialLogit};
 pub use masses::{next_purchase_probabilities, purchase_masses, spending, trial_masses};
 
-use super::model::Market;
+use super::model::{Market, Row};
 use super::state::CountState;
 use rand::Rng;
 
@@ -90,7 +90,7 @@ enum Attention<'a> {
     /// One weight per shown item, in position order.
     Given(&'a [f64]),
     /// vhat[j] * iota[p] for item j at position p: `vhat` is the type's visibility row.
-    Product { vhat: &'a [f64], iota: &'a [f64] },
+    Product { vhat: Row<'a>, iota: &'a [f64] },
 }
 
 impl<'a> Slate<'a> {
@@ -103,11 +103,15 @@ impl<'a> Slate<'a> {
     }
 
     /// The items `items` ranked under the position bias `iota`: the item at position p gets
-    /// `vhat[j] * iota[p]`, with `vhat` the user type's visibility row (n entries).
-    pub fn ranked(items: &'a [u32], vhat: &'a [f64], iota: &'a [f64]) -> Self {
+    /// `vhat[j] * iota[p]`, with `vhat` the user type's visibility row (n entries; a
+    /// [`Market::visibility_row`] or a slice of `f64`).
+    pub fn ranked(items: &'a [u32], vhat: impl Into<Row<'a>>, iota: &'a [f64]) -> Self {
         Self {
             items,
-            attention: Attention::Product { vhat, iota },
+            attention: Attention::Product {
+                vhat: vhat.into(),
+                iota,
+            },
         }
     }
 
@@ -131,7 +135,7 @@ impl<'a> Slate<'a> {
     pub fn attention(&self, p: usize) -> f64 {
         match self.attention {
             Attention::Given(a) => a[p],
-            Attention::Product { vhat, iota } => vhat[self.items[p] as usize] * iota[p],
+            Attention::Product { vhat, iota } => vhat.get(self.items[p] as usize) * iota[p],
         }
     }
 

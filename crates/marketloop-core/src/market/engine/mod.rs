@@ -194,7 +194,7 @@ pub(crate) fn advance<S: TrialSampler>(
     state.record_trial(tried);
     let mut bought = false;
     if let Some(j) = tried {
-        if u_buy < market.quality()[i * market.n_items() + j] {
+        if u_buy < market.quality_at(i, j) {
             bought = true;
             state.purchase(j);
             sampler.on_purchase(market, state, j, &mut streams.ranking);
@@ -374,7 +374,7 @@ mod tests {
         ) -> f64 {
             let v = market.visibility_row(user_type);
             let total: f64 = v.iter().sum();
-            for (o, &vj) in out.iter_mut().zip(v) {
+            for (o, vj) in out.iter_mut().zip(v.iter()) {
                 *o = if total > 0.0 { vj / total } else { 0.0 };
             }
             total
@@ -383,7 +383,7 @@ mod tests {
         fn sampler(&self, market: &Market, _state: &CountState) -> AttentionOnlySampler {
             AttentionOnlySampler {
                 trees: (0..market.n_types())
-                    .map(|i| SumTree::new(market.visibility_row(i)))
+                    .map(|i| SumTree::new(&market.visibility_row(i).to_f64()))
                     .collect(),
             }
         }
@@ -478,7 +478,7 @@ mod tests {
             let att: Vec<f64> = list
                 .iter()
                 .zip(bias.weights())
-                .map(|(&j, &io)| mk.visibility_row(i)[j] * io)
+                .map(|(&j, &io)| mk.visibility_at(i, j) * io)
                 .collect();
             let total: f64 = att.iter().sum();
             for (&j, a) in list.iter().zip(&att) {
@@ -504,7 +504,7 @@ mod tests {
             .build()
             .unwrap();
         let bias = PositionBias::new(vec![0.8, 0.3]).unwrap();
-        let v = mk.visibility_row(0);
+        let v = mk.visibility_row(0).to_vec();
         let mut p = [0.0; 4];
         for a in 0..4 {
             for b in (0..4).filter(|&b| b != a) {

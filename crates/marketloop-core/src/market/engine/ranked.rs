@@ -75,7 +75,7 @@ impl<P: RankingPolicy, C: ChoiceModel> TrialSampler for Ranked<P, C> {
                     items
                         .iter()
                         .zip(&self.iota)
-                        .map(|(&j, &io)| v[j as usize] * io)
+                        .map(|(&j, &io)| v.get(j as usize) * io)
                         .collect(),
                 );
             }

@@ -3,14 +3,18 @@
 //! [`Market::builder`], `builder.rs`) and immutable afterwards.
 //!
 //! Matrices are stored row-major (`m` rows of user types, `n` columns of items): entry (i, j) is
-//! `data[i * n + j]`. Indices are 0-based everywhere (the paper counts from 1).
+//! `data[i * n + j]`. Indices are 0-based everywhere (the paper counts from 1). Visibility and
+//! quality are stored as `f64`, or as `f32` with [`Precision::F32`] (`matrix.rs`: half the
+//! memory; every computation still reads them as `f64`).
 //!
 //! Initial counts are whole numbers d_j^0 >= 1, as in the paper: purchases add 1, so counts stay
 //! integers, which is what lets the popularity ranking keep its order in O(1) per purchase.
 
 mod builder;
+mod matrix;
 
 pub use builder::MarketBuilder;
+pub use matrix::{Matrix, Precision, Row, Scalar};
 
 use super::error::MarketError;
 use rand::Rng;
@@ -73,8 +77,8 @@ pub struct Market {
     n: usize,
     m: usize,
     weights: Vec<f64>,
-    visibility: Vec<f64>,
-    quality: Vec<f64>,
+    visibility: Matrix,
+    quality: Matrix,
     feedback: Vec<f64>,
     initial: InitialCounts,
     /// Per type, the items with v_ij > 0, ascending; `None` when that is every item (then
@@ -89,7 +93,8 @@ pub struct Market {
     /// The visibility the engine samples with, when it differs from `visibility`: rows whose
     /// largest entry lies outside [2^-300, 2^300] scaled by a power of two (exact) to a largest
     /// entry in [0.5, 1). Trial probabilities do not depend on a row's scale; this keeps every
-    /// trial weight and sum finite. `None` (the common case): the engine uses `visibility`.
+    /// trial weight and sum finite. `None` (the common case, and always for `f32` storage,
+    /// whose values lie within [2^-149, 2^128]): the engine uses `visibility`.
     sampling: Option<Vec<f64>>,
 }
 
@@ -113,8 +118,12 @@ pub(crate) fn needs_scaling(top: f64) -> bool {
     top > 0.0 && !(1.0 / ROW_HIGH..=ROW_HIGH).contains(&top)
 }
 
-/// The scaled copy of `visibility` for sampling, if any row needs it.
-fn sampling_visibility(visibility: &[f64], n: usize) -> Option<Vec<f64>> {
+/// The scaled copy of `visibility` for sampling, if any row needs it (never for `f32`
+/// storage: its positive values lie within [2^-149, 2^128]).
+fn sampling_visibility(visibility: &Matrix, n: usize) -> Option<Vec<f64>> {
+    let Matrix::F64(visibility) = visibility else {
+        return None;
+    };
     let needs = |row: &[f64]| needs_scaling(row.iter().copied().fold(0.0_f64, f64::max));
     if !visibility.chunks(n).any(needs) {
         return None;
@@ -137,15 +146,16 @@ fn place_ij(i: usize, j: usize) -> String {
 }
 
 /// Every entry of `values` finite and `allowed`; `place(k)` says where entry k is.
-fn check_values(
+fn check_values<S: Scalar>(
     field: &'static str,
     description: &'static str,
-    values: &[f64],
+    values: &[S],
     range: &'static str,
     allowed: impl Fn(f64) -> bool,
     place: impl Fn(usize) -> String,
 ) -> Result<(), MarketError> {
-    for (k, &x) in values.iter().enumerate() {
+    for (k, x) in values.iter().enumerate() {
+        let x = x.widen();
         if !x.is_finite() {
             return Err(MarketError::NotFinite {
                 field,
@@ -181,13 +191,20 @@ fn check_per_type(
     })
 }
 
+/// The largest visibility `f32` storage holds (`f32::MAX`, about 3.4e38).
+const F32_MAX: f64 = f32::MAX as f64;
+
+/// Checks a matrix as given (before any rounding to `precision`): m x n entries, each finite,
+/// at least 0, at most 1 (`upper_one`), and within the `f32` range when stored as `f32`.
+/// Rounding to `f32` is monotone and keeps 0 and 1, so a q in [0, 1] stays in [0, 1].
 fn check_matrix(
     field: &'static str,
     description: &'static str,
-    data: &[f64],
+    data: &Matrix,
     m: usize,
     n: usize,
     upper_one: bool,
+    precision: Precision,
 ) -> Result<(), MarketError> {
     let expected = m * n;
     if data.len() != expected {
@@ -198,15 +215,16 @@ fn check_matrix(
             shape: format!("m x n = {m} x {n}: one row per user type, one column per item"),
         });
     }
-    let range = if upper_one { "[0, 1]" } else { "[0, inf)" };
-    check_values(
-        field,
-        description,
-        data,
-        range,
-        |x| x >= 0.0 && (!upper_one || x <= 1.0),
-        |k| place_ij(k / n, k % n),
-    )
+    let narrow = precision == Precision::F32 && data.precision() == Precision::F64;
+    let range = match (upper_one, narrow) {
+        (true, _) => "[0, 1]",
+        (false, false) => "[0, inf)",
+        (false, true) => "[0, 3.4028235e38] (the float32 range, precision = \"f32\")",
+    };
+    let top = if narrow { F32_MAX } else { f64::INFINITY };
+    let allowed = |x: f64| x >= 0.0 && (!upper_one || x <= 1.0) && x <= top;
+    let place = |k: usize| place_ij(k / n, k % n);
+    crate::with_row!(data.all(), d => check_values(field, description, d, range, allowed, place))
 }
 
 impl Market {
@@ -227,6 +245,31 @@ impl Market {
         quality: Vec<f64>,
         feedback: Vec<f64>,
         initial: InitialCounts,
+    ) -> Result<Self, MarketError> {
+        Self::with_precision(
+            n_items,
+            weights,
+            Matrix::F64(visibility),
+            Matrix::F64(quality),
+            feedback,
+            initial,
+            Precision::F64,
+        )
+    }
+
+    /// [`Market::new`] with the matrices given as `f64` or `f32` and stored in `precision`:
+    /// values are checked as given, then rounded to nearest `f32` (or widened, exactly). A
+    /// visibility beyond the `f32` range is an error under `f32`; values that round to 0 are
+    /// fine (such an item is then invisible to that type, as in an `f64` market of the rounded
+    /// values).
+    pub fn with_precision(
+        n_items: usize,
+        weights: Vec<f64>,
+        visibility: Matrix,
+        quality: Matrix,
+        feedback: Vec<f64>,
+        initial: InitialCounts,
+        precision: Precision,
     ) -> Result<Self, MarketError> {
         let n = n_items;
         if n == 0 {
@@ -249,8 +292,16 @@ impl Market {
         if (sum - 1.0).abs() > WEIGHT_SUM_TOLERANCE {
             return Err(MarketError::WeightsSum { sum });
         }
-        check_matrix("visibility", "visibility v", &visibility, m, n, false)?;
-        check_matrix("quality", "quality q", &quality, m, n, true)?;
+        check_matrix(
+            "visibility",
+            "visibility v",
+            &visibility,
+            m,
+            n,
+            false,
+            precision,
+        )?;
+        check_matrix("quality", "quality q", &quality, m, n, true, precision)?;
         if feedback.len() != m {
             return Err(MarketError::Shape {
                 field: "feedback",
@@ -276,12 +327,17 @@ impl Market {
                 range: "[1, 2^32 - 1]",
             });
         }
-        let visible: Vec<Option<Vec<u32>>> = visibility
-            .chunks(n)
-            .map(|row| {
-                (!row.iter().all(|&x| x > 0.0))
-                    .then(|| (0..n as u32).filter(|&j| row[j as usize] > 0.0).collect())
+        let visibility = visibility.into_precision(precision);
+        let quality = quality.into_precision(precision);
+        fn visible_of<S: Scalar>(row: &[S]) -> Option<Vec<u32>> {
+            (!row.iter().all(|x| x.widen() > 0.0)).then(|| {
+                (0..row.len() as u32)
+                    .filter(|&j| row[j as usize].widen() > 0.0)
+                    .collect()
             })
+        }
+        let visible: Vec<Option<Vec<u32>>> = (0..m)
+            .map(|i| crate::with_row!(visibility.slice(i * n, (i + 1) * n), row => visible_of(row)))
             .collect();
         let every = if visible.iter().any(Option::is_none) {
             (0..n as u32).collect()
@@ -359,42 +415,64 @@ impl Market {
         &self.weights
     }
 
+    /// How visibility and quality are stored (`f64` or `f32`).
+    pub fn precision(&self) -> Precision {
+        self.visibility.precision()
+    }
+
     /// The visibility matrix, row-major m x n.
-    pub fn visibility(&self) -> &[f64] {
+    pub fn visibility(&self) -> &Matrix {
         &self.visibility
     }
 
     /// The quality matrix, row-major m x n.
-    pub fn quality(&self) -> &[f64] {
+    pub fn quality(&self) -> &Matrix {
         &self.quality
     }
 
+    /// Visibility v_ij of type `i` for item `j`.
+    #[inline]
+    pub fn visibility_at(&self, i: usize, j: usize) -> f64 {
+        self.visibility.get(i * self.n + j)
+    }
+
+    /// Quality q_ij of type `i` for item `j`.
+    #[inline]
+    pub fn quality_at(&self, i: usize, j: usize) -> f64 {
+        self.quality.get(i * self.n + j)
+    }
+
     /// Visibilities v_i. of type `i`.
-    pub fn visibility_row(&self, i: usize) -> &[f64] {
-        &self.visibility[i * self.n..(i + 1) * self.n]
+    #[inline]
+    pub fn visibility_row(&self, i: usize) -> Row<'_> {
+        self.visibility.slice(i * self.n, (i + 1) * self.n)
     }
 
     /// The visibility matrix the engine samples with (row-major m x n; see
     /// [`sampling_visibility_row`](Self::sampling_visibility_row)).
     #[inline]
-    pub fn sampling_visibility(&self) -> &[f64] {
-        self.sampling.as_deref().unwrap_or(&self.visibility)
+    pub fn sampling_visibility(&self) -> Row<'_> {
+        match &self.sampling {
+            None => self.visibility.all(),
+            Some(v) => Row::F64(v),
+        }
     }
 
     /// The visibilities of type `i` the engine samples with: [`visibility_row`](Self::visibility_row)
     /// unless its largest entry lies outside [2^-300, 2^300], then scaled by a power of two to a
     /// largest entry in [0.5, 1) (the trial probabilities do not change; sums stay finite).
     #[inline]
-    pub fn sampling_visibility_row(&self, i: usize) -> &[f64] {
+    pub fn sampling_visibility_row(&self, i: usize) -> Row<'_> {
         match &self.sampling {
             None => self.visibility_row(i),
-            Some(v) => &v[i * self.n..(i + 1) * self.n],
+            Some(v) => Row::F64(&v[i * self.n..(i + 1) * self.n]),
         }
     }
 
     /// Qualities q_i. of type `i`.
-    pub fn quality_row(&self, i: usize) -> &[f64] {
-        &self.quality[i * self.n..(i + 1) * self.n]
+    #[inline]
+    pub fn quality_row(&self, i: usize) -> Row<'_> {
+        self.quality.slice(i * self.n, (i + 1) * self.n)
     }
 
     /// Feedback exponents r_i.
@@ -429,12 +507,12 @@ impl Market {
 
     /// Whether q_ij = q_j for every type (exact equality), the case of Gamma (14).
     pub fn quality_is_type_independent(&self) -> bool {
-        rows_equal(&self.quality, self.m, self.n)
+        (1..self.m).all(|i| matrix::rows_equal(self.quality_row(i), self.quality_row(0)))
     }
 
     /// Whether v_ij = v_j for every type (exact equality), the case of Prop. C.1.
     pub fn visibility_is_type_independent(&self) -> bool {
-        rows_equal(&self.visibility, self.m, self.n)
+        (1..self.m).all(|i| matrix::rows_equal(self.visibility_row(i), self.visibility_row(0)))
     }
 
     /// Draws the initial counts of one replicate. `Fixed` counts draw nothing.
@@ -480,10 +558,6 @@ pub(crate) fn check_initial_counts(d: &[u64], n: usize) -> Result<(), MarketErro
         });
     }
     Ok(())
-}
-
-fn rows_equal(data: &[f64], m: usize, n: usize) -> bool {
-    (1..m).all(|i| data[i * n..(i + 1) * n] == data[..n])
 }
 
 #[cfg(test)]

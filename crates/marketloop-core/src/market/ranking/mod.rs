@@ -201,7 +201,7 @@ pub fn effective_visibility(
     for (i, list) in lists.iter().enumerate() {
         for (p, &j) in list.iter().enumerate() {
             let k = i * n + j as usize;
-            out[k] = market.visibility()[k] * bias.weights()[p];
+            out[k] = market.visibility().get(k) * bias.weights()[p];
         }
     }
     Ok(out)

@@ -51,7 +51,8 @@ impl QualityRanking {
         let mut lists = Vec::with_capacity(market.n_types() * k);
         let (mut scratch, mut top) = (Vec::new(), Vec::new());
         for i in 0..market.n_types() {
-            let q = market.quality_row(i);
+            let q = market.quality_row(i).to_f64();
+            let q = &q[..];
             match ties {
                 TieRule::NumpyArgsortNegated | TieRule::NumpyArgsortReversed => {
                     let how = if ties == TieRule::NumpyArgsortNegated {
