@@ -222,9 +222,31 @@ fn check_matrix(
         (false, true) => "[0, 3.4028235e38] (the float32 range, precision = \"f32\")",
     };
     let top = if narrow { F32_MAX } else { f64::INFINITY };
+    let hi = if upper_one { 1.0 } else { top };
+    if crate::with_row!(data.all(), d => all_within(d, hi)) {
+        return Ok(());
+    }
     let allowed = |x: f64| x >= 0.0 && (!upper_one || x <= 1.0) && x <= top;
     let place = |k: usize| place_ij(k / n, k % n);
     crate::with_row!(data.all(), d => check_values(field, description, d, range, allowed, place))
+}
+
+/// Whether every value is finite and in [0, `hi`]: a branch-free pass (it vectorises, about a
+/// third of [`check_values`]'s cost on a big matrix), after which only a matrix with a bad value
+/// is walked again to name it.
+fn all_within<S: Scalar>(values: &[S], hi: f64) -> bool {
+    // x <= f64::MAX also rules out infinity; NaN fails both comparisons.
+    let hi = hi.min(f64::MAX);
+    values.chunks(4096).all(|chunk| {
+        let bad: u32 = chunk
+            .iter()
+            .map(|x| {
+                let x = x.widen();
+                u32::from(!((x >= 0.0) & (x <= hi)))
+            })
+            .sum();
+        bad == 0
+    })
 }
 
 impl Market {
