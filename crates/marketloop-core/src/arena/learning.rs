@@ -18,10 +18,9 @@
 //! posterior with direct draws of the others (`thompson_top.rs`: O(items with a mixed
 //! history + classes + P log classes)); popularity-weighted Thompson sampling draws one exact Beta
 //! per item and keeps the top P (O(n)). Popularity-free UCB merges the items grouped by trial
-//! count, entering the classes lazily in increasing trial count (`ucb_top.rs`: O((C' + P)
-//! log C') for the C' classes whose bonus can still lift an item into the top P);
-//! popularity-weighted UCB recomputes every index, as ln N changes every step (O(n)). Ties go
-//! to the lower item index. Draws come from the platform's ranking stream.
+//! count (`ucb_top.rs`: O(C log C + P log C) for C distinct trial counts); popularity-weighted
+//! UCB recomputes every index, as ln N changes every step (O(n)). Ties go to the lower item
+//! index. Draws come from the platform's ranking stream.
 
 use super::error::ArenaError;
 use super::greedy_top::GreedyTop;

@@ -6,16 +6,10 @@
 //! inside such a class the order by index is the order by posterior mean. Each group keeps its
 //! items in one ordered set per trial count, keyed by (mean descending, item ascending); a
 //! ranking is a k-way merge of the classes' heads by (index descending, mean descending, item
-//! ascending), and a trial moves one item between two sets (O(log n)). The order is exactly
-//! the full sort's by that key.
-//!
-//! **Lazy merge.** The classes enter the merge in increasing trial count, that is decreasing
-//! bonus c sqrt(ln N / n). Every item's mean is at most the group's largest mean M (kept in a
-//! count of the group's means), so no item of a class not yet entered, with n trials or more,
-//! has an index above M + c sqrt(ln N / n) (the operations of an index, which are monotone).
-//! The merge's best head is taken only when its index is above that bound; otherwise the next
-//! class enters first. So a ranking costs O((C' + k) log C'), C' the classes entered: those few
-//! trials whose bonus can still lift an item into the top k, not every trial count.
+//! ascending), in which only the k best heads take part (a class whose head ranks below k other
+//! heads has no item in the top k): O(C + k log k) per user for C non-empty trial counts, and a
+//! trial moves one item between two sets (O(log n)). The order is exactly the full sort's by
+//! that key.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
@@ -30,6 +24,7 @@ struct Head {
     index: f64,
     mean: f64,
     item: u32,
+    trials: u32,
     /// The class's place in the merge's list of class iterators.
     slot: u32,
 }
@@ -78,8 +73,6 @@ pub(crate) struct UcbTop {
     n: usize,
     prior_mean: f64,
     classes: Vec<BTreeMap<u32, BTreeSet<Key>>>,
-    /// Per group, how many items have each mean (keyed by its bits): the largest is M.
-    means: Vec<BTreeMap<u64, u32>>,
     heap: BinaryHeap<Head>,
 }
 
@@ -94,7 +87,6 @@ impl UcbTop {
             n,
             prior_mean,
             classes: vec![BTreeMap::new(); groups],
-            means: vec![BTreeMap::new(); groups],
             heap: BinaryHeap::new(),
         };
         t.reset();
@@ -106,10 +98,6 @@ impl UcbTop {
         for g in &mut self.classes {
             g.clear();
             g.insert(0, (0..self.n).map(|j| key(self.prior_mean, j)).collect());
-        }
-        for g in &mut self.means {
-            g.clear();
-            g.insert(self.prior_mean.max(0.0).to_bits(), self.n as u32);
         }
     }
 
@@ -134,15 +122,6 @@ impl UcbTop {
             .entry(old_trials + 1)
             .or_default()
             .insert(key(mean, item));
-        let means = &mut self.means[group];
-        let old_bits = old_mean.max(0.0).to_bits();
-        if let Some(count) = means.get_mut(&old_bits) {
-            *count -= 1;
-            if *count == 0 {
-                means.remove(&old_bits);
-            }
-        }
-        *means.entry(mean.max(0.0).to_bits()).or_insert(0) += 1;
     }
 
     /// The `k` items of group `group` with the largest UCB index (constant `c`, `ln_n` = ln N),
@@ -157,47 +136,32 @@ impl UcbTop {
                 index: ucb_index(mean, trials, c, ln_n),
                 mean,
                 item,
+                trials,
                 slot: slot as u32,
             }
         };
-        // The group's largest mean M bounds every item's mean.
-        let largest = self.means[group]
-            .keys()
-            .next_back()
-            .map_or(f64::INFINITY, |&bits| f64::from_bits(bits));
-        // One iterator per entered class, in key order: a class's next head is its iterator's
-        // next item (no search per item taken). Classes enter in increasing trial count.
-        let mut pending = classes.iter().peekable();
-        let mut iters: Vec<(u32, std::collections::btree_set::Iter<'_, Key>)> = Vec::new();
-        // No item of a class yet to enter has an index above `bound` (None: none is left).
-        let bound_of = |p: Option<(&u32, &BTreeSet<Key>)>| {
-            p.map(|(&trials, _)| ucb_index(largest, trials, c, ln_n))
-        };
-        let mut bound = bound_of(pending.peek().copied());
+        // One iterator per class, in key order: a class's next head is its iterator's next
+        // item (no search per item taken).
+        let mut iters: Vec<_> = classes.iter().map(|(&t, set)| (t, set.iter())).collect();
+        let mut heads = std::mem::take(&mut self.heap).into_vec();
+        heads.clear();
+        for (slot, (trials, it)) in iters.iter_mut().enumerate() {
+            if let Some(first) = it.next() {
+                heads.push(head(*trials, slot, first));
+            }
+        }
+        // A class whose head ranks below k other heads has no item in the top k (its items
+        // rank below its head): only the k best heads enter the merge.
+        if k > 0 && heads.len() > k {
+            heads.select_nth_unstable_by(k - 1, |a, b| b.rank(a));
+            heads.truncate(k);
+        }
+        self.heap = BinaryHeap::from(heads);
         while out.len() < k {
-            let take = match (self.heap.peek(), bound) {
-                (Some(_), None) => true,
-                (Some(h), Some(b)) => h.index > b,
-                (None, _) => false,
-            };
-            if take {
-                let Some(h) = self.heap.pop() else { break };
-                out.push(h.item);
-                let slot = h.slot as usize;
-                if let Some(next) = iters[slot].1.next() {
-                    let (trials, _) = iters[slot];
-                    self.heap.push(head(trials, slot, next));
-                }
-            } else {
-                let Some((&trials, set)) = pending.next() else {
-                    break;
-                };
-                bound = bound_of(pending.peek().copied());
-                let mut it = set.iter();
-                if let Some(first) = it.next() {
-                    self.heap.push(head(trials, iters.len(), first));
-                    iters.push((trials, it));
-                }
+            let Some(h) = self.heap.pop() else { break };
+            out.push(h.item);
+            if let Some(next) = iters[h.slot as usize].1.next() {
+                self.heap.push(head(h.trials, h.slot as usize, next));
             }
         }
     }
