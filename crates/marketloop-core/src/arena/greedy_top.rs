@@ -34,16 +34,23 @@ pub(crate) struct GreedyTop {
 }
 
 impl GreedyTop {
-    /// `groups` groups of `n` items, keeping the first `k`; every key is (0, item) until
-    /// [`GreedyTop::reset`].
-    pub(crate) fn new(groups: usize, n: usize, k: usize) -> Self {
-        Self {
+    /// `groups` groups of `n` items, keeping the first `k`, each item keyed by
+    /// `score(group, item)`.
+    pub(crate) fn new(
+        groups: usize,
+        n: usize,
+        k: usize,
+        score: impl Fn(usize, usize) -> f64,
+    ) -> Self {
+        let mut t = Self {
             n,
             k: k.min(n),
             sets: vec![BTreeSet::new(); groups],
             keys: vec![key(0.0, 0); groups * n],
             first: vec![Vec::with_capacity(k.min(n)); groups],
-        }
+        };
+        t.reset(score);
+        t
     }
 
     /// Sets every item's key to `score(group, item)`'s.
@@ -76,16 +83,11 @@ impl GreedyTop {
         set.remove(&old);
         set.insert(new);
         self.keys[x] = new;
+        // The array holds the set's first k keys (every key is set from the start).
         let first = &mut self.first[group];
-        if self.k == 0 {
+        let Some(&last) = first.last() else {
             return;
-        }
-        if first.len() < self.k {
-            // A set of fewer than k keys (only before the first reset): the array is the set.
-            replace_in_order(first, old, new);
-            return;
-        }
-        let last = first[self.k - 1];
+        };
         match first.binary_search(&old) {
             Ok(p) => {
                 first.remove(p);
@@ -96,13 +98,10 @@ impl GreedyTop {
                     let q = first.binary_search(&new).unwrap_or_else(|q| q);
                     first.insert(q, new);
                 } else {
-                    let end = *first.last().unwrap_or(&last);
-                    let next = if first.is_empty() {
-                        set.iter().next()
-                    } else {
-                        set.range((Excluded(end), Unbounded)).next()
-                    };
-                    if let Some(&next) = next {
+                    // Every key of the set after the array's end (or after `old`, the set's
+                    // least key, when the array is now empty) is past the first k - 1.
+                    let end = first.last().copied().unwrap_or(last);
+                    if let Some(&next) = set.range((Excluded(end), Unbounded)).next() {
                         first.push(next);
                     }
                 }
@@ -118,15 +117,6 @@ impl GreedyTop {
     }
 }
 
-/// Replaces `old` (if present) by `new` in the ordered `first`.
-fn replace_in_order(first: &mut Vec<Key>, old: Key, new: Key) {
-    if let Ok(p) = first.binary_search(&old) {
-        first.remove(p);
-    }
-    let q = first.binary_search(&new).unwrap_or_else(|q| q);
-    first.insert(q, new);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,9 +129,8 @@ mod tests {
         // and n (= every item).
         let (groups, n) = (3, 12);
         for k in [1, 5, n - 1, n, n + 3] {
-            let mut t = GreedyTop::new(groups, n, k);
+            let mut t = GreedyTop::new(groups, n, k, |g, j| ((g + j) % 4) as f64 / 4.0);
             let mut rng = SeedSequence::new(k as u64).stream(0, Source::Ranking);
-            t.reset(|g, j| ((g + j) % 4) as f64 / 4.0);
             for _ in 0..4000 {
                 let g = rng.random_range(0..groups);
                 let j = rng.random_range(0..n);

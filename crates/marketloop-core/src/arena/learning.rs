@@ -141,7 +141,8 @@ pub struct LearningRanking {
     r: Vec<f64>,
     /// The latest counts d_j (for the popularity weights).
     counts: Vec<u64>,
-    /// Greedy and epsilon-greedy: per group the items ordered by score, the first k at hand.
+    /// Greedy and epsilon-greedy: per group the items ordered by score, the first k at hand
+    /// (`None` for the other rules).
     greedy: Option<GreedyTop>,
     /// Popularity-free Thompson sampling: the items grouped by shared posterior.
     top: Option<ThompsonTop>,
@@ -178,7 +179,7 @@ impl LearningRanking {
             spec.rule,
             LearningRule::Greedy | LearningRule::EpsilonGreedy { .. }
         );
-        Self {
+        let mut ranking = Self {
             spec,
             n,
             k: positions.min(n),
@@ -189,7 +190,7 @@ impl LearningRanking {
             vhat,
             r,
             counts: vec![1; n],
-            greedy: greedy_like.then(|| GreedyTop::new(groups, n, positions.min(n))),
+            greedy: None,
             top: (spec.rule == LearningRule::Thompson && !spec.popularity_weighted)
                 .then(|| ThompsonTop::new(groups, n, spec.alpha, spec.beta)),
             ucb: (matches!(spec.rule, LearningRule::Ucb { .. }) && !spec.popularity_weighted)
@@ -198,7 +199,14 @@ impl LearningRanking {
             scores: vec![0.0; n],
             perm: (0..n as u32).collect(),
             shuffle: PartialShuffle::new(n, positions.min(n)),
+        };
+        if greedy_like {
+            let top = GreedyTop::new(groups, n, ranking.k, |g, j| {
+                ranking.mean(g, j) * ranking.weight(g, j)
+            });
+            ranking.greedy = Some(top);
         }
+        ranking
     }
 
     /// The configuration.

@@ -53,6 +53,48 @@ pub fn platform_stream(
     }
 }
 
+/// The quality oracle's slate for every type (k items each, k = the positions) and each
+/// entry's attention vhat_ij iota_p: the regret's comparison slate, with the products a ranked
+/// slate would compute every step computed once.
+#[derive(Clone, Debug)]
+struct OracleSlates {
+    k: usize,
+    items: Vec<u32>,
+    attention: Vec<f64>,
+}
+
+impl OracleSlates {
+    fn new<C: ArenaChoice>(arena: &Arena<C>, rng: &mut PortableRng) -> Self {
+        let market = &arena.market;
+        let k = arena.bias.positions().min(market.n_items());
+        let iota = arena.bias.weights();
+        let mut quality = QualityRanking::new(market, k);
+        let (mut items, mut attention) = (Vec::new(), Vec::new());
+        for i in 0..market.n_types() {
+            let shown = quality.shown(i, rng);
+            let vhat = market.visibility_row(i);
+            attention.extend(
+                shown
+                    .iter()
+                    .zip(iota)
+                    .map(|(&j, &io)| vhat.get(j as usize) * io),
+            );
+            items.extend_from_slice(shown);
+        }
+        Self {
+            k,
+            items,
+            attention,
+        }
+    }
+
+    /// Type `i`'s slate.
+    fn slate(&self, i: usize) -> Slate<'_> {
+        let range = i * self.k..(i + 1) * self.k;
+        Slate::new(&self.items[range.clone()], &self.attention[range])
+    }
+}
+
 /// One started replicate of an arena.
 #[derive(Clone, Debug)]
 pub struct ArenaRun<'a, C: ArenaChoice> {
@@ -60,11 +102,8 @@ pub struct ArenaRun<'a, C: ArenaChoice> {
     seeds: SeedSequence,
     replicate: u64,
     platforms: Vec<Platform>,
-    /// The quality oracle's slate per type (k entries each) and its attention vhat_ij iota_p
-    /// (the product a ranked slate computes, kept to save its look-ups every step).
-    oracle: Vec<u32>,
-    oracle_attention: Vec<f64>,
-    oracle_k: usize,
+    /// The quality oracle's slate per type, with its attention.
+    oracle: OracleSlates,
     arrival: AliasTable,
     arrival_rng: PortableRng,
     choice_rng: PortableRng,
@@ -114,19 +153,8 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
                 Ok(Platform::new(&arena, ranking, state, rng))
             })
             .collect::<Result<_, ArenaError>>()?;
-        let k = arena.bias.positions().min(market.n_items());
-        let mut quality = QualityRanking::new(market, k);
         // The quality ranking never draws; any generator will do.
-        let mut none = seeds.stream(replicate, Source::Ranking);
-        let oracle: Vec<u32> = (0..market.n_types())
-            .flat_map(|i| quality.shown(i, &mut none).to_vec())
-            .collect();
-        let iota = arena.bias.weights();
-        let oracle_attention = oracle
-            .iter()
-            .enumerate()
-            .map(|(x, &j)| market.visibility_row(x / k.max(1)).get(j as usize) * iota[x % k.max(1)])
-            .collect();
+        let oracle = OracleSlates::new(&arena, &mut seeds.stream(replicate, Source::Ranking));
         let mut pending: Vec<usize> = (0..platforms.len()).collect();
         pending.sort_by_key(|&p| std::cmp::Reverse((arena.platforms[p].entry, p)));
         let m = market.n_types();
@@ -141,8 +169,6 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
             replicate,
             platforms,
             oracle,
-            oracle_attention,
-            oracle_k: k,
             step: 0,
             active: Vec::with_capacity(n_platforms),
             pending,
@@ -187,11 +213,7 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
                 self.arrival.sample(rng.random::<f64>())
             };
             let u_buy = rng.random::<f64>();
-            let oracle = Slate::new(
-                &self.oracle[i * self.oracle_k..(i + 1) * self.oracle_k],
-                &self.oracle_attention[i * self.oracle_k..(i + 1) * self.oracle_k],
-            );
-            self.platforms[p].serve(arena, &oracle, i, u_buy, &mut rng, false);
+            self.platforms[p].serve(arena, &self.oracle.slate(i), i, u_buy, &mut rng, false);
         }
     }
 
@@ -222,10 +244,7 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
             }
             self.active[arena.response.choose(&self.reps, &mut self.response_rng)]
         };
-        let oracle = Slate::new(
-            &self.oracle[i * self.oracle_k..(i + 1) * self.oracle_k],
-            &self.oracle_attention[i * self.oracle_k..(i + 1) * self.oracle_k],
-        );
+        let oracle = self.oracle.slate(i);
         self.platforms[p].serve(arena, &oracle, i, u_buy, &mut self.choice_rng, true);
         self.joint[p][i] += 1;
         self.step += 1;

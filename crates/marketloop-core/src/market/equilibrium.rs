@@ -169,10 +169,7 @@ pub fn closed_form_homogeneous(market: &Market) -> Option<Vec<f64>> {
     if r >= 1.0 {
         return None;
     }
-    let (v, q) = (
-        market.visibility_row(0).to_f64(),
-        market.quality_row(0).to_f64(),
-    );
+    let (v, q) = market.rows_f64(0);
     power_shares(
         &(0..market.n_items())
             .map(|j| v[j] * q[j])
@@ -387,10 +384,7 @@ fn vertex_regime(shares: &[f64]) -> Regime {
 ///   in proportion to exp(-c_j / (r - 1))).
 fn homogeneous_limit(market: &Market, start: &[f64]) -> Vec<f64> {
     let r = market.feedback()[0];
-    let (v, q) = (
-        market.visibility_row(0).to_f64(),
-        market.quality_row(0).to_f64(),
-    );
+    let (v, q) = market.rows_f64(0);
     let n = market.n_items();
     let c: Vec<f64> = (0..n)
         .map(|j| {

@@ -73,10 +73,7 @@ pub fn total_utility(market: &Market, shares: &[f64]) -> Objective {
         return Objective::NotApplicable(ONLY_HOMOGENEOUS.into());
     }
     let r = market.feedback()[0];
-    let (v, q) = (
-        market.visibility_row(0).to_f64(),
-        market.quality_row(0).to_f64(),
-    );
+    let (v, q) = market.rows_f64(0);
     Objective::Value(
         (0..market.n_items())
             .map(|j| q[j] * v[j] * shares[j].powf(r))
@@ -91,10 +88,7 @@ pub fn psi(market: &Market, shares: &[f64]) -> Objective {
         return Objective::NotApplicable(ONLY_HOMOGENEOUS.into());
     }
     let r = market.feedback()[0];
-    let (v, q) = (
-        market.visibility_row(0).to_f64(),
-        market.quality_row(0).to_f64(),
-    );
+    let (v, q) = market.rows_f64(0);
     let mut s = 0.0;
     for j in 0..market.n_items() {
         s += xlogy(shares[j], q[j] * v[j]) - (1.0 - r) * xlogy(shares[j], shares[j]);
@@ -160,10 +154,7 @@ pub fn nash_exponents(market: &Market, tome: &[f64]) -> Result<Vec<f64>, String>
     Ok((0..market.n_types())
         .map(|i| {
             let r = market.feedback()[i];
-            let (v, q) = (
-                market.visibility_row(i).to_f64(),
-                market.quality_row(i).to_f64(),
-            );
+            let (v, q) = market.rows_f64(i);
             let (mut num, mut den) = (0.0, 0.0);
             for j in 0..market.n_items() {
                 let t = v[j] * tome[j].powf(r);
@@ -185,10 +176,7 @@ pub fn log_nash_welfare(market: &Market, shares: &[f64], a: &[f64]) -> f64 {
     (0..market.n_types())
         .map(|i| {
             let r = market.feedback()[i];
-            let (v, q) = (
-                market.visibility_row(i).to_f64(),
-                market.quality_row(i).to_f64(),
-            );
+            let (v, q) = market.rows_f64(i);
             let u: f64 = (0..market.n_items())
                 .map(|j| q[j] * v[j] * shares[j].powf(r))
                 .sum();

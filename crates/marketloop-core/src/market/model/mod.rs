@@ -19,6 +19,7 @@ pub use matrix::{Matrix, Precision, Row, Scalar};
 use super::error::MarketError;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// Tolerance on the sum of the population weights.
 pub const WEIGHT_SUM_TOLERANCE: f64 = 1e-9;
@@ -226,7 +227,7 @@ fn check_matrix(
     if crate::with_row!(data.all(), d => all_within(d, hi)) {
         return Ok(());
     }
-    let allowed = |x: f64| x >= 0.0 && (!upper_one || x <= 1.0) && x <= top;
+    let allowed = |x: f64| x >= 0.0 && x <= hi;
     let place = |k: usize| place_ij(k / n, k % n);
     crate::with_row!(data.all(), d => check_values(field, description, d, range, allowed, place))
 }
@@ -495,6 +496,15 @@ impl Market {
     #[inline]
     pub fn quality_row(&self, i: usize) -> Row<'_> {
         self.quality.slice(i * self.n, (i + 1) * self.n)
+    }
+
+    /// Type `i`'s visibilities and qualities as `f64` slices (borrowed under `f64` storage,
+    /// widened copies under `f32`), for the formulas that index both rows by item.
+    pub fn rows_f64(&self, i: usize) -> (Cow<'_, [f64]>, Cow<'_, [f64]>) {
+        (
+            self.visibility_row(i).to_f64(),
+            self.quality_row(i).to_f64(),
+        )
     }
 
     /// Feedback exponents r_i.
