@@ -38,6 +38,7 @@ pub mod ranking;
 pub mod run;
 #[cfg(test)]
 mod tests;
+mod thompson_direct;
 mod thompson_top;
 mod ucb_top;
 

@@ -19,12 +19,11 @@
 //!
 //! Hand-written: no sampling crate offers order statistics of a Beta class.
 
-use crate::bandits::policy::{ln_beta, Beat, UpperBound};
-use crate::bandits::BetaSampler;
+use super::thompson_direct::{Direct, DirectItems, Found, Key};
 use crate::market::ranking::bounded_u32;
 use rand::Rng;
 use rand_distr::Exp1;
-use std::cmp::Ordering;
+use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
 /// A class of items with a closed-form quantile.
@@ -51,36 +50,11 @@ struct Place {
     pos: u32,
 }
 
-/// A directly drawn item: its successes, failures and tail bound (kept here so that a draw
-/// reads one contiguous list rather than the (group, item) tables at random places).
-#[derive(Clone, Copy, Debug)]
-struct Direct {
-    item: u32,
-    succ: u32,
-    fail: u32,
-    /// Its upper-tail bound while its posterior is unchanged.
-    bound: UpperBound,
-    /// ln B(a, b) of its posterior once a bound needed it (NaN before).
-    ln_b: f64,
-}
-
-impl Direct {
-    fn new(item: u32, succ: u32, fail: u32) -> Self {
-        Direct {
-            item,
-            succ,
-            fail,
-            bound: UpperBound::NONE,
-            ln_b: f64::NAN,
-        }
-    }
-}
-
 #[derive(Clone, Debug, Default)]
 struct GroupLists {
     fail_only: Vec<Vec<u32>>,
     succ_only: Vec<Vec<u32>>,
-    direct: Vec<Direct>,
+    direct: DirectItems,
 }
 
 impl GroupLists {
@@ -107,10 +81,7 @@ impl GroupLists {
     /// Removes the entry at `pos` of `class`'s list; returns the item moved into `pos`, if any.
     fn remove(&mut self, class: Class, pos: usize) -> Option<u32> {
         match class {
-            Class::Direct => {
-                self.direct.swap_remove(pos);
-                self.direct.get(pos).map(|e| e.item)
-            }
+            Class::Direct => self.direct.swap_remove(pos),
             Class::Closed(c) => {
                 let list = self.list(c);
                 list.swap_remove(pos);
@@ -160,6 +131,8 @@ pub(crate) struct ThompsonTop {
     heap: BinaryHeap<Head>,
     /// The classes' largest order statistics of a draw: (value, class, class size).
     class_draws: Vec<(f64, Closed, u32)>,
+    /// The k largest draws found so far in a draw (a min-heap).
+    kept: BinaryHeap<Reverse<Key>>,
 }
 
 impl ThompsonTop {
@@ -180,6 +153,7 @@ impl ThompsonTop {
             drawn: Vec::new(),
             heap: BinaryHeap::new(),
             class_draws: Vec::new(),
+            kept: BinaryHeap::new(),
         };
         t.reset();
         t
@@ -191,9 +165,9 @@ impl ThompsonTop {
         for (g, lists) in self.lists.iter_mut().enumerate() {
             *lists = GroupLists::default();
             match class {
-                Class::Direct => lists
-                    .direct
-                    .extend((0..self.n as u32).map(|j| Direct::new(j, 0, 0))),
+                Class::Direct => (0..self.n as u32).for_each(|j| {
+                    lists.direct.push(Direct::new(j, 0, 0));
+                }),
                 Class::Closed(c) => lists.list(c).extend(0..self.n as u32),
             }
             for j in 0..self.n {
@@ -220,21 +194,21 @@ impl ThompsonTop {
         let class = self.class_of(succ, fail);
         let x = group * self.n + item;
         let old = self.places[x];
-        let lists = &mut self.lists[group];
         if old.class == class {
             if class == Class::Direct {
-                lists.direct[old.pos as usize] = Direct::new(item as u32, succ, fail);
+                self.lists[group]
+                    .direct
+                    .set(old.pos as usize, Direct::new(item as u32, succ, fail));
+                self.reorder(group, old.pos as usize);
             }
             return;
         }
+        let lists = &mut self.lists[group];
         if let Some(moved) = lists.remove(old.class, old.pos as usize) {
             self.places[group * self.n + moved as usize].pos = old.pos;
         }
         let pos = match class {
-            Class::Direct => {
-                lists.direct.push(Direct::new(item as u32, succ, fail));
-                lists.direct.len() - 1
-            }
+            Class::Direct => lists.direct.push(Direct::new(item as u32, succ, fail)),
             Class::Closed(c) => {
                 let list = lists.list(c);
                 list.push(item as u32);
@@ -245,6 +219,20 @@ impl ThompsonTop {
             class,
             pos: pos as u32,
         };
+        if class == Class::Direct {
+            self.reorder(group, pos);
+        }
+    }
+
+    /// Moves the direct item at `pos` of `group` to its place in the list's order, and
+    /// records the new positions of the items that moved.
+    fn reorder(&mut self, group: usize, pos: usize) {
+        let direct = &mut self.lists[group].direct;
+        let moved = direct.reorder(pos, self.alpha0, self.beta0);
+        for p in moved {
+            let item = direct.items()[p].item as usize;
+            self.places[group * self.n + item].pos = p as u32;
+        }
     }
 }
 
@@ -332,37 +320,20 @@ impl ThompsonTop {
                 self.heap.push(head);
             }
         }
-        // At least k class draws are >= m: a direct item below m is not in the top k.
-        let m = if self.class_draws.len() == k && k > 0 {
-            self.class_draws[k - 1].0
-        } else {
-            f64::NEG_INFINITY
-        };
-        // The direct items above m, their top k sorted.
+        // The k largest draws so far (class draws, then direct items' draws above the running
+        // threshold): no item whose draw is at most their least, m, is in the top k.
+        self.kept.clear();
+        self.kept
+            .extend(self.class_draws.iter().map(|&(x, ..)| Reverse(Key(x))));
         self.drawn.clear();
-        let (alpha0, beta0) = (self.alpha0, self.beta0);
-        for d in &mut self.lists[group].direct {
-            let (a, b) = (alpha0 + f64::from(d.succ), beta0 + f64::from(d.fail));
-            let x = if m > 0.0 {
-                let ln_b = &mut d.ln_b;
-                let normaliser = || {
-                    if ln_b.is_nan() {
-                        *ln_b = ln_beta(a, b);
-                    }
-                    *ln_b
-                };
-                match d.bound.beat(a, b, m, normaliser, rng) {
-                    Beat::Below => continue,
-                    Beat::Value(y) => y,
-                    Beat::DrawInFull => BetaSampler::new(a, b).sample(rng),
-                }
-            } else {
-                BetaSampler::new(a, b).sample(rng)
-            };
-            if x > m {
-                self.drawn.push((x, d.item));
-            }
-        }
+        let mut found = Found {
+            kept: &mut self.kept,
+            drawn: &mut self.drawn,
+            k,
+        };
+        self.lists[group]
+            .direct
+            .walk(self.alpha0, self.beta0, &mut found, rng);
         let better = |p: &(f64, u32), q: &(f64, u32)| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1));
         if self.drawn.len() > k {
             self.drawn.select_nth_unstable_by(k, better);
@@ -404,6 +375,7 @@ impl ThompsonTop {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bandits::BetaSampler;
     use crate::rng::{SeedSequence, Source};
 
     /// Posteriors of 12 items in one group: untried, failures only, successes only and mixed.
@@ -462,6 +434,7 @@ mod tests {
                 .chain(
                     lists
                         .direct
+                        .items()
                         .iter()
                         .enumerate()
                         .map(|(p, e)| (Class::Direct, p, e.item)),

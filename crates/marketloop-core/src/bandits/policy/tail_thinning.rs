@@ -328,6 +328,19 @@ impl UpperBound {
         self.tau
     }
 
+    /// The pass test's word: a held bound lets a draw above tau through only when a uniform u64
+    /// is below this (0: no bound held).
+    #[inline]
+    pub(crate) fn pass(&self) -> u64 {
+        self.pass
+    }
+
+    /// Whether the bound serves a running maximum `m` (held, at tau <= m).
+    #[inline]
+    pub(crate) fn serves(&self, m: f64) -> bool {
+        self.tau <= m && self.pass != 0
+    }
+
     /// Whether a Beta(a, b) draw beats the running maximum `m` (see the module docs), drawing
     /// from `rng` only what the answer needs: in most calls one random word. `ln_beta` gives
     /// ln B(a, b) when a bound must be taken.
@@ -341,8 +354,7 @@ impl UpperBound {
         rng: &mut R,
     ) -> Beat {
         // A bound held at tau <= m serves m (tau = NaN: no bound).
-        let held = self.tau <= m && self.pass != 0;
-        if !held && (!self.worth_taking(m) || !self.take(a, b, m, ln_beta)) {
+        if !self.serves(m) && (!self.worth_taking(m) || !self.take(a, b, m, ln_beta)) {
             return Beat::DrawInFull;
         }
         // theta > tau is possible only with probability B <= B' = pass / 2^64.
@@ -364,7 +376,7 @@ impl UpperBound {
     /// After the pass test: Y from the envelope (scaled to mass B'), accepted with probability
     /// f(Y) / h'(Y).
     #[inline(never)]
-    fn propose<R: Rng + ?Sized>(&self, a: f64, b: f64, rng: &mut R) -> Beat {
+    pub(crate) fn propose<R: Rng + ?Sized>(&self, a: f64, b: f64, rng: &mut R) -> Beat {
         let (y, ln_h_gap) = if self.rate > 0.0 {
             let y = self.tau + rng.sample::<f64, _>(Exp1) / self.rate;
             if y >= 1.0 {
