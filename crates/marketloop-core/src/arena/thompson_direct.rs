@@ -124,7 +124,7 @@ impl Found<'_> {
     /// Records item `item`'s draw `x` when it beats the threshold; returns the threshold.
     #[inline]
     fn offer(&mut self, x: f64, item: u32, m: f64) -> f64 {
-        if !(x > m) {
+        if x <= m {
             return m;
         }
         self.drawn.push((x, item));
