@@ -12,6 +12,7 @@
 //! that key.
 
 use std::cmp::{Ordering, Reverse};
+use std::collections::binary_heap::PeekMut;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 /// An item's key inside its trial-count class: mean descending (its bits order like the float
@@ -21,8 +22,10 @@ type Key = (Reverse<u64>, u32);
 /// A class's current head in the merge.
 #[derive(Clone, Copy, Debug)]
 struct Head {
-    index: f64,
-    mean: f64,
+    /// The index's and the mean's bits in total order (see [`ordered`]): one integer
+    /// comparison each instead of a float total order per comparison.
+    index: u64,
+    mean: u64,
     item: u32,
     trials: u32,
     /// The class's place in the merge's list of class iterators.
@@ -32,10 +35,18 @@ struct Head {
 impl Head {
     /// The merge's order: larger index, then larger mean, then smaller item first.
     fn rank(&self, other: &Self) -> Ordering {
-        self.index
-            .total_cmp(&other.index)
-            .then(self.mean.total_cmp(&other.mean))
-            .then(other.item.cmp(&self.item))
+        (self.index, self.mean, other.item).cmp(&(other.index, other.mean, self.item))
+    }
+}
+
+/// A float's bits mapped so that unsigned order is `f64::total_cmp`'s order.
+#[inline]
+fn ordered(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | (1 << 63)
     }
 }
 
@@ -133,8 +144,8 @@ impl UcbTop {
         let head = |trials: u32, slot: usize, &(Reverse(bits), item): &Key| {
             let mean = f64::from_bits(bits);
             Head {
-                index: ucb_index(mean, trials, c, ln_n),
-                mean,
+                index: ordered(ucb_index(mean, trials, c, ln_n)),
+                mean: ordered(mean),
                 item,
                 trials,
                 slot: slot as u32,
@@ -157,11 +168,18 @@ impl UcbTop {
             heads.truncate(k);
         }
         self.heap = BinaryHeap::from(heads);
+        // The best head is replaced in place by its class's next item (one sift down, not a
+        // pop and a push).
         while out.len() < k {
-            let Some(h) = self.heap.pop() else { break };
-            out.push(h.item);
-            if let Some(next) = iters[h.slot as usize].1.next() {
-                self.heap.push(head(h.trials, h.slot as usize, next));
+            let Some(mut top) = self.heap.peek_mut() else {
+                break;
+            };
+            out.push(top.item);
+            match iters[top.slot as usize].1.next() {
+                Some(next) => *top = head(top.trials, top.slot as usize, next),
+                None => {
+                    PeekMut::pop(top);
+                }
             }
         }
     }
