@@ -131,9 +131,11 @@ impl Found<'_> {
         if self.k == 0 {
             return m;
         }
-        self.kept.push(std::cmp::Reverse(Key(x)));
-        if self.kept.len() > self.k {
-            self.kept.pop();
+        // A full heap's least is replaced in place (one sift down, not a push and a pop).
+        if self.kept.len() < self.k {
+            self.kept.push(std::cmp::Reverse(Key(x)));
+        } else if let Some(mut least) = self.kept.peek_mut() {
+            *least = std::cmp::Reverse(Key(x));
         }
         self.threshold()
     }

@@ -24,6 +24,7 @@ use crate::market::ranking::bounded_u32;
 use rand::Rng;
 use rand_distr::Exp1;
 use std::cmp::{Ordering, Reverse};
+use std::collections::binary_heap::PeekMut;
 use std::collections::BinaryHeap;
 
 /// A class of items with a closed-form quantile.
@@ -309,15 +310,17 @@ impl ThompsonTop {
             self.heap.push(head);
         }
         self.class_draws.clear();
+        // The best head moves to its class's next order statistic in place (one sift down).
         while self.class_draws.len() < k {
-            let Some(mut head) = self.heap.pop() else {
+            let Some(mut head) = self.heap.peek_mut() else {
                 break;
             };
             self.class_draws.push((head.x, head.class, head.size));
             head.taken += 1;
             if head.taken < head.size {
                 next(self.alpha0, self.beta0, &mut head, rng);
-                self.heap.push(head);
+            } else {
+                PeekMut::pop(head);
             }
         }
         // The k largest draws so far (class draws, then direct items' draws above the running
