@@ -61,10 +61,17 @@ struct Block {
     held: bool,
     /// The largest tau among the items' bounds.
     max_tau: f64,
-    /// The largest pass word, as a float, and its hazard -ln(1 - P), P = word / 2^64.
+    /// The largest pass word below [`LOOSE`], as a float, and its hazard -ln(1 - P),
+    /// P = word / 2^64.
     max_pass: f64,
     hazard: f64,
+    /// The items whose pass word is above [`LOOSE`] (bit i: the block's i-th item): tested one
+    /// by one, so that they do not raise the others' common rate.
+    loose: u32,
 }
+
+/// A pass word above this (probability 1/16) is tested on its own rather than in the skips.
+const LOOSE: u64 = 1 << 60;
 
 impl Block {
     const DIRTY: Block = Block {
@@ -73,12 +80,13 @@ impl Block {
         max_tau: f64::NAN,
         max_pass: 0.0,
         hazard: 0.0,
+        loose: 0,
     };
 
     /// Of `items` (the first item without a bound ends the look).
     fn of(items: &[Direct]) -> Block {
-        let (mut max_tau, mut max_pass) = (f64::NEG_INFINITY, 0u64);
-        for d in items {
+        let (mut max_tau, mut max_pass, mut loose) = (f64::NEG_INFINITY, 0u64, 0u32);
+        for (i, d) in items.iter().enumerate() {
             if !d.bound.serves(f64::INFINITY) {
                 return Block {
                     dirty: false,
@@ -86,7 +94,11 @@ impl Block {
                 };
             }
             max_tau = max_tau.max(d.bound.tau());
-            max_pass = max_pass.max(d.bound.pass());
+            if d.bound.pass() > LOOSE {
+                loose |= 1 << i;
+            } else {
+                max_pass = max_pass.max(d.bound.pass());
+            }
         }
         let p = max_pass as f64 / TWO_64;
         Block {
@@ -95,6 +107,7 @@ impl Block {
             max_tau,
             max_pass: max_pass as f64,
             hazard: -(-p).ln_1p(),
+            loose,
         }
     }
 }
@@ -276,6 +289,17 @@ impl DirectItems {
                 {
                     self.skipped += 1;
                 }
+                let mut loose = block.loose;
+                while loose != 0 {
+                    let d = &items[loose.trailing_zeros() as usize];
+                    loose &= loose - 1;
+                    if rng.next_u64() < d.bound.pass() {
+                        let (a, b) = params(d);
+                        if let Beat::Value(y) = d.bound.propose(a, b, rng) {
+                            m = found.offer(y, d.item, m);
+                        }
+                    }
+                }
                 let mut i = 0;
                 loop {
                     if budget.is_nan() {
@@ -292,8 +316,9 @@ impl DirectItems {
                     budget = f64::NAN;
                     i = c + 1;
                     let d = &items[c];
-                    let u: f64 = rng.random();
-                    if u * block.max_pass < d.bound.pass() as f64 {
+                    if block.loose & (1 << c) != 0 {
+                        // Tested on its own above.
+                    } else if rng.random::<f64>() * block.max_pass < d.bound.pass() as f64 {
                         let (a, b) = params(d);
                         if let Beat::Value(y) = d.bound.propose(a, b, rng) {
                             m = found.offer(y, d.item, m);
