@@ -15,8 +15,10 @@
 //! (O(log n + P)) and a ranking copies the array (O(P));
 //! epsilon-greedy adds one coin and, with probability eps, a partial Fisher-Yates (P draws).
 //! Popularity-free Thompson sampling merges the order statistics of the items that share a
-//! posterior with direct draws of the others (`thompson_top.rs`: O(items with a mixed
-//! history + classes + P log classes)); popularity-weighted Thompson sampling draws one exact Beta
+//! posterior with direct draws of the others (`thompson_top.rs`), which are tested against the
+//! running P-th largest draw by tail bounds with geometric skips over blocks of items
+//! (`thompson_direct.rs`: O(classes + P log classes + blocks + contenders), a contender being
+//! an item whose draw may reach the top P); popularity-weighted Thompson sampling draws one exact Beta
 //! per item and keeps the top P (O(n)). Popularity-free UCB merges the items grouped by trial
 //! count (`ucb_top.rs`: O(C log C + P log C) for C distinct trial counts); popularity-weighted
 //! UCB recomputes every index, as ln N changes every step (O(n)). Ties go to the lower item
