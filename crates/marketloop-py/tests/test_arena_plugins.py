@@ -227,5 +227,56 @@ def test_platform_keys_and_spec_behaviour_with_a_python_ranking():
     assert a != arena()
     b = pickle.loads(pickle.dumps(a))
     pd.testing.assert_frame_equal(a.run(seed=1, runs=1), b.run(seed=1, runs=1), check_exact=True)
-    with pytest.raises(ml.MarketloopError, match="sweeps take built-in rankings only"):
-        ml.sweep(a, {"steps": [500, 1000]}, runs=1)
+
+
+ARENA_GRID = {"response.eps": [0.1, 0.3], "platforms.1.warm_start": [0, 20]}
+
+
+def test_an_arena_sweep_runs_python_rankings_as_single_runs_and_resumes(tmp_path):
+    # Python ports of the built-ins: every cell gives the built-in arena's numbers.
+    ported = arena(QualityOracle(TWO_TYPES["quality"]), {"ranking": Popularity()})
+    df = ml.sweep(ported, ARENA_GRID, runs=2, seed=7, progress=False)
+    assert df["cell"].nunique() == 4
+    builtin = ml.sweep(arena(), ARENA_GRID, runs=2, seed=7, progress=False)
+    pd.testing.assert_frame_equal(df, builtin, check_exact=True)
+    # A ranking of its own: each cell equals the arena rebuilt from sweep_cells and run alone
+    # with the cell's seed, and differs from the built-in arena.
+    mine = arena(RandomOrder())
+    df = ml.sweep(mine, ARENA_GRID, runs=2, seed=7, progress=False, out=str(tmp_path))
+    assert not df.equals(builtin)
+    for c in ml.sweep_cells(mine, ARENA_GRID, runs=2, seed=7):
+        assert isinstance(c["spec"]["platforms"][0]["ranking"], RandomOrder)
+        single = ml.Arena(**c["spec"]).run(seed=c["seed"], runs=2, progress=False)
+        got = df[df["cell"] == c["label"]][list(single.columns)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, single, check_exact=True)
+    # Finished cells are stored and load on the next call.
+    again = ml.sweep(mine, ARENA_GRID, runs=2, seed=7, progress=False, out=str(tmp_path))
+    pd.testing.assert_frame_equal(again, df, check_exact=True)
+    # The grid may not replace a Python ranking (another platform's is fine).
+    for path in ("platforms", "platforms.0", "platforms.0.ranking"):
+        with pytest.raises(ml.MarketloopError, match="Python ranking"):
+            ml.sweep(mine, {path: ["random"]}, runs=1, progress=False)
+    other = ml.sweep(mine, {"platforms.1.ranking": ["greedy", "ucb"]}, runs=1, steps=600,
+                     every=600, progress=False)
+    assert other["cell"].nunique() == 2
+
+
+def test_an_arena_sweep_with_python_rankings_is_identical_on_ray():
+    ray = pytest.importorskip("ray", reason="the ray package is not installed (pip install ray)")
+    import sys
+
+    import plugin_markets as pm
+
+    ray.cloudpickle.register_pickle_by_value(sys.modules["plugin_markets"])
+    ray.shutdown()
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        a = arena(pm.QualityOrder(TWO_TYPES["quality"]))
+        local = ml.sweep(a, ARENA_GRID, runs=2, seed=7, progress=False)
+        on_ray = ml.sweep(a, ARENA_GRID, runs=2, seed=7, progress=False, backend="ray",
+                          chunk_size=1)
+        pd.testing.assert_frame_equal(on_ray, local, check_exact=True)
+        builtin = ml.sweep(arena(), ARENA_GRID, runs=2, seed=7, progress=False)
+        pd.testing.assert_frame_equal(local, builtin, check_exact=True)
+    finally:
+        ray.shutdown()

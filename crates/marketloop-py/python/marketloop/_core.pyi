@@ -164,6 +164,7 @@ def run_sweep_plugins(
     progress: Progress = None,
     market: Optional[Tuple[RankingArg, ObserverArgs, ChoiceArg]] = None,
     options: Options = None,
+    arena: Optional[ArenaRankings] = None,
 ) -> Columns: ...
 def run_cells_plugins(
     sweep: str,
@@ -171,6 +172,7 @@ def run_cells_plugins(
     plugins: Plugins,
     market: Optional[Tuple[RankingArg, ObserverArgs, ChoiceArg]] = None,
     options: Options = None,
+    arena: Optional[ArenaRankings] = None,
 ) -> List[Columns]: ...
 
 class PyMarketRun:

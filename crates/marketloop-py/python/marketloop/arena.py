@@ -59,8 +59,9 @@ class Arena:
     other with the GIL held (``threads`` is then ignored; ``out`` and ``resume`` work as for
     built-ins); a ranking that raises or returns anything but ``min(P, n)`` distinct items in
     ``range(n)`` stops the run with :class:`marketloop.MarketloopError` naming the ranking, the
-    platform, the step and the replicate (the exception as its ``__cause__``). Sweeps take
-    built-in rankings only.
+    platform, the step and the replicate (the exception as its ``__cause__``). Sweeps
+    (:func:`marketloop.sweep`) run such an arena's cells the same way; the grid may not replace
+    a Python ranking.
 
     Instances are plain data (a dict of fields, and the ranking objects), so they pickle (when
     the rankings do).

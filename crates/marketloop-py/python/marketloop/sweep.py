@@ -93,6 +93,27 @@ def _options(spec: Any, grid: Mapping[str, Sequence[Any]]) -> Optional[Any]:
     return options
 
 
+def _arena_rankings(spec: Any, grid: Mapping[str, Sequence[Any]]) -> Optional[List[Any]]:
+    """An Arena's Python rankings as the engine takes them ((platform, object, name, whether it
+    observes)), or None without any, after checking that the grid leaves their slots alone."""
+    rankings = getattr(spec, "rankings", None)
+    if not rankings:
+        return None
+    if isinstance(grid, Mapping):
+        for path in grid:
+            parts = str(path).split(".")
+            if parts[0] == "platforms" and (
+                len(parts) == 1
+                or (parts[1].isdigit() and int(parts[1]) in rankings
+                    and (len(parts) == 2 or parts[2] == "ranking"))
+            ):
+                raise _core.MarketloopError(
+                    f"grid[{path!r}] would replace a platform's Python ranking; Python rankings "
+                    "stay in the base spec: vary other fields or other platforms' rankings"
+                )
+    return spec.ranking_list()
+
+
 def _document(
     spec: Any,
     kind: Optional[str],
@@ -101,11 +122,6 @@ def _document(
     seed: int,
     settings: Mapping[str, Any],
 ) -> Dict[str, Any]:
-    if getattr(spec, "rankings", None):
-        raise _core.MarketloopError(
-            "this Arena's platforms rank by Python rankings, which run with Arena.run and "
-            "Arena.start; sweeps take built-in rankings only"
-        )
     if hasattr(spec, "spec") and hasattr(spec, "kind"):
         kind = kind or spec.kind
         spec = spec.spec
@@ -149,8 +165,11 @@ def sweep_cells(
     plugins = _plugins(spec, grid)
     options = _options(spec, grid)
     doc = _document(spec, kind, grid, runs, seed, settings)
+    arena = _arena_rankings(spec, grid)
     cells = json.loads(_core.sweep_cells(json.dumps(doc)))
     for c in cells:
+        for i, obj, _, _ in arena or []:
+            c["spec"]["platforms"][i]["ranking"] = obj
         for slot, _, obj in plugins:
             c["spec"]["algorithms"][slot] = obj
         if options is not None:
@@ -200,7 +219,9 @@ def sweep(
         plug-in (``ranking=MyRanking()``, a :class:`marketloop.RankingPolicy`), observers
         (``observers=...``, as in :meth:`Market.simulate`) and a choice rule
         (``choice=MyChoice()``, a :class:`marketloop.ChoiceRule`) the same way; the observers'
-        columns follow the built-in ones.
+        columns follow the built-in ones. An :class:`marketloop.Arena` whose platforms rank by
+        Python rankings runs its cells the same way (the grid may vary anything but those
+        platforms' rankings).
     kind : str, optional
         The experiment: ``"market"`` (simulate; default for a Market), ``"market-equilibrium"``,
         ``"market-dynamics"`` or ``"compete"`` (default for a Competition).
@@ -228,6 +249,7 @@ def sweep(
     options = _options(spec, grid)
     settings = dict(settings)
     market = _market_plugins(settings, grid)
+    arena = _arena_rankings(spec, grid)
     out = None if out is None else str(out)
     doc = _document(spec, kind, grid, runs, seed, settings)
     if market is not None and doc["kind"] != "market":
@@ -238,6 +260,10 @@ def sweep(
     text = json.dumps(doc)
     if backend == "local":
         with progress_callback(progress, "sweep", "cell") as report:
+            if arena is not None:
+                return to_frame(
+                    _core.run_sweep_plugins(text, [], out, report, None, None, arena)
+                )
             if market is not None:
                 return to_frame(
                     _core.run_sweep_plugins(text, [], out, report, _market_args(market))
@@ -248,7 +274,8 @@ def sweep(
     if backend == "ray":
         with progress_callback(progress, "sweep", "cell") as report:
             return _sweep_ray(
-                text, out, address, chunk_size, max_retries, plugins, report, market, options
+                text, out, address, chunk_size, max_retries, plugins, report, market, options,
+                arena,
             )
     raise _core.MarketloopError(f"backend = {backend!r} is not allowed: use 'local' or 'ray'")
 
@@ -259,6 +286,7 @@ def _run_chunk(
     plugins: Optional[List[Any]] = None,
     market: Optional[Tuple[Any, Any, Any]] = None,
     options: Optional[Any] = None,
+    arena: Optional[List[Any]] = None,
 ) -> Any:
     """One Ray task: several cells run one after the other (the engine's own threads inside;
     with plug-ins, which arrive pickled, one thread holding the GIL).
@@ -267,6 +295,8 @@ def _run_chunk(
     Ray must not retry it; only lost workers and other system failures are retried.
     """
     try:
+        if arena is not None:
+            return _core.run_cells_plugins(sweep_text, cells_text, [], None, None, arena)
         if market is not None:
             return _core.run_cells_plugins(sweep_text, cells_text, [], _market_args(market))
         if plugins or options:
@@ -286,6 +316,7 @@ def _sweep_ray(
     report: Optional[Any] = None,
     market: Optional[Tuple[Any, Any, Any]] = None,
     options: Optional[Any] = None,
+    arena: Optional[List[Any]] = None,
 ) -> pd.DataFrame:
     try:
         import ray
@@ -316,10 +347,16 @@ def _sweep_ray(
         plugins_ref = ray.put(plugins or None)
         market_ref = ray.put(market)
         options_ref = ray.put(options)
+        arena_ref = ray.put(arena)
         chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
         refs = {
             remote.remote(
-                sweep_ref, [cell_texts[i] for i in chunk], plugins_ref, market_ref, options_ref
+                sweep_ref,
+                [cell_texts[i] for i in chunk],
+                plugins_ref,
+                market_ref,
+                options_ref,
+                arena_ref,
             ): chunk
             for chunk in chunks
         }

@@ -37,6 +37,18 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// `(platform index, object, name, has observe)` of each Python ranking.
 pub type RankingPlugins = Vec<(usize, Py<PyAny>, String, bool)>;
 
+/// `(platform index, object, name, has observe)` of each Python ranking, shared by the cells
+/// of a sweep.
+pub type SharedRankings = Vec<(usize, Arc<Py<PyAny>>, String, bool)>;
+
+/// The Python rankings in a form every cell of a sweep can use.
+pub fn shared(rankings: RankingPlugins) -> SharedRankings {
+    rankings
+        .into_iter()
+        .map(|(p, obj, name, observes)| (p, Arc::new(obj), name, observes))
+        .collect()
+}
+
 /// The arena of the JSON `spec` with the Python `rankings` in their platforms' slots, their
 /// failures recorded in `ctx`.
 fn resolve_with(
@@ -48,24 +60,35 @@ fn resolve_with(
     if rankings.is_empty() {
         return Ok(resolved);
     }
+    with_rankings(resolved, &shared(rankings), ctx).map_err(py_err)
+}
+
+/// `resolved` with the Python `rankings` in their platforms' slots (each platform builds a
+/// fresh copy per replicate), their failures recorded in `ctx`.
+pub fn with_rankings(
+    resolved: ResolvedArena,
+    rankings: &SharedRankings,
+    ctx: &Arc<Context>,
+) -> Result<ResolvedArena, marketloop_io::IoError> {
     let names = resolved.arena.platform_names();
     let custom = rankings
-        .into_iter()
+        .iter()
         .map(|(p, obj, name, observes)| {
+            let (p, observes) = (*p, *observes);
             let platform = names.get(p).map_or_else(String::new, |n| format!("{n:?} "));
             let origin = Arc::new(Origin {
                 label: format!("ranking {name:?} of platform {platform}(platforms[{p}])"),
                 field: format!("platforms[{p}].ranking").into(),
                 ctx: Arc::clone(ctx),
             });
-            let obj = Arc::new(obj);
-            let ranking = CustomRanking::new(name, move |s: &RankingSetup<'_>| {
+            let obj = Arc::clone(obj);
+            let ranking = CustomRanking::new(name.clone(), move |s: &RankingSetup<'_>| {
                 build(&obj, s, observes, &origin)
             });
             (p, ranking)
         })
         .collect();
-    resolved.with_rankings(custom).map_err(py_err)
+    resolved.with_rankings(custom)
 }
 
 /// A fresh copy of the Python ranking `obj` for one platform and replicate.

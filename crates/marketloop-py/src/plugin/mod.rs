@@ -43,9 +43,10 @@ use marketloop_core::bandits::{
 use marketloop_core::rng::SeedSequence;
 use marketloop_io::experiment::kind::Resolved;
 use marketloop_io::experiment::{
-    execute, execute_in, Compete, CompeteTrajectories, Experiment, Experiments, Kind, ObserverSpec,
-    Outputs, Plan,
+    execute, execute_in, ArenaExperiment, Compete, CompeteTrajectories, Experiment, Experiments,
+    Kind, ObserverSpec, Outputs, Plan,
 };
+use marketloop_io::spec::ResolvedArena;
 use marketloop_io::sweep::{self, Cell, CellRunner};
 use marketloop_io::table::Table;
 use marketloop_io::IoError;
@@ -309,6 +310,8 @@ struct PluginRunner {
     plugins: Vec<(usize, String, Arc<Py<PyAny>>)>,
     /// A market's ranking and observer plug-ins (`kind = "market"` sweeps).
     market: Option<MarketPluginArgs>,
+    /// An arena's Python rankings (`kind = "arena"` sweeps).
+    arena: Option<arena::SharedRankings>,
     /// A competition's response function and batch size.
     options: Shared,
     ctx: Arc<Context>,
@@ -319,6 +322,17 @@ struct PluginRunner {
 type MarketPluginArgs = market::PluginArgs;
 
 impl PluginRunner {
+    /// `runs` replicates of `e` (which calls Python plug-ins) under master seed `seed`, as the
+    /// long table of a sweep cell.
+    fn table<E: Experiment>(&self, e: &E, seed: u64, runs: u64) -> Result<Table, IoError> {
+        let w = WithPlugins {
+            inner: e,
+            ctx: &self.ctx,
+        };
+        let done = execute(&w, &Plan::new(seed, runs), &|_| {})?;
+        e.table(&done.summary)
+    }
+
     /// A market-simulate cell with the market plug-ins in place.
     fn market_cell(
         &self,
@@ -338,17 +352,34 @@ impl PluginRunner {
         })
         .map_err(|err| IoError::spec("ranking", err.to_string()))?;
         let e = e.with_plugins(Arc::new(plugins));
-        let w = WithPlugins {
-            inner: &e,
-            ctx: &self.ctx,
-        };
-        let done = execute(&w, &Plan::new(seed, runs), &|_| {})?;
-        e.table(&done.summary)
+        self.table(&e, seed, runs)
+    }
+
+    /// An arena cell with the Python rankings in their platforms' slots.
+    fn arena_cell(
+        &self,
+        rankings: &arena::SharedRankings,
+        spec: &Value,
+        seed: u64,
+        runs: u64,
+    ) -> Result<Table, IoError> {
+        let resolved = ResolvedArena::from_value(spec, Experiments::new().base())?;
+        let e = ArenaExperiment::new(arena::with_rankings(resolved, rankings, &self.ctx)?, None);
+        self.table(&e, seed, runs)
     }
 }
 
 impl CellRunner for PluginRunner {
     fn run_cell(&self, kind: Kind, spec: &Value, seed: u64, runs: u64) -> Result<Table, IoError> {
+        if let Some(rankings) = &self.arena {
+            if kind != Kind::Arena {
+                return Err(IoError::spec(
+                    "kind",
+                    format!("Python rankings of arena platforms run in arena sweeps, not {kind}"),
+                ));
+            }
+            return self.arena_cell(rankings, spec, seed, runs);
+        }
         if let Some(args) = &self.market {
             if kind != Kind::MarketSimulate {
                 return Err(IoError::spec(
@@ -365,12 +396,7 @@ impl CellRunner for PluginRunner {
             ));
         }
         let e = compete_with(spec, &self.plugins, &self.options, &self.ctx)?;
-        let w = WithPlugins {
-            inner: &e,
-            ctx: &self.ctx,
-        };
-        let done = execute(&w, &Plan::new(seed, runs), &|_| {})?;
-        e.table(&done.summary)
+        self.table(&e, seed, runs)
     }
 }
 
@@ -509,7 +535,7 @@ fn run_compete_with(
 /// other, GIL held), resuming from `out` if given: a compete sweep with plug-in algorithms
 /// (`plugins`), or a market sweep with a ranking and observer plug-ins (`market`).
 #[pyfunction]
-#[pyo3(signature = (sweep, plugins, out=None, progress=None, market=None, options=None))]
+#[pyo3(signature = (sweep, plugins, out=None, progress=None, market=None, options=None, arena=None))]
 fn run_sweep_plugins(
     py: Python<'_>,
     sweep: &str,
@@ -518,6 +544,7 @@ fn run_sweep_plugins(
     progress: Option<Py<PyAny>>,
     market: Option<MarketPluginArgs>,
     options: Option<Options>,
+    arena: Option<arena::RankingPlugins>,
 ) -> PyResult<Columns> {
     let s = parse_sweep(sweep)?;
     let bar = Progress::new(progress, s.cells().map_err(py_err)?.len() as u64);
@@ -525,6 +552,7 @@ fn run_sweep_plugins(
     let runner = PluginRunner {
         plugins: shared(plugins),
         market,
+        arena: arena.map(arena::shared),
         options: Shared::new(options)?,
         ctx: Arc::clone(&ctx),
     };
@@ -544,7 +572,7 @@ fn run_sweep_plugins(
 /// Runs several cells of a sweep with Python plug-ins one after the other: one Ray task (the
 /// plug-ins travel pickled with it); `plugins` and `market` as in `run_sweep_plugins`.
 #[pyfunction]
-#[pyo3(signature = (sweep, cells, plugins, market=None, options=None))]
+#[pyo3(signature = (sweep, cells, plugins, market=None, options=None, arena=None))]
 fn run_cells_plugins(
     py: Python<'_>,
     sweep: &str,
@@ -552,6 +580,7 @@ fn run_cells_plugins(
     plugins: Plugins,
     market: Option<MarketPluginArgs>,
     options: Option<Options>,
+    arena: Option<arena::RankingPlugins>,
 ) -> PyResult<Vec<Columns>> {
     let s = parse_sweep(sweep)?;
     let cells: Vec<Cell> = cells
@@ -562,6 +591,7 @@ fn run_cells_plugins(
     let runner = PluginRunner {
         plugins: shared(plugins),
         market,
+        arena: arena.map(arena::shared),
         options: Shared::new(options)?,
         ctx: Arc::clone(&ctx),
     };
