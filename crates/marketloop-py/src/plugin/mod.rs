@@ -533,9 +533,11 @@ fn run_compete_with(
 
 /// Runs a whole sweep with Python plug-ins on this machine (cells and replicates one after the
 /// other, GIL held), resuming from `out` if given: a compete sweep with plug-in algorithms
-/// (`plugins`), or a market sweep with a ranking and observer plug-ins (`market`).
+/// (`plugins`), a market sweep with a ranking and observer plug-ins (`market`), or an arena
+/// sweep whose platforms rank by Python rankings (`arena`).
 #[pyfunction]
 #[pyo3(signature = (sweep, plugins, out=None, progress=None, market=None, options=None, arena=None))]
+#[allow(clippy::too_many_arguments)] // the Python keyword arguments
 fn run_sweep_plugins(
     py: Python<'_>,
     sweep: &str,
