@@ -369,32 +369,28 @@ impl PluginRunner {
     }
 }
 
+/// An error unless a sweep's `kind` is the one its plug-ins (`what`) run in.
+fn expect_kind(kind: Kind, want: Kind, what: &str) -> Result<(), IoError> {
+    if kind == want {
+        return Ok(());
+    }
+    Err(IoError::spec(
+        "kind",
+        format!("{what} run in {want} sweeps, not {kind}"),
+    ))
+}
+
 impl CellRunner for PluginRunner {
     fn run_cell(&self, kind: Kind, spec: &Value, seed: u64, runs: u64) -> Result<Table, IoError> {
         if let Some(rankings) = &self.arena {
-            if kind != Kind::Arena {
-                return Err(IoError::spec(
-                    "kind",
-                    format!("Python rankings of arena platforms run in arena sweeps, not {kind}"),
-                ));
-            }
+            expect_kind(kind, Kind::Arena, "Python rankings of arena platforms")?;
             return self.arena_cell(rankings, spec, seed, runs);
         }
         if let Some(args) = &self.market {
-            if kind != Kind::MarketSimulate {
-                return Err(IoError::spec(
-                    "kind",
-                    format!("ranking and observer plug-ins run in market sweeps, not {kind}"),
-                ));
-            }
+            expect_kind(kind, Kind::MarketSimulate, "ranking and observer plug-ins")?;
             return self.market_cell(args, spec, seed, runs);
         }
-        if kind != Kind::Compete {
-            return Err(IoError::spec(
-                "kind",
-                format!("bandit-algorithm plug-ins run in compete sweeps, not {kind}"),
-            ));
-        }
+        expect_kind(kind, Kind::Compete, "bandit-algorithm plug-ins")?;
         let e = compete_with(spec, &self.plugins, &self.options, &self.ctx)?;
         self.table(&e, seed, runs)
     }
