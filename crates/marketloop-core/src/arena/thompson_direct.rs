@@ -23,6 +23,8 @@ use crate::bandits::policy::{ln_beta, Beat, UpperBound};
 use crate::bandits::BetaSampler;
 use rand::Rng;
 use rand_distr::Exp1;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// Items per block of the skip walk.
 const BLOCK: usize = 32;
@@ -61,9 +63,9 @@ struct Block {
     held: bool,
     /// The largest tau among the items' bounds.
     max_tau: f64,
-    /// The largest pass word below [`LOOSE`], as a float, and its hazard -ln(1 - P),
-    /// P = word / 2^64.
-    max_pass: f64,
+    /// The largest pass probability P among the items that are not loose, and its hazard
+    /// -ln(1 - P).
+    max_p: f64,
     hazard: f64,
     /// The items whose pass word is above [`LOOSE`] (bit i: the block's i-th item): tested one
     /// by one, so that they do not raise the others' common rate.
@@ -78,14 +80,14 @@ impl Block {
         dirty: true,
         held: false,
         max_tau: f64::NAN,
-        max_pass: 0.0,
+        max_p: 0.0,
         hazard: 0.0,
         loose: 0,
     };
 
     /// Of `items` (the first item without a bound ends the look).
     fn of(items: &[Direct]) -> Block {
-        let (mut max_tau, mut max_pass, mut loose) = (f64::NEG_INFINITY, 0u64, 0u32);
+        let (mut max_tau, mut max_p, mut loose) = (f64::NEG_INFINITY, 0.0f64, 0u32);
         for (i, d) in items.iter().enumerate() {
             if !d.bound.serves(f64::INFINITY) {
                 return Block {
@@ -97,39 +99,45 @@ impl Block {
             if d.bound.pass() > LOOSE {
                 loose |= 1 << i;
             } else {
-                max_pass = max_pass.max(d.bound.pass());
+                max_p = max_p.max(d.bound.pass_probability());
             }
         }
-        let p = max_pass as f64 / TWO_64;
         Block {
             dirty: false,
             held: true,
             max_tau,
-            max_pass: max_pass as f64,
-            hazard: -(-p).ln_1p(),
+            max_p,
+            hazard: -(-max_p).ln_1p(),
             loose,
         }
     }
 }
 
-/// 2^64.
-const TWO_64: f64 = 18_446_744_073_709_551_616.0;
-
-/// The k largest draws found so far in a walk, their least as the threshold m, and the draws
-/// above the threshold at the time they were found.
-pub(super) struct Found<'a> {
+/// The k largest draws found so far in a draw of the top k, their least as the threshold m,
+/// and the direct items' draws above the threshold at the time they were found.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Found {
     /// The k largest draws so far (a min-heap of at most k).
-    pub(super) kept: &'a mut std::collections::BinaryHeap<std::cmp::Reverse<Key>>,
+    kept: BinaryHeap<Reverse<Key>>,
     /// (draw, item) of every direct item whose draw beat the threshold of its time.
-    pub(super) drawn: &'a mut Vec<(f64, u32)>,
-    pub(super) k: usize,
+    pub(super) drawn: Vec<(f64, u32)>,
+    k: usize,
 }
 
-impl Found<'_> {
+impl Found {
+    /// A new draw of the top `k`, with the draws `first` (the classes', at most k) found
+    /// before the direct items'.
+    pub(super) fn start(&mut self, k: usize, first: impl IntoIterator<Item = f64>) {
+        self.k = k;
+        self.drawn.clear();
+        self.kept.clear();
+        self.kept.extend(first.into_iter().map(|x| Reverse(Key(x))));
+    }
+
     /// The k-th largest draw so far, or -inf while there are fewer than k.
-    pub(super) fn threshold(&self) -> f64 {
+    fn threshold(&self) -> f64 {
         match self.kept.peek() {
-            Some(std::cmp::Reverse(Key(m))) if self.kept.len() == self.k => *m,
+            Some(Reverse(Key(m))) if self.kept.len() == self.k => *m,
             _ => f64::NEG_INFINITY,
         }
     }
@@ -146,9 +154,9 @@ impl Found<'_> {
         }
         // A full heap's least is replaced in place (one sift down, not a push and a pop).
         if self.kept.len() < self.k {
-            self.kept.push(std::cmp::Reverse(Key(x)));
+            self.kept.push(Reverse(Key(x)));
         } else if let Some(mut least) = self.kept.peek_mut() {
-            *least = std::cmp::Reverse(Key(x));
+            *least = Reverse(Key(x));
         }
         self.threshold()
     }
@@ -156,7 +164,7 @@ impl Found<'_> {
 
 /// A draw's value, ordered totally (for the heap of the k largest).
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Key(pub(super) f64);
+struct Key(f64);
 
 impl PartialEq for Key {
     fn eq(&self, other: &Self) -> bool {
@@ -263,7 +271,7 @@ impl DirectItems {
         &mut self,
         alpha0: f64,
         beta0: f64,
-        found: &mut Found<'_>,
+        found: &mut Found,
         rng: &mut R,
     ) {
         let params = |d: &Direct| (alpha0 + f64::from(d.succ), beta0 + f64::from(d.fail));
@@ -318,7 +326,7 @@ impl DirectItems {
                     let d = &items[c];
                     if block.loose & (1 << c) != 0 {
                         // Tested on its own above.
-                    } else if rng.random::<f64>() * block.max_pass < d.bound.pass() as f64 {
+                    } else if rng.random::<f64>() * block.max_p < d.bound.pass_probability() {
                         let (a, b) = params(d);
                         if let Beat::Value(y) = d.bound.propose(a, b, rng) {
                             m = found.offer(y, d.item, m);
@@ -360,8 +368,6 @@ impl DirectItems {
 mod tests {
     use super::*;
     use crate::rng::{SeedSequence, Source};
-    use std::cmp::Reverse;
-    use std::collections::BinaryHeap;
 
     /// The top k of `found`'s draws, ties to the lower item.
     fn top(drawn: &mut [(f64, u32)], k: usize) -> Vec<u32> {
@@ -392,17 +398,11 @@ mod tests {
         let mut rng = SeedSequence::new(21).stream(0, Source::Ranking);
         let mut rng_ref = SeedSequence::new(22).stream(0, Source::Ranking);
         let (mut inc, mut inc_ref) = (vec![0u64; n as usize], vec![0u64; n as usize]);
-        let (mut kept, mut drawn) = (BinaryHeap::<Reverse<Key>>::new(), Vec::new());
+        let mut found = Found::default();
         for _ in 0..reps {
-            kept.clear();
-            drawn.clear();
-            let mut found = Found {
-                kept: &mut kept,
-                drawn: &mut drawn,
-                k,
-            };
+            found.start(k, []);
             items.walk(1.0, 1.0, &mut found, &mut rng);
-            for j in top(&mut drawn, k) {
+            for j in top(&mut found.drawn, k) {
                 inc[j as usize] += 1;
             }
             let mut full: Vec<(f64, u32)> = params

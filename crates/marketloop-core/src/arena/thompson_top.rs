@@ -19,11 +19,11 @@
 //!
 //! Hand-written: no sampling crate offers order statistics of a Beta class.
 
-use super::thompson_direct::{Direct, DirectItems, Found, Key};
+use super::thompson_direct::{Direct, DirectItems, Found};
 use crate::market::ranking::bounded_u32;
 use rand::Rng;
 use rand_distr::Exp1;
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Ordering;
 use std::collections::binary_heap::PeekMut;
 use std::collections::BinaryHeap;
 
@@ -128,12 +128,11 @@ pub(crate) struct ThompsonTop {
     beta0: f64,
     lists: Vec<GroupLists>,
     places: Vec<Place>,
-    drawn: Vec<(f64, u32)>,
     heap: BinaryHeap<Head>,
     /// The classes' largest order statistics of a draw: (value, class, class size).
     class_draws: Vec<(f64, Closed, u32)>,
-    /// The k largest draws found so far in a draw (a min-heap).
-    kept: BinaryHeap<Reverse<Key>>,
+    /// The k largest draws found so far in a draw, and the direct items' draws among them.
+    found: Found,
 }
 
 impl ThompsonTop {
@@ -151,10 +150,9 @@ impl ThompsonTop {
                 };
                 groups * n
             ],
-            drawn: Vec::new(),
             heap: BinaryHeap::new(),
             class_draws: Vec::new(),
-            kept: BinaryHeap::new(),
+            found: Found::default(),
         };
         t.reset();
         t
@@ -325,35 +323,29 @@ impl ThompsonTop {
         }
         // The k largest draws so far (class draws, then direct items' draws above the running
         // threshold): no item whose draw is at most their least, m, is in the top k.
-        self.kept.clear();
-        self.kept
-            .extend(self.class_draws.iter().map(|&(x, ..)| Reverse(Key(x))));
-        self.drawn.clear();
-        let mut found = Found {
-            kept: &mut self.kept,
-            drawn: &mut self.drawn,
-            k,
-        };
+        self.found
+            .start(k, self.class_draws.iter().map(|&(x, ..)| x));
         self.lists[group]
             .direct
-            .walk(self.alpha0, self.beta0, &mut found, rng);
+            .walk(self.alpha0, self.beta0, &mut self.found, rng);
+        let drawn = &mut self.found.drawn;
         let better = |p: &(f64, u32), q: &(f64, u32)| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1));
-        if self.drawn.len() > k {
-            self.drawn.select_nth_unstable_by(k, better);
-            self.drawn.truncate(k);
+        if drawn.len() > k {
+            drawn.select_nth_unstable_by(k, better);
+            drawn.truncate(k);
         }
-        self.drawn.sort_unstable_by(better);
+        drawn.sort_unstable_by(better);
         // The merge.
         let (mut d, mut c) = (0, 0);
         while out.len() < k {
-            let from_class = match (self.class_draws.get(c), self.drawn.get(d)) {
+            let from_class = match (self.class_draws.get(c), self.found.drawn.get(d)) {
                 (Some(&(xc, ..)), Some(&(xd, _))) => xc > xd,
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
                 (None, None) => break,
             };
             if !from_class {
-                out.push(self.drawn[d].1);
+                out.push(self.found.drawn[d].1);
                 d += 1;
                 continue;
             }

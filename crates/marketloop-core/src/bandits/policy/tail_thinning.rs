@@ -335,6 +335,12 @@ impl UpperBound {
         self.pass
     }
 
+    /// The pass test's probability, `pass() / 2^64` (exact: a power-of-two scaling).
+    #[inline]
+    pub(crate) fn pass_probability(&self) -> f64 {
+        self.pass as f64 / TWO_64
+    }
+
     /// Whether the bound serves a running maximum `m` (held, at tau <= m).
     #[inline]
     pub(crate) fn serves(&self, m: f64) -> bool {
