@@ -37,6 +37,23 @@ def cli():
     return run
 
 
+@pytest.fixture
+def ray_local():
+    """A local Ray with 2 CPUs for one test (the test is skipped without the ray package): the
+    tests' plug-in modules travel to the workers pickled by value; Ray is shut down before (an
+    earlier test's sweep may have started it: sweep() reuses a running Ray) and after."""
+    ray = pytest.importorskip("ray", reason="the ray package is not installed (pip install ray)")
+    import plugin_algorithms
+    import plugin_markets
+
+    for module in (plugin_algorithms, plugin_markets):
+        ray.cloudpickle.register_pickle_by_value(module)
+    ray.shutdown()
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield ray
+    ray.shutdown()
+
+
 TWO_TYPES = dict(
     weights=np.array([0.4, 0.6]),
     visibility=np.array([[0.9, 0.3, 0.6, 0.8], [0.2, 0.9, 0.4, 0.3]]),

@@ -261,22 +261,13 @@ def test_an_arena_sweep_runs_python_rankings_as_single_runs_and_resumes(tmp_path
     assert other["cell"].nunique() == 2
 
 
-def test_an_arena_sweep_with_python_rankings_is_identical_on_ray():
-    ray = pytest.importorskip("ray", reason="the ray package is not installed (pip install ray)")
-    import sys
-
+def test_an_arena_sweep_with_python_rankings_is_identical_on_ray(ray_local):
     import plugin_markets as pm
 
-    ray.cloudpickle.register_pickle_by_value(sys.modules["plugin_markets"])
-    ray.shutdown()
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        a = arena(pm.QualityOrder(TWO_TYPES["quality"]))
-        local = ml.sweep(a, ARENA_GRID, runs=2, seed=7, progress=False)
-        on_ray = ml.sweep(a, ARENA_GRID, runs=2, seed=7, progress=False, backend="ray",
-                          chunk_size=1)
-        pd.testing.assert_frame_equal(on_ray, local, check_exact=True)
-        builtin = ml.sweep(arena(), ARENA_GRID, runs=2, seed=7, progress=False)
-        pd.testing.assert_frame_equal(local, builtin, check_exact=True)
-    finally:
-        ray.shutdown()
+    a = arena(pm.QualityOrder(TWO_TYPES["quality"]))
+    local = ml.sweep(a, ARENA_GRID, runs=2, seed=7, progress=False)
+    on_ray = ml.sweep(a, ARENA_GRID, runs=2, seed=7, progress=False, backend="ray",
+                      chunk_size=1)
+    pd.testing.assert_frame_equal(on_ray, local, check_exact=True)
+    builtin = ml.sweep(arena(), ARENA_GRID, runs=2, seed=7, progress=False)
+    pd.testing.assert_frame_equal(local, builtin, check_exact=True)

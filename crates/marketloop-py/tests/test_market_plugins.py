@@ -195,25 +195,16 @@ def test_a_market_sweep_takes_ranking_and_observer_plug_ins(tmp_path):
         ml.sweep(game, {"t0": [5]}, observers={"b": pm.bought})
 
 
-def test_a_market_sweep_with_plug_ins_or_a_choice_rule_is_identical_on_ray():
-    ray = pytest.importorskip("ray", reason="the ray package is not installed (pip install ray)")
-    import sys
-
+def test_a_market_sweep_with_plug_ins_or_a_choice_rule_is_identical_on_ray(ray_local):
     import plugin_markets as pm
 
-    ray.cloudpickle.register_pickle_by_value(sys.modules["plugin_markets"])
-    ray.shutdown()
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        pd.testing.assert_frame_equal(_market_sweep(backend="ray", chunk_size=1), _market_sweep(),
-                                      check_exact=True)
-        # A Python choice rule travels to the workers the same way.
-        kw = dict(runs=2, seed=5, steps=300, every=100)
-        local = ml.sweep(_folder_market(), MARKET_GRID, **kw, choice=pm.AttentionOnly())
-        on_ray = ml.sweep(_folder_market(), MARKET_GRID, **kw, choice=pm.AttentionOnly(),
-                          backend="ray", chunk_size=1)
-        pd.testing.assert_frame_equal(on_ray, local, check_exact=True)
-        builtin = ml.sweep(_folder_market(), MARKET_GRID, **kw)
-        assert not local[list(builtin.columns)].equals(builtin), "the rule was not applied"
-    finally:
-        ray.shutdown()
+    pd.testing.assert_frame_equal(_market_sweep(backend="ray", chunk_size=1), _market_sweep(),
+                                  check_exact=True)
+    # A Python choice rule travels to the workers the same way.
+    kw = dict(runs=2, seed=5, steps=300, every=100)
+    local = ml.sweep(_folder_market(), MARKET_GRID, **kw, choice=pm.AttentionOnly())
+    on_ray = ml.sweep(_folder_market(), MARKET_GRID, **kw, choice=pm.AttentionOnly(),
+                      backend="ray", chunk_size=1)
+    pd.testing.assert_frame_equal(on_ray, local, check_exact=True)
+    builtin = ml.sweep(_folder_market(), MARKET_GRID, **kw)
+    assert not local[list(builtin.columns)].equals(builtin), "the rule was not applied"

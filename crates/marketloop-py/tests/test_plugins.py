@@ -2,7 +2,6 @@
 streams, clear errors, resume, and sweeps on both backends."""
 
 import os
-import sys
 
 import numpy as np
 import pandas as pd
@@ -203,18 +202,10 @@ def test_a_user_kl_ucb_in_a_local_sweep_equals_its_single_runs(tmp_path):
         ml.sweep(SWEEP_BASE, {"algorithms.0": ["BG"]}, runs=1)
 
 
-def test_a_user_kl_ucb_against_ts_gives_identical_numbers_on_local_and_ray():
-    ray = pytest.importorskip("ray", reason="the ray package is not installed (pip install ray)")
-    ray.cloudpickle.register_pickle_by_value(sys.modules["plugin_algorithms"])
-    # An earlier test's Ray sweep may have started Ray already (sweep() reuses a running Ray).
-    ray.shutdown()
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        local = ml.sweep(SWEEP_BASE, SWEEP_GRID, runs=3, seed=9)
-        remote = ml.sweep(SWEEP_BASE, SWEEP_GRID, runs=3, seed=9, backend="ray", chunk_size=1)
-        pd.testing.assert_frame_equal(local, remote, check_exact=True)
-        bad = ml.Competition(**dict(GAME, algorithms=[Returns(9), "TS"]))
-        with pytest.raises(ml.MarketloopError, match="outside 0..5"):
-            ml.sweep(bad, {"t0": [5]}, runs=1, backend="ray")
-    finally:
-        ray.shutdown()
+def test_a_user_kl_ucb_against_ts_gives_identical_numbers_on_local_and_ray(ray_local):
+    local = ml.sweep(SWEEP_BASE, SWEEP_GRID, runs=3, seed=9)
+    remote = ml.sweep(SWEEP_BASE, SWEEP_GRID, runs=3, seed=9, backend="ray", chunk_size=1)
+    pd.testing.assert_frame_equal(local, remote, check_exact=True)
+    bad = ml.Competition(**dict(GAME, algorithms=[Returns(9), "TS"]))
+    with pytest.raises(ml.MarketloopError, match="outside 0..5"):
+        ml.sweep(bad, {"t0": [5]}, runs=1, backend="ray")

@@ -102,30 +102,23 @@ def test_local_overhead_per_cell_is_small():
     assert per_cell < 5e-3
 
 
-def test_ray_backend_gives_exactly_the_local_numbers(tmp_path):
-    ray = pytest.importorskip("ray", reason="the ray package is not installed (pip install ray)")
-    # An earlier test's Ray sweep may have started Ray already (sweep() reuses a running Ray).
-    ray.shutdown()
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        local = ml.sweep(BASE, GRID, runs=5, seed=4)
-        remote = ml.sweep(BASE, GRID, runs=5, seed=4, backend="ray", chunk_size=1)
-        pd.testing.assert_frame_equal(local, remote)
-        # Default chunking, a market sweep, and resume from stored cells.
-        mlocal = ml.sweep(MARKET, MGRID, runs=2, seed=8, steps=1000, every=500)
-        out = str(tmp_path / "ray")
-        mray = ml.sweep(MARKET, MGRID, runs=2, seed=8, steps=1000, every=500, backend="ray", out=out)
-        pd.testing.assert_frame_equal(mlocal, mray)
-        stored = sorted(os.listdir(tmp_path / "ray" / "cells"))
-        assert len(stored) == 6
-        os.remove(tmp_path / "ray" / "cells" / stored[2])
-        again = ml.sweep(MARKET, MGRID, runs=2, seed=8, steps=1000, every=500, backend="ray", out=out)
-        pd.testing.assert_frame_equal(mlocal, again)
-        # Bad input inside a task is a MarketloopError, not a retried Ray failure.
-        with pytest.raises(ml.MarketloopError, match="feedback"):
-            ml.sweep(MARKET, {"feedback": [-1.0]}, steps=10, backend="ray")
-    finally:
-        ray.shutdown()
+def test_ray_backend_gives_exactly_the_local_numbers(tmp_path, ray_local):
+    local = ml.sweep(BASE, GRID, runs=5, seed=4)
+    remote = ml.sweep(BASE, GRID, runs=5, seed=4, backend="ray", chunk_size=1)
+    pd.testing.assert_frame_equal(local, remote)
+    # Default chunking, a market sweep, and resume from stored cells.
+    mlocal = ml.sweep(MARKET, MGRID, runs=2, seed=8, steps=1000, every=500)
+    out = str(tmp_path / "ray")
+    mray = ml.sweep(MARKET, MGRID, runs=2, seed=8, steps=1000, every=500, backend="ray", out=out)
+    pd.testing.assert_frame_equal(mlocal, mray)
+    stored = sorted(os.listdir(tmp_path / "ray" / "cells"))
+    assert len(stored) == 6
+    os.remove(tmp_path / "ray" / "cells" / stored[2])
+    again = ml.sweep(MARKET, MGRID, runs=2, seed=8, steps=1000, every=500, backend="ray", out=out)
+    pd.testing.assert_frame_equal(mlocal, again)
+    # Bad input inside a task is a MarketloopError, not a retried Ray failure.
+    with pytest.raises(ml.MarketloopError, match="feedback"):
+        ml.sweep(MARKET, {"feedback": [-1.0]}, steps=10, backend="ray")
 
 
 def test_python_writes_the_cli_sweep_folder(tmp_path, cli):
