@@ -124,7 +124,10 @@ fn tolerance(p: &Published, t: &Table, ours: f64, runs: f64) -> Option<(f64, f64
             let lo = lookup(t, &p.labels, "eeog_median_low")?;
             let hi = lookup(t, &p.labels, "eeog_median_high")?;
             let widen = (1.0 + runs / PAPER_RUNS).sqrt();
-            Some(((ours - lo) * widen, (hi - ours) * widen))
+            Some((
+                (ours - lo) * widen + half_unit,
+                (hi - ours) * widen + half_unit,
+            ))
         }
     }
 }
@@ -329,8 +332,8 @@ mod tests {
     use crate::reproduce::bandits::paper::table_info;
 
     /// Our table 3 with one cell: HT, T0 = 250, BG vs BEG, EEOG mean and median as given and
-    /// the median's band median -+ 100.
-    fn table3(mean: f64, median: f64) -> ProducedTable {
+    /// the median's band median -+ `band`.
+    fn table3(mean: f64, median: f64, band: f64) -> ProducedTable {
         let long = Table::new()
             .with("instance", Column::Str(vec!["HT".into()]))
             .unwrap()
@@ -342,9 +345,9 @@ mod tests {
             .unwrap()
             .with("eeog_median", Column::F64(vec![median]))
             .unwrap()
-            .with("eeog_median_low", Column::F64(vec![median - 100.0]))
+            .with("eeog_median_low", Column::F64(vec![median - band]))
             .unwrap()
-            .with("eeog_median_high", Column::F64(vec![median + 100.0]))
+            .with("eeog_median_high", Column::F64(vec![median + band]))
             .unwrap();
         ProducedTable::new(table_info(3), Table::new(), long, 0.0)
     }
@@ -361,8 +364,9 @@ mod tests {
     #[test]
     fn eeog_cells_use_the_bound_and_the_band() {
         // The paper: mean 640, median 393. N = 1000: the mean's tolerance is
-        // 3 sqrt(640 x 1360 x 2/1000) + 5 = 130.3; the median's band is widened by sqrt(2).
-        let a = check(&cfg(1000), &[table3(700.0, 400.0)]);
+        // 3 sqrt(640 x 1360 x 2/1000) + 5 = 130.3; the median's band is widened by sqrt(2),
+        // plus a quarter (half the median's step of 1/2).
+        let a = check(&cfg(1000), &[table3(700.0, 400.0, 100.0)]);
         assert_eq!(a.cells.len(), 2);
         let mean = &a.cells[0];
         assert_eq!(mean.published.quantity, Quantity::EeogMean);
@@ -370,12 +374,12 @@ mod tests {
         assert!((mean.tolerance.0 - tol).abs() < 1e-9 && mean.within);
         let median = &a.cells[1];
         let w = 2f64.sqrt();
-        assert!((median.tolerance.0 - 100.0 * w).abs() < 1e-9);
-        assert!((median.tolerance.1 - 100.0 * w).abs() < 1e-9);
+        assert!((median.tolerance.0 - (100.0 * w + 0.25)).abs() < 1e-9);
+        assert!((median.tolerance.1 - (100.0 * w + 0.25)).abs() < 1e-9);
         assert!(median.within && median.cause.is_empty());
         // A median of 600 puts 393 207 below: outside 141.4.
-        let a = check(&cfg(1000), &[table3(640.0, 600.0)]);
-        assert!((a.cells[1].tolerance.0 - 100.0 * w).abs() < 1e-9);
+        let a = check(&cfg(1000), &[table3(640.0, 600.0, 100.0)]);
+        assert!((a.cells[1].tolerance.0 - (100.0 * w + 0.25)).abs() < 1e-9);
         let median = &a.cells[1];
         assert!(!median.within);
         assert!(median.ratio() > 1.0);
@@ -393,5 +397,17 @@ mod tests {
         let sec = a.section().unwrap();
         assert!(sec.paragraphs[0].contains("1 of 2 published numbers"));
         assert!(sec.findings[0].holds);
+    }
+
+    #[test]
+    fn a_median_whose_band_is_one_point_keeps_a_positive_tolerance() {
+        // More than half of the runs at EEOG 0: the median's band is [0, 0]. The paper's 393
+        // is far off, a finite number of tolerances (0.25 each side) away, not infinitely many.
+        let a = check(&cfg(1000), &[table3(640.0, 0.0, 0.0)]);
+        let median = &a.cells[1];
+        assert_eq!(median.tolerance, (0.25, 0.25));
+        assert!(!median.within);
+        assert!(median.ratio().is_finite() && median.ratio() > 1000.0);
+        assert!(a.cells_table().is_ok());
     }
 }

@@ -52,9 +52,16 @@ impl Quantity {
     }
 
     /// The unit of the printed value's last digit: two significant digits for shares,
-    /// variances and EEOG means, exact medians.
+    /// variances and EEOG means; 1/2 for medians, which are printed exactly but are medians of
+    /// integer EEOGs over an even number of runs (so they move in steps of 1/2). The median's
+    /// unit keeps its tolerance positive when our median's interval is a single point (more
+    /// than half of the runs at one value): without it a published median on the other side
+    /// would be infinitely many tolerances away.
     pub(super) fn rounding_unit(self, value: f64) -> f64 {
-        if self == Quantity::EeogMedian || value == 0.0 {
+        if self == Quantity::EeogMedian {
+            return 0.5;
+        }
+        if value == 0.0 {
             return 0.0;
         }
         10f64.powf(value.abs().log10().floor() - 1.0)
@@ -624,7 +631,8 @@ mod tests {
         assert!((u(Quantity::Share, 0.0017) - 0.0001).abs() < 1e-18);
         assert!((u(Quantity::EeogMean, 640.0) - 10.0).abs() < 1e-12);
         assert!((u(Quantity::EeogMean, 1000.0) - 100.0).abs() < 1e-9);
-        assert_eq!(u(Quantity::EeogMedian, 393.0), 0.0);
+        assert_eq!(u(Quantity::EeogMedian, 393.0), 0.5);
+        assert_eq!(u(Quantity::EeogMedian, 0.0), 0.5);
         assert_eq!(u(Quantity::Share, 0.0), 0.0);
     }
 }
