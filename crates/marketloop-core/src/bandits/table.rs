@@ -407,9 +407,8 @@ fn fill_block(
     for t in 0..rows {
         let row = &mut bits[t * words_per_row..(t + 1) * words_per_row];
         for (a, d) in dists.iter().enumerate() {
-            if d.sample(rng.next_u64()) {
-                row[a >> 6] |= 1 << (a & 63);
-            }
+            // Branch-free: the bit is a coin flip, which a branch would mispredict half the time.
+            row[a >> 6] |= u64::from(d.sample(rng.next_u64())) << (a & 63);
         }
     }
 }

@@ -52,6 +52,16 @@ impl BanditPolicy for StaticGreedy {
     }
 }
 
+/// The arm with the largest posterior mean under `tie`: the posterior's kept leader under
+/// lowest-index ties, else a scan that breaks ties at random.
+#[inline]
+fn greedy_arm<R: Rng + ?Sized>(post: &BetaPosterior, tie: ArgmaxTie, rng: &mut R) -> usize {
+    match tie {
+        ArgmaxTie::LowestIndex => post.leader(),
+        ArgmaxTie::Random => argmax(post.means(), tie, rng),
+    }
+}
+
 /// BayesGreedy (DynamicGreedy): argmax of the posterior mean.
 #[derive(Clone, Debug)]
 pub struct BayesGreedy {
@@ -76,7 +86,7 @@ impl BanditPolicy for BayesGreedy {
     }
     #[inline]
     fn select<R: Rng + ?Sized>(&mut self, rng: &mut R) -> usize {
-        argmax(self.post.means(), self.tie, rng)
+        greedy_arm(&self.post, self.tie, rng)
     }
     #[inline]
     fn update(&mut self, arm: usize, reward: f64) {
@@ -121,7 +131,7 @@ impl BanditPolicy for BayesEpsilonGreedy {
         if rng.random::<f64>() < self.eps {
             rng.random_range(0..self.post.k())
         } else {
-            argmax(self.post.means(), self.tie, rng)
+            greedy_arm(&self.post, self.tie, rng)
         }
     }
     #[inline]

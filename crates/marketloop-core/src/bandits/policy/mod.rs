@@ -45,6 +45,7 @@ mod kind;
 mod kl_ucb;
 mod posterior;
 mod special;
+mod squeeze;
 mod tail_thinning;
 pub(crate) use tail_thinning::{ln_beta, Beat, UpperBound};
 mod thompson;
@@ -90,28 +91,38 @@ pub enum ArgmaxTie {
 /// Argmax of `values` under `tie`. `values` must be non-empty.
 #[inline]
 pub fn argmax<R: Rng + ?Sized>(values: &[f64], tie: ArgmaxTie, rng: &mut R) -> usize {
-    let mut best = 0;
-    let mut best_v = values[0];
-    let mut ties = 1u32;
-    for (i, &v) in values.iter().enumerate().skip(1) {
-        if v > best_v {
-            best = i;
-            best_v = v;
-            ties = 1;
-        } else if v == best_v {
-            ties += 1;
-        }
-    }
-    if ties == 1 || tie == ArgmaxTie::LowestIndex {
+    let best = first_max(values);
+    if tie == ArgmaxTie::LowestIndex {
         return best;
     }
-    let pick = rng.random_range(0..ties);
+    let best_v = values[best];
+    let ties = values[best + 1..].iter().filter(|&&v| v == best_v).count() + 1;
+    if ties == 1 {
+        return best;
+    }
+    let pick = rng.random_range(0..ties as u32);
     values
         .iter()
         .enumerate()
         .filter(|&(_, &v)| v == best_v)
         .nth(pick as usize)
         .map_or(best, |(i, _)| i)
+}
+
+/// The lowest index among the largest of `values` (non-empty), [`argmax`] under
+/// [`ArgmaxTie::LowestIndex`]: a value replaces the best only when strictly larger (so a NaN
+/// first value is never replaced, and a later NaN never chosen).
+#[inline]
+pub(crate) fn first_max(values: &[f64]) -> usize {
+    let mut best = 0;
+    let mut best_v = values[0];
+    for (i, &v) in values.iter().enumerate().skip(1) {
+        if v > best_v {
+            best = i;
+            best_v = v;
+        }
+    }
+    best
 }
 
 /// A bandit algorithm: picks an arm, learns from the reward.

@@ -2,7 +2,7 @@
 //! posteriors of 0/1 rewards, with cached posterior means. The same record (pulls and reward
 //! sums per arm) is what every algorithm reports as the data it recorded.
 
-use super::BanditError;
+use super::{first_max, BanditError};
 use serde::{Deserialize, Serialize};
 
 /// An independent Beta prior per arm.
@@ -50,6 +50,8 @@ pub struct BetaPosterior {
     pulls: Vec<u32>,
     sums: Vec<f64>,
     mean: Vec<f64>,
+    /// `first_max(mean)`, kept through updates.
+    leader: usize,
 }
 
 impl BetaPosterior {
@@ -61,6 +63,7 @@ impl BetaPosterior {
             pulls: vec![0; k],
             sums: vec![0.0; k],
             mean: vec![m; k],
+            leader: 0,
         }
     }
 
@@ -71,7 +74,23 @@ impl BetaPosterior {
         self.pulls[arm] += 1;
         self.sums[arm] += reward;
         let (a, b) = self.params(arm);
-        self.mean[arm] = a / (a + b);
+        let (old, new) = (self.mean[arm], a / (a + b));
+        self.mean[arm] = new;
+        // The leader moves only if its own mean fell (or is NaN), or another arm's passed it.
+        let l = self.leader;
+        if (arm == l && (new < old || old.is_nan())) || new.is_nan() {
+            self.leader = first_max(&self.mean);
+        } else if arm != l && (new > self.mean[l] || (new == self.mean[l] && arm < l)) {
+            self.leader = arm;
+        }
+    }
+
+    /// The arm with the largest posterior mean, lowest index first among equal means (what
+    /// [`argmax`](super::argmax) gives under [`ArgmaxTie::LowestIndex`](super::ArgmaxTie)),
+    /// kept through the updates: O(1) unless the leader's own mean fell.
+    #[inline]
+    pub fn leader(&self) -> usize {
+        self.leader
     }
 
     /// Back to the prior.
@@ -159,5 +178,43 @@ mod tests {
         assert_eq!(p.means()[0], p.means()[2]);
         p.reset();
         assert_eq!(p.pulls(1), 0);
+    }
+
+    #[test]
+    fn the_leader_is_the_lowest_index_argmax_after_every_update() {
+        // 0/1 rewards (many exact ties), fractional and out-of-range real rewards (means outside
+        // [0, 1], infinite or NaN): after each of 20,000 updates the kept leader equals a fresh
+        // scan, with NaN and ties handled as argmax handles them.
+        use crate::bandits::policy::{argmax, ArgmaxTie};
+        use crate::rng::SeedSequence;
+        use rand::Rng;
+        let mut rng = SeedSequence::new(8).exploration_stream(0, 0);
+        for (k, prior, wild) in [
+            (1, 1.0, false),
+            (4, 1.0, false),
+            (10, 0.6, false),
+            (6, 1.0, true),
+        ] {
+            let mut p = BetaPosterior::new(k, BetaPrior::new(prior, prior).unwrap());
+            for n in 0..20_000 {
+                let arm = if rng.random::<f64>() < 0.5 {
+                    p.leader()
+                } else {
+                    rng.random_range(0..k)
+                };
+                let reward = match (wild, rng.random_range(0..8)) {
+                    (true, 0) => -3.0,
+                    (true, 1) => f64::NAN,
+                    (true, 2) => 0.25,
+                    (true, 3) => f64::INFINITY,
+                    _ => f64::from(rng.random::<f64>() < 0.4),
+                };
+                p.update(arm, reward);
+                let scan = argmax(p.means(), ArgmaxTie::LowestIndex, &mut rng);
+                assert_eq!(p.leader(), scan, "k {k}, update {n}: {:?}", p.means());
+            }
+            p.reset();
+            assert_eq!(p.leader(), 0);
+        }
     }
 }

@@ -39,6 +39,7 @@
 //! Thompson sampling draws all of them.
 
 use super::special::ln_gamma;
+use super::squeeze::Bounds;
 use rand::Rng;
 use rand_distr::Exp1;
 
@@ -271,9 +272,22 @@ impl TailBounds {
             return None;
         }
         let w: f64 = rng.random();
-        let ratio =
-            (ln_density_ratio(a, b, y, t.ln_sigma, t.ln_1sigma) - t.rate_lo * (y - t.sigma)).exp();
-        (w < ratio).then_some(y)
+        let squeeze = Bounds::lower_tail(
+            a,
+            b,
+            t.sigma,
+            t.inv_sigma,
+            t.inv_1sigma,
+            t.ln_sigma,
+            t.ln_1sigma,
+            y,
+            t.rate_lo,
+        );
+        let accept = squeeze.decide(w).unwrap_or_else(|| {
+            w < (ln_density_ratio(a, b, y, t.ln_sigma, t.ln_1sigma) - t.rate_lo * (y - t.sigma))
+                .exp()
+        });
+        accept.then_some(y)
     }
 
     /// ln B(a, b) of `arm`'s current posterior.
@@ -393,11 +407,22 @@ impl UpperBound {
             (self.tau + (1.0 - self.tau) * rng.random::<f64>(), 0.0)
         };
         let w: f64 = rng.random();
-        // y = 1 (by rounding, constant envelope) gives ratio 0 when b > 1.
-        let ratio =
-            (ln_density_ratio(a, b, y, self.ln_tau, self.ln_1tau) + ln_h_gap + self.ln_pass_gap)
-                .exp();
-        if w < ratio {
+        let squeeze = Bounds::upper_tail(
+            a,
+            b,
+            self.tau,
+            self.ln_tau,
+            self.ln_1tau,
+            y,
+            self.rate,
+            self.ln_pass_gap,
+        );
+        // y = 1 (by rounding, constant envelope) gives ratio 0 when b > 1 (and no squeeze).
+        let accept = squeeze.decide(w).unwrap_or_else(|| {
+            w < (ln_density_ratio(a, b, y, self.ln_tau, self.ln_1tau) + ln_h_gap + self.ln_pass_gap)
+                .exp()
+        });
+        if accept {
             Beat::Value(y)
         } else {
             Beat::Below

@@ -44,6 +44,8 @@ pub struct ThompsonSampling {
     bounds: TailBounds,
     /// A split round's arms whose draws are known only to lie below a cap.
     pending: Vec<Pending>,
+    /// Per one-uniform arm: (m, its [`uniform_cut`] at m), m NaN when none is kept.
+    cuts: Vec<(f64, f64)>,
 }
 
 /// An arm of a split round whose draw is known only to lie below sigma.
@@ -76,6 +78,7 @@ impl ThompsonSampling {
             draws: vec![0.0; k],
             bounds: TailBounds::new(k, prior.alpha, prior.beta),
             pending: Vec::with_capacity(k),
+            cuts: vec![(f64::NAN, f64::NAN); k],
         })
     }
 
@@ -88,6 +91,29 @@ impl ThompsonSampling {
             self.stale[i] = false;
         }
         self.samplers[i].sample(rng)
+    }
+
+    /// Whether one-uniform arm `i`'s draw from its uniform u is certainly below `m`, without
+    /// computing it ([`uniform_cut`]; never for Beta(1, 1) or when m <= 0). The cut is kept
+    /// for the last m the arm was tested against (a split round's sigma holds for many rounds).
+    #[inline]
+    fn below_from_uniform(&mut self, i: usize, u: f64, m: f64) -> bool {
+        if m.is_nan() || m <= 0.0 {
+            return false;
+        }
+        let (at, kept) = self.cuts[i];
+        let cut = if at == m {
+            kept
+        } else {
+            let c = uniform_cut(&self.samplers[i], m);
+            self.cuts[i] = (m, c);
+            c
+        };
+        match self.samplers[i] {
+            BetaSampler::AlphaOne { .. } => u > cut,
+            BetaSampler::BetaOne { .. } => u < cut,
+            _ => false,
+        }
     }
 
     /// A Gamma-ratio arm against the running maximum `m`: None when its draw is at most its tau
@@ -131,7 +157,7 @@ impl ThompsonSampling {
                 BetaSampler::Uniform => self.draw(i, rng),
                 BetaSampler::AlphaOne { .. } | BetaSampler::BetaOne { .. } => {
                     let u: f64 = rng.random();
-                    if below_from_uniform(&s, u, sigma) {
+                    if self.below_from_uniform(i, u, sigma) {
                         self.pending.push(Pending::Inverted(i, u));
                         continue;
                     }
@@ -189,17 +215,16 @@ impl ThompsonSampling {
     }
 }
 
-/// Whether a one-uniform arm's draw from its uniform u is certainly below `m` > 0, without
-/// computing it: u > (1 - m)^b for Beta(1, b), u < m^a for Beta(a, 1) (with a 1e-9 relative
-/// margin so rounding never drops a contender); never for Beta(1, 1) or when m <= 0.
+/// A one-uniform arm's cut on its uniform u against `m` > 0: its draw is certainly below m
+/// when u > (1 - m)^b for Beta(1, b), u < m^a for Beta(a, 1) (with a 1e-9 relative margin so
+/// rounding never drops a contender); NaN (no cut) for other samplers.
 #[inline]
-fn below_from_uniform(s: &BetaSampler, u: f64, m: f64) -> bool {
-    m > 0.0
-        && match *s {
-            BetaSampler::AlphaOne { b, .. } => u > power(1.0 - m, b) * (1.0 + 1e-9),
-            BetaSampler::BetaOne { a, .. } => u < power(m, a) * (1.0 - 1e-9),
-            _ => false,
-        }
+fn uniform_cut(s: &BetaSampler, m: f64) -> f64 {
+    match *s {
+        BetaSampler::AlphaOne { b, .. } => power(1.0 - m, b) * (1.0 + 1e-9),
+        BetaSampler::BetaOne { a, .. } => power(m, a) * (1.0 - 1e-9),
+        _ => f64::NAN,
+    }
 }
 
 /// A one-uniform arm's draw from its uniform u: u, 1 - u^(1/b) or u^(1/a).
@@ -227,7 +252,7 @@ impl BanditPolicy for ThompsonSampling {
         // A split round when the leader has a lower bound; else the leader first, then the other
         // Gamma-ratio arms (fully, or by tail thinning when they are weak), then the one-uniform
         // arms.
-        let leader = argmax(self.post.means(), ArgmaxTie::LowestIndex, rng);
+        let leader = self.post.leader();
         if let Some(best) = self.split_round(leader, rng) {
             return best;
         }
@@ -245,19 +270,20 @@ impl BanditPolicy for ThompsonSampling {
                 }
             }
         }
-        for (i, s) in self.samplers.iter().enumerate() {
+        for i in 0..self.samplers.len() {
             if i == leader {
                 continue;
             }
-            let d = match *s {
+            let s = self.samplers[i];
+            let d = match s {
                 BetaSampler::Gammas(..) => continue,
                 BetaSampler::Uniform => rng.random::<f64>(),
                 BetaSampler::AlphaOne { .. } | BetaSampler::BetaOne { .. } => {
                     let u: f64 = rng.random();
-                    if below_from_uniform(s, u, m) {
+                    if self.below_from_uniform(i, u, m) {
                         continue;
                     }
-                    invert(s, u)
+                    invert(&s, u)
                 }
             };
             if beats(d, i, m, best) {
@@ -281,6 +307,7 @@ impl BanditPolicy for ThompsonSampling {
             let (a, b) = self.post.params(arm);
             self.samplers[arm] = BetaSampler::new(a, b);
             self.stale[arm] = false;
+            self.cuts[arm].0 = f64::NAN;
         }
     }
     fn reset(&mut self) {
@@ -290,6 +317,7 @@ impl BanditPolicy for ThompsonSampling {
         let s = BetaSampler::new(prior.alpha, prior.beta);
         self.samplers.iter_mut().for_each(|x| *x = s);
         self.stale.iter_mut().for_each(|x| *x = false);
+        self.cuts.iter_mut().for_each(|c| c.0 = f64::NAN);
     }
     fn posterior(&self) -> &BetaPosterior {
         &self.post
