@@ -69,7 +69,7 @@ impl BetaPosterior {
 
     /// Records one reward of `arm` (0.0 or 1.0 under Bernoulli rewards; any real number is
     /// recorded, see the type's docs).
-    #[inline]
+    #[inline(always)]
     pub fn update(&mut self, arm: usize, reward: f64) {
         self.pulls[arm] += 1;
         self.sums[arm] += reward;
