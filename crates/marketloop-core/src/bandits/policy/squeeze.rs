@@ -175,6 +175,21 @@ mod tests {
         (prior + s, prior + n - s)
     }
 
+    /// Checks `bounds` against the exact L: lo <= L <= up up to rounding, and a squeezed
+    /// decision for `w` equal to the exact test's. Whether it decided.
+    fn agrees(bounds: Bounds, l: f64, w: f64) -> bool {
+        let slack = 1e-9 * (1.0 + bounds.scale);
+        assert!(
+            bounds.lo <= l + slack && l <= bounds.up + slack,
+            "{bounds:?} {l}"
+        );
+        let decided = bounds.decide(w);
+        if let Some(accept) = decided {
+            assert_eq!(accept, w < l.exp(), "{bounds:?} L {l} w {w}");
+        }
+        decided.is_some()
+    }
+
     #[test]
     fn squeezed_decisions_are_the_exact_tests_decisions() {
         // Upper and lower tails over 200,000 random tests each: every decision the squeeze takes
@@ -210,15 +225,7 @@ mod tests {
                         tried_up += 1;
                         let l = exact_l(a, b, y, ln_t, ln_1t) + rate * (y - t) + gap;
                         let bounds = Bounds::upper_tail(a, b, t, ln_t, ln_1t, y, rate, gap);
-                        let slack = 1e-9 * (1.0 + bounds.scale);
-                        assert!(
-                            bounds.lo <= l + slack && l <= bounds.up + slack,
-                            "{bounds:?} {l}"
-                        );
-                        if let Some(accept) = bounds.decide(w) {
-                            decided_up += 1;
-                            assert_eq!(accept, w < l.exp(), "Beta({a}, {b}) t {t} y {y} w {w}");
-                        }
+                        decided_up += usize::from(agrees(bounds, l, w));
                     }
                 }
             }
@@ -234,15 +241,7 @@ mod tests {
                     let l = exact_l(a, b, y, ln_t, ln_1t) - rate * (y - t);
                     let (inv_t, inv_1t) = (1.0 / t, 1.0 / (1.0 - t));
                     let bounds = Bounds::lower_tail(a, b, t, inv_t, inv_1t, ln_t, ln_1t, y, rate);
-                    let slack = 1e-9 * (1.0 + bounds.scale);
-                    assert!(
-                        bounds.lo <= l + slack && l <= bounds.up + slack,
-                        "{bounds:?} {l}"
-                    );
-                    if let Some(accept) = bounds.decide(w) {
-                        decided_lo += 1;
-                        assert_eq!(accept, w < l.exp(), "Beta({a}, {b}) t {t} y {y} w {w}");
-                    }
+                    decided_lo += usize::from(agrees(bounds, l, w));
                 }
             }
         }
