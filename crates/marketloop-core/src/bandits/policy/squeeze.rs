@@ -20,7 +20,9 @@
 
 /// The margin of a squeezed decision over the exact test's rounding.
 const MARGIN: f64 = 1e-8;
-/// The exact test's floating-point error per unit of `scale` (generous: about 4 ulps).
+/// The exact test's floating-point error per unit of `scale`: 2^-48 = 32 units of roundoff
+/// (the error is a few units per unit of scale when ln, ln_1p and exp are within a few ulps, as
+/// glibc's are), and the margin is 4 times the largest error the gate lets through.
 const ERROR_PER_SCALE: f64 = 1.0 / 281_474_976_710_656.0; // 2^-48
 
 /// (1 / x, 1 / (1 - x)) from one division (each within a few ulps: the bounds are only
@@ -62,7 +64,10 @@ impl Bounds {
     /// The upper tail: proposal `y` in (t, 1) of the envelope at `t` (`ln_t` = ln t and
     /// `ln_1t` = ln(1 - t) as the exact test uses them) for Beta(a, b) with b >= 1. The exact L
     /// is (a - 1)(ln y - ln t) + (b - 1)(ln(1 - y) - ln(1 - t)) + rate (y - t) + gap, with `rate`
-    /// the exponential envelope's rate (0 for the constant envelope).
+    /// the exponential envelope's rate (0 for the constant envelope). The caller's contract,
+    /// as [`UpperBound`](super::tail_thinning) keeps it: b >= 1, and a positive `rate` with
+    /// a >= 1 is the tangent's rate computed as (b - 1) / (1 - t) - (a - 1) / t (the slope gap
+    /// is then taken as 0, its rounding being within `scale`).
     #[inline]
     #[allow(clippy::too_many_arguments)]
     pub(super) fn upper_tail(
@@ -75,6 +80,7 @@ impl Bounds {
         rate: f64,
         gap: f64,
     ) -> Self {
+        debug_assert!(b >= 1.0, "the upper tail's squeeze needs b >= 1, got {b}");
         let d = y - t;
         let (inv_t, inv_1t) = reciprocals(t);
         let (inv_y, inv_1y) = reciprocals(y);
@@ -112,7 +118,8 @@ impl Bounds {
     /// The lower tail: proposal `y` in (0, t) of the envelope f(t) exp(rate (y - t)) for
     /// Beta(a, b) with a >= 1 (`inv_t` = 1 / t and `inv_1t` = 1 / (1 - t), `ln_t`, `ln_1t` as
     /// the exact test uses them). The exact L is (a - 1)(ln y - ln t) + (b - 1)(ln(1 - y) -
-    /// ln(1 - t)) - rate (y - t).
+    /// ln(1 - t)) - rate (y - t). The caller's contract, as the leader's lower bound keeps it:
+    /// a >= 1 and `rate` at most the slope (a - 1) / t - max(b - 1, 0) / (1 - t).
     #[inline]
     #[allow(clippy::too_many_arguments)]
     pub(super) fn lower_tail(
@@ -126,6 +133,7 @@ impl Bounds {
         y: f64,
         rate: f64,
     ) -> Self {
+        debug_assert!(a >= 1.0, "the lower tail's squeeze needs a >= 1, got {a}");
         let d = t - y;
         let (inv_y, inv_1y) = reciprocals(y);
         let (a1, b1) = (a - 1.0, b - 1.0);
