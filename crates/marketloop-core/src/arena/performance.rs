@@ -11,7 +11,8 @@
 //! c_j = w_j (q_j - lambda) to the positions in decreasing order of iota (the MusicLab weights
 //! are not monotone, so positions are sorted once). Then lambda <- F(sigma); F increases
 //! strictly until it stops changing, after finitely many steps (usually 2-4). Starting from
-//! lambda = 0. Each iteration is O(n) (selection of the top P) plus O(P log P).
+//! lambda = 0. Each iteration is O(n) (one pass over the c_j, floored by P known items so that
+//! only the few at or above the floor are selected from) plus O(P log P).
 
 use crate::market::{PlatformState, PositionBias, RankingPolicy};
 use rand::Rng;
@@ -28,10 +29,14 @@ pub struct PerformanceRanking {
     /// Position indices by decreasing attention (ties by position).
     slots: Vec<usize>,
     iota: Vec<f64>,
-    /// (c_j, j) for the current lambda.
+    /// (c_j, j) for the current lambda (those at or above the floor when there is one).
     c: Vec<(f64, u32)>,
+    /// Every c_j for the current lambda, when a floor is used.
+    all: Vec<f64>,
     out: Vec<u32>,
     best: Vec<u32>,
+    /// k distinct items whose least c_j floors the next selection (see `assign`).
+    seed: Vec<u32>,
     /// Per user type, the last ranking given to that type (empty before the first): the next
     /// user of the type starts Dinkelbach's method from its value.
     last: Vec<Vec<u32>>,
@@ -50,31 +55,72 @@ impl PerformanceRanking {
             slots,
             iota,
             c: Vec::with_capacity(n_items),
+            all: Vec::with_capacity(n_items),
             out: vec![0; k],
             best: vec![0; k],
+            seed: Vec::with_capacity(k),
             last: Vec::new(),
         }
     }
 
-    /// The ranking maximising sum_p iota_p w_j (q_j - lambda) into `self.out`, and its F.
-    fn assign(&mut self, w: impl Fn(usize) -> f64, q: &[f64], lambda: f64) -> f64 {
+    /// The ranking maximising sum_p iota_p w_j (q_j - lambda) into `self.out`, and its F. With
+    /// `seeded`, `self.seed` holds k distinct items (the type's last ranking, or the previous
+    /// iteration's top k): the least of their c_j is a floor that at least k items reach, so
+    /// the top k are among the items at or above it, and only those are selected from (the
+    /// same total order over the same values, so the same ranking as a selection over all n;
+    /// the floor leaves about a hundred of the authors' 1,682 items, and the selection over
+    /// all of them was three quarters of the ranking's time). The top k become the next seed.
+    fn assign(&mut self, vhat: &[f64], g: &[f64], q: &[f64], lambda: f64, seeded: bool) -> f64 {
         // (c_j, j) side by side: the selection compares contiguous pairs, not c at random
         // places (2x fewer cache misses; the same total order, so the same ranking).
+        let w = |j: usize| vhat[j] * g[j];
+        let c_of = |j: usize, qj: f64| w(j) * (qj - lambda);
         self.c.clear();
-        self.c.extend(
-            q.iter()
-                .enumerate()
-                .map(|(j, &qj)| (w(j) * (qj - lambda), j as u32)),
-        );
+        let floor = if seeded && self.k < self.n {
+            self.seed
+                .iter()
+                .map(|&j| c_of(j as usize, q[j as usize]))
+                .min_by(f64::total_cmp)
+        } else {
+            None
+        };
+        match floor.filter(|f| !f.is_nan()) {
+            Some(floor) => {
+                // Two passes: the c_j (a loop the compiler vectorises), then the few at or
+                // above the floor. `c >= floor || c is NaN` keeps a superset of the items at or above it
+                // in the total order (it also keeps -0.0 against +0.0 and NaN of either sign),
+                // which the selection then orders exactly.
+                // (c_of's operations in its order, over zipped slices.)
+                self.all.clear();
+                self.all.extend(
+                    vhat.iter()
+                        .zip(g)
+                        .zip(q)
+                        .map(|((&v, &gj), &qj)| (v * gj) * (qj - lambda)),
+                );
+                self.c.extend(
+                    self.all
+                        .iter()
+                        .enumerate()
+                        .filter(|&(_, &cj)| cj >= floor || cj.is_nan())
+                        .map(|(j, &cj)| (cj, j as u32)),
+                );
+            }
+            None => self
+                .c
+                .extend(q.iter().enumerate().map(|(j, &qj)| (c_of(j, qj), j as u32))),
+        }
         let better = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        if self.k < self.n {
+        if self.k < self.c.len() {
             self.c.select_nth_unstable_by(self.k, better);
         }
         self.c[..self.k].sort_unstable_by(better);
         for (rank, &slot) in self.slots.iter().enumerate() {
             self.out[slot] = self.c[rank].1;
         }
-        self.value(&w, q, |rank| self.c[rank].1)
+        self.seed.clear();
+        self.seed.extend(self.c[..self.k].iter().map(|&(_, j)| j));
+        self.value(w, q, |rank| self.c[rank].1)
     }
 
     /// F of the ranking that puts item `at(rank)` at the rank-th position by attention.
@@ -137,8 +183,10 @@ impl RankingPolicy for PerformanceRanking {
             for (&slot, &j) in self.slots.iter().zip(last) {
                 self.best[slot] = j;
             }
+            self.seed.clear();
+            self.seed.extend_from_slice(last);
         }
-        let mut value = self.assign(w, q, lambda);
+        let mut value = self.assign(&vhat, g, q, lambda, warm);
         if value > lambda || !warm {
             self.best.copy_from_slice(&self.out);
         }
@@ -147,7 +195,7 @@ impl RankingPolicy for PerformanceRanking {
                 break;
             }
             lambda = value;
-            value = self.assign(w, q, lambda);
+            value = self.assign(&vhat, g, q, lambda, true);
             if value > lambda {
                 self.best.copy_from_slice(&self.out);
             }
@@ -165,7 +213,8 @@ mod tests {
     use crate::arena::choice::ArenaChoice;
     use crate::market::choice::{MultinomialLogit, Slate};
     use crate::market::{CountState, InitialCounts, Market};
-    use crate::rng::{SeedSequence, Source};
+    use crate::rng::{PortableRng, SeedSequence, Source};
+    use rand::seq::SliceRandom;
 
     /// What type 0 sees at step `step` under counts `st`.
     fn context<'a>(mk: &'a Market, st: &'a CountState, step: u64) -> PlatformState<'a> {
@@ -263,6 +312,39 @@ mod tests {
                 (w - c).abs() <= 1e-12,
                 "state {state}: warm {w} vs cold {c}"
             );
+        }
+    }
+
+    #[test]
+    fn a_floored_selection_is_the_selection_over_every_item() {
+        // 300 catalogues of 60-200 items with ties in c (repeated values, zero visibility or
+        // counts giving +0.0 and -0.0, q equal to lambda): from any k distinct seed items, the
+        // floored assignment gives the ranking (and F) of the assignment over all items.
+        let mut rng = SeedSequence::new(11).stream(0, Source::Instance);
+        let bias = PositionBias::musiclab();
+        for case in 0..300 {
+            let n = rng.random_range(60..200);
+            let pick = |rng: &mut PortableRng, xs: &[f64]| xs[rng.random_range(0..xs.len())];
+            let vhat: Vec<f64> = (0..n)
+                .map(|_| pick(&mut rng, &[0.0, 0.25, 0.5, 1.0]))
+                .collect();
+            let g: Vec<f64> = (0..n)
+                .map(|_| pick(&mut rng, &[0.0, 1.0, 2.0, 3.0]))
+                .collect();
+            let q: Vec<f64> = (0..n)
+                .map(|_| pick(&mut rng, &[0.1, 0.3, 0.5, 0.9]))
+                .collect();
+            let lambda = pick(&mut rng, &[0.0, 0.3, 0.5, 0.7]);
+            let mut full = PerformanceRanking::new(n, &bias);
+            let mut floored = PerformanceRanking::new(n, &bias);
+            let mut items: Vec<u32> = (0..n as u32).collect();
+            items.shuffle(&mut rng);
+            floored.seed = items[..floored.k].to_vec();
+            let f_full = full.assign(&vhat, &g, &q, lambda, false);
+            let f_floored = floored.assign(&vhat, &g, &q, lambda, true);
+            assert_eq!(full.out, floored.out, "case {case}");
+            assert_eq!(f_full.to_bits(), f_floored.to_bits(), "case {case}");
+            assert_eq!(full.seed, floored.seed, "case {case}");
         }
     }
 }
