@@ -86,11 +86,11 @@ impl PerformanceRanking {
         };
         match floor.filter(|f| !f.is_nan()) {
             Some(floor) => {
-                // Two passes: the c_j (a loop the compiler vectorises), then the few at or
-                // above the floor. `c >= floor || c is NaN` keeps a superset of the items at or above it
-                // in the total order (it also keeps -0.0 against +0.0 and NaN of either sign),
-                // which the selection then orders exactly.
-                // (c_of's operations in its order, over zipped slices.)
+                // Two passes: the c_j (c_of's operations in its order, over zipped slices: a
+                // loop the compiler vectorises), then the few at or above the floor.
+                // `c >= floor || c is NaN` keeps a superset of the items at or above it in the
+                // total order (it also keeps -0.0 against +0.0, and NaN of either sign), which
+                // the selection then orders exactly. The k seed items all pass.
                 self.all.clear();
                 self.all.extend(
                     vhat.iter()
