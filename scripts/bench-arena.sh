@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Times `marketloop arena` end to end on issue 11's workload: the authors' 100 MovieLens types
 # and 1682 items (Zhu, Cheung & Xie's Figure-2 inputs), r = 0.5, the 50 MusicLab positions,
-# one platform per ranking (quality oracle, greedy, UCB, Thompson sampling; popularity-free,
-# personalised), then greedy against Thompson sampling (two platforms). One run each, one
+# one platform per ranking (quality oracle, performance ranking, greedy, UCB, Thompson sampling;
+# popularity-free, personalised), then greedy against Thompson sampling (two platforms). One run each, one
 # thread, printing wall and CPU seconds and the load average, and the CPU nanoseconds per user
 # net of the set-up (reading the inputs, building the run), measured by a one-user run.
 # Targets (issue 11): greedy or UCB <= 400 ns per user, Thompson <= 3 us, two platforms <= 1.5x
@@ -11,7 +11,7 @@
 # Usage: scripts/bench-arena.sh [steps]          (default 300000 users)
 # Env: INPUTS_DIR (default ../shared/data/zhu2023-inputs), CARGO_TARGET_DIR (default target),
 #      BIN (a marketloop binary to time instead of building one), RANKINGS (default
-#      "quality greedy ucb thompson").
+#      "quality performance greedy ucb thompson").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=${1:-300000}
@@ -68,7 +68,7 @@ run() { # label, then one ranking per platform
         "$setup" "$(uptime | sed 's/.*load average/load average/')"
 }
 
-for r in ${RANKINGS:-quality greedy ucb thompson}; do
+for r in ${RANKINGS:-quality performance greedy ucb thompson}; do
     run "$r" "$r"
 done
 run "greedy vs thompson" greedy thompson
