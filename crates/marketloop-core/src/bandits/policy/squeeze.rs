@@ -33,6 +33,36 @@ fn reciprocals(x: f64) -> (f64, f64) {
     ((1.0 - x) * q, x * q)
 }
 
+/// The least and largest value of a term -c / x^2 of g'' for x between two points given by
+/// their reciprocals: the term is monotone in x, so its extremes are its values at the ends.
+#[inline]
+fn term_range(c: f64, inv_p: f64, inv_q: f64) -> (f64, f64) {
+    let (u, v) = (-c * inv_p * inv_p, -c * inv_q * inv_q);
+    (u.min(v), u.max(v))
+}
+
+/// Taylor's bounds (lo, up) on L = s d + g''(xi) d^2 / 2 + gap for xi between t and y (d their
+/// distance), g'' = -a1 / x^2 - b1 / (1 - x)^2 taken at its extremes over the interval; `at_t`
+/// and `at_y` are (1 / x, 1 / (1 - x)) at either end.
+#[inline]
+fn taylor(
+    s: f64,
+    d: f64,
+    a1: f64,
+    b1: f64,
+    at_t: (f64, f64),
+    at_y: (f64, f64),
+    gap: f64,
+) -> (f64, f64) {
+    let a = term_range(a1, at_t.0, at_y.0);
+    let b = term_range(b1, at_t.1, at_y.1);
+    let half_d2 = 0.5 * d * d;
+    (
+        s * d + (a.0 + b.0) * half_d2 + gap,
+        s * d + (a.1 + b.1) * half_d2 + gap,
+    )
+}
+
 /// Bounds lo <= L <= up on an acceptance test's log-ratio L, and the sum of the magnitudes of
 /// the terms of the exact L (which bounds its rounding error).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -91,19 +121,7 @@ impl Bounds {
         } else {
             a1 * inv_t - b1 * inv_1t + rate
         };
-        // g'' on (t, y): the a-term moves monotonically (its direction by the sign of a - 1),
-        // the b-term (b >= 1) falls.
-        let (a_lo, a_hi) = if a1 >= 0.0 {
-            (-a1 * inv_t * inv_t, -a1 * inv_y * inv_y)
-        } else {
-            (-a1 * inv_y * inv_y, -a1 * inv_t * inv_t)
-        };
-        let (b_lo, b_hi) = (-b1 * inv_1y * inv_1y, -b1 * inv_1t * inv_1t);
-        let half_d2 = 0.5 * d * d;
-        let (lo, up) = (
-            s * d + (a_lo + b_lo) * half_d2 + gap,
-            s * d + (a_hi + b_hi) * half_d2 + gap,
-        );
+        let (lo, up) = taylor(s, d, a1, b1, (inv_t, inv_1t), (inv_y, inv_1y), gap);
         // The exact L's terms (|ln y| <= |ln t|, |ln(1 - y)| <= |ln(1 - t)| + d / (1 - y)) and
         // those of the slope gap s.
         let scale = a1.abs() * (2.0 * ln_t.abs() + d * inv_t)
@@ -139,18 +157,7 @@ impl Bounds {
         let (a1, b1) = (a - 1.0, b - 1.0);
         // L = (rate - g'(t)) d + g''(xi) d^2 / 2, xi in (y, t).
         let s = rate - (a1 * inv_t - b1 * inv_1t);
-        // g'' on (y, t): the a-term (a >= 1) rises; the b-term falls for b >= 1, rises below.
-        let (a_lo, a_hi) = (-a1 * inv_y * inv_y, -a1 * inv_t * inv_t);
-        let (b_lo, b_hi) = if b1 >= 0.0 {
-            (-b1 * inv_1t * inv_1t, -b1 * inv_1y * inv_1y)
-        } else {
-            (-b1 * inv_1y * inv_1y, -b1 * inv_1t * inv_1t)
-        };
-        let half_d2 = 0.5 * d * d;
-        let (lo, up) = (
-            s * d + (a_lo + b_lo) * half_d2,
-            s * d + (a_hi + b_hi) * half_d2,
-        );
+        let (lo, up) = taylor(s, d, a1, b1, (inv_t, inv_1t), (inv_y, inv_1y), 0.0);
         // The exact L's terms (|ln y| <= |ln t| + d / y, |ln(1 - y)| <= |ln(1 - t)|) and those
         // of the slope gap s.
         let scale = a1 * (2.0 * ln_t.abs() + d * (inv_y + inv_t))
