@@ -55,7 +55,11 @@ impl BanditPolicy for StaticGreedy {
 /// The arm with the largest posterior mean under `tie`: the posterior's kept leader under
 /// lowest-index ties, else a scan that breaks ties at random.
 #[inline]
-fn greedy_arm<R: Rng + ?Sized>(post: &BetaPosterior, tie: ArgmaxTie, rng: &mut R) -> usize {
+pub(super) fn greedy_arm<R: Rng + ?Sized>(
+    post: &BetaPosterior,
+    tie: ArgmaxTie,
+    rng: &mut R,
+) -> usize {
     match tie {
         ArgmaxTie::LowestIndex => post.leader(),
         ArgmaxTie::Random => argmax(post.means(), tie, rng),

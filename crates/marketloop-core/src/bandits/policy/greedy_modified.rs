@@ -1,7 +1,8 @@
 //! The paper's greedy modification of a base algorithm (Theorem 4.11): follow the base until it
 //! first deviates from greedy, then mix base rounds (recorded) with greedy rounds (not recorded).
 
-use super::{argmax, check_unit, ArgmaxTie, BanditError, BanditPolicy, BetaPosterior};
+use super::greedy::greedy_arm;
+use super::{check_unit, ArgmaxTie, BanditError, BanditPolicy, BetaPosterior};
 use rand::Rng;
 
 /// The greedy modification of a base algorithm with mixing parameter p (the paper's Theorem
@@ -53,10 +54,10 @@ impl<P: BanditPolicy> BanditPolicy for GreedyModified<P> {
                 return self.base.select(rng);
             }
             self.record = false;
-            return argmax(self.base.posterior().means(), self.tie, rng);
+            return greedy_arm(self.base.posterior(), self.tie, rng);
         }
         let a = self.base.select(rng);
-        let g = argmax(self.base.posterior().means(), self.tie, rng);
+        let g = greedy_arm(self.base.posterior(), self.tie, rng);
         if a == g {
             self.record = true;
             return a;
