@@ -31,7 +31,7 @@ pub struct PerformanceRanking {
     iota: Vec<f64>,
     /// (c_j, j) for the current lambda (those at or above the floor when there is one).
     c: Vec<(f64, u32)>,
-    /// Every c_j for the current lambda, when a floor is used.
+    /// Every c_j for the current lambda.
     all: Vec<f64>,
     out: Vec<u32>,
     best: Vec<u32>,
@@ -71,45 +71,37 @@ impl PerformanceRanking {
     /// the floor leaves about a hundred of the authors' 1,682 items, and the selection over
     /// all of them was three quarters of the ranking's time). The top k become the next seed.
     fn assign(&mut self, vhat: &[f64], g: &[f64], q: &[f64], lambda: f64, seeded: bool) -> f64 {
-        // (c_j, j) side by side: the selection compares contiguous pairs, not c at random
-        // places (2x fewer cache misses; the same total order, so the same ranking).
-        let w = |j: usize| vhat[j] * g[j];
-        let c_of = |j: usize, qj: f64| w(j) * (qj - lambda);
-        self.c.clear();
+        // Every c_j, in one loop over the zipped rows (which the compiler vectorises).
+        self.all.clear();
+        self.all.extend(
+            vhat.iter()
+                .zip(g)
+                .zip(q)
+                .map(|((&v, &gj), &qj)| (v * gj) * (qj - lambda)),
+        );
+        // The floor: the seed's least c_j (NaN, keeping every item, without a usable seed).
         let floor = if seeded && self.k < self.n {
             self.seed
                 .iter()
-                .map(|&j| c_of(j as usize, q[j as usize]))
+                .map(|&j| self.all[j as usize])
                 .min_by(f64::total_cmp)
+                .unwrap_or(f64::NAN)
         } else {
-            None
+            f64::NAN
         };
-        match floor.filter(|f| !f.is_nan()) {
-            Some(floor) => {
-                // Two passes: the c_j (c_of's operations in its order, over zipped slices: a
-                // loop the compiler vectorises), then the few at or above the floor.
-                // `c >= floor || c is NaN` keeps a superset of the items at or above it in the
-                // total order (it also keeps -0.0 against +0.0, and NaN of either sign), which
-                // the selection then orders exactly. The k seed items all pass.
-                self.all.clear();
-                self.all.extend(
-                    vhat.iter()
-                        .zip(g)
-                        .zip(q)
-                        .map(|((&v, &gj), &qj)| (v * gj) * (qj - lambda)),
-                );
-                self.c.extend(
-                    self.all
-                        .iter()
-                        .enumerate()
-                        .filter(|&(_, &cj)| cj >= floor || cj.is_nan())
-                        .map(|(j, &cj)| (cj, j as u32)),
-                );
-            }
-            None => self
-                .c
-                .extend(q.iter().enumerate().map(|(j, &qj)| (c_of(j, qj), j as u32))),
-        }
+        // (c_j, j) side by side: the selection compares contiguous pairs, not c at random
+        // places (2x fewer cache misses; the same total order, so the same ranking).
+        // `c >= floor || c is NaN` keeps a superset of the items at or above the floor in the
+        // total order (it also keeps -0.0 against +0.0, and NaN of either sign), which the
+        // selection then orders exactly; the k seed items all pass.
+        self.c.clear();
+        self.c.extend(
+            self.all
+                .iter()
+                .enumerate()
+                .filter(|&(_, &cj)| floor.is_nan() || cj >= floor || cj.is_nan())
+                .map(|(j, &cj)| (cj, j as u32)),
+        );
         let better = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         if self.k < self.c.len() {
             self.c.select_nth_unstable_by(self.k, better);
@@ -120,7 +112,7 @@ impl PerformanceRanking {
         }
         self.seed.clear();
         self.seed.extend(self.c[..self.k].iter().map(|&(_, j)| j));
-        self.value(w, q, |rank| self.c[rank].1)
+        self.value(|j| vhat[j] * g[j], q, |rank| self.c[rank].1)
     }
 
     /// F of the ranking that puts item `at(rank)` at the rank-th position by attention.
