@@ -36,6 +36,34 @@ pub trait ArenaChoice: ChoiceModel + Clone + Send + Sync {
         self.purchase_probability(market, state, user_type, slate)
     }
 
+    /// A game user's trial ([`ChoiceModel::sample_slate`]) and then
+    /// [`ArenaChoice::sampled_purchase_probability`] of the slate, in one call. The default
+    /// makes the two calls; the logit sums the purchase probability's terms in the same pass
+    /// as the trial weights (the same terms in the same order: the same value to the bit).
+    #[allow(clippy::too_many_arguments)]
+    fn sample_slate_and_purchase<R: Rng + ?Sized>(
+        &self,
+        market: &Market,
+        state: &CountState,
+        user_type: usize,
+        slate: &Slate<'_>,
+        scratch: &mut [f64],
+        rng: &mut R,
+    ) -> (Option<usize>, f64) {
+        let tried = self.sample_slate(market, state, user_type, slate, scratch, rng);
+        let p = self.sampled_purchase_probability(market, state, user_type, slate, scratch);
+        (tried, p)
+    }
+
+    /// Whether [`ArenaChoice::purchase_probability`] depends on the state only through the
+    /// counts of the slate's own items. A platform then keeps each type's purchase probability
+    /// under the quality oracle's slate until one of that slate's items is bought, rather than
+    /// computing it for every user. False unless the rule says so (a user's rule may look at
+    /// any count).
+    fn slate_counts_only(&self) -> bool {
+        false
+    }
+
     /// A short name for reports ("logit", "first-position").
     fn name(&self) -> &'static str;
 }
@@ -88,6 +116,31 @@ impl ArenaChoice for MultinomialLogit {
         } else {
             0.0
         }
+    }
+
+    #[inline]
+    fn sample_slate_and_purchase<R: Rng + ?Sized>(
+        &self,
+        market: &Market,
+        state: &CountState,
+        user_type: usize,
+        slate: &Slate<'_>,
+        scratch: &mut [f64],
+        rng: &mut R,
+    ) -> (Option<usize>, f64) {
+        let q = market.quality_row(user_type);
+        let (mut num, mut den) = (0.0, 0.0);
+        let tried =
+            self.sample_slate_with(market, state, user_type, slate, scratch, rng, |j, w| {
+                num += w * q.get(j);
+                den += w;
+            });
+        (tried, if den > 0.0 { num / den } else { 0.0 })
+    }
+
+    /// The weights a_p g_j read only the slate's items' counts.
+    fn slate_counts_only(&self) -> bool {
+        true
     }
 
     fn name(&self) -> &'static str {

@@ -1,15 +1,16 @@
 //! The first k items of every group by a score that changes one item at a time (greedy and
-//! epsilon-greedy learning rankings): an ordered set of every item's key plus the first k keys
-//! in an array, so a ranking copies k entries instead of walking k nodes of the set.
+//! epsilon-greedy learning rankings): the first k keys in a sorted array and every other key in
+//! an ordered set, so a ranking copies k entries instead of walking k nodes of a set.
 //!
-//! A trial or a purchase moves one item's key: O(log n) in the set and O(k) in the array (a
-//! removal and an insertion by binary search, and at most one look-up of the set's next key
-//! after the array's last when the moved item leaves the first k). The array always equals the
-//! set's first k keys (tested against the set after every move).
+//! A trial or a purchase moves one item's key. An item of the first k that stays there (the
+//! common case: users try the items they are shown) moves inside the array only, by two binary
+//! searches and an O(k) shift; the set is touched (O(log n)) only when a key crosses the
+//! boundary between the two, and then one key crosses back. Every key of the array precedes
+//! every key of the set, so the array is always the first k keys of all of them (tested
+//! against a full sort after every move).
 
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
-use std::ops::Bound::{Excluded, Unbounded};
 
 /// An item's key: its score's bits descending (they order like the float for scores >= 0),
 /// then the item ascending.
@@ -26,10 +27,11 @@ pub(crate) fn key(score: f64, item: usize) -> Key {
 pub(crate) struct GreedyTop {
     n: usize,
     k: usize,
-    sets: Vec<BTreeSet<Key>>,
+    /// Per group, the keys after the first min(k, n).
+    rest: Vec<BTreeSet<Key>>,
     /// Each (group, item)'s current key, row-major.
     keys: Vec<Key>,
-    /// Per group, the set's first min(k, n) keys in order.
+    /// Per group, the first min(k, n) keys in order.
     first: Vec<Vec<Key>>,
 }
 
@@ -45,7 +47,7 @@ impl GreedyTop {
         let mut t = Self {
             n,
             k: k.min(n),
-            sets: vec![BTreeSet::new(); groups],
+            rest: vec![BTreeSet::new(); groups],
             keys: vec![key(0.0, 0); groups * n],
             first: vec![Vec::with_capacity(k.min(n)); groups],
         };
@@ -55,15 +57,18 @@ impl GreedyTop {
 
     /// Sets every item's key to `score(group, item)`'s.
     pub(crate) fn reset(&mut self, score: impl Fn(usize, usize) -> f64) {
-        for (g, set) in self.sets.iter_mut().enumerate() {
-            set.clear();
+        let mut all = Vec::with_capacity(self.n);
+        for (g, rest) in self.rest.iter_mut().enumerate() {
+            all.clear();
             for j in 0..self.n {
                 let kk = key(score(g, j), j);
                 self.keys[g * self.n + j] = kk;
-                set.insert(kk);
+                all.push(kk);
             }
+            all.sort_unstable();
             self.first[g].clear();
-            self.first[g].extend(set.iter().take(self.k).copied());
+            self.first[g].extend_from_slice(&all[..self.k]);
+            *rest = all[self.k..].iter().copied().collect();
         }
     }
 
@@ -79,42 +84,58 @@ impl GreedyTop {
         if new == old {
             return;
         }
-        let set = &mut self.sets[group];
-        set.remove(&old);
-        set.insert(new);
         self.keys[x] = new;
-        // The array holds the set's first k keys (every key is set from the start).
-        let first = &mut self.first[group];
-        let Some(&last) = first.last() else {
-            return;
-        };
-        match first.binary_search(&old) {
-            Ok(p) => {
-                first.remove(p);
-                // The first k - 1 keys stay among the first k; the k-th is `new` if it goes
-                // before the old last, else the set's next key after the array's end (which
-                // may be `new`).
-                if new < last {
-                    let q = first.binary_search(&new).unwrap_or_else(|q| q);
-                    first.insert(q, new);
-                } else {
-                    // Every key of the set after the array's end (or after `old`, the set's
-                    // least key, when the array is now empty) is past the first k - 1.
-                    let end = first.last().copied().unwrap_or(last);
-                    if let Some(&next) = set.range((Excluded(end), Unbounded)).next() {
-                        first.push(next);
-                    }
+        let (first, rest) = (&mut self.first[group], &mut self.rest[group]);
+        // Keys are distinct (they hold the item): `old` is in the array iff it is at most the
+        // array's last.
+        let in_first = first.last().is_some_and(|&last| old <= last);
+        if in_first {
+            // The array holds `old` (keys are distinct and every key is in one of the two).
+            let Ok(p) = first.binary_search(&old) else {
+                return;
+            };
+            // `new` stays in the array when it precedes every key of the set, and moves from
+            // p to its place past the keys between (usually a few); else it enters the set and
+            // the set's first key fills the array.
+            match rest.first() {
+                Some(&next) if next < new => {
+                    first.remove(p);
+                    rest.insert(new);
+                    rest.pop_first();
+                    first.push(next);
+                }
+                _ if new < old => {
+                    let q = first[..p].partition_point(|k| *k < new);
+                    first[q..=p].rotate_right(1);
+                    first[q] = new;
+                }
+                _ => {
+                    let q = p + first[p + 1..].partition_point(|k| *k < new);
+                    first[p..=q].rotate_left(1);
+                    first[q] = new;
                 }
             }
-            Err(_) => {
-                if new < last {
-                    let q = first.binary_search(&new).unwrap_or_else(|q| q);
-                    first.insert(q, new);
+        } else {
+            rest.remove(&old);
+            match first.last() {
+                Some(&last) if new < last => {
                     first.pop();
+                    insert_sorted(first, new);
+                    rest.insert(last);
+                }
+                _ => {
+                    rest.insert(new);
                 }
             }
         }
     }
+}
+
+/// Inserts `key` into the sorted `keys` at its place.
+#[inline]
+fn insert_sorted(keys: &mut Vec<Key>, key: Key) {
+    let q = keys.binary_search(&key).unwrap_or_else(|q| q);
+    keys.insert(q, key);
 }
 
 #[cfg(test)]
@@ -124,11 +145,11 @@ mod tests {
     use rand::Rng;
 
     #[test]
-    fn the_array_equals_the_sets_first_k_after_every_move() {
-        // Random score moves with many ties (scores on a coarse grid), for k = 1, 5, n - 1
-        // and n (= every item).
+    fn the_array_equals_the_first_k_keys_after_every_move() {
+        // Random score moves with many ties (scores on a coarse grid), for k = 0, 1, 5, n - 1
+        // and n (= every item), against a full sort of every key.
         let (groups, n) = (3, 12);
-        for k in [1, 5, n - 1, n, n + 3] {
+        for k in [0, 1, 5, n - 1, n, n + 3] {
             let mut t = GreedyTop::new(groups, n, k, |g, j| ((g + j) % 4) as f64 / 4.0);
             let mut rng = SeedSequence::new(k as u64).stream(0, Source::Ranking);
             for _ in 0..4000 {
@@ -136,10 +157,13 @@ mod tests {
                 let j = rng.random_range(0..n);
                 let s = f64::from(rng.random_range(0..6u32)) / 5.0;
                 t.rekey(g, j, s);
-                for (g, set) in t.sets.iter().enumerate() {
-                    let want: Vec<u32> = set.iter().take(k.min(n)).map(|&(_, j)| j).collect();
+                for g in 0..groups {
+                    let mut all = t.keys[g * n..(g + 1) * n].to_vec();
+                    all.sort_unstable();
+                    let want: Vec<u32> = all.iter().take(k.min(n)).map(|&(_, j)| j).collect();
                     let got: Vec<u32> = t.first(g).collect();
                     assert_eq!(got, want, "k = {k}");
+                    assert_eq!(t.first[g].len() + t.rest[g].len(), n, "every key kept once");
                 }
             }
         }

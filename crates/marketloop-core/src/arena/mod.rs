@@ -32,6 +32,7 @@ mod greedy_top;
 pub mod learning;
 pub mod measures;
 pub mod model;
+mod oracle;
 pub mod performance;
 pub mod platform;
 pub mod ranking;

@@ -8,6 +8,7 @@
 
 use super::choice::ArenaChoice;
 use super::model::{Arena, ReputationScope};
+use super::oracle::OracleSlates;
 use super::ranking::ArenaRanking;
 use crate::bandits::{Firm, Reputation};
 use crate::market::choice::Slate;
@@ -27,6 +28,10 @@ pub struct Platform {
     pub(super) chosen: u64,
     pub(super) bought: u64,
     pub(super) regret: f64,
+    /// Per type, the purchase probability under the quality oracle's slate at the current
+    /// counts, once computed and while none of that slate's items has been bought since (kept
+    /// only for a choice rule whose probability reads the slate's counts alone).
+    oracle_value: Vec<Option<f64>>,
 }
 
 impl Platform {
@@ -53,6 +58,7 @@ impl Platform {
             chosen: 0,
             bought: 0,
             regret: 0.0,
+            oracle_value: vec![None; arena.market.n_types()],
         }
     }
 
@@ -96,14 +102,14 @@ impl Platform {
     }
 
     /// Serves one type-`user_type` user with purchase coin `u_buy`, her trial drawn from
-    /// `choice`. A `game` user counts in the tallies and the regret (against `oracle`, the
-    /// quality oracle's slate for her type with its attention); a warm-start user does not.
+    /// `choice`. A `game` user counts in the tallies and the regret (against the quality
+    /// oracle's slate for her type in `oracle`); a warm-start user does not.
     #[inline]
     #[allow(clippy::too_many_arguments)]
     pub(super) fn serve<C: ArenaChoice>(
         &mut self,
         arena: &Arena<C>,
-        oracle: &Slate<'_>,
+        oracle: &OracleSlates,
         user_type: usize,
         u_buy: f64,
         choice: &mut PortableRng,
@@ -121,25 +127,41 @@ impl Platform {
         };
         let items = self.ranking.dyn_rank(&ctx, &mut self.rng);
         let slate = Slate::ranked(items, vhat, iota);
-        let tried = arena.choice.sample_slate(
-            market,
-            &self.state,
-            user_type,
-            &slate,
-            &mut self.buf,
-            choice,
-        );
-        if game {
-            let shown = arena.choice.sampled_purchase_probability(
+        let (tried, shown) = if game {
+            arena.choice.sample_slate_and_purchase(
                 market,
                 &self.state,
                 user_type,
                 &slate,
-                &self.buf,
+                &mut self.buf,
+                choice,
+            )
+        } else {
+            let tried = arena.choice.sample_slate(
+                market,
+                &self.state,
+                user_type,
+                &slate,
+                &mut self.buf,
+                choice,
             );
-            let star = arena
-                .choice
-                .purchase_probability(market, &self.state, user_type, oracle);
+            (tried, 0.0)
+        };
+        if game {
+            let star = match self.oracle_value[user_type] {
+                Some(star) => star,
+                None => {
+                    let slate = oracle.slate(user_type);
+                    let star =
+                        arena
+                            .choice
+                            .purchase_probability(market, &self.state, user_type, &slate);
+                    if arena.choice.slate_counts_only() {
+                        self.oracle_value[user_type] = Some(star);
+                    }
+                    star
+                }
+            };
             self.regret += star - shown;
         }
         self.state.record_trial(tried);
@@ -148,6 +170,9 @@ impl Platform {
             if u_buy < market.quality_at(user_type, j) {
                 bought = true;
                 self.state.purchase(j);
+                for &i in oracle.types_showing(j) {
+                    self.oracle_value[i as usize] = None;
+                }
                 self.ranking
                     .dyn_on_purchase(j, self.state.counts(), &mut self.rng);
             }

@@ -26,11 +26,11 @@ use super::choice::ArenaChoice;
 use super::error::ArenaError;
 use super::measures::{gini, specialisation, ArenaPoint, ArenaTrajectory, PlatformPoint};
 use super::model::Arena;
+use super::oracle::OracleSlates;
 use super::platform::Platform;
 use crate::bandits::{Reputation, ResponseFunction};
-use crate::market::choice::Slate;
 use crate::market::sampling::AliasTable;
-use crate::market::{CountState, DynRankingPolicy, QualityRanking, RankingPolicy};
+use crate::market::{CountState, DynRankingPolicy};
 use crate::rng::{PortableRng, SeedSequence, Source};
 use crate::runner::{stop_requested, STOP_CHECK_STEPS};
 use rand::Rng;
@@ -50,48 +50,6 @@ pub fn platform_stream(
         p => seeds
             .derive(&format!("arena-platform-{p}"))
             .stream(replicate, source),
-    }
-}
-
-/// The quality oracle's slate for every type (k items each, k = the positions) and each
-/// entry's attention vhat_ij iota_p: the regret's comparison slate, with the products a ranked
-/// slate would compute every step computed once.
-#[derive(Clone, Debug)]
-struct OracleSlates {
-    k: usize,
-    items: Vec<u32>,
-    attention: Vec<f64>,
-}
-
-impl OracleSlates {
-    fn new<C: ArenaChoice>(arena: &Arena<C>, rng: &mut PortableRng) -> Self {
-        let market = &arena.market;
-        let k = arena.bias.positions().min(market.n_items());
-        let iota = arena.bias.weights();
-        let mut quality = QualityRanking::new(market, k);
-        let (mut items, mut attention) = (Vec::new(), Vec::new());
-        for i in 0..market.n_types() {
-            let shown = quality.shown(i, rng);
-            let vhat = market.visibility_row(i);
-            attention.extend(
-                shown
-                    .iter()
-                    .zip(iota)
-                    .map(|(&j, &io)| vhat.get(j as usize) * io),
-            );
-            items.extend_from_slice(shown);
-        }
-        Self {
-            k,
-            items,
-            attention,
-        }
-    }
-
-    /// Type `i`'s slate.
-    fn slate(&self, i: usize) -> Slate<'_> {
-        let range = i * self.k..(i + 1) * self.k;
-        Slate::new(&self.items[range.clone()], &self.attention[range])
     }
 }
 
@@ -213,7 +171,7 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
                 self.arrival.sample(rng.random::<f64>())
             };
             let u_buy = rng.random::<f64>();
-            self.platforms[p].serve(arena, &self.oracle.slate(i), i, u_buy, &mut rng, false);
+            self.platforms[p].serve(arena, &self.oracle, i, u_buy, &mut rng, false);
         }
     }
 
@@ -244,8 +202,7 @@ impl<'a, C: ArenaChoice> ArenaRun<'a, C> {
             }
             self.active[arena.response.choose(&self.reps, &mut self.response_rng)]
         };
-        let oracle = self.oracle.slate(i);
-        self.platforms[p].serve(arena, &oracle, i, u_buy, &mut self.choice_rng, true);
+        self.platforms[p].serve(arena, &self.oracle, i, u_buy, &mut self.choice_rng, true);
         self.joint[p][i] += 1;
         self.step += 1;
     }

@@ -61,6 +61,26 @@ impl ChoiceModel for MultinomialLogit {
         scratch: &mut [f64],
         rng: &mut R,
     ) -> Option<usize> {
+        self.sample_slate_with(market, state, user_type, slate, scratch, rng, |_, _| {})
+    }
+}
+
+impl MultinomialLogit {
+    /// [`ChoiceModel::sample_slate`], handing each shown item j and its trial weight w to
+    /// `each(j, w)` in position order as the weights are computed (the arena's regret sums
+    /// w q_ij in the same pass).
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    pub fn sample_slate_with<R: Rng + ?Sized>(
+        &self,
+        market: &Market,
+        state: &CountState,
+        user_type: usize,
+        slate: &Slate<'_>,
+        scratch: &mut [f64],
+        rng: &mut R,
+        mut each: impl FnMut(usize, f64),
+    ) -> Option<usize> {
         let u = rng.random::<f64>();
         let items = slate.items;
         let g = state.powers(market.feedback_index()[user_type]);
@@ -71,10 +91,11 @@ impl ChoiceModel for MultinomialLogit {
                     let w = a * g[j as usize];
                     *b = w;
                     total += w;
+                    each(j as usize, w);
                 }
             }
             Attention::Product { vhat, iota } => {
-                total = with_row!(vhat, vhat => product_weights(vhat, iota, items, g, scratch));
+                total = with_row!(vhat, vhat => product_weights(vhat, iota, items, g, scratch, &mut each));
             }
         }
         if total <= 0.0 {
@@ -87,7 +108,8 @@ impl ChoiceModel for MultinomialLogit {
     }
 }
 
-/// The weights vhat_j iota_p d_j^r of a ranked slate into `scratch`; returns their sum.
+/// The weights vhat_j iota_p d_j^r of a ranked slate into `scratch`, each also handed to
+/// `each(j, w)`; returns their sum.
 #[inline(always)]
 fn product_weights<S: Scalar>(
     vhat: &[S],
@@ -95,6 +117,7 @@ fn product_weights<S: Scalar>(
     items: &[u32],
     g: &[f64],
     scratch: &mut [f64],
+    each: &mut impl FnMut(usize, f64),
 ) -> f64 {
     let mut total = 0.0;
     for ((b, &io), &j) in scratch.iter_mut().zip(iota).zip(items) {
@@ -102,6 +125,7 @@ fn product_weights<S: Scalar>(
         let w = vhat[j].widen() * io * g[j];
         *b = w;
         total += w;
+        each(j, w);
     }
     total
 }
