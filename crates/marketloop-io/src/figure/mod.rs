@@ -19,6 +19,7 @@
 mod axes;
 mod draw;
 mod layout;
+mod pdf_order;
 mod render;
 mod style;
 mod svg;
