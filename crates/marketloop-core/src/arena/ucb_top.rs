@@ -3,17 +3,21 @@
 //! The index of item j in a group is mean_j + c sqrt(ln N / n_j) (N trials of the group, n_j of
 //! the item; an untried item's index is infinite). ln N changes every step, so a full ranking
 //! recomputes n indices per user. But items with the same trial count n share the bonus, so
-//! inside such a class the order by index is the order by posterior mean. Each group keeps its
-//! items in one ordered set per trial count, keyed by (mean descending, item ascending); a
-//! ranking is a k-way merge of the classes' heads by (index descending, mean descending, item
-//! ascending), in which only the k best heads take part (a class whose head ranks below k other
-//! heads has no item in the top k): O(C + k log k) per user for C non-empty trial counts, and a
-//! trial moves one item between two sets (O(log n)). The order is exactly the full sort's by
-//! that key.
+//! inside such a class the order by index is the order by posterior mean. Each group keeps one
+//! class per trial count, its items sorted by (mean descending, item ascending), and the
+//! classes' trial counts, head means and head items side by side in arrays; a ranking computes
+//! each class's bonus and head index in one pass over those arrays, keeps the k best heads (a
+//! class whose head ranks below k other heads has no item in the top k) and merges their
+//! classes by (index descending, mean descending, item ascending): O(C + k log k) per user for
+//! C non-empty trial counts. The order is exactly the full sort's by that key.
+//!
+//! A class stores its items best last, so that the items a ranking shows (its classes' best)
+//! leave it from the end: a trial moves one item from its class to the next by two binary
+//! searches and two shifts of the items better than it.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::binary_heap::PeekMut;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::BinaryHeap;
 
 /// An item's key inside its trial-count class: mean descending (its bits order like the float
 /// for a mean in [0, 1]), then the item ascending.
@@ -27,9 +31,11 @@ struct Head {
     index: u64,
     mean: u64,
     item: u32,
-    trials: u32,
-    /// The class's place in the merge's list of class iterators.
+    /// The class (its place in the group's arrays) and how many of its items the merge took.
     slot: u32,
+    taken: u32,
+    /// The class's bonus.
+    bonus: f64,
 }
 
 impl Head {
@@ -69,12 +75,83 @@ impl Ord for Head {
 
 /// The UCB index of a class with `trials` trials: `mean + c sqrt(ln_n / trials)`, infinite when
 /// untried (the same expression as the full ranking's, so equal inputs give equal indices).
+#[cfg(test)]
+fn ucb_index(mean: f64, trials: u32, c: f64, ln_n: f64) -> f64 {
+    mean + ucb_bonus(trials, c, ln_n)
+}
+
+/// The bonus `c sqrt(ln_n / trials)` every item of a class adds to its mean; infinite when
+/// untried (a mean is finite, so the index is infinite too).
 #[inline]
-pub(crate) fn ucb_index(mean: f64, trials: u32, c: f64, ln_n: f64) -> f64 {
+fn ucb_bonus(trials: u32, c: f64, ln_n: f64) -> f64 {
     if trials == 0 {
         f64::INFINITY
     } else {
-        mean + c * (ln_n / f64::from(trials)).sqrt()
+        c * (ln_n / f64::from(trials)).sqrt()
+    }
+}
+
+/// One group's classes, in ascending trial count, as parallel arrays.
+#[derive(Clone, Debug, Default)]
+struct Classes {
+    trials: Vec<u32>,
+    /// Each class's best key's mean and item (its head).
+    head_mean: Vec<f64>,
+    head_item: Vec<u32>,
+    /// Each class's keys, best last.
+    keys: Vec<Vec<Key>>,
+}
+
+impl Classes {
+    /// Class `c`'s head fields from its keys (it is not empty).
+    fn set_head(&mut self, c: usize) {
+        if let Some(&(Reverse(bits), item)) = self.keys[c].last() {
+            self.head_mean[c] = f64::from_bits(bits);
+            self.head_item[c] = item;
+        }
+    }
+
+    /// Removes `key` from the class of `trials` (where it is).
+    fn remove(&mut self, trials: u32, key: Key) {
+        let Ok(c) = self.trials.binary_search(&trials) else {
+            return;
+        };
+        let keys = &mut self.keys[c];
+        // Best last: the keys descend, so the search compares the other way round.
+        let Ok(p) = keys.binary_search_by(|probe| key.cmp(probe)) else {
+            return;
+        };
+        keys.remove(p);
+        if keys.is_empty() {
+            self.trials.remove(c);
+            self.head_mean.remove(c);
+            self.head_item.remove(c);
+            self.keys.remove(c);
+        } else if p == keys.len() {
+            self.set_head(c);
+        }
+    }
+
+    /// Adds `key` to the class of `trials` (made if there is none).
+    fn insert(&mut self, trials: u32, key: Key) {
+        let c = match self.trials.binary_search(&trials) {
+            Ok(c) => c,
+            Err(c) => {
+                self.trials.insert(c, trials);
+                self.head_mean.insert(c, 0.0);
+                self.head_item.insert(c, 0);
+                self.keys.insert(c, Vec::new());
+                c
+            }
+        };
+        let keys = &mut self.keys[c];
+        let p = keys
+            .binary_search_by(|probe| key.cmp(probe))
+            .unwrap_or_else(|p| p);
+        keys.insert(p, key);
+        if p + 1 == keys.len() {
+            self.set_head(c);
+        }
     }
 }
 
@@ -83,7 +160,7 @@ pub(crate) fn ucb_index(mean: f64, trials: u32, c: f64, ln_n: f64) -> f64 {
 pub(crate) struct UcbTop {
     n: usize,
     prior_mean: f64,
-    classes: Vec<BTreeMap<u32, BTreeSet<Key>>>,
+    groups: Vec<Classes>,
     heap: BinaryHeap<Head>,
 }
 
@@ -97,7 +174,7 @@ impl UcbTop {
         let mut t = UcbTop {
             n,
             prior_mean,
-            classes: vec![BTreeMap::new(); groups],
+            groups: vec![Classes::default(); groups],
             heap: BinaryHeap::new(),
         };
         t.reset();
@@ -106,9 +183,17 @@ impl UcbTop {
 
     /// Back to every item untried.
     pub(crate) fn reset(&mut self) {
-        for g in &mut self.classes {
-            g.clear();
-            g.insert(0, (0..self.n).map(|j| key(self.prior_mean, j)).collect());
+        for g in &mut self.groups {
+            *g = Classes::default();
+            // Best last: the items descending (they share the prior mean).
+            let keys: Vec<Key> = (0..self.n).rev().map(|j| key(self.prior_mean, j)).collect();
+            if !keys.is_empty() {
+                g.trials.push(0);
+                g.head_mean.push(0.0);
+                g.head_item.push(0);
+                g.keys.push(keys);
+                g.set_head(0);
+            }
         }
     }
 
@@ -122,45 +207,37 @@ impl UcbTop {
         old_mean: f64,
         mean: f64,
     ) {
-        let classes = &mut self.classes[group];
-        if let Some(set) = classes.get_mut(&old_trials) {
-            set.remove(&key(old_mean, item));
-            if set.is_empty() {
-                classes.remove(&old_trials);
-            }
-        }
-        classes
-            .entry(old_trials + 1)
-            .or_default()
-            .insert(key(mean, item));
+        let g = &mut self.groups[group];
+        g.remove(old_trials, key(old_mean, item));
+        g.insert(old_trials + 1, key(mean, item));
     }
 
     /// The `k` items of group `group` with the largest UCB index (constant `c`, `ln_n` = ln N),
     /// in order, into `out`.
     pub(crate) fn top_k(&mut self, group: usize, k: usize, c: f64, ln_n: f64, out: &mut Vec<u32>) {
         out.clear();
-        self.heap.clear();
-        let classes = &self.classes[group];
-        let head = |trials: u32, slot: usize, &(Reverse(bits), item): &Key| {
-            let mean = f64::from_bits(bits);
-            Head {
-                index: ordered(ucb_index(mean, trials, c, ln_n)),
-                mean: ordered(mean),
-                item,
-                trials,
-                slot: slot as u32,
-            }
-        };
-        // One iterator per class, in key order: a class's next head is its iterator's next
-        // item (no search per item taken).
-        let mut iters: Vec<_> = classes.iter().map(|(&t, set)| (t, set.iter())).collect();
+        let g = &self.groups[group];
+        // Every class's head, from the side-by-side arrays.
         let mut heads = std::mem::take(&mut self.heap).into_vec();
         heads.clear();
-        for (slot, (trials, it)) in iters.iter_mut().enumerate() {
-            if let Some(first) = it.next() {
-                heads.push(head(*trials, slot, first));
-            }
-        }
+        heads.extend(
+            g.trials
+                .iter()
+                .zip(&g.head_mean)
+                .zip(&g.head_item)
+                .enumerate()
+                .map(|(slot, ((&t, &mean), &item))| {
+                    let bonus = ucb_bonus(t, c, ln_n);
+                    Head {
+                        index: ordered(mean + bonus),
+                        mean: ordered(mean),
+                        item,
+                        slot: slot as u32,
+                        taken: 0,
+                        bonus,
+                    }
+                }),
+        );
         // A class whose head ranks below k other heads has no item in the top k (its items
         // rank below its head): only the k best heads enter the merge.
         if k > 0 && heads.len() > k {
@@ -175,8 +252,16 @@ impl UcbTop {
                 break;
             };
             out.push(top.item);
-            match iters[top.slot as usize].1.next() {
-                Some(next) => *top = head(top.trials, top.slot as usize, next),
+            let keys = &g.keys[top.slot as usize];
+            top.taken += 1;
+            match keys.len().checked_sub(1 + top.taken as usize) {
+                Some(p) => {
+                    let (Reverse(bits), item) = keys[p];
+                    let mean = f64::from_bits(bits);
+                    top.index = ordered(mean + top.bonus);
+                    top.mean = ordered(mean);
+                    top.item = item;
+                }
                 None => {
                     PeekMut::pop(top);
                 }
