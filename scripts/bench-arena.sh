@@ -2,7 +2,8 @@
 # Times `marketloop arena` end to end on issue 11's workload: the authors' 100 MovieLens types
 # and 1682 items (Zhu, Cheung & Xie's Figure-2 inputs), r = 0.5, the 50 MusicLab positions,
 # one platform per ranking (quality oracle, performance ranking, greedy, UCB, Thompson sampling;
-# popularity-free, personalised), then greedy against Thompson sampling (two platforms). One run each, one
+# popularity-free, personalised), then two greedy platforms (the two-platform target's pair:
+# the same ranking on both) and greedy against Thompson sampling. One run each, one
 # thread, printing wall and CPU seconds and the load average, and the CPU nanoseconds per user
 # net of the set-up (reading the inputs, building the run), measured by a one-user run.
 # Targets (issue 11): greedy or UCB <= 400 ns per user, Thompson <= 3 us, two platforms <= 1.5x
@@ -36,8 +37,10 @@ spec() { # name, users, then one ranking per platform
         echo "quality = { file = \"$inputs/qualities.npy\" }"
         echo 'feedback = 0.5'
         echo 'initial_counts = { uniform = [2, 3] }'
+        local i=0
         for r in "$@"; do
-            printf '[[platforms]]\nname = "%s"\nranking = "%s"\n' "$r" "$r"
+            printf '[[platforms]]\nname = "%s-%d"\nranking = "%s"\n' "$r" "$i" "$r"
+            i=$((i + 1))
         done
     } >"$work/$name.toml"
 }
@@ -71,4 +74,5 @@ run() { # label, then one ranking per platform
 for r in ${RANKINGS:-quality performance greedy ucb thompson}; do
     run "$r" "$r"
 done
+run "greedy vs greedy" greedy greedy
 run "greedy vs thompson" greedy thompson
