@@ -127,26 +127,16 @@ impl Platform {
         };
         let items = self.ranking.dyn_rank(&ctx, &mut self.rng);
         let slate = Slate::ranked(items, vhat, iota);
-        let (tried, shown) = if game {
-            arena.choice.sample_slate_and_purchase(
-                market,
-                &self.state,
-                user_type,
-                &slate,
-                &mut self.buf,
-                choice,
-            )
-        } else {
-            let tried = arena.choice.sample_slate(
-                market,
-                &self.state,
-                user_type,
-                &slate,
-                &mut self.buf,
-                choice,
-            );
-            (tried, 0.0)
-        };
+        // The shown slate's purchase probability comes with the trial (a warm-start user's
+        // is not used: she is outside the regret).
+        let (tried, shown) = arena.choice.sample_slate_and_purchase(
+            market,
+            &self.state,
+            user_type,
+            &slate,
+            &mut self.buf,
+            choice,
+        );
         if game {
             let star = match self.oracle_value[user_type] {
                 Some(star) => star,
