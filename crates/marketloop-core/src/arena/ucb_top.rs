@@ -9,7 +9,9 @@
 //! each class's bonus and head index in one pass over those arrays, keeps the k best heads (a
 //! class whose head ranks below k other heads has no item in the top k) and merges their
 //! classes by (index descending, mean descending, item ascending): O(C + k log k) per user for
-//! C non-empty trial counts. The order is exactly the full sort's by that key.
+//! C non-empty trial counts. The untried items (infinite index) come first in key order
+//! without a merge, which is all a ranking needs while a group has k of them. The order is
+//! exactly the full sort's by that key.
 //!
 //! A class stores its items best last, so that the items a ranking shows (its classes' best)
 //! leave it from the end: a trial moves one item from its class to the next by two binary
@@ -217,7 +219,19 @@ impl UcbTop {
     pub(crate) fn top_k(&mut self, group: usize, k: usize, c: f64, ln_n: f64, out: &mut Vec<u32>) {
         out.clear();
         let g = &self.groups[group];
-        // Every class's head, from the side-by-side arrays.
+        // The untried items' index is infinite and every other is finite: the untried come
+        // first, in key order (the merge's order among equal indices), and the merge only fills
+        // what they leave.
+        let untried = usize::from(g.trials.first() == Some(&0));
+        if untried == 1 {
+            out.extend(g.keys[0].iter().rev().take(k).map(|&(_, j)| j));
+        }
+        // Places left for the merge.
+        let rest = k - out.len();
+        if rest == 0 {
+            return;
+        }
+        // Every other class's head, from the side-by-side arrays.
         let mut heads = std::mem::take(&mut self.heap).into_vec();
         heads.clear();
         heads.extend(
@@ -226,6 +240,7 @@ impl UcbTop {
                 .zip(&g.head_mean)
                 .zip(&g.head_item)
                 .enumerate()
+                .skip(untried)
                 .map(|(slot, ((&t, &mean), &item))| {
                     let bonus = ucb_bonus(t, c, ln_n);
                     Head {
@@ -239,10 +254,10 @@ impl UcbTop {
                 }),
         );
         // A class whose head ranks below k other heads has no item in the top k (its items
-        // rank below its head): only the k best heads enter the merge.
-        if k > 0 && heads.len() > k {
-            heads.select_nth_unstable_by(k - 1, |a, b| b.rank(a));
-            heads.truncate(k);
+        // rank below its head): only the `rest` best heads enter the merge.
+        if heads.len() > rest {
+            heads.select_nth_unstable_by(rest - 1, |a, b| b.rank(a));
+            heads.truncate(rest);
         }
         self.heap = BinaryHeap::from(heads);
         // The best head is replaced in place by its class's next item (one sift down, not a
