@@ -36,7 +36,7 @@ pub trait ArenaChoice: ChoiceModel + Clone + Send + Sync {
         self.purchase_probability(market, state, user_type, slate)
     }
 
-    /// A game user's trial ([`ChoiceModel::sample_slate`]) and then
+    /// A user's trial ([`ChoiceModel::sample_slate`]) and then
     /// [`ArenaChoice::sampled_purchase_probability`] of the slate, in one call. The default
     /// makes the two calls; the logit sums the purchase probability's terms in the same pass
     /// as the trial weights (the same terms in the same order: the same value to the bit).

@@ -30,8 +30,10 @@ pub struct Platform {
     pub(super) regret: f64,
     /// Per type, the purchase probability under the quality oracle's slate at the current
     /// counts, once computed and while none of that slate's items has been bought since (kept
-    /// only for a choice rule whose probability reads the slate's counts alone).
+    /// only for a choice rule whose probability reads the slate's counts alone), and the
+    /// powers' epoch they were computed in (a rescaling of the powers forgets them all).
     oracle_value: Vec<Option<f64>>,
+    oracle_epoch: u64,
 }
 
 impl Platform {
@@ -59,6 +61,7 @@ impl Platform {
             bought: 0,
             regret: 0.0,
             oracle_value: vec![None; arena.market.n_types()],
+            oracle_epoch: 0,
         }
     }
 
@@ -138,6 +141,10 @@ impl Platform {
             choice,
         );
         if game {
+            if self.oracle_epoch != self.state.epoch() {
+                self.oracle_epoch = self.state.epoch();
+                self.oracle_value.fill(None);
+            }
             let star = match self.oracle_value[user_type] {
                 Some(star) => star,
                 None => {

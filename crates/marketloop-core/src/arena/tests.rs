@@ -13,6 +13,11 @@ use crate::market::{
 use crate::rng::SeedSequence;
 
 pub(super) fn hetero_market() -> Market {
+    market_with_feedback([0.5, 0.8, 1.2])
+}
+
+/// The three-type test market with feedback exponents `r`.
+fn market_with_feedback(r: [f64; 3]) -> Market {
     let (m, n) = (3, 30);
     let v: Vec<f64> = (0..m * n)
         .map(|k| 0.1 + ((k * 7) % 11) as f64 / 11.0)
@@ -25,7 +30,7 @@ pub(super) fn hetero_market() -> Market {
         .weights([0.2, 0.3, 0.5])
         .visibility(v)
         .quality(q)
-        .feedback([0.5, 0.8, 1.2])
+        .feedback(r)
         .initial_counts(InitialCounts::Uniform { low: 2, high: 3 })
         .build()
         .unwrap()
@@ -500,8 +505,10 @@ impl ArenaChoice for PlainLogit {
 fn the_kept_oracle_probabilities_and_the_fused_pass_give_the_plain_regret_to_the_bit() {
     // The logit keeps each type's oracle purchase probability until one of its slate's items is
     // bought, and sums the shown slate's in the trial's pass; the default paths recompute both.
-    // Two platforms (greedy and Thompson, one with a warm start) on the three-type market:
-    // every measurement equal to the bit, the regrets included.
+    // Two platforms (greedy and Thompson, one with a warm start) on the three-type market, and
+    // on the same market with exponents so large that the powers are rescaled during the run
+    // (which forgets every kept probability): every measurement equal to the bit, the regrets
+    // included.
     let learner = |rule| {
         ArenaRankingSpec::Learning(LearningSpec {
             rule,
@@ -516,21 +523,27 @@ fn the_kept_oracle_probabilities_and_the_fused_pass_give_the_plain_regret_to_the
         greedy,
         PlatformSpec::new("thompson", learner(LearningRule::Thompson)),
     ];
-    let build = || {
-        Arena::builder()
-            .market(hetero_market())
-            .position_bias(PositionBias::log_discount(8).unwrap())
-            .platforms(platforms.clone())
-            .steps(6000)
-            .every(500)
-    };
-    let kept = build().build().unwrap();
-    let plain = build().choice(PlainLogit).build().unwrap();
-    for r in 0..3 {
-        let a = kept.run_replicate(SeedSequence::new(17), r).unwrap();
-        let b = plain.run_replicate(SeedSequence::new(17), r).unwrap();
-        assert_eq!(a, b, "replicate {r}");
-        let regret = a.points.last().unwrap().platforms[0].regret;
-        assert!(regret != 0.0, "the regret is exercised: {regret}");
+    for (r, rescaled) in [([0.5, 0.8, 1.2], false), ([0.5, 60.0, 120.0], true)] {
+        let build = || {
+            Arena::builder()
+                .market(market_with_feedback(r))
+                .position_bias(PositionBias::log_discount(8).unwrap())
+                .platforms(platforms.clone())
+                .steps(6000)
+                .every(500)
+        };
+        let kept = build().build().unwrap();
+        let plain = build().choice(PlainLogit).build().unwrap();
+        for rep in 0..3 {
+            let mut run = kept.start(SeedSequence::new(17), rep).unwrap();
+            run.run_to_end();
+            let epochs = (0..2).map(|p| run.platform(p).state().epoch()).max();
+            assert_eq!(epochs > Some(0), rescaled, "{r:?}: epochs {epochs:?}");
+            let a = run.trajectory();
+            let b = plain.run_replicate(SeedSequence::new(17), rep).unwrap();
+            assert_eq!(a, b, "{r:?}, replicate {rep}");
+            let regret = a.points.last().unwrap().platforms[0].regret;
+            assert!(regret != 0.0, "the regret is exercised: {regret}");
+        }
     }
 }
