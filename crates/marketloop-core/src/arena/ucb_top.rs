@@ -219,10 +219,13 @@ impl UcbTop {
     pub(crate) fn top_k(&mut self, group: usize, k: usize, c: f64, ln_n: f64, out: &mut Vec<u32>) {
         out.clear();
         let g = &self.groups[group];
-        // The untried items' index is infinite and every other is finite: the untried come
-        // first, in key order (the merge's order among equal indices), and the merge only fills
-        // what they leave.
-        let untried = usize::from(g.trials.first() == Some(&0));
+        // The untried items' index is infinite and every other is finite (a mean is at most 1
+        // and a bonus at most c sqrt(ln N), so a tried index is at most 1 + that, when that is
+        // finite): the untried come first, in key order (the merge's order among equal
+        // indices), and the merge only fills what they leave. With a c so large that a tried
+        // index overflows too, every class goes through the merge.
+        let finite = (1.0 + ucb_bonus(1, c, ln_n)).is_finite();
+        let untried = usize::from(finite && g.trials.first() == Some(&0));
         if untried == 1 {
             out.extend(g.keys[0].iter().rev().take(k).map(|&(_, j)| j));
         }
@@ -290,6 +293,19 @@ mod tests {
     use super::*;
     use crate::rng::{SeedSequence, Source};
     use rand::Rng;
+
+    #[test]
+    fn a_bonus_that_overflows_ranks_as_the_full_sort_does() {
+        // c = f64::MAX: a tried item's index is infinite too, and ties with the untried are
+        // broken by the mean (item 3, tried once with a success, first).
+        let mut top = UcbTop::new(1, 4, 0.5);
+        top.observe(0, 3, 0, 0.5, 2.0 / 3.0);
+        let mut out = Vec::new();
+        top.top_k(0, 4, f64::MAX, 3f64.ln(), &mut out);
+        assert_eq!(out, [3, 0, 1, 2]);
+        top.top_k(0, 4, 1.0, 3f64.ln(), &mut out);
+        assert_eq!(out, [0, 1, 2, 3]);
+    }
 
     #[test]
     fn the_merge_equals_a_full_sort_by_index_mean_and_item_at_every_step() {
