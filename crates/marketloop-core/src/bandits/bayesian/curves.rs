@@ -322,18 +322,24 @@ impl Acc {
         self.paths += 1;
         self.best += best;
         self.best_sq += best * best;
+        // Element-wise sums over zipped rows (no index checks; the compiler vectorises them):
+        // each entry takes the same operations as one at a time.
         for i in 0..self.n_alg {
-            let row = &mu[i * s..(i + 1) * s];
-            for (n, &x) in row.iter().enumerate() {
-                let at = i * s + n;
-                self.sum[at] += x;
-                self.sum_sq[at] += x * x;
+            let range = i * s..(i + 1) * s;
+            let row = &mu[range.clone()];
+            let sums = self.sum[range.clone()]
+                .iter_mut()
+                .zip(&mut self.sum_sq[range.clone()])
+                .zip(&mut self.regret_sq[range.clone()]);
+            for (((sum, sum_sq), regret_sq), &x) in sums.zip(row) {
+                *sum += x;
+                *sum_sq += x * x;
                 let r = best - x;
-                self.regret_sq[at] += r * r;
-                if n + 1 < s {
-                    let d = row[n + 1] - x;
-                    self.gain_sq[at] += d * d;
-                }
+                *regret_sq += r * r;
+            }
+            for (gain_sq, w) in self.gain_sq[range].iter_mut().zip(row.windows(2)) {
+                let d = w[1] - w[0];
+                *gain_sq += d * d;
             }
         }
         let mut p = 0;

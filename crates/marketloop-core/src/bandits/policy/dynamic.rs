@@ -50,11 +50,12 @@ impl<P: BanditPolicy + Clone + Send + 'static> DynBanditPolicy for P {
     fn dyn_k(&self) -> usize {
         BanditPolicy::k(self)
     }
-    #[inline]
+    // Inlined, as `Policy`'s dispatch is, into the step loops that call a built-in directly.
+    #[inline(always)]
     fn dyn_select(&mut self, rng: &mut PortableRng) -> usize {
         BanditPolicy::select(self, rng)
     }
-    #[inline]
+    #[inline(always)]
     fn dyn_update(&mut self, arm: usize, reward: f64) {
         BanditPolicy::update(self, arm, reward)
     }
