@@ -129,11 +129,11 @@ impl ArenaChoice for MultinomialLogit {
         rng: &mut R,
     ) -> (Option<usize>, f64) {
         let q = market.quality_row(user_type);
-        let (mut num, mut den) = (0.0, 0.0);
-        let tried =
+        let mut num = 0.0;
+        // The denominator is the trial weights' sum the draw made (the same additions).
+        let (tried, den) =
             self.sample_slate_with(market, state, user_type, slate, scratch, rng, |j, w| {
                 num += w * q.get(j);
-                den += w;
             });
         (tried, if den > 0.0 { num / den } else { 0.0 })
     }

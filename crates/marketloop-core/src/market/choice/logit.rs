@@ -62,13 +62,14 @@ impl ChoiceModel for MultinomialLogit {
         rng: &mut R,
     ) -> Option<usize> {
         self.sample_slate_with(market, state, user_type, slate, scratch, rng, |_, _| {})
+            .0
     }
 }
 
 impl MultinomialLogit {
     /// [`ChoiceModel::sample_slate`], handing each shown item j and its trial weight w to
     /// `each(j, w)` in position order as the weights are computed (the arena's regret sums
-    /// w q_ij in the same pass).
+    /// w q_ij in the same pass), and the weights' sum.
     #[inline]
     #[allow(clippy::too_many_arguments)]
     pub fn sample_slate_with<R: Rng + ?Sized>(
@@ -80,7 +81,7 @@ impl MultinomialLogit {
         scratch: &mut [f64],
         rng: &mut R,
         mut each: impl FnMut(usize, f64),
-    ) -> Option<usize> {
+    ) -> (Option<usize>, f64) {
         let u = rng.random::<f64>();
         let items = slate.items;
         let g = state.powers(market.feedback_index()[user_type]);
@@ -99,12 +100,13 @@ impl MultinomialLogit {
             }
         }
         if total <= 0.0 {
-            return None;
+            return (None, total);
         }
-        match scan_weights(u * total, scratch, items) {
+        let tried = match scan_weights(u * total, scratch, items) {
             Ok(j) => Some(j),
             Err(last) => last,
-        }
+        };
+        (tried, total)
     }
 }
 
