@@ -171,15 +171,11 @@ impl Bounds {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tail_thinning::ln_density_ratio;
     use super::*;
     use crate::rng::SeedSequence;
     use rand::Rng;
     use rand_distr::Exp1;
-
-    /// The exact L of the tail thinning's tests (the same expression as its callers').
-    fn exact_l(a: f64, b: f64, y: f64, ln_t: f64, ln_1t: f64) -> f64 {
-        (a - 1.0) * (y.ln() - ln_t) + (b - 1.0) * ((-y).ln_1p() - ln_1t)
-    }
 
     /// Random Beta posteriors as games make them: (a, b) from the prior 0.6 or 1 plus counts
     /// from 0 to 10^4.
@@ -239,7 +235,7 @@ mod tests {
                     let gap = -1e-6 * rng.random::<f64>();
                     if y < 1.0 {
                         tried_up += 1;
-                        let l = exact_l(a, b, y, ln_t, ln_1t) + rate * (y - t) + gap;
+                        let l = ln_density_ratio(a, b, y, ln_t, ln_1t) + rate * (y - t) + gap;
                         let bounds = Bounds::upper_tail(a, b, t, ln_t, ln_1t, y, rate, gap);
                         decided_up += usize::from(agrees(bounds, l, w));
                     }
@@ -254,7 +250,7 @@ mod tests {
                 if y > 0.0 {
                     tried_lo += 1;
                     let (ln_t, ln_1t) = (t.ln(), (-t).ln_1p());
-                    let l = exact_l(a, b, y, ln_t, ln_1t) - rate * (y - t);
+                    let l = ln_density_ratio(a, b, y, ln_t, ln_1t) - rate * (y - t);
                     let (inv_t, inv_1t) = (1.0 / t, 1.0 / (1.0 - t));
                     let bounds = Bounds::lower_tail(a, b, t, inv_t, inv_1t, ln_t, ln_1t, y, rate);
                     decided_lo += usize::from(agrees(bounds, l, w));

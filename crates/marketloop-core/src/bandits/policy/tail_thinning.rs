@@ -51,7 +51,7 @@ pub(crate) fn ln_beta(a: f64, b: f64) -> f64 {
 /// ln(f(y) / f(t)) for the Beta(a, b) density f, from ln t and ln(1 - t): the acceptance
 /// ratio of both tails' envelopes before their own terms.
 #[inline]
-fn ln_density_ratio(a: f64, b: f64, y: f64, ln_t: f64, ln_1t: f64) -> f64 {
+pub(super) fn ln_density_ratio(a: f64, b: f64, y: f64, ln_t: f64, ln_1t: f64) -> f64 {
     (a - 1.0) * (y.ln() - ln_t) + (b - 1.0) * ((-y).ln_1p() - ln_1t)
 }
 
