@@ -3,27 +3,26 @@
 //! The index of item j in a group is mean_j + c sqrt(ln N / n_j) (N trials of the group, n_j of
 //! the item; an untried item's index is infinite). ln N changes every step, so a full ranking
 //! recomputes n indices per user. But items with the same trial count n share the bonus, so
-//! inside such a class the order by index is the order by posterior mean. Each group keeps one
-//! class per trial count, its items sorted by (mean descending, item ascending), and the
-//! classes' trial counts, head means and head items side by side in arrays; a ranking computes
-//! each class's bonus and head index in one pass over those arrays, keeps the k best heads (a
-//! class whose head ranks below k other heads has no item in the top k) and merges their
-//! classes by (index descending, mean descending, item ascending): O(C + k log k) per user for
-//! C non-empty trial counts. The untried items (infinite index) come first in key order
-//! without a merge, which is all a ranking needs while a group has k of them. The order is
-//! exactly the full sort's by that key.
+//! inside such a class the order by index is the order by posterior mean; and items with the
+//! same trial count and the same mean (the same successes, under the ranking's common prior)
+//! share the whole key but the item, so they form a bucket ordered by item alone. Each group
+//! keeps one class per trial count, each class its buckets by mean, and the classes' trial
+//! counts, head means and head items side by side in arrays; a ranking computes each class's
+//! bonus and head index in one pass over those arrays, keeps the k best heads (a class whose
+//! head ranks below k other heads has no item in the top k) and merges their classes by
+//! (index descending, mean descending, item ascending). The merge keeps its heads sorted, and a
+//! head emits the items of its bucket for as long as they rank above the next-best head: one
+//! comparison per item shown, and a re-sort of the heads only when a bucket runs out or an item
+//! ties with another class's head (equal index and mean, ordered by item). The untried items
+//! (infinite index) come first in key order without a merge, which is all a ranking needs while
+//! a group has k of them. The order is exactly the full sort's by that key: O(C + k) per user
+//! for C non-empty trial counts, plus O(C) per bucket the merge walks past.
 //!
-//! A class stores its items best last, so that the items a ranking shows (its classes' best)
-//! leave it from the end: a trial moves one item from its class to the next by two binary
-//! searches and two shifts of the items better than it.
+//! A bucket stores its items in descending order, so that the items a ranking shows (its
+//! buckets' smallest) leave it from the end; a trial moves one item from its bucket to one of
+//! the next class by binary searches and shifts of one bucket's items, not a whole class's.
 
-use std::cmp::{Ordering, Reverse};
-use std::collections::binary_heap::PeekMut;
-use std::collections::BinaryHeap;
-
-/// An item's key inside its trial-count class: mean descending (its bits order like the float
-/// for a mean in [0, 1]), then the item ascending.
-type Key = (Reverse<u64>, u32);
+use std::cmp::Ordering;
 
 /// A class's current head in the merge.
 #[derive(Clone, Copy, Debug)]
@@ -33,8 +32,10 @@ struct Head {
     index: u64,
     mean: u64,
     item: u32,
-    /// The class (its place in the group's arrays) and how many of its items the merge took.
+    /// The class (its place in the group's arrays), the bucket (its place in the class's
+    /// buckets) and how many of the bucket's items the merge took.
     slot: u32,
+    bucket: u32,
     taken: u32,
     /// The class's bonus.
     bonus: f64,
@@ -58,23 +59,6 @@ fn ordered(x: f64) -> u64 {
     }
 }
 
-impl PartialEq for Head {
-    fn eq(&self, other: &Self) -> bool {
-        self.rank(other) == Ordering::Equal
-    }
-}
-impl Eq for Head {}
-impl PartialOrd for Head {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Head {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.rank(other)
-    }
-}
-
 /// The UCB index of a class with `trials` trials: `mean + c sqrt(ln_n / trials)`, infinite when
 /// untried (the same expression as the full ranking's, so equal inputs give equal indices).
 #[cfg(test)]
@@ -93,65 +77,104 @@ fn ucb_bonus(trials: u32, c: f64, ln_n: f64) -> f64 {
     }
 }
 
+/// The items of one class that share one mean.
+#[derive(Clone, Debug)]
+struct Bucket {
+    /// The mean's bits (a mean in [0, 1]: its bits order like the float).
+    mean: u64,
+    /// The items, descending (the best, the smallest, last).
+    items: Vec<u32>,
+}
+
 /// One group's classes, in ascending trial count, as parallel arrays.
 #[derive(Clone, Debug, Default)]
 struct Classes {
     trials: Vec<u32>,
-    /// Each class's best key's mean and item (its head).
+    /// Each class's best item's mean and item (its head).
     head_mean: Vec<f64>,
     head_item: Vec<u32>,
-    /// Each class's keys, best last.
-    keys: Vec<Vec<Key>>,
+    /// Each class's buckets, in ascending mean (the best last); none is empty.
+    buckets: Vec<Vec<Bucket>>,
+    /// Emptied buckets' storage, reused by new buckets (late in a run most buckets hold one
+    /// item, and a trial empties one and makes another).
+    spare: Vec<Vec<u32>>,
+    /// Emptied classes' bucket storage, likewise.
+    spare_classes: Vec<Vec<Bucket>>,
+}
+
+/// The bits a mean is bucketed and ordered by.
+fn mean_bits(mean: f64) -> u64 {
+    mean.max(0.0).to_bits()
 }
 
 impl Classes {
-    /// Class `c`'s head fields from its keys (it is not empty).
+    /// Class `c`'s head fields from its best bucket (it is not empty).
     fn set_head(&mut self, c: usize) {
-        if let Some(&(Reverse(bits), item)) = self.keys[c].last() {
-            self.head_mean[c] = f64::from_bits(bits);
-            self.head_item[c] = item;
+        if let Some(b) = self.buckets[c].last() {
+            self.head_mean[c] = f64::from_bits(b.mean);
+            self.head_item[c] = b.items[b.items.len() - 1];
         }
     }
 
-    /// Removes `key` from the class of `trials` (where it is).
-    fn remove(&mut self, trials: u32, key: Key) {
+    /// Removes `item` (of mean bits `mean`) from the class of `trials` (where it is).
+    fn remove(&mut self, trials: u32, mean: u64, item: u32) {
         let Ok(c) = self.trials.binary_search(&trials) else {
             return;
         };
-        let keys = &mut self.keys[c];
-        // Best last: the keys descend, so the search compares the other way round.
-        let Ok(p) = keys.binary_search_by(|probe| key.cmp(probe)) else {
+        let buckets = &mut self.buckets[c];
+        let Ok(b) = buckets.binary_search_by(|probe| probe.mean.cmp(&mean)) else {
             return;
         };
-        keys.remove(p);
-        if keys.is_empty() {
+        let items = &mut buckets[b].items;
+        // Descending: the search compares the other way round.
+        let Ok(p) = items.binary_search_by(|probe| item.cmp(probe)) else {
+            return;
+        };
+        items.remove(p);
+        let (left, last) = (items.len(), b + 1 == buckets.len());
+        let head_changed = last && p == left;
+        if left == 0 {
+            self.spare.push(buckets.remove(b).items);
+        }
+        if buckets.is_empty() {
             self.trials.remove(c);
             self.head_mean.remove(c);
             self.head_item.remove(c);
-            self.keys.remove(c);
-        } else if p == keys.len() {
+            self.spare_classes.push(self.buckets.remove(c));
+        } else if head_changed {
             self.set_head(c);
         }
     }
 
-    /// Adds `key` to the class of `trials` (made if there is none).
-    fn insert(&mut self, trials: u32, key: Key) {
+    /// Adds `item` (of mean bits `mean`) to the class of `trials` (made if there is none).
+    fn insert(&mut self, trials: u32, mean: u64, item: u32) {
         let c = match self.trials.binary_search(&trials) {
             Ok(c) => c,
             Err(c) => {
                 self.trials.insert(c, trials);
                 self.head_mean.insert(c, 0.0);
                 self.head_item.insert(c, 0);
-                self.keys.insert(c, Vec::new());
+                let buckets = self.spare_classes.pop().unwrap_or_default();
+                self.buckets.insert(c, buckets);
                 c
             }
         };
-        let keys = &mut self.keys[c];
-        let p = keys
-            .binary_search_by(|probe| key.cmp(probe))
+        let buckets = &mut self.buckets[c];
+        let b = match buckets.binary_search_by(|probe| probe.mean.cmp(&mean)) {
+            Ok(b) => b,
+            Err(b) => {
+                let items = self.spare.pop().unwrap_or_default();
+                buckets.insert(b, Bucket { mean, items });
+                b
+            }
+        };
+        let items = &mut buckets[b].items;
+        let p = items
+            .binary_search_by(|probe| item.cmp(probe))
             .unwrap_or_else(|p| p);
-        keys.insert(p, key);
-        if p + 1 == keys.len() {
+        items.insert(p, item);
+        let at_end = p + 1 == items.len();
+        if b + 1 == buckets.len() && at_end {
             self.set_head(c);
         }
     }
@@ -163,11 +186,8 @@ pub(crate) struct UcbTop {
     n: usize,
     prior_mean: f64,
     groups: Vec<Classes>,
-    heap: BinaryHeap<Head>,
-}
-
-fn key(mean: f64, item: usize) -> Key {
-    (Reverse(mean.max(0.0).to_bits()), item as u32)
+    /// The merge's heads, sorted by rank (the best last).
+    heads: Vec<Head>,
 }
 
 impl UcbTop {
@@ -177,7 +197,7 @@ impl UcbTop {
             n,
             prior_mean,
             groups: vec![Classes::default(); groups],
-            heap: BinaryHeap::new(),
+            heads: Vec::new(),
         };
         t.reset();
         t
@@ -187,13 +207,16 @@ impl UcbTop {
     pub(crate) fn reset(&mut self) {
         for g in &mut self.groups {
             *g = Classes::default();
-            // Best last: the items descending (they share the prior mean).
-            let keys: Vec<Key> = (0..self.n).rev().map(|j| key(self.prior_mean, j)).collect();
-            if !keys.is_empty() {
+            if self.n > 0 {
+                // Descending: the items share the prior mean.
+                let items: Vec<u32> = (0..self.n as u32).rev().collect();
                 g.trials.push(0);
                 g.head_mean.push(0.0);
                 g.head_item.push(0);
-                g.keys.push(keys);
+                g.buckets.push(vec![Bucket {
+                    mean: mean_bits(self.prior_mean),
+                    items,
+                }]);
                 g.set_head(0);
             }
         }
@@ -210,8 +233,8 @@ impl UcbTop {
         mean: f64,
     ) {
         let g = &mut self.groups[group];
-        g.remove(old_trials, key(old_mean, item));
-        g.insert(old_trials + 1, key(mean, item));
+        g.remove(old_trials, mean_bits(old_mean), item as u32);
+        g.insert(old_trials + 1, mean_bits(mean), item as u32);
     }
 
     /// The `k` items of group `group` with the largest UCB index (constant `c`, `ln_n` = ln N),
@@ -227,7 +250,9 @@ impl UcbTop {
         let finite = (1.0 + ucb_bonus(1, c, ln_n)).is_finite();
         let untried = usize::from(finite && g.trials.first() == Some(&0));
         if untried == 1 {
-            out.extend(g.keys[0].iter().rev().take(k).map(|&(_, j)| j));
+            for b in g.buckets[0].iter().rev() {
+                out.extend(b.items.iter().rev().take(k - out.len()));
+            }
         }
         // Places left for the merge.
         let rest = k - out.len();
@@ -235,22 +260,24 @@ impl UcbTop {
             return;
         }
         // Every other class's head, from the side-by-side arrays.
-        let mut heads = std::mem::take(&mut self.heap).into_vec();
+        let heads = &mut self.heads;
         heads.clear();
         heads.extend(
             g.trials
                 .iter()
                 .zip(&g.head_mean)
                 .zip(&g.head_item)
+                .zip(&g.buckets)
                 .enumerate()
                 .skip(untried)
-                .map(|(slot, ((&t, &mean), &item))| {
+                .map(|(slot, (((&t, &mean), &item), buckets))| {
                     let bonus = ucb_bonus(t, c, ln_n);
                     Head {
                         index: ordered(mean + bonus),
                         mean: ordered(mean),
                         item,
                         slot: slot as u32,
+                        bucket: buckets.len() as u32 - 1,
                         taken: 0,
                         bonus,
                     }
@@ -262,27 +289,38 @@ impl UcbTop {
             heads.select_nth_unstable_by(rest - 1, |a, b| b.rank(a));
             heads.truncate(rest);
         }
-        self.heap = BinaryHeap::from(heads);
-        // The best head is replaced in place by its class's next item (one sift down, not a
-        // pop and a push).
+        heads.sort_unstable_by(Head::rank);
         while out.len() < k {
-            let Some(mut top) = self.heap.peek_mut() else {
+            let Some(top) = heads.last_mut() else {
                 break;
             };
             out.push(top.item);
-            let keys = &g.keys[top.slot as usize];
+            let buckets = &g.buckets[top.slot as usize];
+            let items = &buckets[top.bucket as usize].items;
             top.taken += 1;
-            match keys.len().checked_sub(1 + top.taken as usize) {
-                Some(p) => {
-                    let (Reverse(bits), item) = keys[p];
-                    let mean = f64::from_bits(bits);
-                    top.index = ordered(mean + top.bonus);
-                    top.mean = ordered(mean);
-                    top.item = item;
-                }
-                None => {
-                    PeekMut::pop(top);
-                }
+            if let Some(p) = items.len().checked_sub(1 + top.taken as usize) {
+                // The bucket's next item: the same index and mean, a larger item.
+                top.item = items[p];
+            } else if top.bucket > 0 {
+                // The class's next bucket: a lower mean.
+                top.bucket -= 1;
+                top.taken = 0;
+                let b = &buckets[top.bucket as usize];
+                let mean = f64::from_bits(b.mean);
+                top.index = ordered(mean + top.bonus);
+                top.mean = ordered(mean);
+                top.item = b.items[b.items.len() - 1];
+            } else {
+                heads.pop();
+                continue;
+            }
+            // Back to its place among the heads: none of the moves while it still ranks best
+            // (a bucket's next item mostly does), else a binary search and one rotation.
+            let last = heads.len() - 1;
+            if last > 0 && heads[last].rank(&heads[last - 1]) == Ordering::Less {
+                let top = heads[last];
+                let to = heads[..last].partition_point(|h| h.rank(&top) == Ordering::Less);
+                heads[to..].rotate_right(1);
             }
         }
     }
@@ -310,8 +348,16 @@ mod tests {
     #[test]
     fn the_merge_equals_a_full_sort_by_index_mean_and_item_at_every_step() {
         // 60 items, 3 groups, random trials; after each, the merged top k equals the full sort
-        // by (index desc, mean desc, item asc), for k = 1, 7 and all items.
-        let (n, groups, c) = (60, 3, 1.3);
+        // by (index desc, mean desc, item asc), for k = 1, 7 and all items. With c = 0 every
+        // tried index is its mean, so classes tie on (index, mean) (for example 1 success in 2
+        // trials and 2 in 4) and the merge must interleave their buckets by item.
+        for c in [1.3, 0.0] {
+            merge_equals_full_sort(c);
+        }
+    }
+
+    fn merge_equals_full_sort(c: f64) {
+        let (n, groups) = (60, 3);
         let mut top = UcbTop::new(groups, n, 0.5);
         let mut succ = vec![0u32; groups * n];
         let mut fail = vec![0u32; groups * n];
@@ -349,7 +395,7 @@ mod tests {
             });
             for k in [1, 7, n] {
                 top.top_k(g, k, c, ln_n, &mut out);
-                assert_eq!(out, want[..k], "step {step}, k {k}");
+                assert_eq!(out, want[..k], "c {c}, step {step}, k {k}");
             }
         }
     }
