@@ -5,14 +5,17 @@
 # popularity-free, personalised), then two greedy platforms (the two-platform target's pair:
 # the same ranking on both) and greedy against Thompson sampling. One run each, one
 # thread, printing wall and CPU seconds and the load average, and the CPU nanoseconds per user
-# net of the set-up (reading the inputs, building the run), measured by a one-user run.
+# net of the set-up (reading the inputs, building the run), measured by a one-user run. Each is
+# the median of REPS runs (default 5), set-up and full runs alternating: this machine's timings
+# of one command vary by 20-30% from run to run.
 # Targets (issue 11): greedy or UCB <= 400 ns per user, Thompson <= 3 us, two platforms <= 1.5x
 # one platform.
 #
 # Usage: scripts/bench-arena.sh [steps]          (default 300000 users)
 # Env: INPUTS_DIR (default ../shared/data/zhu2023-inputs), CARGO_TARGET_DIR (default target),
 #      BIN (a marketloop binary to time instead of building one), RANKINGS (default
-#      "quality performance greedy ucb thompson").
+#      "quality performance greedy ucb thompson"), REPS (runs per figure, default 5; the wall
+#      time printed is the last full run's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=${1:-300000}
@@ -57,14 +60,27 @@ cpu_of() { # spec name -> CPU seconds (user + sys) of one run, wall seconds in $
     awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }'
 }
 
+median() { # numbers on stdin -> their median
+    sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 run() { # label, then one ranking per platform
     local label=$1
     shift
     spec setup 1 "$@"
     spec full "$steps" "$@"
-    local setup full
-    setup=$(cpu_of setup)
-    full=$(cpu_of full)
+    local setup full i
+    # Set-up and full runs alternate, REPS times each; the medians are reported.
+    : >"$work/setups"
+    : >"$work/fulls"
+    for ((i = 0; i < ${REPS:-5}; i++)); do
+        cpu_of setup >>"$work/setups"
+        echo >>"$work/setups"
+        cpu_of full >>"$work/fulls"
+        echo >>"$work/fulls"
+    done
+    setup=$(median <"$work/setups")
+    full=$(median <"$work/fulls")
     printf '%-20s wall %7.2f s   cpu %7.2f s   %8.0f ns/user net of %.2f s set-up   (%s)\n' \
         "$label" "$(cat "$work/wall")" "$full" \
         "$(awk -v f="$full" -v s="$setup" -v n="$steps" 'BEGIN { print (f - s) * 1e9 / (n - 1) }')" \
