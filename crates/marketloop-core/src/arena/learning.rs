@@ -20,7 +20,8 @@
 //! (`thompson_direct.rs`: O(classes + P log classes + blocks + contenders), a contender being
 //! an item whose draw may reach the top P); popularity-weighted Thompson sampling draws one exact Beta
 //! per item and keeps the top P (O(n)). Popularity-free UCB merges the items grouped by trial
-//! count (`ucb_top.rs`: O(C log C + P log C) for C distinct trial counts); popularity-weighted
+//! count and, inside a count, by mean (`ucb_top.rs`: O(C + P log P) for C distinct trial
+//! counts; a trial moves one item between two buckets of equal keys); popularity-weighted
 //! UCB recomputes every index, as ln N changes every step (O(n)). Ties go to the lower item
 //! index. Draws come from the platform's ranking stream.
 

@@ -10,13 +10,14 @@
 //! counts, head means and head items side by side in arrays; a ranking computes each class's
 //! bonus and head index in one pass over those arrays, keeps the k best heads (a class whose
 //! head ranks below k other heads has no item in the top k) and merges their classes by
-//! (index descending, mean descending, item ascending). The merge keeps its heads sorted, and a
-//! head emits the items of its bucket for as long as they rank above the next-best head: one
-//! comparison per item shown, and a re-sort of the heads only when a bucket runs out or an item
-//! ties with another class's head (equal index and mean, ordered by item). The untried items
-//! (infinite index) come first in key order without a merge, which is all a ranking needs while
-//! a group has k of them. The order is exactly the full sort's by that key: O(C + k) per user
-//! for C non-empty trial counts, plus O(C) per bucket the merge walks past.
+//! (index descending, mean descending, item ascending). In the merge a head emits the items of
+//! its bucket for as long as they rank above the next-best head (one or two comparisons per item
+//! shown), and a re-placement of the head only when its bucket runs out or its next item ties with
+//! another class's head (equal index and mean, ordered by item). Up to 16 heads are kept in a
+//! sorted vector (a re-placement is a binary search and one rotation), more in a heap (one
+//! sift). The untried items (infinite index) come first in key order without a merge, which is
+//! all a ranking needs while a group has k of them. The order is exactly the full sort's by
+//! that key, at O(C + k log k) per user for C non-empty trial counts.
 //!
 //! A bucket stores its items in descending order, so that the items a ranking shows (its
 //! buckets' smallest) leave it from the end; a trial moves one item from its bucket to one of
