@@ -3,7 +3,7 @@
 # and 1682 items (Zhu, Cheung & Xie's Figure-2 inputs), r = 0.5, the 50 MusicLab positions,
 # one platform per ranking (quality oracle, performance ranking, greedy, UCB, Thompson sampling;
 # popularity-free, personalised), then two greedy platforms (the two-platform target's pair:
-# the same ranking on both) and greedy against Thompson sampling. One run each, one
+# the same ranking on both) and greedy against Thompson sampling. One replicate per run, one
 # thread, printing wall and CPU seconds and the load average, and the CPU nanoseconds per user
 # net of the set-up (reading the inputs, building the run), measured by a one-user run. Each is
 # the median of REPS runs (default 5), set-up and full runs alternating: this machine's timings
